@@ -1,0 +1,59 @@
+"""COHERENT data releases: registry, location, verification, download/import and loaders.
+
+The releases are never part of the package. They live in a data directory
+(argument > ``$CEVNS_DATA_DIR`` > the user data directory) and every file is
+checked against the SHA-256 recorded in the registry before it is read.
+
+Examples
+--------
+>>> from cevns import data
+>>> report = data.verify()                                  # doctest: +SKIP
+>>> pe, t = data.load_csi_events(data.data_path("csi2021/dataBeamOnC.txt"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from .acquire import fetch, import_dir
+from .loaders import (
+    ArTable,
+    load_ar_efficiency,
+    load_ar_parameters,
+    load_ar_table,
+    load_csi_coefficients,
+    load_csi_events,
+    load_csi_shape,
+)
+from .registry import Dataset, FileEntry, Registry, default_registry_path, load_registry
+from .store import (
+    ENV_VAR,
+    Mismatch,
+    VerifyReport,
+    clear_hash_cache,
+    data_path,
+    resolve_data_dir,
+    verify,
+)
+
+__all__ = [
+    "ENV_VAR",
+    "ArTable",
+    "Dataset",
+    "FileEntry",
+    "Mismatch",
+    "Registry",
+    "VerifyReport",
+    "clear_hash_cache",
+    "data_path",
+    "default_registry_path",
+    "fetch",
+    "import_dir",
+    "load_ar_efficiency",
+    "load_ar_parameters",
+    "load_ar_table",
+    "load_csi_coefficients",
+    "load_csi_events",
+    "load_csi_shape",
+    "load_registry",
+    "resolve_data_dir",
+    "verify",
+]

@@ -1,0 +1,108 @@
+"""COHERENT CENNS-10 liquid argon, Analysis A (Zenodo 3903810) as an `Experiment`.
+
+Detector model from ../shared/docs/analysis-inputs.md ("Ar detector model") and
+the release's ``LArParametersAnlA.yaml``: 24.4 kg of ⁴⁰Ar, 0.09 ν/flavour/POT,
+13.8e22 POT, 27.5 m; QF = 0.246 + 0.00078 T[keVnr]; σ/E = 0.58/√(E/keVee);
+tabulated efficiency; 12 energy bins of 10 keVee × 10 time bins of 0.5 µs from
+−0.1 µs, summed over F90 (eq. 7-9).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import _core
+from ..data import data_path, load_ar_efficiency, load_ar_parameters, load_ar_table
+from ..errors import InputError
+from .base import Experiment
+from .common import number_of_nuclei, time_fractions
+
+ENERGY_EDGES_KEVEE = np.arange(0.0, 121.0, 10.0)
+TIME_EDGES_US = np.round(np.arange(-0.1, 5.0, 0.5), 10)
+
+DEFAULTS: dict[str, Any] = {
+    "detector_mass_kg": None,  # None: the release's fiducial mass (24.4 kg)
+    "molar_mass_g_per_mol": 39.96,
+    "n_pot": None,  # None: the release's exposure (13.8e22)
+    "nu_per_pot": None,  # None: the release's 0.09
+    "baseline_m": None,  # None: the release's 27.5 m
+    "time_convention": "all",
+    "form_factor": "helm",
+    "panels_per_segment": 40,
+}
+
+FILES = {
+    "parameters": "ar2020/LArParametersAnlA.yaml",
+    "efficiency": "ar2020/CENNS10AnlAEfficiency.txt",
+    "data": "ar2020/datanobkgsub.txt",
+    "cevns": "ar2020/cevnspdf.txt",
+    "ss": "ar2020/bkgpdf.txt",
+    "prompt_brn": "ar2020/brnpdf.txt",
+    "delayed_brn": "ar2020/delbrnpdf.txt",
+    "cevns_f90": "ar2020/cevnspdf+1sigF90.txt",
+    "cevns_ttrig_mean": "ar2020/cevnspdfCEvNSTimingMeanSyst.txt",
+    "brn_energy": "ar2020/brnpdf+1sigEnergy.txt",
+    "brn_ttrig_mean": "ar2020/brnpdf+1sigBRNTimingMean.txt",
+    "brn_ttrig_width": "ar2020/brnpdfBRNTimingWidthSyst.txt",
+}
+
+#: Shape systematics of eq. (9): (N_sys − N_CV)/N_CV from the +1σ release files.
+CEVNS_SHAPES = ("cevns_f90", "cevns_ttrig_mean")
+BRN_SHAPES = ("brn_energy", "brn_ttrig_mean", "brn_ttrig_width")
+
+
+def _relative_shift(sys: np.ndarray, cv: np.ndarray) -> np.ndarray:
+    out = np.zeros_like(cv)
+    np.divide(sys - cv, cv, out=out, where=cv > 0)
+    return out
+
+
+def build(data_dir: Any = None, **options: Any) -> Experiment:
+    """Build the Ar 2020 experiment; keyword options override `DEFAULTS`."""
+    unknown = set(options) - set(DEFAULTS)
+    if unknown:
+        raise InputError(
+            f"unknown ar2020 option(s) {sorted(unknown)}; accepted: {sorted(DEFAULTS)}"
+        )
+    s = {**DEFAULTS, **options}
+    paths = {k: data_path(v, data_dir) for k, v in FILES.items()}
+    par = load_ar_parameters(paths["parameters"])
+    for key, release_key in (("detector_mass_kg", "fiducial_mass_kg"), ("n_pot", "exposure_pot"),
+                             ("nu_per_pot", "nu_per_pot"), ("baseline_m", "distance_m")):
+        if s[key] is None:
+            s[key] = par[release_key]
+    s["qf_a"], s["qf_b_per_keVnr"], s["resolution_a"] = par["qf_a"], par["qf_b"], par["resolution_a"]
+    s["pot_mean_us"] = par["pot_trace_mean_ns"] * 1e-3
+    s["pot_sigma_us"] = par["pot_trace_sigma_ns"] * 1e-3
+
+    e_kevee, _e_kevnr, eff = load_ar_efficiency(paths["efficiency"])
+    response = _core.ArgonResponse(s["qf_a"], s["qf_b_per_keVnr"], s["resolution_a"],
+                                   e_kevee.tolist(), eff.tolist())
+    targets = [(_core.argon40(), number_of_nuclei(s["detector_mass_kg"],
+                                                  s["molar_mass_g_per_mol"]))]
+    eta = _core.flux_normalisation(s["nu_per_pot"], s["n_pot"], s["baseline_m"])
+    timing = _core.BeamTiming(s["pot_mean_us"], s["pot_sigma_us"])
+    fractions = time_fractions(TIME_EDGES_US, timing, s["time_convention"])
+    engine = _core.BinnedRate(targets, eta, response, ENERGY_EDGES_KEVEE.tolist(), fractions,
+                              s["form_factor"], int(s["panels_per_segment"]))
+
+    tables = {k: load_ar_table(paths[k]).energy_time() for k in FILES
+              if k not in ("parameters", "efficiency")}
+    shapes = {k: _relative_shift(tables[k], tables["cevns"]) for k in CEVNS_SHAPES}
+    shapes.update({k: _relative_shift(tables[k], tables["prompt_brn"]) for k in BRN_SHAPES})
+    return Experiment(
+        name="ar2020",
+        energy_unit="keVee",
+        energy_edges=ENERGY_EDGES_KEVEE.copy(),
+        time_edges=TIME_EDGES_US.copy(),
+        observed=tables["data"],
+        backgrounds={"ss": tables["ss"], "prompt_brn": tables["prompt_brn"],
+                     "delayed_brn": tables["delayed_brn"]},
+        rate=engine,
+        settings=s,
+        data_files={k: str(v) for k, v in FILES.items()},
+        shape_systematics=shapes,
+        reference={"cevns_sm": tables["cevns"]},
+    )

@@ -1,0 +1,142 @@
+// Bindings of the detector response and the binned rate engine.
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+
+#include "bindings.hpp"
+#include "cevns/rate.hpp"
+#include "cevns/response.hpp"
+
+namespace py = pybind11;
+using namespace cevns;
+
+namespace cevns_bind {
+
+namespace {
+py::array_t<double> to_2d(const std::vector<double>& v, std::size_t n0, std::size_t n1) {
+  py::array_t<double> out({n0, n1});
+  std::copy(v.begin(), v.end(), out.mutable_data());
+  return out;
+}
+}  // namespace
+
+void register_rate(py::module_& m) {
+  py::class_<ResponseModel, std::shared_ptr<ResponseModel>>(m, "ResponseModel")
+      .def("bin_probability", &ResponseModel::bin_probability, py::arg("T_MeV"), py::arg("lo"),
+           py::arg("hi"));
+  py::class_<ArgonResponse, ResponseModel, std::shared_ptr<ArgonResponse>>(m, "ArgonResponse")
+      .def(py::init([](double a, double b, double res, std::vector<double> x,
+                       std::vector<double> eff) {
+             return std::make_shared<ArgonResponse>(a, b, res,
+                                                    EfficiencyTable{std::move(x), std::move(eff)});
+           }),
+           py::arg("qf_a"), py::arg("qf_b_per_keVnr"), py::arg("resolution_a"),
+           py::arg("eff_keVee"), py::arg("eff"))
+      .def("electron_equivalent_keVee", &ArgonResponse::electron_equivalent_keVee);
+  py::class_<CsIResponse, ResponseModel, std::shared_ptr<CsIResponse>>(m, "CsIResponse")
+      .def(py::init<std::array<double, 4>, double, double, double, std::array<double, 4>>(),
+           py::arg("quenching_poly"), py::arg("light_yield"), py::arg("res_a"), py::arg("res_b"),
+           py::arg("efficiency"))
+      .def("electron_equivalent_keVee", &CsIResponse::electron_equivalent_keVee)
+      .def("efficiency", &CsIResponse::efficiency);
+
+  py::class_<Templates>(m, "Templates")
+      .def_property_readonly("n0", [](const Templates& t) { return t.n0; })
+      .def_property_readonly("n1", [](const Templates& t) { return t.n1; })
+      .def_property_readonly("n2", [](const Templates& t) { return t.n2; });
+
+  py::class_<BinnedRate>(m, "BinnedRate")
+      .def(py::init([](std::vector<std::pair<Nucleus, double>> targets, double eta,
+                       std::shared_ptr<ResponseModel> response, std::vector<double> edges,
+                       py::array_t<double, py::array::c_style | py::array::forcecast> tf,
+                       const std::string& ff, int panels) {
+             RateConfig cfg;
+             for (auto& t : targets) cfg.targets.push_back(Target{t.first, t.second});
+             cfg.flux_norm_cm2 = eta;
+             cfg.response = std::move(response);
+             cfg.energy_edges = std::move(edges);
+             if (tf.ndim() != 2 || tf.shape(0) != n_flavours)
+               throw std::invalid_argument("time_fractions must have shape (3, n_time)");
+             for (int f = 0; f < n_flavours; ++f)
+               cfg.time_fractions[f].assign(tf.data(f, 0), tf.data(f, 0) + tf.shape(1));
+             cfg.form_factor = form_factor_model_from_string(ff);
+             cfg.panels_per_segment = panels;
+             py::gil_scoped_release release;
+             return std::make_unique<BinnedRate>(std::move(cfg));
+           }),
+           py::arg("targets"), py::arg("flux_norm_cm2"), py::arg("response"),
+           py::arg("energy_edges"), py::arg("time_fractions"), py::arg("form_factor") = "helm",
+           py::arg("panels_per_segment") = 40)
+      .def_property_readonly("n_energy", &BinnedRate::n_energy)
+      .def_property_readonly("n_time", &BinnedRate::n_time)
+      .def_property_readonly("n_grid", &BinnedRate::n_grid)
+      .def(
+          "predict",
+          [](const BinnedRate& r, const Mediator& med, double g) {
+            std::vector<double> v;
+            {
+              py::gil_scoped_release release;
+              v = r.predict(med, g);
+            }
+            return to_2d(v, r.n_energy(), r.n_time());
+          },
+          py::arg("mediator"), py::arg("coupling") = 0.0)
+      .def(
+          "energy_spectrum",
+          [](const BinnedRate& r, const Mediator& med, double g) {
+            std::vector<double> v;
+            {
+              py::gil_scoped_release release;
+              v = r.energy_spectrum(med, g);
+            }
+            return to_2d(v, n_flavours, r.n_energy());
+          },
+          py::arg("mediator"), py::arg("coupling") = 0.0)
+      .def(
+          "templates",
+          [](const BinnedRate& r, const Mediator& med) {
+            Templates t;
+            {
+              py::gil_scoped_release release;
+              t = r.templates(med);
+            }
+            return py::make_tuple(to_2d(t.n0, r.n_energy(), r.n_time()),
+                                  to_2d(t.n1, r.n_energy(), r.n_time()),
+                                  to_2d(t.n2, r.n_energy(), r.n_time()));
+          },
+          py::arg("mediator"))
+      .def(
+          "templates_for_masses",
+          [](const BinnedRate& r, const Mediator& med, std::vector<double> masses) {
+            std::vector<Templates> ts;
+            {
+              py::gil_scoped_release release;
+              ts = r.templates_for_masses(med, masses);
+            }
+            const std::size_t nb = r.n_energy() * r.n_time();
+            py::array_t<double> out({masses.size(), std::size_t(3), r.n_energy(), r.n_time()});
+            double* o = out.mutable_data();
+            for (std::size_t i = 0; i < ts.size(); ++i) {
+              std::copy(ts[i].n0.begin(), ts[i].n0.end(), o + (3 * i + 0) * nb);
+              std::copy(ts[i].n1.begin(), ts[i].n1.end(), o + (3 * i + 1) * nb);
+              std::copy(ts[i].n2.begin(), ts[i].n2.end(), o + (3 * i + 2) * nb);
+            }
+            return out;
+          },
+          py::arg("mediator"), py::arg("masses_MeV"),
+          "Templates (n0, n1, n2) for each mass: array [n_mass, 3, n_energy, n_time].")
+      .def(
+          "differential_rate",
+          [](const BinnedRate& r, const Mediator& med, double g, std::vector<double> T) {
+            std::vector<double> v;
+            {
+              py::gil_scoped_release release;
+              v = r.differential_rate(med, g, T);
+            }
+            return to_2d(v, n_flavours, T.size());
+          },
+          py::arg("mediator"), py::arg("coupling"), py::arg("T_MeV"));
+}
+
+}  // namespace cevns_bind

@@ -1,0 +1,8 @@
+#pragma once
+#include <pybind11/pybind11.h>
+
+namespace cevns_bind {
+void register_physics(pybind11::module_& m);  // bind_physics.cpp
+void register_rate(pybind11::module_& m);     // bind_rate.cpp
+void register_chi2(pybind11::module_& m);     // bind_chi2.cpp
+}  // namespace cevns_bind

@@ -1,0 +1,75 @@
+#pragma once
+/// \file flux.hpp
+/// Pion decay-at-rest neutrino flux (paper eq. 1-3) and its arrival times.
+///
+/// Each flavour's spectrum is normalised to one neutrino per flavour; the
+/// detector-specific normalisation eta = r N_POT / (4 pi L^2) multiplies it.
+#include <array>
+#include <string>
+#include <vector>
+
+namespace cevns {
+
+/// Neutrino components of the SNS beam. The index is used for arrays.
+enum class Flavour : int {
+  NuMu = 0,     ///< prompt nu_mu from pi+ -> mu+ nu_mu (monochromatic)
+  NuE = 1,      ///< delayed nu_e from mu+ decay
+  NuMuBar = 2,  ///< delayed anti-nu_mu from mu+ decay
+};
+inline constexpr int n_flavours = 3;
+inline constexpr std::array<Flavour, 3> all_flavours{Flavour::NuMu, Flavour::NuE,
+                                                     Flavour::NuMuBar};
+std::string to_string(Flavour f);
+
+/// Energy of the prompt nu_mu line, (m_pi^2 - m_mu^2)/(2 m_pi) [MeV] (eq. 1).
+double numu_line_energy();
+/// Endpoint of the delayed spectra, m_mu/2 [MeV].
+double delayed_endpoint_energy();
+
+/// Normalised spectrum dN/dE per neutrino [MeV^-1] of the delayed flavours
+/// (eq. 2-3); 0 for NuMu (a delta function, see numu_line_energy()).
+double dar_spectrum(Flavour f, double E_MeV);
+
+/// Flux-averaged kinematic factors of the cross sections, per neutrino:
+///   K0(T) = \int_{E_min(T)} dE phi(E) (1 - M T / (2 E^2))   (vector, eq. 10)
+///   K2(T) = \int_{E_min(T)} dE phi(E) / E^2        [MeV^-2]  (scalar, eq. 33)
+/// with E_min(T) = sqrt(M T / 2). Closed forms (the spectra are polynomials).
+struct KinematicFactors {
+  double k0;
+  double k2;
+};
+KinematicFactors kinematic_factors(Flavour f, double T_MeV, double M_MeV);
+
+/// Normalisation eta = r N_POT / (4 pi L^2) [cm^-2] per flavour.
+double flux_normalisation(double nu_per_pot, double n_pot, double baseline_m);
+
+/// Arrival-time model: gaussian POT trace convolved with the pion (prompt) or
+/// pion and muon (delayed) exponential decay laws. Times in microseconds.
+struct BeamTiming {
+  double pot_mean_us = 0.440;   ///< POT trace mean (LArParametersAnlA.yaml)
+  double pot_sigma_us = 0.150;  ///< POT trace width
+  double tau_pi_us;             ///< pion mean life (constants)
+  double tau_mu_us;             ///< muon mean life (constants)
+  BeamTiming();
+};
+
+/// Probability density of the arrival time [us^-1] for a flavour.
+double arrival_time_pdf(Flavour f, double t_us, const BeamTiming& timing);
+/// Cumulative distribution of the arrival time.
+double arrival_time_cdf(Flavour f, double t_us, const BeamTiming& timing);
+
+/// Efficiency as a function of time: 1 before t0, exp(-rate (t - t0)) after
+/// (the CsI 2017 convention). rate = 0 disables it.
+struct TimingEfficiency {
+  double t0_us = 0.0;
+  double rate_per_us = 0.0;
+  double operator()(double t_us) const;
+};
+
+/// Probability that a neutrino of flavour f arrives in each time bin
+/// [edges[j], edges[j+1]), weighted by the timing efficiency.
+std::vector<double> time_bin_fractions(Flavour f, const std::vector<double>& edges_us,
+                                       const BeamTiming& timing,
+                                       const TimingEfficiency& efficiency = {});
+
+}  // namespace cevns

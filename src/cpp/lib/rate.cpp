@@ -1,0 +1,256 @@
+#include "cevns/rate.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "cevns/constants.hpp"
+
+namespace cevns {
+
+using namespace constants;
+
+namespace {
+
+// 8-point Gauss-Legendre nodes and weights on [-1, 1].
+constexpr std::array<double, 8> gl_x{-0.9602898564975363, -0.7966664774136267,
+                                     -0.5255324099163290, -0.1834346424956498,
+                                     0.1834346424956498,  0.5255324099163290,
+                                     0.7966664774136267,  0.9602898564975363};
+constexpr std::array<double, 8> gl_w{0.1012285362903763, 0.2223810344533745,
+                                     0.3137066458778873, 0.3626837833783620,
+                                     0.3626837833783620, 0.3137066458778873,
+                                     0.2223810344533745, 0.1012285362903763};
+
+void require(bool ok, const std::string& msg) {
+  if (!ok) throw std::invalid_argument("BinnedRate: " + msg);
+}
+
+}  // namespace
+
+std::vector<double> Templates::evaluate(double g) const {
+  if (!std::isfinite(g)) throw std::invalid_argument("Templates::evaluate: coupling must be finite");
+  const double g2 = g * g, g4 = g2 * g2;
+  std::vector<double> out(n0.size());
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = n0[i] + g2 * n1[i] + g4 * n2[i];
+  return out;
+}
+
+BinnedRate::BinnedRate(RateConfig config) : cfg_(std::move(config)) {
+  require(!cfg_.targets.empty(), "no targets");
+  require(cfg_.flux_norm_cm2 > 0.0 && std::isfinite(cfg_.flux_norm_cm2),
+          "flux normalisation must be > 0");
+  require(cfg_.response != nullptr, "no response model");
+  require(cfg_.energy_edges.size() >= 2, "need >= 2 energy edges");
+  for (std::size_t i = 1; i < cfg_.energy_edges.size(); ++i)
+    require(cfg_.energy_edges[i] > cfg_.energy_edges[i - 1], "energy edges must increase");
+  n_energy_ = cfg_.energy_edges.size() - 1;
+  n_time_ = cfg_.time_fractions[0].size();
+  require(n_time_ >= 1, "need >= 1 time bin");
+  for (const auto& tf : cfg_.time_fractions) {
+    require(tf.size() == n_time_, "time fractions of all flavours must have the same length");
+    for (double v : tf) require(std::isfinite(v) && v >= 0.0, "time fractions must be >= 0");
+  }
+  require(cfg_.panels_per_segment >= 1, "panels_per_segment must be >= 1");
+
+  for (const Target& t : cfg_.targets) {
+    require(t.n_nuclei > 0.0, "number of nuclei must be > 0 for " + t.nucleus.name);
+    const double M = t.nucleus.mass_MeV;
+    const double E_line = numu_line_energy();
+    const double E_max = delayed_endpoint_energy();
+    // Breakpoints: the nu_mu line's endpoint (a kink) and the delayed endpoint.
+    const std::array<double, 3> bp{0.0, 2.0 * E_line * E_line / M, 2.0 * E_max * E_max / M};
+    Grid g;
+    for (int s = 0; s < 2; ++s) {
+      const double a = bp[s], b = bp[s + 1];
+      const int np = cfg_.panels_per_segment;
+      for (int p = 0; p < np; ++p) {
+        const double lo = a + (b - a) * p / np, hi = a + (b - a) * (p + 1) / np;
+        const double half = 0.5 * (hi - lo), mid = 0.5 * (hi + lo);
+        for (std::size_t k = 0; k < gl_x.size(); ++k) {
+          g.T.push_back(mid + half * gl_x[k]);
+          g.w.push_back(half * gl_w[k]);
+        }
+      }
+    }
+    const std::size_t nT = g.T.size();
+    g.FZ.resize(nT);
+    g.FN.resize(nT);
+    for (auto& v : g.k0) v.resize(nT);
+    for (auto& v : g.k2) v.resize(nT);
+    g.response.assign(n_energy_ * nT, 0.0);
+    for (std::size_t k = 0; k < nT; ++k) {
+      const double q = momentum_transfer(t.nucleus, g.T[k]);
+      g.FZ[k] = form_factor(cfg_.form_factor, q, t.nucleus.r_p_fm);
+      g.FN[k] = form_factor(cfg_.form_factor, q, t.nucleus.r_n_fm);
+      for (int f = 0; f < n_flavours; ++f) {
+        const KinematicFactors kf = kinematic_factors(all_flavours[f], g.T[k], M);
+        g.k0[f][k] = kf.k0;
+        g.k2[f][k] = kf.k2;
+      }
+    }
+#ifdef CEVNS_HAVE_OPENMP
+#pragma omp parallel for schedule(dynamic, 8)
+#endif
+    for (long long kk = 0; kk < static_cast<long long>(nT); ++kk) {
+      const std::size_t k = static_cast<std::size_t>(kk);
+      for (std::size_t i = 0; i < n_energy_; ++i)
+        g.response[i * nT + k] =
+            g.w[k] * cfg_.response->bin_probability(g.T[k], cfg_.energy_edges[i],
+                                                    cfg_.energy_edges[i + 1]);
+    }
+    grids_.push_back(std::move(g));
+  }
+}
+
+std::size_t BinnedRate::n_grid() const {
+  std::size_t n = 0;
+  for (const auto& g : grids_) n += g.T.size();
+  return n;
+}
+
+// Per grid point, the three coefficients of the true-recoil spectrum
+// dN/dT = a + g^2 b + g^4 c [MeV^-1] for one flavour and target.
+void BinnedRate::spectrum_terms(const Grid& g, const Target& t, const Mediator& m, int f,
+                                std::vector<double>& a, std::vector<double>& b,
+                                std::vector<double>& c) const {
+  const double M = t.nucleus.mass_MeV;
+  const double norm = t.n_nuclei * cfg_.flux_norm_cm2 * mev2_to_cm2();
+  const double pref_v = norm * G_F * G_F * M / pi;
+  const std::size_t nT = g.T.size();
+  a.resize(nT);
+  b.resize(nT);
+  c.resize(nT);
+  const Flavour fl = all_flavours[f];
+  for (std::size_t k = 0; k < nT; ++k) {
+    const ChargeTerms ct = charge_terms(t.nucleus, fl, m, g.T[k], g.FZ[k], g.FN[k]);
+    const double kv = pref_v * g.k0[f][k];
+    a[k] = kv * ct.sm * ct.sm;
+    if (m.kind == MediatorKind::Scalar) {
+      b[k] = 0.0;
+      c[k] = norm * M * M * g.T[k] / (4.0 * pi) * g.k2[f][k] * ct.x * ct.x;
+    } else {
+      b[k] = 2.0 * kv * ct.sm * ct.x;
+      c[k] = kv * ct.x * ct.x;
+    }
+  }
+}
+
+std::vector<double> BinnedRate::fold_time(const std::vector<double>& spec) const {
+  std::vector<double> out(n_energy_ * n_time_, 0.0);
+  for (int f = 0; f < n_flavours; ++f)
+    for (std::size_t i = 0; i < n_energy_; ++i) {
+      const double e = spec[f * n_energy_ + i];
+      const auto& tf = cfg_.time_fractions[f];
+      for (std::size_t j = 0; j < n_time_; ++j) out[i * n_time_ + j] += e * tf[j];
+    }
+  return out;
+}
+
+Templates BinnedRate::templates(const Mediator& m) const {
+  m.validate();
+  std::vector<double> s0(n_flavours * n_energy_, 0.0), s1(s0), s2(s0);
+  std::vector<double> a, b, c;
+  for (std::size_t ti = 0; ti < grids_.size(); ++ti) {
+    const Grid& g = grids_[ti];
+    const std::size_t nT = g.T.size();
+    for (int f = 0; f < n_flavours; ++f) {
+      spectrum_terms(g, cfg_.targets[ti], m, f, a, b, c);
+      for (std::size_t i = 0; i < n_energy_; ++i) {
+        const double* r = &g.response[i * nT];
+        double x0 = 0.0, x1 = 0.0, x2 = 0.0;
+        for (std::size_t k = 0; k < nT; ++k) {
+          x0 += r[k] * a[k];
+          x1 += r[k] * b[k];
+          x2 += r[k] * c[k];
+        }
+        s0[f * n_energy_ + i] += x0;
+        s1[f * n_energy_ + i] += x1;
+        s2[f * n_energy_ + i] += x2;
+      }
+    }
+  }
+  return Templates{fold_time(s0), fold_time(s1), fold_time(s2)};
+}
+
+std::vector<Templates> BinnedRate::templates_for_masses(const Mediator& m,
+                                                        const std::vector<double>& masses) const {
+  std::vector<Templates> out(masses.size());
+  for (double M : masses)
+    if (!(M > 0.0) || !std::isfinite(M))
+      throw std::invalid_argument("templates_for_masses: masses must be finite and > 0 MeV");
+#ifdef CEVNS_HAVE_OPENMP
+#pragma omp parallel for schedule(dynamic, 1)
+#endif
+  for (long long i = 0; i < static_cast<long long>(masses.size()); ++i) {
+    Mediator mi = m;
+    mi.mass_MeV = masses[static_cast<std::size_t>(i)];
+    out[static_cast<std::size_t>(i)] = templates(mi);
+  }
+  return out;
+}
+
+std::vector<double> BinnedRate::energy_spectrum(const Mediator& m, double g) const {
+  m.validate();
+  if (!std::isfinite(g)) throw std::invalid_argument("energy_spectrum: coupling must be finite");
+  const double g2 = g * g, g4 = g2 * g2;
+  std::vector<double> spec(n_flavours * n_energy_, 0.0);
+  std::vector<double> a, b, c;
+  for (std::size_t ti = 0; ti < grids_.size(); ++ti) {
+    const Grid& gr = grids_[ti];
+    const std::size_t nT = gr.T.size();
+    for (int f = 0; f < n_flavours; ++f) {
+      spectrum_terms(gr, cfg_.targets[ti], m, f, a, b, c);
+      for (std::size_t k = 0; k < nT; ++k) a[k] += g2 * b[k] + g4 * c[k];
+      for (std::size_t i = 0; i < n_energy_; ++i) {
+        const double* r = &gr.response[i * nT];
+        double x = 0.0;
+        for (std::size_t k = 0; k < nT; ++k) x += r[k] * a[k];
+        spec[f * n_energy_ + i] += x;
+      }
+    }
+  }
+  return spec;
+}
+
+std::vector<double> BinnedRate::predict(const Mediator& m, double g) const {
+  return fold_time(energy_spectrum(m, g));
+}
+
+std::vector<double> BinnedRate::differential_rate(const Mediator& m, double g,
+                                                  const std::vector<double>& T) const {
+  m.validate();
+  if (!std::isfinite(g)) throw std::invalid_argument("differential_rate: coupling must be finite");
+  const double g2 = g * g, g4 = g2 * g2;
+  std::vector<double> out(n_flavours * T.size(), 0.0);
+  for (const Target& t : cfg_.targets) {
+    Grid g1;
+    g1.T = T;
+    g1.FZ.resize(T.size());
+    g1.FN.resize(T.size());
+    for (int f = 0; f < n_flavours; ++f) {
+      g1.k0[f].resize(T.size());
+      g1.k2[f].resize(T.size());
+    }
+    for (std::size_t k = 0; k < T.size(); ++k) {
+      if (!(T[k] >= 0.0)) throw std::invalid_argument("differential_rate: T must be >= 0");
+      const double q = momentum_transfer(t.nucleus, T[k]);
+      g1.FZ[k] = form_factor(cfg_.form_factor, q, t.nucleus.r_p_fm);
+      g1.FN[k] = form_factor(cfg_.form_factor, q, t.nucleus.r_n_fm);
+      for (int f = 0; f < n_flavours; ++f) {
+        const KinematicFactors kf = kinematic_factors(all_flavours[f], T[k], t.nucleus.mass_MeV);
+        g1.k0[f][k] = kf.k0;
+        g1.k2[f][k] = kf.k2;
+      }
+    }
+    std::vector<double> a, b, c;
+    for (int f = 0; f < n_flavours; ++f) {
+      spectrum_terms(g1, t, m, f, a, b, c);
+      for (std::size_t k = 0; k < T.size(); ++k)
+        out[f * T.size() + k] += a[k] + g2 * b[k] + g4 * c[k];
+    }
+  }
+  return out;
+}
+
+}  // namespace cevns

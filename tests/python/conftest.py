@@ -1,0 +1,67 @@
+"""Shared pytest fixtures.
+
+``data_dir`` points the tests at the shared copy of the COHERENT releases:
+``$CEVNS_DATA_DIR`` if set, else ``<repo>/../shared/data/coherent``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_DATA_DIR = REPO.parent / "shared" / "data" / "coherent"
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """Directory holding ``ar2020/`` and ``csi2021/`` (skips the test if absent)."""
+    env = os.environ.get("CEVNS_DATA_DIR", "").strip()
+    path = Path(env).expanduser() if env else DEFAULT_DATA_DIR
+    if not ((path / "ar2020").is_dir() and (path / "csi2021").is_dir()):
+        pytest.skip(
+            f"COHERENT data not found in {path} (needs ar2020/ and csi2021/); set "
+            "CEVNS_DATA_DIR to a copy of the releases, or run `cevns data fetch`"
+        )
+    return path
+
+
+def copy_release(src: Path, dst: Path) -> Path:
+    """Copy a data directory file by file, leaving the copies writable.
+
+    ``shutil.copytree`` would carry over the read-only modes of the shared copy.
+    """
+    for path in sorted(src.rglob("*")):
+        if path.is_file():
+            target = dst / path.relative_to(src)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    return dst
+
+
+def corrupt(path: Path) -> None:
+    """Change one byte in the middle of a file (keeping its size)."""
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle] = ord("7") if data[middle] != ord("7") else ord("3")
+    path.write_bytes(bytes(data))
+
+
+@pytest.fixture
+def data_copy(data_dir: Path, tmp_path: Path) -> Path:
+    """A writable copy of the shared data directory in ``tmp_path``."""
+    return copy_release(data_dir, tmp_path / "copy")
+
+
+@pytest.fixture
+def corrupt_file():
+    """The :func:`corrupt` helper, as a fixture."""
+    return corrupt
+
+
+@pytest.fixture
+def copy_tree():
+    """The :func:`copy_release` helper, as a fixture."""
+    return copy_release
