@@ -22,10 +22,15 @@ from .common import number_of_nuclei, time_fractions
 ENERGY_EDGES_KEVEE = np.arange(0.0, 121.0, 10.0)
 TIME_EDGES_US = np.round(np.arange(-0.1, 5.0, 0.5), 10)
 
+#: Exposure presets: the paper's text (Sec. II: M_det = 24 kg, N_POT = 13.7e22) or the
+#: release's LArParametersAnlA.yaml (24.4 kg fiducial, 13.8e22 POT).
+EXPOSURES = {"paper": (24.0, 13.7e22), "release": (None, None)}
+
 DEFAULTS: dict[str, Any] = {
-    "detector_mass_kg": None,  # None: the release's fiducial mass (24.4 kg)
+    "exposure": "paper",
+    "detector_mass_kg": None,  # None: from the exposure preset
     "molar_mass_g_per_mol": 39.96,
-    "n_pot": None,  # None: the release's exposure (13.8e22)
+    "n_pot": None,  # None: from the exposure preset
     "nu_per_pot": None,  # None: the release's 0.09
     "baseline_m": None,  # None: the release's 27.5 m
     "time_convention": "all",
@@ -67,8 +72,15 @@ def build(data_dir: Any = None, **options: Any) -> Experiment:
             f"unknown ar2020 option(s) {sorted(unknown)}; accepted: {sorted(DEFAULTS)}"
         )
     s = {**DEFAULTS, **options}
+    if s["exposure"] not in EXPOSURES:
+        raise InputError(f"exposure must be one of {sorted(EXPOSURES)}, got {s['exposure']!r}")
     paths = {k: data_path(v, data_dir) for k, v in FILES.items()}
     par = load_ar_parameters(paths["parameters"])
+    mass, pot = EXPOSURES[s["exposure"]]
+    if s["detector_mass_kg"] is None and mass is not None:
+        s["detector_mass_kg"] = mass
+    if s["n_pot"] is None and pot is not None:
+        s["n_pot"] = pot
     for key, release_key in (("detector_mass_kg", "fiducial_mass_kg"), ("n_pot", "exposure_pot"),
                              ("nu_per_pot", "nu_per_pot"), ("baseline_m", "distance_m")):
         if s[key] is None:
