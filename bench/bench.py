@@ -1,0 +1,118 @@
+"""cevns benchmarks: pinned inputs, several repeats, minimum and median.
+
+Usage::
+
+    python bench/bench.py [--repeat 7] [--json bench/results/latest.json] [--only NAME,...]
+
+Prints one line per benchmark (time per call, min and median over repeats) and,
+with --json, writes the results with the machine and version for comparison.
+No timing is asserted anywhere in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import cevns
+
+#: Reference timings quoted in the issues for the most used Python CEvNS code.
+REFERENCE_S = {"predict": 60e-3, "chi2": 100e-3}
+
+
+def timeit(fn: Callable[[], Any], repeat: int, min_time: float = 0.2) -> dict[str, float]:
+    """Time per call: calibrate the number of calls per repeat to ~min_time seconds."""
+    fn()
+    n = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        dt = time.perf_counter() - t0
+        if dt >= min_time or n >= 1 << 20:
+            break
+        n *= 2 if dt < min_time / 8 else 1 + int(min_time / max(dt, 1e-9))
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        runs.append((time.perf_counter() - t0) / n)
+    return {"min_s": min(runs), "median_s": statistics.median(runs), "calls": n}
+
+
+def benchmarks(data_dir: Any) -> dict[str, Callable[[], Any]]:
+    csi = cevns.experiment("csi2021", data_dir)
+    ar = cevns.experiment("ar2020", data_dir)
+    out: dict[str, Callable[[], Any]] = {
+        "build_csi2021": lambda: cevns.experiment("csi2021", data_dir),
+        "build_ar2020": lambda: cevns.experiment("ar2020", data_dir),
+        "predict_sm_csi2021": lambda: csi.predict(),
+        "predict_sm_ar2020": lambda: ar.predict(),
+        "predict_BL_csi2021": lambda: csi.predict("B-L", 10.0, 5e-5),
+        "predict_BL_ar2020": lambda: ar.predict("B-L", 10.0, 5e-5),
+        "templates_BL_csi2021": lambda: csi.templates("B-L", 10.0),
+        "templates_Lmu-Ltau_ar2020": lambda: ar.templates("Lmu-Ltau", 10.0),
+    }
+    try:
+        p_csi, p_ar = csi.predict(), ar.predict()
+        csi.chi2(p_csi)
+        ar.chi2(p_ar)
+        out["chi2_csi2021"] = lambda: csi.chi2(p_csi)
+        out["chi2_ar2020"] = lambda: ar.chi2(p_ar)
+        lc, la = csi.likelihood, ar.likelihood
+        out["chi2_raw_csi2021"] = lambda: lc.chi2_value(p_csi)
+        out["chi2_raw_ar2020"] = lambda: la.chi2_value(p_ar)
+    except (AttributeError, ImportError):
+        pass
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--only", default=None, help="comma-separated benchmark names")
+    ap.add_argument("--data-dir", default=None)
+    args = ap.parse_args(argv)
+
+    benches = benchmarks(args.data_dir)
+    if args.only:
+        wanted = args.only.split(",")
+        benches = {k: v for k, v in benches.items() if k in wanted}
+    results: dict[str, Any] = {}
+    print(f"{'benchmark':32s} {'min':>12s} {'median':>12s}  ratio to reference")
+    for name, fn in benches.items():
+        r = timeit(fn, args.repeat, min_time=0.05 if name.startswith("build") else 0.2)
+        results[name] = r
+        kind = "predict" if name.startswith("predict") else "chi2" if "chi2" in name else None
+        ratio = f"x{REFERENCE_S[kind] / r['min_s']:.0f} faster than {REFERENCE_S[kind]*1e3:.0f} ms" \
+            if kind else ""
+        print(f"{name:32s} {r['min_s']*1e6:10.2f}us {r['median_s']*1e6:10.2f}us  {ratio}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "cevns_version": cevns.__version__,
+            "machine": {"platform": platform.platform(), "python": sys.version.split()[0],
+                        "cpu_count": os.cpu_count(),
+                        "omp_num_threads": os.environ.get("OMP_NUM_THREADS")},
+            "numpy": np.__version__,
+            "results": results,
+        }
+        args.json.write_text(json.dumps(payload, indent=2, sort_keys=True))
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

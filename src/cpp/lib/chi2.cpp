@@ -1,0 +1,748 @@
+/// \file chi2.cpp
+/// \brief Profiled chi2 of the paper: CsI eq. (6) (NLopt) and Ar eq. (7)-(9)
+///        (exact normal equations).
+#include <cevns/chi2.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <nlopt.hpp>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#ifdef CEVNS_HAVE_OPENMP
+#include <omp.h>
+#endif
+
+namespace cevns {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// Throw std::invalid_argument unless v has n entries, all finite (and >= 0
+/// when non_negative).
+void check_vector(const std::vector<double> &v, std::size_t n, const char *name,
+                  bool non_negative) {
+  if (v.size() != n) {
+    throw std::invalid_argument(std::string(name) + ": expected " +
+                                std::to_string(n) + " bins, got " +
+                                std::to_string(v.size()));
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(v[i])) {
+      throw std::invalid_argument(
+          std::string(name) + ": non-finite value at bin " + std::to_string(i));
+    }
+    if (non_negative && v[i] < 0.0) {
+      throw std::invalid_argument(std::string(name) + ": negative value " +
+                                  std::to_string(v[i]) + " at bin " +
+                                  std::to_string(i));
+    }
+  }
+}
+
+void check_prediction(const double *p, std::size_t n, const char *name) {
+  if (p == nullptr)
+    throw std::invalid_argument(std::string(name) + ": null pointer");
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(p[i])) {
+      throw std::invalid_argument(
+          std::string(name) + ": non-finite value at bin " + std::to_string(i));
+    }
+    if (p[i] < 0.0) {
+      throw std::invalid_argument(std::string(name) + ": negative value " +
+                                  std::to_string(p[i]) + " at bin " +
+                                  std::to_string(i));
+    }
+  }
+}
+
+void check_size(std::size_t got, std::size_t want, const char *name) {
+  if (got != want) {
+    throw std::invalid_argument(std::string(name) + ": expected " +
+                                std::to_string(want) + " values, got " +
+                                std::to_string(got));
+  }
+}
+
+void check_sigmas(const std::array<double, 4> &s) {
+  for (std::size_t z = 0; z < s.size(); ++z) {
+    if (!std::isfinite(s[z]) || s[z] < 0.0) {
+      throw std::invalid_argument("sigmas: entry " + std::to_string(z) +
+                                  " must be finite and >= 0, got " +
+                                  std::to_string(s[z]));
+    }
+  }
+}
+
+void check_nuisances(const double *eta, std::size_t n) {
+  if (eta == nullptr)
+    throw std::invalid_argument("nuisances: null pointer");
+  for (std::size_t k = 0; k < n; ++k) {
+    if (std::isnan(eta[k])) {
+      throw std::invalid_argument("nuisances: NaN at index " +
+                                  std::to_string(k));
+    }
+  }
+}
+
+/// Gaussian prior (eta/sigma)^2; sigma = 0 means eta is fixed at 0.
+inline double prior(double eta, double sigma) {
+  if (sigma > 0.0)
+    return (eta / sigma) * (eta / sigma);
+  return eta == 0.0 ? 0.0 : kInf;
+}
+
+/// In-place Cholesky solve of the symmetric positive-definite N x N system
+/// A x = b (only the lower triangle of A is read). Returns false if A is not
+/// positive definite.
+template <std::size_t N>
+bool cholesky_solve(std::array<std::array<double, N>, N> &a,
+                    std::array<double, N> &b, std::size_t n = N) {
+  for (std::size_t j = 0; j < n; ++j) {
+    double d = a[j][j];
+    for (std::size_t k = 0; k < j; ++k)
+      d -= a[j][k] * a[j][k];
+    if (!(d > 0.0))
+      return false;
+    d = std::sqrt(d);
+    a[j][j] = d;
+    for (std::size_t i = j + 1; i < n; ++i) {
+      double s = a[i][j];
+      for (std::size_t k = 0; k < j; ++k)
+        s -= a[i][k] * a[j][k];
+      a[i][j] = s / d;
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) { // L y = b
+    double s = b[i];
+    for (std::size_t k = 0; k < i; ++k)
+      s -= a[i][k] * b[k];
+    b[i] = s / a[i][i];
+  }
+  for (std::size_t i = n; i-- > 0;) { // L^T x = y
+    double s = b[i];
+    for (std::size_t k = i + 1; k < n; ++k)
+      s -= a[k][i] * b[k];
+    b[i] = s / a[i][i];
+  }
+  return true;
+}
+
+int resolve_threads(int n_threads) {
+#ifdef CEVNS_HAVE_OPENMP
+  return n_threads > 0 ? n_threads : omp_get_max_threads();
+#else
+  (void)n_threads;
+  return 1;
+#endif
+}
+
+} // namespace
+
+// ===========================================================================
+// ArChi2, eq. (7)-(9)
+// ===========================================================================
+
+ArChi2::ArChi2(std::vector<double> observed, std::vector<double> ss,
+               std::vector<double> prompt_brn, std::vector<double> delayed_brn,
+               std::array<std::vector<double>, n_cevns_shapes> cevns_shape,
+               std::array<std::vector<double>, n_brn_shapes> brn_shape,
+               std::array<double, 4> sigmas)
+    : n_(observed.size()), sigmas_(sigmas) {
+  if (n_ == 0)
+    throw std::invalid_argument("observed: no bins");
+  check_vector(observed, n_, "observed", true);
+  check_vector(ss, n_, "ss", true);
+  check_vector(prompt_brn, n_, "prompt_brn", true);
+  check_vector(delayed_brn, n_, "delayed_brn", true);
+  check_vector(cevns_shape[0], n_, "cevns_shape[0] (F90 energy dependence)",
+               false);
+  check_vector(cevns_shape[1], n_, "cevns_shape[1] (t_trig mean)", false);
+  check_vector(brn_shape[0], n_, "brn_shape[0] (energy)", false);
+  check_vector(brn_shape[1], n_, "brn_shape[1] (t_trig mean)", false);
+  check_vector(brn_shape[2], n_, "brn_shape[2] (t_trig width)", false);
+  check_sigmas(sigmas_);
+
+  w_.resize(n_);
+  d_.resize(n_);
+  for (std::size_t i = 0; i < n_; ++i) {
+    const double var = observed[i] + ss[i] / 5.0; // eq. (8)
+    // Empty bin (no observed, no SS events): sigma^2 := 1 event^2, so the bin
+    // contributes 0 for a zero prediction and prediction^2 otherwise.
+    w_[i] = var > 0.0 ? 1.0 / var : 1.0;
+    d_[i] = observed[i] - (ss[i] + prompt_brn[i] + delayed_brn[i]);
+  }
+  f1_ = std::move(cevns_shape[0]);
+  f2_ = std::move(cevns_shape[1]);
+  for (auto &col : bkg_)
+    col.resize(n_);
+  for (std::size_t i = 0; i < n_; ++i) {
+    bkg_[0][i] = ss[i];
+    bkg_[1][i] = prompt_brn[i];
+    bkg_[2][i] = delayed_brn[i];
+    bkg_[3][i] = prompt_brn[i] * brn_shape[0][i];
+    bkg_[4][i] = prompt_brn[i] * brn_shape[1][i];
+    bkg_[5][i] = prompt_brn[i] * brn_shape[2][i];
+  }
+  // Background-only blocks of A^T W A, A^T W d and d^T W d.
+  for (std::size_t i = 0; i < n_; ++i) {
+    const double w = w_[i];
+    for (std::size_t a = 0; a < 6; ++a) {
+      const double wa = w * bkg_[a][i];
+      rhs_b_[a] += wa * d_[i];
+      for (std::size_t b = 0; b <= a; ++b)
+        hbb_[a][b] += wa * bkg_[b][i];
+    }
+    rr_b_ += w * d_[i] * d_[i];
+  }
+}
+
+std::vector<std::string> ArChi2::nuisance_names() {
+  return {"eta_cevns",          "eta_ss",
+          "eta_prompt_brn",     "eta_delayed_brn",
+          "eps_cevns_f90",      "eps_cevns_ttrig_mean",
+          "eps_brn_energy",     "eps_brn_ttrig_mean",
+          "eps_brn_ttrig_width"};
+}
+
+double ArChi2::chi2_at(const double *cevns, const double *eta) const {
+  check_prediction(cevns, n_, "cevns");
+  check_nuisances(eta, n_nuisances);
+  double chi2 = 0.0;
+  for (std::size_t i = 0; i < n_; ++i) {
+    const double c = cevns[i];
+    const double shift = (eta[0] + eta[4] * f1_[i] + eta[5] * f2_[i]) * c +
+                         eta[1] * bkg_[0][i] + eta[2] * bkg_[1][i] +
+                         eta[3] * bkg_[2][i] + eta[6] * bkg_[3][i] +
+                         eta[7] * bkg_[4][i] + eta[8] * bkg_[5][i];
+    const double r = d_[i] - c - shift;
+    chi2 += w_[i] * r * r;
+  }
+  for (std::size_t z = 0; z < 4; ++z)
+    chi2 += prior(eta[z], sigmas_[z]);
+  for (std::size_t k = 4; k < n_nuisances; ++k)
+    chi2 += eta[k] * eta[k];
+  return chi2;
+}
+
+double ArChi2::chi2_at(const std::vector<double> &cevns,
+                       const std::vector<double> &nuisances) const {
+  check_size(cevns.size(), n_, "cevns");
+  check_size(nuisances.size(), n_nuisances, "nuisances");
+  return chi2_at(cevns.data(), nuisances.data());
+}
+
+ProfileResult ArChi2::profile(const double *cevns) const {
+  check_prediction(cevns, n_, "cevns");
+  // Design-matrix columns: 0 = C, 1..3 = SS, PBRN, DBRN, 4 = C f1, 5 = C f2,
+  // 6..8 = PBRN g1..g3. The background columns' blocks are precomputed; here
+  // only the sums involving the CEvNS prediction C are accumulated.
+  std::array<std::array<double, 3>, 3>
+      hcc{}; // sum w C^2 g_k g_l, g = {1, f1, f2}
+  std::array<std::array<double, 6>, 3> hcb{}; // sum w C g_k bkg_m
+  std::array<double, 3> cd{};                 // sum w C g_k d
+  for (std::size_t i = 0; i < n_; ++i) {
+    const double c = cevns[i];
+    if (c == 0.0)
+      continue;
+    const double wc = w_[i] * c;
+    const double g[3] = {1.0, f1_[i], f2_[i]};
+    for (std::size_t k = 0; k < 3; ++k) {
+      const double wcg = wc * g[k];
+      cd[k] += wcg * d_[i];
+      for (std::size_t l = 0; l <= k; ++l)
+        hcc[k][l] += wcg * c * g[l];
+      for (std::size_t m = 0; m < 6; ++m)
+        hcb[k][m] += wcg * bkg_[m][i];
+    }
+  }
+  // map: CEvNS-like index k -> nuisance index; background m -> nuisance index
+  constexpr std::size_t cidx[3] = {0, 4, 5};
+  constexpr std::size_t bidx[6] = {1, 2, 3, 6, 7, 8};
+
+  std::array<std::array<double, n_nuisances>, n_nuisances> h{};
+  std::array<double, n_nuisances> b{};
+  for (std::size_t k = 0; k < 3; ++k) {
+    for (std::size_t l = 0; l <= k; ++l) {
+      h[std::max(cidx[k], cidx[l])][std::min(cidx[k], cidx[l])] = hcc[k][l];
+    }
+    for (std::size_t m = 0; m < 6; ++m) {
+      h[std::max(cidx[k], bidx[m])][std::min(cidx[k], bidx[m])] = hcb[k][m];
+    }
+    // b_k = sum w a_k (d - C)
+    b[cidx[k]] = cd[k] - hcc[k][0];
+  }
+  for (std::size_t a = 0; a < 6; ++a) {
+    for (std::size_t c = 0; c <= a; ++c)
+      h[bidx[a]][bidx[c]] = hbb_[a][c];
+    b[bidx[a]] = rhs_b_[a] - hcb[0][a];
+  }
+  // r0^T W r0 with r0 = d - C
+  const double rr = rr_b_ - 2.0 * cd[0] + hcc[0][0];
+
+  // priors; sigma = 0 fixes the nuisance at 0 (unit row/column, zero rhs)
+  for (std::size_t z = 0; z < 4; ++z) {
+    if (sigmas_[z] > 0.0) {
+      h[z][z] += 1.0 / (sigmas_[z] * sigmas_[z]);
+    } else {
+      for (std::size_t j = 0; j < n_nuisances; ++j) {
+        h[z][j] = 0.0;
+        h[j][z] = 0.0;
+      }
+      h[z][z] = 1.0;
+      b[z] = 0.0;
+    }
+  }
+  for (std::size_t k = 4; k < n_nuisances; ++k)
+    h[k][k] += 1.0;
+
+  const std::array<double, n_nuisances> rhs = b;
+  ProfileResult res;
+  res.n_eval = 1;
+  res.converged = cholesky_solve<n_nuisances>(h, b);
+  if (!res.converged) { // cannot happen with the unit/σ priors, kept as a guard
+    res.nuisances.assign(n_nuisances, 0.0);
+    res.chi2 = rr;
+    return res;
+  }
+  double tb = 0.0;
+  for (std::size_t k = 0; k < n_nuisances; ++k)
+    tb += b[k] * rhs[k];
+  // chi2(θ) = rr - 2 θ^T b + θ^T H θ, and H θ = b at the minimum
+  res.chi2 = std::max(rr - tb, 0.0);
+  res.nuisances.assign(b.begin(), b.end());
+  return res;
+}
+
+ProfileResult ArChi2::profile(const std::vector<double> &cevns) const {
+  check_size(cevns.size(), n_, "cevns");
+  return profile(cevns.data());
+}
+
+void ArChi2::profile_many(const double *cevns, std::size_t n_points,
+                          double *chi2_out, double *nuisances_out,
+                          int n_threads) const {
+  if (n_points == 0)
+    return;
+  if (chi2_out == nullptr)
+    throw std::invalid_argument("chi2_out: null pointer");
+  for (std::size_t p = 0; p < n_points; ++p)
+    check_prediction(cevns + p * n_, n_, "cevns");
+  const long long np = static_cast<long long>(n_points);
+  const int nt = resolve_threads(n_threads);
+  (void)nt;
+#ifdef CEVNS_HAVE_OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static)
+#endif
+  for (long long p = 0; p < np; ++p) {
+    ProfileResult r;
+    try {
+      r = profile(cevns + static_cast<std::size_t>(p) * n_);
+    } catch (...) { // exceptions must not leave an OpenMP region
+      r.chi2 = std::numeric_limits<double>::quiet_NaN();
+      r.nuisances.assign(n_nuisances, std::numeric_limits<double>::quiet_NaN());
+    }
+    chi2_out[p] = r.chi2;
+    if (nuisances_out != nullptr) {
+      std::copy(r.nuisances.begin(), r.nuisances.end(),
+                nuisances_out + static_cast<std::size_t>(p) * n_nuisances);
+    }
+  }
+}
+
+// ===========================================================================
+// CsiChi2, eq. (6)
+// ===========================================================================
+
+namespace {
+
+/// Baker-Cousins chi2 of eq. (6) without the priors, its gradient and (if
+/// hess != nullptr) its Hessian in the nuisances. Returns +inf where an
+/// expectation is not positive in a bin with observed events (or negative).
+double csi_data_term(std::size_t n, const double *obs,
+                     const double *const tmpl[4], const double *eta,
+                     double *grad, double (*hess)[4]) {
+  double chi2 = 0.0;
+  double g[4] = {0.0, 0.0, 0.0, 0.0};
+  double h[4][4] = {};
+  const double s0 = 1.0 + eta[0], s1 = 1.0 + eta[1], s2 = 1.0 + eta[2],
+               s3 = 1.0 + eta[3];
+  for (std::size_t i = 0; i < n; ++i) {
+    const double t[4] = {tmpl[0][i], tmpl[1][i], tmpl[2][i], tmpl[3][i]};
+    const double mu = s0 * t[0] + s1 * t[1] + s2 * t[2] + s3 * t[3];
+    const double o = obs[i];
+    if (o > 0.0) {
+      if (!(mu > 0.0))
+        return kInf;
+      const double r = o / mu;
+      chi2 += mu - o + o * std::log(r);
+      const double u = 1.0 - r;
+      for (int z = 0; z < 4; ++z)
+        g[z] += t[z] * u;
+      if (hess != nullptr) {
+        const double q = r / mu;
+        for (int z = 0; z < 4; ++z) {
+          const double tq = t[z] * q;
+          for (int y = 0; y <= z; ++y)
+            h[z][y] += tq * t[y];
+        }
+      }
+    } else {
+      if (mu < 0.0)
+        return kInf;
+      chi2 += mu;
+      for (int z = 0; z < 4; ++z)
+        g[z] += t[z];
+    }
+  }
+  if (grad != nullptr) {
+    for (int z = 0; z < 4; ++z)
+      grad[z] = 2.0 * g[z];
+  }
+  if (hess != nullptr) {
+    for (int z = 0; z < 4; ++z) {
+      for (int y = 0; y <= z; ++y)
+        hess[z][y] = hess[y][z] = 2.0 * h[z][y];
+    }
+  }
+  return 2.0 * chi2;
+}
+
+struct CsiProblem {
+  std::size_t n;
+  const double *obs;
+  const double *tmpl[4];
+  std::array<double, 4> sigmas;
+  std::array<std::size_t, 4> free_idx;
+  std::size_t n_free;
+  int n_eval;
+
+  /// chi2 (with priors) at the full nuisance vector; gradient/Hessian of the
+  /// free nuisances if requested.
+  double eval(const double *eta, double *grad, double (*hess)[4]) {
+    ++n_eval;
+    double g[4];
+    double chi2 =
+        csi_data_term(n, obs, tmpl, eta, grad != nullptr ? g : nullptr, hess);
+    for (std::size_t z = 0; z < 4; ++z) {
+      if (sigmas[z] > 0.0) {
+        const double iv = 1.0 / (sigmas[z] * sigmas[z]);
+        chi2 += eta[z] * eta[z] * iv;
+        if (grad != nullptr)
+          g[z] += 2.0 * eta[z] * iv;
+        if (hess != nullptr)
+          hess[z][z] += 2.0 * iv;
+      }
+    }
+    if (grad != nullptr) {
+      for (std::size_t k = 0; k < n_free; ++k)
+        grad[k] = g[free_idx[k]];
+    }
+    return chi2;
+  }
+
+  void expand(const double *x, double *eta) const {
+    for (std::size_t z = 0; z < 4; ++z)
+      eta[z] = 0.0;
+    for (std::size_t k = 0; k < n_free; ++k)
+      eta[free_idx[k]] = x[k];
+  }
+};
+
+double csi_nlopt_objective(unsigned nx, const double *x, double *grad,
+                           void *data) {
+  auto *p = static_cast<CsiProblem *>(data);
+  double eta[4];
+  p->expand(x, eta);
+  (void)nx;
+  const double f = p->eval(eta, grad, nullptr);
+  return std::isfinite(f) ? f : std::numeric_limits<double>::max();
+}
+
+constexpr double kEtaLower = -1.0 + 1e-9;
+
+} // namespace
+
+CsiChi2::CsiChi2(std::vector<double> observed, std::vector<double> brn,
+                 std::vector<double> nin, std::vector<double> ss,
+                 std::array<double, 4> sigmas)
+    : n_(observed.size()), sigmas_(sigmas) {
+  if (n_ == 0)
+    throw std::invalid_argument("observed: no bins");
+  check_vector(observed, n_, "observed", true);
+  check_vector(brn, n_, "brn", true);
+  check_vector(nin, n_, "nin", true);
+  check_vector(ss, n_, "ss", true);
+  check_sigmas(sigmas_);
+  obs_ = std::move(observed);
+  brn_ = std::move(brn);
+  nin_ = std::move(nin);
+  ss_ = std::move(ss);
+  for (double o : obs_) {
+    obs_sum_ += o;
+    if (o > 0.0)
+      nlnn_sum_ += o * std::log(o);
+  }
+}
+
+std::vector<std::string> CsiChi2::nuisance_names() {
+  return {"eta_cevns", "eta_brn", "eta_nin", "eta_ss"};
+}
+
+double CsiChi2::chi2_at(const double *cevns, const double *eta) const {
+  check_prediction(cevns, n_, "cevns");
+  check_nuisances(eta, n_nuisances);
+  const double *tmpl[4] = {cevns, brn_.data(), nin_.data(), ss_.data()};
+  double chi2 = csi_data_term(n_, obs_.data(), tmpl, eta, nullptr, nullptr);
+  for (std::size_t z = 0; z < 4; ++z)
+    chi2 += prior(eta[z], sigmas_[z]);
+  return chi2;
+}
+
+double CsiChi2::chi2_at(const std::vector<double> &cevns,
+                        const std::vector<double> &nuisances) const {
+  check_size(cevns.size(), n_, "cevns");
+  check_size(nuisances.size(), n_nuisances, "nuisances");
+  return chi2_at(cevns.data(), nuisances.data());
+}
+
+double CsiChi2::gradient(const double *cevns, const double *eta,
+                         double *grad) const {
+  check_prediction(cevns, n_, "cevns");
+  check_nuisances(eta, n_nuisances);
+  if (grad == nullptr)
+    throw std::invalid_argument("grad: null pointer");
+  const double *tmpl[4] = {cevns, brn_.data(), nin_.data(), ss_.data()};
+  double chi2 = csi_data_term(n_, obs_.data(), tmpl, eta, grad, nullptr);
+  if (!std::isfinite(chi2)) {
+    for (std::size_t z = 0; z < 4; ++z)
+      grad[z] = std::numeric_limits<double>::quiet_NaN();
+    return chi2;
+  }
+  for (std::size_t z = 0; z < 4; ++z) {
+    chi2 += prior(eta[z], sigmas_[z]);
+    // sigma = 0 (fixed nuisance): only the data part of the derivative
+    if (sigmas_[z] > 0.0)
+      grad[z] += 2.0 * eta[z] / (sigmas_[z] * sigmas_[z]);
+  }
+  return chi2;
+}
+
+std::vector<double>
+CsiChi2::gradient(const std::vector<double> &cevns,
+                  const std::vector<double> &nuisances) const {
+  check_size(cevns.size(), n_, "cevns");
+  check_size(nuisances.size(), n_nuisances, "nuisances");
+  std::vector<double> g(n_nuisances);
+  gradient(cevns.data(), nuisances.data(), g.data());
+  return g;
+}
+
+ProfileResult CsiChi2::profile(const double *cevns) const {
+  check_prediction(cevns, n_, "cevns");
+
+  CsiProblem prob{
+      n_,      obs_.data(),  {cevns, brn_.data(), nin_.data(), ss_.data()},
+      sigmas_, {0, 0, 0, 0}, 0,
+      0};
+  for (std::size_t z = 0; z < 4; ++z) {
+    if (sigmas_[z] > 0.0)
+      prob.free_idx[prob.n_free++] = z;
+  }
+
+  ProfileResult res;
+  res.nuisances.assign(n_nuisances, 0.0);
+
+  // A bin with observed events and no template at all has mu = 0 for every
+  // eta > -1: the likelihood is 0 (chi2 = +inf) whatever the nuisances.
+  for (std::size_t i = 0; i < n_; ++i) {
+    if (obs_[i] > 0.0 && !(cevns[i] + brn_[i] + nin_[i] + ss_[i] > 0.0)) {
+      res.chi2 = kInf;
+      res.converged = false;
+      return res;
+    }
+  }
+
+  double eta[4] = {0.0, 0.0, 0.0, 0.0};
+  double grad[4];
+  double hess[4][4];
+  double f0 = prob.eval(eta, grad, hess);
+  if (prob.n_free == 0) {
+    res.chi2 = f0;
+    res.n_eval = prob.n_eval;
+    res.converged = true;
+    return res;
+  }
+
+  // Newton direction on the free nuisances: solves H step = -grad and returns
+  // the Newton decrement grad^T H^-1 grad (twice the predicted chi2 drop to
+  // the minimum of the local quadratic model). Components sitting on the lower
+  // bound with the gradient pushing out of the box are left out when
+  // project_bounds is set. Returns +inf if H is not positive definite.
+  const std::size_t nf = prob.n_free;
+  auto newton = [&](const double *x, const double *g, const double(*h)[4],
+                    double *step, bool project_bounds) -> double {
+    std::array<std::array<double, 4>, 4> a{};
+    std::array<double, 4> b{};
+    std::array<std::size_t, 4> sel{};
+    std::size_t m = 0;
+    for (std::size_t k = 0; k < nf; ++k) {
+      step[k] = 0.0;
+      const std::size_t z = prob.free_idx[k];
+      if (project_bounds && x[z] <= kEtaLower + 1e-12 && g[k] > 0.0)
+        continue;
+      sel[m++] = k;
+    }
+    for (std::size_t i = 0; i < m; ++i) {
+      b[i] = -g[sel[i]];
+      for (std::size_t j = 0; j < m; ++j) {
+        a[i][j] = h[prob.free_idx[sel[i]]][prob.free_idx[sel[j]]];
+      }
+    }
+    if (m == 0)
+      return 0.0;
+    if (!cholesky_solve<4>(a, b, m))
+      return kInf;
+    double dec = 0.0;
+    for (std::size_t i = 0; i < m; ++i) {
+      step[sel[i]] = b[i];
+      dec -= g[sel[i]] * b[i];
+    }
+    return dec;
+  };
+
+  // 1) Damped Newton iterations from eta = 0 with the analytic gradient and
+  //    Hessian (the Poisson chi2 is convex in eta, and nearly quadratic): a
+  //    handful of evaluations reach the minimum to round-off. Steps are
+  //    shortened to stay inside eta > -1 and backtracked (Armijo) if needed.
+  constexpr int kMaxNewton = 12;
+  constexpr double kDecDone = 1e-8; // full step from here is exact to ~1e-16
+  constexpr double kDecConverged = 2e-9; // final criterion: chi2 within 1e-9
+  double fcur = f0;
+  bool converged = false;
+  for (int it = 0; it < kMaxNewton && !converged; ++it) {
+    double step[4];
+    const double dec = newton(eta, grad, hess, step, false);
+    if (!std::isfinite(dec))
+      break;
+    if (dec < 1e-15) {
+      converged = true;
+      break;
+    }
+    double t = 1.0;
+    for (std::size_t k = 0; k < nf; ++k) { // stay above the lower bound
+      const double room = (eta[prob.free_idx[k]] - kEtaLower) * 0.95;
+      if (step[k] < 0.0 && -step[k] * t > room)
+        t = room / -step[k];
+    }
+    bool accepted = false;
+    for (int half = 0; half < 30; ++half, t *= 0.5) {
+      double trial[4] = {eta[0], eta[1], eta[2], eta[3]};
+      for (std::size_t k = 0; k < nf; ++k)
+        trial[prob.free_idx[k]] += t * step[k];
+      double gt[4];
+      double ht[4][4];
+      const double ft = prob.eval(trial, gt, ht);
+      if (ft <= fcur - 1e-4 * t * dec ||
+          (t == 1.0 && dec < kDecDone && ft <= fcur + 1e-12)) {
+        std::copy(trial, trial + 4, eta);
+        std::copy(gt, gt + 4, grad);
+        for (int z = 0; z < 4; ++z)
+          std::copy(ht[z], ht[z] + 4, hess[z]);
+        fcur = ft;
+        accepted = true;
+        // a full Newton step from a point this close lands on the minimum
+        if (t == 1.0 && dec < kDecDone)
+          converged = true;
+        break;
+      }
+    }
+    if (!accepted)
+      break;
+  }
+
+  // 2) NLopt LD_LBFGS (analytic gradient, bounds eta > -1 + 1e-9) from the
+  //    best Newton point, only when Newton did not converge (minimum on the
+  //    bound, flat directions, ...).
+  if (!converged) {
+    std::vector<double> x(nf);
+    for (std::size_t k = 0; k < nf; ++k)
+      x[k] = eta[prob.free_idx[k]];
+    double fopt = fcur;
+    try {
+      nlopt::opt opt(nlopt::LD_LBFGS, static_cast<unsigned>(nf));
+      opt.set_lower_bounds(std::vector<double>(nf, kEtaLower));
+      opt.set_min_objective(csi_nlopt_objective, &prob);
+      opt.set_ftol_abs(1e-12);
+      opt.set_ftol_rel(1e-15);
+      opt.set_xtol_rel(1e-12);
+      opt.set_maxeval(2000);
+      // Luksan's L-BFGS otherwise allocates ~10 MB of history for n = 4
+      opt.set_vector_storage(10);
+      opt.optimize(x, fopt);
+    } catch (const std::exception &) {
+      // roundoff_limited / generic failure at the minimum: x holds the best
+      // point found; the Newton-decrement test below decides convergence
+    }
+    double xe[4];
+    prob.expand(x.data(), xe);
+    double gx[4];
+    double hx[4][4];
+    const double fx = prob.eval(xe, gx, hx);
+    if (fx < fcur) {
+      std::copy(xe, xe + 4, eta);
+      std::copy(gx, gx + 4, grad);
+      for (int z = 0; z < 4; ++z)
+        std::copy(hx[z], hx[z] + 4, hess[z]);
+      fcur = fx;
+    }
+    double step[4];
+    const double dec = newton(eta, grad, hess, step, true);
+    converged = std::isfinite(fcur) && dec < kDecConverged;
+  }
+  res.chi2 = fcur;
+  res.nuisances.assign(eta, eta + 4);
+  res.n_eval = prob.n_eval;
+  res.converged = converged;
+  return res;
+}
+
+ProfileResult CsiChi2::profile(const std::vector<double> &cevns) const {
+  check_size(cevns.size(), n_, "cevns");
+  return profile(cevns.data());
+}
+
+void CsiChi2::profile_many(const double *cevns, std::size_t n_points,
+                           double *chi2_out, double *nuisances_out,
+                           int n_threads) const {
+  if (n_points == 0)
+    return;
+  if (chi2_out == nullptr)
+    throw std::invalid_argument("chi2_out: null pointer");
+  for (std::size_t p = 0; p < n_points; ++p)
+    check_prediction(cevns + p * n_, n_, "cevns");
+  const long long np = static_cast<long long>(n_points);
+  const int nt = resolve_threads(n_threads);
+  (void)nt;
+#ifdef CEVNS_HAVE_OPENMP
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 16)
+#endif
+  for (long long p = 0; p < np; ++p) {
+    ProfileResult r;
+    try {
+      r = profile(cevns + static_cast<std::size_t>(p) * n_);
+    } catch (...) { // exceptions must not leave an OpenMP region
+      r.chi2 = std::numeric_limits<double>::quiet_NaN();
+      r.nuisances.assign(n_nuisances, std::numeric_limits<double>::quiet_NaN());
+    }
+    chi2_out[p] = r.chi2;
+    if (nuisances_out != nullptr) {
+      std::copy(r.nuisances.begin(), r.nuisances.end(),
+                nuisances_out + static_cast<std::size_t>(p) * n_nuisances);
+    }
+  }
+}
+
+} // namespace cevns
