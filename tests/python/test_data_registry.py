@@ -16,10 +16,11 @@ from cevns.data import (
     verify,
 )
 from cevns.data import store as store_module
-from cevns.data.registry import REPO_REGISTRY
 from cevns.errors import DataError, HashMismatchError, InputError, MissingDataError
 
 REPO = Path(__file__).resolve().parents[2]
+# the repository's registry (the installed package carries a copy)
+REPO_REGISTRY = REPO / "data" / "registry.json"
 
 
 def _make_registry_module():

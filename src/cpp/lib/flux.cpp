@@ -1,5 +1,6 @@
 #include "cevns/flux.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "cevns/constants.hpp"
+
 namespace cevns {
 
 double EfficiencyTable::operator()(double xv) const {
@@ -53,7 +55,7 @@ double ArgonResponse::bin_probability(double T_MeV, double lo, double hi) const 
   const double a = std::max(lo, mu - 8.0 * sigma);
   const double b = std::min(hi, mu + 8.0 * sigma);
   if (!(b > a)) return 0.0;
-  const double norm = 1.0 / (std::sqrt(2.0 * M_PI) * sigma);
+  const double norm = 1.0 / (std::sqrt(2.0 * constants::pi) * sigma);
   auto f = [&](double e) {
     const double z = (e - mu) / sigma;
     return eff_(e) * norm * std::exp(-0.5 * z * z);
