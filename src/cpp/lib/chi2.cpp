@@ -279,8 +279,6 @@ ProfileResult ArChi2::profile(const double *cevns) const {
       h[bidx[a]][bidx[c]] = hbb_[a][c];
     b[bidx[a]] = rhs_b_[a] - hcb[0][a];
   }
-  // r0^T W r0 with r0 = d - C
-  const double rr = rr_b_ - 2.0 * cd[0] + hcc[0][0];
 
   // priors; sigma = 0 fixes the nuisance at 0 (unit row/column, zero rhs)
   for (std::size_t z = 0; z < 4; ++z) {
@@ -298,20 +296,41 @@ ProfileResult ArChi2::profile(const double *cevns) const {
   for (std::size_t k = 4; k < n_nuisances; ++k)
     h[k][k] += 1.0;
 
-  const std::array<double, n_nuisances> rhs = b;
+  // Jacobi scaling: a huge CEvNS prediction (a large coupling) makes the
+  // columns differ by many orders of magnitude; scaled, the system stays
+  // well conditioned.
+  std::array<double, n_nuisances> scale{};
+  for (std::size_t k = 0; k < n_nuisances; ++k)
+    scale[k] = h[k][k] > 0.0 ? 1.0 / std::sqrt(h[k][k]) : 1.0;
+  for (std::size_t k = 0; k < n_nuisances; ++k) {
+    for (std::size_t l = 0; l <= k; ++l)
+      h[k][l] *= scale[k] * scale[l];
+    b[k] *= scale[k];
+  }
   ProfileResult res;
   res.n_eval = 1;
   res.converged = cholesky_solve<n_nuisances>(h, b);
   if (!res.converged) { // cannot happen with the unit/σ priors, kept as a guard
-    res.nuisances.assign(n_nuisances, 0.0);
-    res.chi2 = rr;
-    return res;
+    b.fill(0.0);
   }
-  double tb = 0.0;
   for (std::size_t k = 0; k < n_nuisances; ++k)
-    tb += b[k] * rhs[k];
-  // chi2(θ) = rr - 2 θ^T b + θ^T H θ, and H θ = b at the minimum
-  res.chi2 = std::max(rr - tb, 0.0);
+    b[k] *= scale[k];
+  // chi2 from the residuals themselves, not from the expansion
+  // rr - theta^T b, which cancels catastrophically for large predictions.
+  double chi2 = 0.0;
+  for (std::size_t i = 0; i < n_; ++i) {
+    const double c = cevns[i];
+    double r = d_[i] - c * (1.0 + b[0] + b[4] * f1_[i] + b[5] * f2_[i]);
+    for (std::size_t m = 0; m < 6; ++m)
+      r -= b[bidx[m]] * bkg_[m][i];
+    chi2 += w_[i] * r * r;
+  }
+  for (std::size_t z = 0; z < 4; ++z)
+    if (sigmas_[z] > 0.0)
+      chi2 += (b[z] / sigmas_[z]) * (b[z] / sigmas_[z]);
+  for (std::size_t k = 4; k < n_nuisances; ++k)
+    chi2 += b[k] * b[k];
+  res.chi2 = chi2;
   res.nuisances.assign(b.begin(), b.end());
   return res;
 }

@@ -1,0 +1,41 @@
+"""Confidence levels and Δχ² thresholds."""
+
+from __future__ import annotations
+
+import math
+
+from scipy.stats import chi2 as _chi2
+
+from .errors import InputError
+
+
+def cl_from_sigma(n_sigma: float) -> float:
+    """Two-sided Gaussian coverage of ±n σ (2σ: 0.9545)."""
+    return math.erf(n_sigma / math.sqrt(2.0))
+
+
+def parse_cl(cl: str | float) -> float:
+    """'2sigma', '95%', '0.9545' or a number in (0, 1) → coverage probability."""
+    if isinstance(cl, (int, float)):
+        p = float(cl)
+    else:
+        s = cl.strip().lower()
+        try:
+            if s.endswith("sigma"):
+                p = cl_from_sigma(float(s[:-5]))
+            elif s.endswith("%"):
+                p = float(s[:-1]) / 100.0
+            else:
+                p = float(s)
+        except ValueError:
+            raise InputError(f"cannot read confidence level {cl!r}; use e.g. 2sigma, 95%, 0.9545")
+    if not 0.0 < p < 1.0:
+        raise InputError(f"confidence level must be in (0, 1), got {cl!r}")
+    return p
+
+
+def delta_chi2_threshold(cl: str | float = "2sigma", dof: int = 1) -> float:
+    """Δχ² for a coverage and number of parameters (2σ: 4.0 for dof=1, 6.18 for dof=2)."""
+    if dof not in (1, 2):
+        raise InputError(f"dof must be 1 or 2, got {dof!r}")
+    return float(_chi2.ppf(parse_cl(cl), dof))
