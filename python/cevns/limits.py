@@ -47,7 +47,7 @@ def _first_edge(fit: ModelFit, mass: float, level: float) -> float:
     return intervals[0][1] if intervals else math.nan
 
 
-def limit(model: str, dataset: str, *, cl: str | float = "2sigma", dof: int = 1,
+def limit(model: str, dataset: str, *, cl: str | float = "2sigma", dof: int = 2,
           experiments: Mapping[str, Any] | None = None, data_dir: Any = None,
           m_low: float = M_LOW_MEV, m_high: float = M_HIGH_MEV) -> Limit:
     """Table 2 bounds for one model and data set."""
@@ -62,7 +62,7 @@ def limit(model: str, dataset: str, *, cl: str | float = "2sigma", dof: int = 1,
 
 
 def table2(models: Iterable[str] = MODEL_NAMES, datasets: Iterable[str] = DATASETS, *,
-           cl: str | float = "2sigma", dof: int = 1, data_dir: Any = None,
+           cl: str | float = "2sigma", dof: int = 2, data_dir: Any = None,
            progress: bool = False) -> dict[str, Any]:
     """All Table 2 rows: ``{"settings": ..., "rows": {model: {dataset: [g_low, g/M_high]}}}``."""
     from .experiments import experiment

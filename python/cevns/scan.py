@@ -137,7 +137,8 @@ def profile_coupling(fit: ModelFit, mass: float, tmpl: Mapping[str, np.ndarray] 
     if tmpl is None:
         tmpl = {n: v[0] for n, v in fit.templates([mass]).items()}
     grid = fit.coupling_grid(mass) if g is None else check_couplings(g)
-    grid = np.concatenate(([0.0], grid[grid > 0]))
+    if grid[0] != 0.0:
+        grid = np.concatenate(([0.0], grid))
     c = fit.chi2_from_templates(tmpl, grid)
 
     def f_log(lg: float) -> float:
@@ -195,3 +196,85 @@ def global_minimum(fit: ModelFit, masses: Iterable[float] | None = None) -> dict
             if c < best["chi2"]:
                 best = {"chi2": c, "mass_MeV": float(mass), "g": g}
     return best
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Profiled χ² on an (M, g) grid with the refined allowed intervals per mass."""
+
+    model: str
+    dataset: str
+    masses_MeV: np.ndarray
+    couplings: np.ndarray
+    chi2: np.ndarray  #: shape (n_mass, n_coupling)
+    chi2_min: float  #: minimum over the plane, refined (the Δχ² reference)
+    best: dict[str, float]
+    delta_chi2_level: float
+    intervals: list[list[tuple[float, float]]]  #: allowed g intervals per mass
+
+    @property
+    def delta_chi2(self) -> np.ndarray:
+        return self.chi2 - self.chi2_min
+
+    @property
+    def allowed(self) -> np.ndarray:
+        """Boolean map of the grid points inside the allowed region."""
+        return self.delta_chi2 <= self.delta_chi2_level
+
+    def lowest_edge(self) -> np.ndarray:
+        """Upper edge of the lowest allowed region per mass (the exclusion line)."""
+        return np.array([iv[0][1] if iv else np.nan for iv in self.intervals])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "dataset": self.dataset,
+            "masses_MeV": self.masses_MeV.tolist(),
+            "couplings": self.couplings.tolist(),
+            "chi2": self.chi2.tolist(),
+            "chi2_min": self.chi2_min,
+            "best": self.best,
+            "delta_chi2_level": self.delta_chi2_level,
+            "allowed_intervals": [[list(x) for x in iv] for iv in self.intervals],
+            "exclusion_line": self.lowest_edge().tolist(),
+        }
+
+
+def scan(model: str | Model, dataset: str, masses: Iterable[float], couplings: Iterable[float],
+         *, cl: str | float = "2sigma", dof: int = 2, experiments: Mapping[str, Any] | None = None,
+         data_dir: Any = None, progress: bool = False, fit: ModelFit | None = None) -> ScanResult:
+    """Profiled χ² on the grid ``masses × couplings`` and the allowed regions.
+
+    The Δχ² reference is the minimum over the plane, with every local minimum
+    along g refined (so thin strips count); the allowed intervals per mass have
+    root-found edges.
+    """
+    from .stats import delta_chi2_threshold
+
+    m = check_masses(masses)
+    g = check_couplings(couplings)
+    if g.size < 3:
+        raise InputError("need at least 3 couplings")
+    thr = delta_chi2_threshold(cl, dof)
+    fit = fit or ModelFit(model, dataset, experiments=experiments, data_dir=data_dir)
+    tmpl_all = fit.templates(m)
+    it: Any = range(m.size)
+    if progress:
+        from tqdm import tqdm
+
+        it = tqdm(it, desc=f"scan {fit.model.name} {dataset}", unit="mass")
+    profiles, grid = [], np.empty((m.size, g.size))
+    for k in it:
+        tmpl = {n: v[k] for n, v in tmpl_all.items()}
+        prof = profile_coupling(fit, float(m[k]), tmpl, g)
+        profiles.append((prof, tmpl))
+        # the profile prepends g = 0 to the grid when the grid does not start at 0
+        grid[k] = prof.chi2[1:] if prof.g.size == g.size + 1 else prof.chi2
+    best = {"chi2": fit.chi2_sm, "mass_MeV": math.nan, "g": 0.0}
+    for prof, _ in profiles:
+        for gg, c in [(float(x), float(y)) for x, y in zip(prof.g, prof.chi2)] + prof.minima:
+            if c < best["chi2"]:
+                best = {"chi2": c, "mass_MeV": prof.mass_MeV, "g": gg}
+    level = best["chi2"] + thr
+    intervals = [allowed_intervals(fit, prof, level, tmpl) for prof, tmpl in profiles]
+    return ScanResult(fit.model.name, dataset, m, g, grid, best["chi2"], best, thr, intervals)
