@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .models import MODEL_NAMES
-from .scan import DATASETS, ModelFit, allowed_intervals, global_minimum, profile_coupling
+from .scan import DATASETS, ModelFit, global_minimum, profile_coupling
 from .stats import delta_chi2_threshold
 
 #: Masses where the bounds are evaluated [MeV]: far below and far above |q| ~ 10-100 MeV.
@@ -41,9 +41,8 @@ class Limit:
 
 
 def _first_edge(fit: ModelFit, mass: float, level: float) -> float:
-    tmpl = {n: v[0] for n, v in fit.templates([mass]).items()}
-    prof = profile_coupling(fit, mass, tmpl)
-    intervals = allowed_intervals(fit, prof, level, tmpl)
+    c, prof = profile_coupling(fit, mass)
+    intervals = c.allowed(prof, level)
     return intervals[0][1] if intervals else math.nan
 
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.optimize import brentq, minimize_scalar
 
+from . import _core
 from .errors import InputError
 from .experiments import experiment
 from .models import Model, get_model
@@ -87,22 +87,28 @@ class ModelFit:
         return {n: e.rate.templates_for_masses(med, m.tolist())
                 for n, e in self.experiments.items()}
 
+    def coupling_chi2(self, tmpl: Mapping[str, np.ndarray]) -> Any:
+        """The C++ χ²(g) of one mass from its templates ``tmpl[name]`` of shape (3, nE, nT)."""
+        c = _core.CouplingChi2()
+        for n, t in tmpl.items():
+            c.add(self.experiments[n].likelihood._core_chi2, t[0], t[1], t[2])
+        return c
+
     def chi2_from_templates(self, tmpl: Mapping[str, np.ndarray], g: Iterable[float]) -> np.ndarray:
         """Profiled χ² for couplings g at one mass; ``tmpl[name]`` has shape (3, nE, nT)."""
-        g = check_couplings(g)
-        g2 = (g * g)[:, None, None]
-        total = np.zeros(g.size)
-        for n, t in tmpl.items():
-            pred = t[0][None] + g2 * t[1][None] + (g2 * g2) * t[2][None]
-            # N0 + g²N1 + g⁴N2 is a sum of squares (>= 0); negatives are round-off only
-            np.maximum(pred, 0.0, out=pred)
-            total += self.experiments[n].likelihood.chi2_many(pred, n_threads=self.n_threads)
-        return total
+        c = self.coupling_chi2(tmpl)
+        return np.array([c(float(x)) for x in check_couplings(g)])
 
     def chi2(self, mass: float, g: Iterable[float]) -> np.ndarray:
         """Profiled χ² at one mass [MeV] for couplings g."""
         t = self.templates([mass])
         return self.chi2_from_templates({n: v[0] for n, v in t.items()}, g)
+
+    def per_mass(self, masses: np.ndarray) -> list[Any]:
+        """C++ χ²(g) objects, one per mass."""
+        tmpl_all = self.templates(masses)
+        return [self.coupling_chi2({n: v[k] for n, v in tmpl_all.items()})
+                for k in range(len(masses))]
 
     # -- search scale -----------------------------------------------------
     def coupling_grid(self, mass: float, per_decade: int = 40) -> np.ndarray:
@@ -116,85 +122,34 @@ class ModelFit:
         return np.geomspace(lo, hi, n)
 
 
-@dataclass(frozen=True)
-class CouplingProfile:
-    """χ²(g) at one mass with its refined minima and the allowed intervals."""
-
-    mass_MeV: float
-    g: np.ndarray
-    chi2: np.ndarray
-    minima: list[tuple[float, float]]
-    intervals: list[tuple[float, float]] = field(default_factory=list)
-
-    @property
-    def chi2_min(self) -> float:
-        return min([float(self.chi2.min())] + [c for _, c in self.minima])
+def _with_zero(grid: np.ndarray) -> np.ndarray:
+    return grid if grid[0] == 0.0 else np.concatenate(([0.0], grid))
 
 
-def profile_coupling(fit: ModelFit, mass: float, tmpl: Mapping[str, np.ndarray] | None = None,
-                     g: np.ndarray | None = None) -> CouplingProfile:
-    """χ²(g) on a log grid (plus g = 0), every local minimum refined by Brent in log g."""
-    if tmpl is None:
-        tmpl = {n: v[0] for n, v in fit.templates([mass]).items()}
-    grid = fit.coupling_grid(mass) if g is None else check_couplings(g)
-    if grid[0] != 0.0:
-        grid = np.concatenate(([0.0], grid))
-    c = fit.chi2_from_templates(tmpl, grid)
-
-    def f_log(lg: float) -> float:
-        return float(fit.chi2_from_templates(tmpl, [10.0**lg])[0])
-
-    minima = []
-    for i in range(1, len(grid) - 1):
-        if c[i] <= c[i - 1] and c[i] <= c[i + 1]:
-            lo = math.log10(grid[i - 1]) if grid[i - 1] > 0 else math.log10(grid[i]) - 0.1
-            res = minimize_scalar(f_log, bounds=(lo, math.log10(grid[i + 1])), method="bounded",
-                                  options={"xatol": 1e-6})
-            minima.append((10.0**res.x, float(res.fun)))
-    return CouplingProfile(mass, grid, c, minima)
+def profile_coupling(fit: ModelFit, mass: float, g: np.ndarray | None = None) -> tuple[Any, Any]:
+    """(χ²(g) object, profile) at one mass: the grid (plus g = 0) and its refined minima."""
+    grid = _with_zero(fit.coupling_grid(mass) if g is None else check_couplings(g))
+    c = fit.per_mass(np.array([mass]))[0]
+    return c, c.profile(grid.tolist())
 
 
-def allowed_intervals(fit: ModelFit, prof: CouplingProfile, level: float,
-                      tmpl: Mapping[str, np.ndarray]) -> list[tuple[float, float]]:
-    """Intervals of g with χ² ≤ level, edges found by root finding."""
-    pts = sorted([(float(x), float(y)) for x, y in zip(prof.g, prof.chi2)] + prof.minima)
-    xs = np.array([p[0] for p in pts])
-    ys = np.array([p[1] for p in pts])
-    ok = ys <= level
+def global_minimum(fit: ModelFit, masses: Iterable[float] | None = None,
+                   per_decade: int = 20) -> dict[str, float]:
+    """Minimum of χ² over the (M, g) plane (g = 0 is the SM), refined along g.
 
-    def f(g: float) -> float:
-        return float(fit.chi2_from_templates(tmpl, [g])[0]) - level
-
-    def edge(a: float, b: float) -> float:
-        return brentq(f, a, b, xtol=1e-14 * max(b, 1e-30), rtol=1e-10)
-
-    intervals = []
-    i = 0
-    while i < len(xs):
-        if not ok[i]:
-            i += 1
-            continue
-        lo = xs[i] if i == 0 else edge(xs[i - 1], xs[i])
-        j = i
-        while j + 1 < len(xs) and ok[j + 1]:
-            j += 1
-        hi = edge(xs[j], xs[j + 1]) if j + 1 < len(xs) else math.inf
-        intervals.append((lo, hi))
-        i = j + 1
-    return intervals
-
-
-def global_minimum(fit: ModelFit, masses: Iterable[float] | None = None) -> dict[str, float]:
-    """Minimum of χ² over the (M, g) plane (g = 0 is the SM)."""
-    m = check_masses(np.geomspace(1e-2, 1e5, 29) if masses is None else masses)
-    tmpl_all = fit.templates(m)
+    The default mass grid has 3 points per decade from 10 keV to 100 GeV; along
+    g every local minimum of the coarse grid is refined, so narrow valleys
+    (strips) are found without a fine grid.
+    """
+    m = check_masses(np.geomspace(1e-2, 1e5, 22) if masses is None else masses)
+    per_mass = fit.per_mass(m)
+    grids = [_with_zero(fit.coupling_grid(float(x), per_decade)).tolist() for x in m]
+    profiles = _core.profile_many(per_mass, grids, fit.n_threads)
     best = {"chi2": fit.chi2_sm, "mass_MeV": math.nan, "g": 0.0}
-    for k, mass in enumerate(m):
-        tmpl = {n: v[k] for n, v in tmpl_all.items()}
-        prof = profile_coupling(fit, float(mass), tmpl)
-        for g, c in [(float(x), float(y)) for x, y in zip(prof.g, prof.chi2)] + prof.minima:
-            if c < best["chi2"]:
-                best = {"chi2": c, "mass_MeV": float(mass), "g": g}
+    for mass, prof in zip(m, profiles):
+        g, c = prof.best()
+        if c < best["chi2"]:
+            best = {"chi2": float(c), "mass_MeV": float(mass), "g": float(g)}
     return best
 
 
@@ -253,28 +208,29 @@ def scan(model: str | Model, dataset: str, masses: Iterable[float], couplings: I
 
     m = check_masses(masses)
     g = check_couplings(couplings)
-    if g.size < 3:
-        raise InputError("need at least 3 couplings")
+    if g.size < 3 or np.any(np.diff(g) <= 0):
+        raise InputError("need at least 3 ascending couplings")
     thr = delta_chi2_threshold(cl, dof)
     fit = fit or ModelFit(model, dataset, experiments=experiments, data_dir=data_dir)
-    tmpl_all = fit.templates(m)
-    it: Any = range(m.size)
+    per_mass = fit.per_mass(m)
+    grid = _with_zero(g)
+    profiles = []
+    chunks = np.array_split(np.arange(m.size), max(1, min(m.size, 20)))
+    it: Any = chunks
     if progress:
         from tqdm import tqdm
 
-        it = tqdm(it, desc=f"scan {fit.model.name} {dataset}", unit="mass")
-    profiles, grid = [], np.empty((m.size, g.size))
-    for k in it:
-        tmpl = {n: v[k] for n, v in tmpl_all.items()}
-        prof = profile_coupling(fit, float(m[k]), tmpl, g)
-        profiles.append((prof, tmpl))
-        # the profile prepends g = 0 to the grid when the grid does not start at 0
-        grid[k] = prof.chi2[1:] if prof.g.size == g.size + 1 else prof.chi2
+        it = tqdm(chunks, desc=f"scan {fit.model.name} {dataset}", unit="chunk")
+    for idx in it:
+        profiles += _core.profile_many([per_mass[i] for i in idx], [grid.tolist()] * len(idx),
+                                       fit.n_threads)
+    chi2 = np.array([p.chi2 for p in profiles])[:, grid.size - g.size:]
     best = {"chi2": fit.chi2_sm, "mass_MeV": math.nan, "g": 0.0}
-    for prof, _ in profiles:
-        for gg, c in [(float(x), float(y)) for x, y in zip(prof.g, prof.chi2)] + prof.minima:
-            if c < best["chi2"]:
-                best = {"chi2": c, "mass_MeV": prof.mass_MeV, "g": gg}
+    for mass, prof in zip(m, profiles):
+        gb, cb = prof.best()
+        if cb < best["chi2"]:
+            best = {"chi2": float(cb), "mass_MeV": float(mass), "g": float(gb)}
     level = best["chi2"] + thr
-    intervals = [allowed_intervals(fit, prof, level, tmpl) for prof, tmpl in profiles]
-    return ScanResult(fit.model.name, dataset, m, g, grid, best["chi2"], best, thr, intervals)
+    intervals = _core.allowed_many(per_mass, profiles, level, fit.n_threads)
+    return ScanResult(fit.model.name, dataset, m, g, chi2, best["chi2"], best, thr,
+                      [[tuple(x) for x in iv] for iv in intervals])

@@ -143,7 +143,9 @@ void register_chi2(pybind11::module_ &m) {
                (r.converged ? std::string("True") : std::string("False")) + ")";
       });
 
-  py::class_<cevns::ArChi2> ar(
+  py::class_<cevns::BinnedChi2>(m, "BinnedChi2")
+      .def_property_readonly("n_bins", &cevns::BinnedChi2::n_bins);
+  py::class_<cevns::ArChi2, cevns::BinnedChi2> ar(
       m, "ArChi2",
       "Ar Gaussian least squares, eq. (7)-(9), nuisances profiled "
       "exactly (normal equations).");
@@ -165,7 +167,7 @@ void register_chi2(pybind11::module_ &m) {
          py::arg("sigmas") = std::vector<double>{0.13, 0.0079, 0.32, 1.0});
   add_common<cevns::ArChi2>(ar);
 
-  py::class_<cevns::CsiChi2> csi(
+  py::class_<cevns::CsiChi2, cevns::BinnedChi2> csi(
       m, "CsiChi2",
       "CsI Poisson (Baker-Cousins) chi2, eq. (6), nuisances "
       "profiled with Newton steps + NLopt LD_LBFGS.");

@@ -28,6 +28,16 @@ struct ProfileResult {
   bool converged = false; ///< true when the minimum was found to tolerance
 };
 
+/// Interface of a binned chi2 with profiled nuisances (what scans need).
+class BinnedChi2 {
+public:
+  virtual ~BinnedChi2() = default;
+  /// Number of analysis bins of the predictions.
+  virtual std::size_t n_bins() const = 0;
+  /// chi2 minimised over the nuisances for a CEvNS prediction (n_bins values).
+  virtual ProfileResult profile(const double *cevns) const = 0;
+};
+
 /// Ar (COHERENT 2020 LAr) Gaussian least squares, eq. (7)-(9):
 ///
 ///   chi2 = sum_ij [(N_exp - sum_z (1 + eta_z + sum_l eps_zl f_zl,ij) N_z,ij) /
@@ -52,7 +62,7 @@ struct ProfileResult {
 /// eps_cevns_f90, eps_cevns_ttrig_mean, eps_brn_energy, eps_brn_ttrig_mean,
 /// eps_brn_ttrig_width. A normalisation sigma of 0 fixes that eta at 0 (used
 /// when a free signal normalisation replaces eta_cevns).
-class ArChi2 {
+class ArChi2 final : public BinnedChi2 {
 public:
   static constexpr std::size_t n_nuisances = 9;
   static constexpr std::size_t n_cevns_shapes = 2;
@@ -80,7 +90,7 @@ public:
          std::array<double, 4> sigmas = {0.13, 0.0079, 0.32, 1.0});
 
   /// Number of bins.
-  std::size_t n_bins() const { return n_; }
+  std::size_t n_bins() const override { return n_; }
   /// Normalisation sigmas {CEvNS, SS, prompt BRN, delayed BRN}.
   const std::array<double, 4> &sigmas() const { return sigmas_; }
   /// Names of the 9 nuisances, in the order of ProfileResult::nuisances.
@@ -97,7 +107,7 @@ public:
   /// Cholesky). n_eval is 1.
   /// \param cevns predicted CEvNS events per bin (n_bins values, finite, >= 0)
   /// \throws std::invalid_argument on non-finite or negative entries
-  ProfileResult profile(const double *cevns) const;
+  ProfileResult profile(const double *cevns) const override;
   ProfileResult profile(const std::vector<double> &cevns) const;
 
   /// Profile n_points model points at once (OpenMP when available).
@@ -136,7 +146,7 @@ private:
 /// eta at 0.
 ///
 /// Nuisance order: eta_cevns, eta_brn, eta_nin, eta_ss.
-class CsiChi2 {
+class CsiChi2 final : public BinnedChi2 {
 public:
   static constexpr std::size_t n_nuisances = 4;
 
@@ -152,7 +162,7 @@ public:
           std::vector<double> nin, std::vector<double> ss,
           std::array<double, 4> sigmas = {0.12, 0.25, 0.35, 0.021});
 
-  std::size_t n_bins() const { return n_; }
+  std::size_t n_bins() const override { return n_; }
   const std::array<double, 4> &sigmas() const { return sigmas_; }
   static std::vector<std::string> nuisance_names();
 
@@ -174,7 +184,7 @@ public:
   /// gradient). If a bin has observed events but no expected events at all
   /// (every template 0 there), chi2 is +infinity and converged is false.
   /// \throws std::invalid_argument on non-finite or negative entries
-  ProfileResult profile(const double *cevns) const;
+  ProfileResult profile(const double *cevns) const override;
   ProfileResult profile(const std::vector<double> &cevns) const;
 
   /// Profile n_points model points at once (OpenMP when available);

@@ -1,0 +1,83 @@
+#pragma once
+/// \file scan.hpp
+/// Coupling scans at fixed mediator mass: chi2(g) = sum_d chi2_d(N0 + g^2 N1 + g^4 N2)
+/// summed over data sets d, its minima refined in log g (Brent) and the
+/// allowed intervals chi2 <= level with root-found edges. What the (M, g) scans,
+/// the 2-sigma contours and Table 2 are made of.
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+#include "cevns/chi2.hpp"
+#include "cevns/rate.hpp"
+
+namespace cevns {
+
+/// chi2 at one point of a coupling profile.
+struct CouplingPoint {
+  double g = 0.0;
+  double chi2 = 0.0;
+};
+
+/// chi2 on a coupling grid plus the refined local minima between grid points.
+struct CouplingProfile {
+  std::vector<double> g;                 ///< grid (ascending, g >= 0)
+  std::vector<double> chi2;              ///< chi2 on the grid
+  std::vector<CouplingPoint> minima;     ///< refined local minima
+  /// Smallest chi2 of the grid and the refined minima.
+  CouplingPoint best() const;
+};
+
+/// An interval [lo, hi] of couplings (hi = +inf when open above).
+using Interval = std::pair<double, double>;
+
+/// The profiled chi2 of one model at one mass as a function of the coupling.
+/// Holds references to the chi2 objects (they must outlive it) and copies of
+/// the templates. Thread-safe const methods.
+class CouplingChi2 {
+ public:
+  /// Add a data set: its chi2 and the templates (each chi2.n_bins() values).
+  void add(const BinnedChi2& chi2, const Templates& templates);
+
+  /// Profiled chi2 summed over the data sets at coupling g (>= 0).
+  double operator()(double g) const;
+
+  /// chi2 on a grid, local minima refined by Brent's method in log g.
+  /// Throws std::invalid_argument unless the grid is ascending with g >= 0.
+  CouplingProfile profile(const std::vector<double>& grid) const;
+
+  /// Intervals of g with chi2 <= level (edges by Brent root finding to
+  /// relative 1e-10), from a profile made by profile().
+  std::vector<Interval> allowed(const CouplingProfile& prof, double level) const;
+
+ private:
+  struct Term {
+    const BinnedChi2* chi2;
+    Templates t;
+  };
+  std::vector<Term> terms_;
+};
+
+/// Profiles of many masses at once (OpenMP over masses; results do not depend
+/// on the number of threads). grids[i] is the grid of mass i.
+std::vector<CouplingProfile> profile_many(const std::vector<CouplingChi2>& per_mass,
+                                          const std::vector<std::vector<double>>& grids,
+                                          int n_threads = 0);
+
+/// Allowed intervals of many masses at one level (OpenMP over masses).
+std::vector<std::vector<Interval>> allowed_many(const std::vector<CouplingChi2>& per_mass,
+                                                const std::vector<CouplingProfile>& profiles,
+                                                double level, int n_threads = 0);
+
+/// Brent's minimisation of f on [a, b] (golden section + parabolic steps).
+/// Returns the abscissa and value of the minimum; tol is the absolute x tolerance.
+template <class F>
+CouplingPoint brent_minimize(F&& f, double a, double b, double tol, int max_iter = 100);
+
+/// Brent's root finding of f on [a, b] with f(a) f(b) <= 0.
+template <class F>
+double brent_root(F&& f, double a, double b, double fa, double fb, double xtol, int max_iter = 200);
+
+}  // namespace cevns
+
+#include "cevns/detail/brent.hpp"

@@ -1,0 +1,156 @@
+#include "cevns/scan.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#ifdef CEVNS_HAVE_OPENMP
+#include <omp.h>
+#endif
+
+namespace cevns {
+
+CouplingPoint CouplingProfile::best() const {
+  CouplingPoint b{0.0, std::numeric_limits<double>::infinity()};
+  for (std::size_t i = 0; i < g.size(); ++i)
+    if (chi2[i] < b.chi2) b = {g[i], chi2[i]};
+  for (const auto& m : minima)
+    if (m.chi2 < b.chi2) b = m;
+  return b;
+}
+
+void CouplingChi2::add(const BinnedChi2& chi2, const Templates& t) {
+  const std::size_t n = chi2.n_bins();
+  if (t.n0.size() != n || t.n1.size() != n || t.n2.size() != n)
+    throw std::invalid_argument("CouplingChi2::add: templates must have n_bins values each");
+  terms_.push_back({&chi2, t});
+}
+
+double CouplingChi2::operator()(double g) const {
+  if (!std::isfinite(g) || g < 0.0)
+    throw std::invalid_argument("CouplingChi2: coupling must be finite and >= 0");
+  const double g2 = g * g, g4 = g2 * g2;
+  double total = 0.0;
+  std::vector<double> pred;
+  for (const Term& term : terms_) {
+    const std::size_t n = term.t.n0.size();
+    pred.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      // N0 + g^2 N1 + g^4 N2 is a sum of squares (>= 0): negatives are round-off
+      const double v = term.t.n0[i] + g2 * term.t.n1[i] + g4 * term.t.n2[i];
+      pred[i] = v > 0.0 ? v : 0.0;
+    }
+    total += term.chi2->profile(pred.data()).chi2;
+  }
+  return total;
+}
+
+CouplingProfile CouplingChi2::profile(const std::vector<double>& grid) const {
+  if (grid.size() < 3) throw std::invalid_argument("CouplingChi2::profile: need >= 3 couplings");
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    if (!std::isfinite(grid[i]) || grid[i] < 0.0 || (i > 0 && !(grid[i] > grid[i - 1])))
+      throw std::invalid_argument("CouplingChi2::profile: grid must be ascending with g >= 0");
+  }
+  CouplingProfile p;
+  p.g = grid;
+  p.chi2.resize(grid.size());
+  for (std::size_t i = 0; i < grid.size(); ++i) p.chi2[i] = (*this)(grid[i]);
+  // Refine each interior local minimum in log g: thin allowed strips (a
+  // cancellation of the weak charge) can be far narrower than the grid.
+  for (std::size_t i = 1; i + 1 < grid.size(); ++i) {
+    if (!(p.chi2[i] <= p.chi2[i - 1] && p.chi2[i] <= p.chi2[i + 1])) continue;
+    const double hi = std::log(grid[i + 1]);
+    const double lo = grid[i - 1] > 0.0 ? std::log(grid[i - 1]) : std::log(grid[i]) - 0.25;
+    auto f = [this](double lg) { return (*this)(std::exp(lg)); };
+    const CouplingPoint m = brent_minimize(f, lo, hi, 1e-7);
+    p.minima.push_back({std::exp(m.g), m.chi2});
+  }
+  return p;
+}
+
+std::vector<Interval> CouplingChi2::allowed(const CouplingProfile& prof, double level) const {
+  // merge the grid and the refined minima in g order
+  std::vector<CouplingPoint> pts;
+  pts.reserve(prof.g.size() + prof.minima.size());
+  for (std::size_t i = 0; i < prof.g.size(); ++i) pts.push_back({prof.g[i], prof.chi2[i]});
+  pts.insert(pts.end(), prof.minima.begin(), prof.minima.end());
+  std::sort(pts.begin(), pts.end(),
+            [](const CouplingPoint& a, const CouplingPoint& b) { return a.g < b.g; });
+  auto f = [this, level](double g) { return (*this)(g) - level; };
+  auto edge = [&](const CouplingPoint& a, const CouplingPoint& b) {
+    return brent_root(f, a.g, b.g, a.chi2 - level, b.chi2 - level, 1e-10 * b.g);
+  };
+  std::vector<Interval> out;
+  std::size_t i = 0;
+  while (i < pts.size()) {
+    if (!(pts[i].chi2 <= level)) {
+      ++i;
+      continue;
+    }
+    const double lo = i == 0 ? pts[0].g : edge(pts[i - 1], pts[i]);
+    std::size_t j = i;
+    while (j + 1 < pts.size() && pts[j + 1].chi2 <= level) ++j;
+    const double hi = j + 1 < pts.size() ? edge(pts[j], pts[j + 1])
+                                         : std::numeric_limits<double>::infinity();
+    out.emplace_back(lo, hi);
+    i = j + 1;
+  }
+  return out;
+}
+
+namespace {
+int threads(int n) {
+#ifdef CEVNS_HAVE_OPENMP
+  return n > 0 ? n : omp_get_max_threads();
+#else
+  (void)n;
+  return 1;
+#endif
+}
+}  // namespace
+
+std::vector<CouplingProfile> profile_many(const std::vector<CouplingChi2>& per_mass,
+                                          const std::vector<std::vector<double>>& grids,
+                                          int n_threads) {
+  if (grids.size() != per_mass.size())
+    throw std::invalid_argument("profile_many: one grid per mass needed");
+  std::vector<CouplingProfile> out(per_mass.size());
+  std::string error;
+  const int nt = threads(n_threads);
+  (void)nt;
+#ifdef CEVNS_HAVE_OPENMP
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+#endif
+  for (long long k = 0; k < static_cast<long long>(per_mass.size()); ++k) {
+    try {
+      out[k] = per_mass[k].profile(grids[k]);
+    } catch (const std::exception& e) {  // never let an exception leave the region
+#ifdef CEVNS_HAVE_OPENMP
+#pragma omp critical
+#endif
+      error = e.what();
+    }
+  }
+  if (!error.empty()) throw std::invalid_argument(error);
+  return out;
+}
+
+std::vector<std::vector<Interval>> allowed_many(const std::vector<CouplingChi2>& per_mass,
+                                                const std::vector<CouplingProfile>& profiles,
+                                                double level, int n_threads) {
+  if (profiles.size() != per_mass.size())
+    throw std::invalid_argument("allowed_many: one profile per mass needed");
+  std::vector<std::vector<Interval>> out(per_mass.size());
+  const int nt = threads(n_threads);
+  (void)nt;
+#ifdef CEVNS_HAVE_OPENMP
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+#endif
+  for (long long k = 0; k < static_cast<long long>(per_mass.size()); ++k)
+    out[k] = per_mass[k].allowed(profiles[k], level);
+  return out;
+}
+
+}  // namespace cevns
