@@ -9,4 +9,6 @@ PYBIND11_MODULE(_core, m) {
   cevns_bind::register_physics(m);
   cevns_bind::register_rate(m);
   cevns_bind::register_chi2(m);
+  cevns_bind::register_scan(m);
+  cevns_bind::register_gm2(m);
 }
