@@ -35,7 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "baseline_m": None,  # None: the release's 27.5 m
     "time_convention": "all",
     "form_factor": "helm",
-    "panels_per_segment": 40,
+    "panels_per_segment": 16,
 }
 
 FILES = {

@@ -41,7 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "form_factor": "helm",
     "brn_events": 18.4,
     "nin_events": 5.6,
-    "panels_per_segment": 40,
+    "panels_per_segment": 12,
 }
 
 TIMING_EFFICIENCIES = {"none": (0.0, 0.0), "2017": (0.52, 0.0494)}

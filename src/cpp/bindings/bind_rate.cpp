@@ -67,7 +67,7 @@ void register_rate(py::module_& m) {
            }),
            py::arg("targets"), py::arg("flux_norm_cm2"), py::arg("response"),
            py::arg("energy_edges"), py::arg("time_fractions"), py::arg("form_factor") = "helm",
-           py::arg("panels_per_segment") = 40)
+           py::arg("panels_per_segment") = 16)
       .def_property_readonly("n_energy", &BinnedRate::n_energy)
       .def_property_readonly("n_time", &BinnedRate::n_time)
       .def_property_readonly("n_grid", &BinnedRate::n_grid)

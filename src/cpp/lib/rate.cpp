@@ -101,6 +101,8 @@ BinnedRate::BinnedRate(RateConfig config) : cfg_(std::move(config)) {
     }
     grids_.push_back(std::move(g));
   }
+  // The SM spectrum is the same for every call: compute it once.
+  sm_spectrum_ = energy_spectrum(Mediator::standard_model(), 0.0);
 }
 
 std::size_t BinnedRate::n_grid() const {
@@ -193,6 +195,8 @@ std::vector<Templates> BinnedRate::templates_for_masses(const Mediator& m,
 std::vector<double> BinnedRate::energy_spectrum(const Mediator& m, double g) const {
   m.validate();
   if (!std::isfinite(g)) throw std::invalid_argument("energy_spectrum: coupling must be finite");
+  if (!sm_spectrum_.empty() && (m.kind == MediatorKind::StandardModel || g == 0.0))
+    return sm_spectrum_;
   const double g2 = g * g, g4 = g2 * g2;
   std::vector<double> spec(n_flavours * n_energy_, 0.0);
   std::vector<double> a, b, c;

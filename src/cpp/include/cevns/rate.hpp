@@ -37,7 +37,7 @@ struct RateConfig {
   /// time_fractions[f][j]: fraction of flavour f's events in time bin j.
   std::array<std::vector<double>, n_flavours> time_fractions;
   FormFactorModel form_factor = FormFactorModel::Helm;
-  int panels_per_segment = 40;  ///< Gauss-Legendre panels between kinematic breakpoints
+  int panels_per_segment = 16;  ///< Gauss-Legendre panels between kinematic breakpoints
 };
 
 /// Binned templates: prediction = n0 + g^2 n1 + g^4 n2, each [n_energy * n_time], row-major.
@@ -84,6 +84,7 @@ class BinnedRate {
   RateConfig cfg_;
   std::size_t n_energy_ = 0, n_time_ = 0;
   std::vector<Grid> grids_;  ///< one per target
+  std::vector<double> sm_spectrum_;  ///< SM energy spectrum per flavour (model independent)
 };
 
 }  // namespace cevns
