@@ -167,10 +167,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _extensions() -> list[Any]:
     """Subcommands defined next to the code they drive (fit, limits, ...)."""
     found = []
-    for module in ("cli_fit", "cli_limits"):
+    for module in ("cli_fit", "cli_limits", "cli_gm2", "cli_figures"):
         try:
             mod = __import__(f"{__package__}.{module}", fromlist=["register"])
-        except ImportError:
+        except ModuleNotFoundError as exc:  # a subcommand module not shipped
+            if exc.name != f"{__package__}.{module}":
+                raise
             continue
         found.append(mod.register)
     return found
