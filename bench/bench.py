@@ -109,17 +109,23 @@ def main(argv: list[str] | None = None) -> int:
         r = timeit(fn, min(args.repeat, 3) if slow else args.repeat, min_time=0.05 if slow else 0.2)
         results[name] = r
         kind = "predict" if name.startswith("predict") else "chi2" if "chi2" in name else None
-        ratio = f"x{REFERENCE_S[kind] / r['min_s']:.0f} faster than {REFERENCE_S[kind]*1e3:.0f} ms" \
-            if kind else ""
+        ratio = (
+            f"x{REFERENCE_S[kind] / r['min_s']:.0f} faster than {REFERENCE_S[kind] * 1e3:.0f} ms"
+            if kind
+            else ""
+        )
         unit, f = ("s ", 1.0) if r["min_s"] > 0.1 else ("us", 1e6)
-        print(f"{name:32s} {r['min_s']*f:10.2f}{unit} {r['median_s']*f:10.2f}{unit}  {ratio}")
+        print(f"{name:32s} {r['min_s'] * f:10.2f}{unit} {r['median_s'] * f:10.2f}{unit}  {ratio}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         payload = {
             "cevns_version": cevns.__version__,
-            "machine": {"platform": platform.platform(), "python": sys.version.split()[0],
-                        "cpu_count": os.cpu_count(),
-                        "omp_num_threads": os.environ.get("OMP_NUM_THREADS")},
+            "machine": {
+                "platform": platform.platform(),
+                "python": sys.version.split()[0],
+                "cpu_count": os.cpu_count(),
+                "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
+            },
             "numpy": np.__version__,
             "results": results,
         }

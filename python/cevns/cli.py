@@ -33,21 +33,32 @@ EPILOG_DATA = """examples:
 
 
 def _add_data_dir(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data-dir", type=Path, default=None,
-                   help="COHERENT data directory (default: $CEVNS_DATA_DIR or the per-user "
-                        "data directory)")
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="COHERENT data directory (default: $CEVNS_DATA_DIR or the per-user data directory)",
+    )
 
 
 def _add_format(p: argparse.ArgumentParser, choices: Sequence[str]) -> None:
-    p.add_argument("--format", choices=choices, default=choices[0],
-                   help=f"output format (default: {choices[0]})")
+    p.add_argument(
+        "--format",
+        choices=choices,
+        default=choices[0],
+        help=f"output format (default: {choices[0]})",
+    )
 
 
 def _add_model(p: argparse.ArgumentParser, required: bool = False) -> None:
     from .models import MODEL_NAMES
 
-    p.add_argument("--model", default=None, required=required,
-                   help=f"model name: {', '.join(MODEL_NAMES)} (default: Standard Model)")
+    p.add_argument(
+        "--model",
+        default=None,
+        required=required,
+        help=f"model name: {', '.join(MODEL_NAMES)} (default: Standard Model)",
+    )
     p.add_argument("--mass", type=float, default=None, help="mediator mass M [MeV]")
     p.add_argument("--coupling", type=float, default=0.0, help="coupling g (g~_phi for scalar)")
 
@@ -62,24 +73,40 @@ def cmd_predict(args: argparse.Namespace) -> int:
     pred = exp.predict(args.model, args.mass, args.coupling)
     if args.format == "json":
         payload = exp.summary()
-        payload.update({
-            "model": args.model or "SM",
-            "mass_MeV": args.mass,
-            "coupling": args.coupling,
-            "cevns": pred,
-            "cevns_total": float(pred.sum()),
-            "provenance": provenance([exp]),
-        })
+        payload.update(
+            {
+                "model": args.model or "SM",
+                "mass_MeV": args.mass,
+                "coupling": args.coupling,
+                "cevns": pred,
+                "cevns_total": float(pred.sum()),
+                "provenance": provenance([exp]),
+            }
+        )
         print(to_json(payload))
     else:
         rows = []
         for i in range(exp.shape[0]):
             for j in range(exp.shape[1]):
-                rows.append([exp.energy_edges[i], exp.energy_edges[i + 1], exp.time_edges[j],
-                             exp.time_edges[j + 1], pred[i, j], exp.observed[i, j]]
-                            + [b[i, j] for b in exp.backgrounds.values()])
-        header = [f"e_lo_{exp.energy_unit}", f"e_hi_{exp.energy_unit}", "t_lo_us", "t_hi_us",
-                  "cevns", "observed"] + list(exp.backgrounds)
+                rows.append(
+                    [
+                        exp.energy_edges[i],
+                        exp.energy_edges[i + 1],
+                        exp.time_edges[j],
+                        exp.time_edges[j + 1],
+                        pred[i, j],
+                        exp.observed[i, j],
+                    ]
+                    + [b[i, j] for b in exp.backgrounds.values()]
+                )
+        header = [
+            f"e_lo_{exp.energy_unit}",
+            f"e_hi_{exp.energy_unit}",
+            "t_lo_us",
+            "t_hi_us",
+            "cevns",
+            "observed",
+        ] + list(exp.backgrounds)
         sys.stdout.write(table(rows, header, "csv"))
     return EXIT_OK
 
@@ -102,8 +129,9 @@ def cmd_data(args: argparse.Namespace) -> int:
         _print_report(data.import_dir(args.src, args.data_dir))
         return EXIT_OK
     if args.data_command == "fetch":
-        _print_report(data.fetch(args.data_dir, base_url=args.base_url,
-                                 progress=sys.stderr.isatty()))
+        _print_report(
+            data.fetch(args.data_dir, base_url=args.base_url, progress=sys.stderr.isatty())
+        )
         return EXIT_OK
     raise AssertionError(args.data_command)
 
@@ -133,16 +161,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("predict", help="binned CEvNS prediction (SM or a model)",
-                       epilog=EPILOG_PREDICT, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "predict",
+        help="binned CEvNS prediction (SM or a model)",
+        epilog=EPILOG_PREDICT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--experiment", choices=EXPERIMENTS, required=True)
     _add_model(p)
     _add_format(p, ("json", "csv"))
     _add_data_dir(p)
     p.set_defaults(func=cmd_predict)
 
-    p = sub.add_parser("data", help="fetch, import or verify the COHERENT releases",
-                       epilog=EPILOG_DATA, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "data",
+        help="fetch, import or verify the COHERENT releases",
+        epilog=EPILOG_DATA,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _add_data_dir(p)
     dsub = p.add_subparsers(dest="data_command", required=True, metavar="ACTION")
     q = dsub.add_parser("verify", help="check every file against the registry")
@@ -181,8 +217,10 @@ def _extensions() -> list[Any]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         return int(args.func(args))
     except DataError as exc:

@@ -33,8 +33,7 @@ def sm_fit(name: str, data_dir: Any = None) -> dict[str, Any]:
     events: dict[str, Any] = {}
     for n, e in exps.items():
         f = fit_normalisation(e.likelihood, preds[n])
-        events[n] = {"predicted": f.predicted, "best": f.best, "lower": f.lower,
-                     "upper": f.upper}
+        events[n] = {"predicted": f.predicted, "best": f.best, "lower": f.lower, "upper": f.upper}
     return {
         "experiment": name,
         "chi2_min": res.chi2,
@@ -56,11 +55,14 @@ def cmd_fit(args: argparse.Namespace) -> int:
         return 0
     ev = result["cevns_events"]
     ev = ev if args.experiment == "combined" else {args.experiment: ev}
-    rows = [[k, v["predicted"], v["best"], v["best"] - v["lower"], v["upper"] - v["best"]]
-            for k, v in ev.items()]
+    rows = [
+        [k, v["predicted"], v["best"], v["best"] - v["lower"], v["upper"] - v["best"]]
+        for k, v in ev.items()
+    ]
     print(f"chi2_min = {result['chi2_min']:.3f} for {result['n_bins']} bins")
-    print(table(rows, ["data set", "predicted", "fitted", "minus_1sigma", "plus_1sigma"],
-                args.format))
+    print(
+        table(rows, ["data set", "predicted", "fitted", "minus_1sigma", "plus_1sigma"], args.format)
+    )
     rows = [[k, v, result["pulls"][k]] for k, v in result["nuisances"].items()]
     print(table(rows, ["nuisance", "value", "pull"], args.format))
     return 0
@@ -69,8 +71,12 @@ def cmd_fit(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     from .cli import _add_data_dir, _add_format
 
-    p = sub.add_parser("fit", help="Standard-Model fit: chi2_min, nuisances, fitted CEvNS events",
-                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "fit",
+        help="Standard-Model fit: chi2_min, nuisances, fitted CEvNS events",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--experiment", choices=("csi2021", "ar2020", "combined"), required=True)
     _add_format(p, ("markdown", "json", "csv"))
     _add_data_dir(p)

@@ -28,9 +28,14 @@ DATASET_LABELS = {"ar2020": "Ar", "csi2021": "CsI", "combined": "CsI+Ar"}
 
 def _add_stat(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cl", default="2sigma", help="confidence level: 2sigma, 95%%, 0.9 ...")
-    p.add_argument("--dof", type=int, choices=(1, 2), default=2,
-                   help="parameters of the Delta chi2 (2: 6.18 at 2 sigma, reproduces the "
-                        "paper's Table 2 best; 1: 4.0)")
+    p.add_argument(
+        "--dof",
+        type=int,
+        choices=(1, 2),
+        default=2,
+        help="parameters of the Delta chi2 (2: 6.18 at 2 sigma, reproduces the "
+        "paper's Table 2 best; 1: 4.0)",
+    )
 
 
 def _progress() -> bool:
@@ -46,12 +51,32 @@ def cmd_limits(args: argparse.Namespace) -> int:
     exps = {n: experiment(n, args.data_dir) for n in ("csi2021", "ar2020")}
     lim = limit(args.model, args.experiment, cl=args.cl, dof=args.dof, experiments=exps)
     if args.format == "json":
-        print(to_json({**lim.to_dict(), "cl": args.cl, "dof": args.dof, "m_low_MeV": M_LOW_MEV,
-                       "m_high_MeV": M_HIGH_MEV, "provenance": provenance(exps.values())}))
+        print(
+            to_json(
+                {
+                    **lim.to_dict(),
+                    "cl": args.cl,
+                    "dof": args.dof,
+                    "m_low_MeV": M_LOW_MEV,
+                    "m_high_MeV": M_HIGH_MEV,
+                    "provenance": provenance(exps.values()),
+                }
+            )
+        )
     else:
-        print(table([[lim.model, lim.dataset, lim.g_low, lim.g_over_M_high]],
-                    ["model", "data set", f"g (M={M_LOW_MEV:g} MeV)",
-                     f"g/M [GeV^-1] (M={M_HIGH_MEV:g} MeV)"], args.format), end="")
+        print(
+            table(
+                [[lim.model, lim.dataset, lim.g_low, lim.g_over_M_high]],
+                [
+                    "model",
+                    "data set",
+                    f"g (M={M_LOW_MEV:g} MeV)",
+                    f"g/M [GeV^-1] (M={M_HIGH_MEV:g} MeV)",
+                ],
+                args.format,
+            ),
+            end="",
+        )
     return 0
 
 
@@ -67,11 +92,15 @@ def cmd_table2(args: argparse.Namespace) -> int:
     header = ["model"]
     for d in ("ar2020", "csi2021", "combined"):
         header += [f"{DATASET_LABELS[d]} g (low M)", f"{DATASET_LABELS[d]} g/M [GeV^-1] (high M)"]
-    rows = [[m] + [x for d in ("ar2020", "csi2021", "combined") for x in r[d]]
-            for m, r in res["rows"].items()]
-    print(f"# Table 2: {s['cl']} upper bounds, Delta chi2 = {s['delta_chi2']:.3f} "
-          f"(dof = {s['dof']}), low M = {s['m_low_MeV']:g} MeV, high M = "
-          f"{s['m_high_MeV']:g} MeV; {s['definition']}")
+    rows = [
+        [m] + [x for d in ("ar2020", "csi2021", "combined") for x in r[d]]
+        for m, r in res["rows"].items()
+    ]
+    print(
+        f"# Table 2: {s['cl']} upper bounds, Delta chi2 = {s['delta_chi2']:.3f} "
+        f"(dof = {s['dof']}), low M = {s['m_low_MeV']:g} MeV, high M = "
+        f"{s['m_high_MeV']:g} MeV; {s['definition']}"
+    )
     print(table(rows, header, args.format), end="")
     return 0
 
@@ -100,15 +129,30 @@ def cmd_scan(args: argparse.Namespace) -> int:
         lo = fit.coupling_grid(masses[0])[0]
         hi = fit.coupling_grid(masses[-1])[-1]
         g = np.geomspace(lo, hi, 400)
-    res = scan(fit.model, args.experiment, masses, g, cl=args.cl, dof=args.dof, fit=fit,
-               progress=_progress())
-    payload = {**res.to_dict(), "cl": args.cl, "dof": args.dof,
-               "provenance": provenance(fit.experiments.values())}
+    res = scan(
+        fit.model,
+        args.experiment,
+        masses,
+        g,
+        cl=args.cl,
+        dof=args.dof,
+        fit=fit,
+        progress=_progress(),
+    )
+    payload = {
+        **res.to_dict(),
+        "cl": args.cl,
+        "dof": args.dof,
+        "provenance": provenance(fit.experiments.values()),
+    }
     text = to_json(payload)
     if args.out:
         Path(args.out).write_text(text + "\n")
-        print(f"wrote {args.out}: {len(masses)} masses x {len(g)} couplings, "
-              f"chi2_min = {res.chi2_min:.3f}", file=sys.stderr)
+        print(
+            f"wrote {args.out}: {len(masses)} masses x {len(g)} couplings, "
+            f"chi2_min = {res.chi2_min:.3f}",
+            file=sys.stderr,
+        )
     else:
         print(text)
     return 0
@@ -118,8 +162,12 @@ def register(sub: Any) -> None:
     from .cli import _add_data_dir, _add_format
     from .models import MODEL_NAMES
 
-    p = sub.add_parser("limits", help="Table 2 bounds of one model and data set",
-                       epilog=EPILOG_LIMITS, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "limits",
+        help="Table 2 bounds of one model and data set",
+        epilog=EPILOG_LIMITS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--model", required=True, help=", ".join(MODEL_NAMES))
     p.add_argument("--experiment", choices=("csi2021", "ar2020", "combined"), required=True)
     _add_stat(p)
@@ -127,15 +175,23 @@ def register(sub: Any) -> None:
     _add_data_dir(p)
     p.set_defaults(func=cmd_limits)
 
-    p = sub.add_parser("table2", help="the paper's Table 2: all models x Ar, CsI, CsI+Ar",
-                       epilog=EPILOG_TABLE2, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "table2",
+        help="the paper's Table 2: all models x Ar, CsI, CsI+Ar",
+        epilog=EPILOG_TABLE2,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _add_stat(p)
     _add_format(p, ("markdown", "json", "csv"))
     _add_data_dir(p)
     p.set_defaults(func=cmd_table2)
 
-    p = sub.add_parser("scan", help="profiled chi2 on an (M, g) grid with the allowed regions",
-                       epilog=EPILOG_SCAN, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "scan",
+        help="profiled chi2 on an (M, g) grid with the allowed regions",
+        epilog=EPILOG_SCAN,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--model", required=True, help=", ".join(MODEL_NAMES))
     p.add_argument("--experiment", choices=("csi2021", "ar2020", "combined"), required=True)
     p.add_argument("--masses", default="1e-2:1e4:200", help="LO:HI:N in MeV (default %(default)s)")

@@ -46,9 +46,17 @@ def _first_edge(fit: ModelFit, mass: float, level: float) -> float:
     return intervals[0][1] if intervals else math.nan
 
 
-def limit(model: str, dataset: str, *, cl: str | float = "2sigma", dof: int = 2,
-          experiments: Mapping[str, Any] | None = None, data_dir: Any = None,
-          m_low: float = M_LOW_MEV, m_high: float = M_HIGH_MEV) -> Limit:
+def limit(
+    model: str,
+    dataset: str,
+    *,
+    cl: str | float = "2sigma",
+    dof: int = 2,
+    experiments: Mapping[str, Any] | None = None,
+    data_dir: Any = None,
+    m_low: float = M_LOW_MEV,
+    m_high: float = M_HIGH_MEV,
+) -> Limit:
     """Table 2 bounds for one model and data set."""
     fit = ModelFit(model, dataset, experiments=experiments, data_dir=data_dir)
     thr = delta_chi2_threshold(cl, dof)
@@ -56,13 +64,27 @@ def limit(model: str, dataset: str, *, cl: str | float = "2sigma", dof: int = 2,
     level = best["chi2"] + thr
     g_low = _first_edge(fit, m_low, level)
     g_high = _first_edge(fit, m_high, level)
-    return Limit(fit.model.name, dataset, g_low, g_high / (m_high * 1e-3), best["chi2"],
-                 best["mass_MeV"], best["g"], thr)
+    return Limit(
+        fit.model.name,
+        dataset,
+        g_low,
+        g_high / (m_high * 1e-3),
+        best["chi2"],
+        best["mass_MeV"],
+        best["g"],
+        thr,
+    )
 
 
-def table2(models: Iterable[str] = MODEL_NAMES, datasets: Iterable[str] = DATASETS, *,
-           cl: str | float = "2sigma", dof: int = 2, data_dir: Any = None,
-           progress: bool = False) -> dict[str, Any]:
+def table2(
+    models: Iterable[str] = MODEL_NAMES,
+    datasets: Iterable[str] = DATASETS,
+    *,
+    cl: str | float = "2sigma",
+    dof: int = 2,
+    data_dir: Any = None,
+    progress: bool = False,
+) -> dict[str, Any]:
     """All Table 2 rows: ``{"settings": ..., "rows": {model: {dataset: [g_low, g/M_high]}}}``."""
     from .experiments import experiment
 
@@ -82,11 +104,14 @@ def table2(models: Iterable[str] = MODEL_NAMES, datasets: Iterable[str] = DATASE
         details.append(lim.to_dict())
     return {
         "settings": {
-            "cl": cl, "dof": dof, "delta_chi2": delta_chi2_threshold(cl, dof),
-            "m_low_MeV": M_LOW_MEV, "m_high_MeV": M_HIGH_MEV,
+            "cl": cl,
+            "dof": dof,
+            "delta_chi2": delta_chi2_threshold(cl, dof),
+            "m_low_MeV": M_LOW_MEV,
+            "m_high_MeV": M_HIGH_MEV,
             "g_over_M_units": "GeV^-1",
             "definition": "upper edge of the lowest allowed region, Delta chi2 relative to the "
-                          "minimum over the (M, g) plane",
+            "minimum over the (M, g) plane",
             "experiments": {n: e.settings for n, e in exps.items()},
         },
         "rows": rows,

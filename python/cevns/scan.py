@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -65,27 +65,34 @@ class ModelFit:
         Threads of the C++ χ² (0: OpenMP default).
     """
 
-    def __init__(self, model: str | Model, dataset: str, *,
-                 experiments: Mapping[str, Any] | None = None, data_dir: Any = None,
-                 n_threads: int = 0) -> None:
+    def __init__(
+        self,
+        model: str | Model,
+        dataset: str,
+        *,
+        experiments: Mapping[str, Any] | None = None,
+        data_dir: Any = None,
+        n_threads: int = 0,
+    ) -> None:
         self.model = get_model(model)
         self.dataset = dataset
         self.members = dataset_members(dataset)
         experiments = dict(experiments or {})
-        self.experiments = {n: experiments.get(n) or experiment(n, data_dir)
-                            for n in self.members}
+        self.experiments = {n: experiments.get(n) or experiment(n, data_dir) for n in self.members}
         self.n_threads = n_threads
         self._sm = {n: e.predict() for n, e in self.experiments.items()}
-        self.chi2_sm = float(sum(e.likelihood.chi2(self._sm[n]).chi2
-                                 for n, e in self.experiments.items()))
+        self.chi2_sm = float(
+            sum(e.likelihood.chi2(self._sm[n]).chi2 for n, e in self.experiments.items())
+        )
 
     # -- templates --------------------------------------------------------
     def templates(self, masses: Iterable[float]) -> dict[str, np.ndarray]:
         """Templates per data set, arrays [n_mass, 3, n_energy, n_time]."""
         m = check_masses(masses)
         med = self.model.mediator(float(m[0]))
-        return {n: e.rate.templates_for_masses(med, m.tolist())
-                for n, e in self.experiments.items()}
+        return {
+            n: e.rate.templates_for_masses(med, m.tolist()) for n, e in self.experiments.items()
+        }
 
     def coupling_chi2(self, tmpl: Mapping[str, np.ndarray]) -> Any:
         """The C++ χ²(g) of one mass from its templates ``tmpl[name]`` of shape (3, nE, nT)."""
@@ -107,8 +114,9 @@ class ModelFit:
     def per_mass(self, masses: np.ndarray) -> list[Any]:
         """C++ χ²(g) objects, one per mass."""
         tmpl_all = self.templates(masses)
-        return [self.coupling_chi2({n: v[k] for n, v in tmpl_all.items()})
-                for k in range(len(masses))]
+        return [
+            self.coupling_chi2({n: v[k] for n, v in tmpl_all.items()}) for k in range(len(masses))
+        ]
 
     # -- search scale -----------------------------------------------------
     def coupling_grid(self, mass: float, per_decade: int = 40) -> np.ndarray:
@@ -133,8 +141,9 @@ def profile_coupling(fit: ModelFit, mass: float, g: np.ndarray | None = None) ->
     return c, c.profile(grid.tolist())
 
 
-def global_minimum(fit: ModelFit, masses: Iterable[float] | None = None,
-                   per_decade: int = 20) -> dict[str, float]:
+def global_minimum(
+    fit: ModelFit, masses: Iterable[float] | None = None, per_decade: int = 20
+) -> dict[str, float]:
     """Minimum of χ² over the (M, g) plane (g = 0 is the SM), refined along g.
 
     The default mass grid has 3 points per decade from 10 keV to 100 GeV; along
@@ -195,9 +204,19 @@ class ScanResult:
         }
 
 
-def scan(model: str | Model, dataset: str, masses: Iterable[float], couplings: Iterable[float],
-         *, cl: str | float = "2sigma", dof: int = 2, experiments: Mapping[str, Any] | None = None,
-         data_dir: Any = None, progress: bool = False, fit: ModelFit | None = None) -> ScanResult:
+def scan(
+    model: str | Model,
+    dataset: str,
+    masses: Iterable[float],
+    couplings: Iterable[float],
+    *,
+    cl: str | float = "2sigma",
+    dof: int = 2,
+    experiments: Mapping[str, Any] | None = None,
+    data_dir: Any = None,
+    progress: bool = False,
+    fit: ModelFit | None = None,
+) -> ScanResult:
     """Profiled χ² on the grid ``masses × couplings`` and the allowed regions.
 
     The Δχ² reference is the minimum over the plane, with every local minimum
@@ -222,9 +241,10 @@ def scan(model: str | Model, dataset: str, masses: Iterable[float], couplings: I
 
         it = tqdm(chunks, desc=f"scan {fit.model.name} {dataset}", unit="chunk")
     for idx in it:
-        profiles += _core.profile_many([per_mass[i] for i in idx], [grid.tolist()] * len(idx),
-                                       fit.n_threads)
-    chi2 = np.array([p.chi2 for p in profiles])[:, grid.size - g.size:]
+        profiles += _core.profile_many(
+            [per_mass[i] for i in idx], [grid.tolist()] * len(idx), fit.n_threads
+        )
+    chi2 = np.array([p.chi2 for p in profiles])[:, grid.size - g.size :]
     best = {"chi2": fit.chi2_sm, "mass_MeV": math.nan, "g": 0.0}
     for mass, prof in zip(m, profiles):
         gb, cb = prof.best()
@@ -232,5 +252,14 @@ def scan(model: str | Model, dataset: str, masses: Iterable[float], couplings: I
             best = {"chi2": float(cb), "mass_MeV": float(mass), "g": float(gb)}
     level = best["chi2"] + thr
     intervals = _core.allowed_many(per_mass, profiles, level, fit.n_threads)
-    return ScanResult(fit.model.name, dataset, m, g, chi2, best["chi2"], best, thr,
-                      [[tuple(x) for x in iv] for iv in intervals])
+    return ScanResult(
+        fit.model.name,
+        dataset,
+        m,
+        g,
+        chi2,
+        best["chi2"],
+        best,
+        thr,
+        [[tuple(x) for x in iv] for iv in intervals],
+    )

@@ -28,7 +28,9 @@ def parse_cl(cl: str | float) -> float:
             else:
                 p = float(s)
         except ValueError:
-            raise InputError(f"cannot read confidence level {cl!r}; use e.g. 2sigma, 95%, 0.9545")
+            raise InputError(
+                f"cannot read confidence level {cl!r}; use e.g. 2sigma, 95%, 0.9545"
+            ) from None
     if not 0.0 < p < 1.0:
         raise InputError(f"confidence level must be in (0, 1), got {cl!r}")
     return p

@@ -29,12 +29,10 @@ struct Rng {
   double uniform(double a, double b) { return a + (b - a) * uniform(); }
   /// Poisson variate (inversion; fine for the small means used here)
   double poisson(double mean) {
-    if (mean <= 0.0)
-      return 0.0;
-    if (mean > 30.0) { // normal approximation, rounded
+    if (mean <= 0.0) return 0.0;
+    if (mean > 30.0) {  // normal approximation, rounded
       const double u1 = uniform(1e-12, 1.0), u2 = uniform();
-      const double g =
-          std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+      const double g = std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
       return std::max(0.0, std::round(mean + std::sqrt(mean) * g));
     }
     double p = std::exp(-mean), c = p, u = uniform();
@@ -62,19 +60,15 @@ ArData make_ar(std::size_t n, std::uint64_t seed, bool asimov) {
   d.pbrn.resize(n);
   d.dbrn.resize(n);
   d.cevns.resize(n);
-  for (auto &v : d.cshape)
-    v.resize(n);
-  for (auto &v : d.bshape)
-    v.resize(n);
+  for (auto &v : d.cshape) v.resize(n);
+  for (auto &v : d.bshape) v.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     d.ss[i] = rng.uniform(0.0, 60.0);
     d.pbrn[i] = rng.uniform(0.0, 5.0);
     d.dbrn[i] = rng.uniform(0.0, 0.5);
     d.cevns[i] = rng.uniform(0.0, 8.0);
-    for (auto &v : d.cshape)
-      v[i] = rng.uniform(-0.2, 0.2);
-    for (auto &v : d.bshape)
-      v[i] = rng.uniform(-0.3, 0.3);
+    for (auto &v : d.cshape) v[i] = rng.uniform(-0.2, 0.2);
+    for (auto &v : d.bshape) v[i] = rng.uniform(-0.3, 0.3);
     const double mu = d.ss[i] + d.pbrn[i] + d.dbrn[i] + d.cevns[i];
     d.obs[i] = asimov ? mu : rng.poisson(mu * 1.05);
   }
@@ -97,8 +91,7 @@ CsiData make_csi(std::size_t n, std::uint64_t seed, bool asimov) {
     d.brn[i] = rng.uniform(0.0, 3.0);
     d.nin[i] = rng.uniform(0.0, 1.0);
     d.ss[i] = rng.uniform(0.0, 12.0);
-    d.cevns[i] = (i % 11 < 6) ? rng.uniform(0.0, 20.0)
-                              : 0.0; // late time bins: no signal
+    d.cevns[i] = (i % 11 < 6) ? rng.uniform(0.0, 20.0) : 0.0;  // late time bins: no signal
     const double mu = d.brn[i] + d.nin[i] + d.ss[i] + d.cevns[i];
     d.obs[i] = asimov ? mu : rng.poisson(mu * 0.9);
   }
@@ -111,7 +104,8 @@ ArChi2 make_ar_chi2(const ArData &d) {
 
 /// Minimise f over x by cyclic coordinate descent with exact parabolic line
 /// minimisation (exact for the quadratic Ar chi2); brute force, no algebra.
-template <class F> double coordinate_descent(F f, Vec &x, int sweeps) {
+template <class F>
+double coordinate_descent(F f, Vec &x, int sweeps) {
   double fx = f(x);
   for (int s = 0; s < sweeps; ++s) {
     for (std::size_t k = 0; k < x.size(); ++k) {
@@ -130,7 +124,7 @@ template <class F> double coordinate_descent(F f, Vec &x, int sweeps) {
   return fx;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("ArChi2: Asimov data give chi2 = 0 and nuisances = 0") {
   const ArData d = make_ar(120, 1, true);
@@ -140,8 +134,7 @@ TEST_CASE("ArChi2: Asimov data give chi2 = 0 and nuisances = 0") {
   CHECK(r.converged);
   CHECK(std::abs(r.chi2) < 1e-9);
   REQUIRE(r.nuisances.size() == ArChi2::n_nuisances);
-  for (double eta : r.nuisances)
-    CHECK(std::abs(eta) < 1e-10);
+  for (double eta : r.nuisances) CHECK(std::abs(eta) < 1e-10);
   CHECK(std::abs(chi2.chi2_at(d.cevns, Vec(9, 0.0))) < 1e-12);
 }
 
@@ -152,11 +145,10 @@ TEST_CASE("ArChi2: exact profile equals a brute-force numerical minimum") {
   CHECK(r.converged);
   CHECK(r.n_eval == 1);
   // the returned chi2 is chi2_at at the returned nuisances
-  CHECK(chi2.chi2_at(d.cevns, r.nuisances) ==
-        doctest::Approx(r.chi2).epsilon(1e-12));
+  CHECK(chi2.chi2_at(d.cevns, r.nuisances) == doctest::Approx(r.chi2).epsilon(1e-12));
   Vec x(9, 0.0);
-  const double fmin = coordinate_descent(
-      [&](const Vec &eta) { return chi2.chi2_at(d.cevns, eta); }, x, 4000);
+  const double fmin =
+      coordinate_descent([&](const Vec &eta) { return chi2.chi2_at(d.cevns, eta); }, x, 4000);
   CHECK(fmin == doctest::Approx(r.chi2).epsilon(1e-9));
   CHECK(fmin >= r.chi2 - 1e-9);
   for (std::size_t k = 0; k < 9; ++k)
@@ -171,20 +163,17 @@ TEST_CASE("ArChi2: injected background normalisation is recovered") {
     d.obs[i] = d.cevns[i] + d.ss[i] + 1.2 * d.pbrn[i] + d.dbrn[i];
   }
   // very loose prior on prompt BRN: the data determine it
-  const ArChi2 chi2(d.obs, d.ss, d.pbrn, d.dbrn, d.cshape, d.bshape,
-                    {0.13, 0.0079, 100.0, 1.0});
+  const ArChi2 chi2(d.obs, d.ss, d.pbrn, d.dbrn, d.cshape, d.bshape, {0.13, 0.0079, 100.0, 1.0});
   const cevns::ProfileResult r = chi2.profile(d.cevns);
   CHECK(r.nuisances[2] == doctest::Approx(0.2).epsilon(1e-3));
 }
 
 TEST_CASE("ArChi2: sigma = 0 fixes the nuisance and empty bins are guarded") {
   ArData d = make_ar(20, 11, false);
-  const ArChi2 fixed(d.obs, d.ss, d.pbrn, d.dbrn, d.cshape, d.bshape,
-                     {0.0, 0.0079, 0.32, 1.0});
+  const ArChi2 fixed(d.obs, d.ss, d.pbrn, d.dbrn, d.cshape, d.bshape, {0.0, 0.0079, 0.32, 1.0});
   const cevns::ProfileResult r = fixed.profile(d.cevns);
   CHECK(r.nuisances[0] == 0.0);
-  CHECK(fixed.chi2_at(d.cevns, r.nuisances) ==
-        doctest::Approx(r.chi2).epsilon(1e-12));
+  CHECK(fixed.chi2_at(d.cevns, r.nuisances) == doctest::Approx(r.chi2).epsilon(1e-12));
   Vec eta = r.nuisances;
   eta[0] = 0.01;
   CHECK(std::isinf(fixed.chi2_at(d.cevns, eta)));
@@ -211,8 +200,7 @@ TEST_CASE("ArChi2: profile_many equals profile") {
   const ArChi2 chi2 = make_ar_chi2(d);
   Vec pts;
   for (int p = 0; p < 37; ++p) {
-    for (double c : d.cevns)
-      pts.push_back(c * (0.5 + 0.05 * p));
+    for (double c : d.cevns) pts.push_back(c * (0.5 + 0.05 * p));
   }
   Vec out(37), nuis(37 * 9);
   chi2.profile_many(pts.data(), 37, out.data(), nuis.data(), 2);
@@ -235,16 +223,13 @@ TEST_CASE("ArChi2: bad input throws std::invalid_argument") {
   auto bad_shape = d.bshape;
   bad_shape[1][0] = std::numeric_limits<double>::quiet_NaN();
   CHECK_THROWS_WITH_AS(ArChi2(d.obs, d.ss, d.pbrn, d.dbrn, d.cshape, bad_shape),
-                       doctest::Contains("brn_shape[1]"),
-                       std::invalid_argument);
-  CHECK_THROWS_AS(ArChi2(d.obs, d.ss, d.pbrn, d.dbrn, d.cshape, d.bshape,
-                         {0.13, -1.0, 0.3, 1.0}),
+                       doctest::Contains("brn_shape[1]"), std::invalid_argument);
+  CHECK_THROWS_AS(ArChi2(d.obs, d.ss, d.pbrn, d.dbrn, d.cshape, d.bshape, {0.13, -1.0, 0.3, 1.0}),
                   std::invalid_argument);
   const ArChi2 chi2 = make_ar_chi2(d);
   Vec c = d.cevns;
   c[2] = std::numeric_limits<double>::infinity();
-  CHECK_THROWS_WITH_AS(chi2.profile(c), doctest::Contains("cevns"),
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(chi2.profile(c), doctest::Contains("cevns"), std::invalid_argument);
   c[2] = -0.5;
   CHECK_THROWS_AS(chi2.profile(c), std::invalid_argument);
   CHECK_THROWS_AS(chi2.profile(Vec(5, 1.0)), std::invalid_argument);
@@ -257,8 +242,7 @@ TEST_CASE("CsiChi2: Asimov data give chi2 = 0 and nuisances = 0") {
   const cevns::ProfileResult r = chi2.profile(d.cevns);
   CHECK(r.converged);
   CHECK(std::abs(r.chi2) < 1e-9);
-  for (double eta : r.nuisances)
-    CHECK(std::abs(eta) < 1e-6);
+  for (double eta : r.nuisances) CHECK(std::abs(eta) < 1e-6);
   CHECK(std::abs(chi2.chi2_at(d.cevns, Vec(4, 0.0))) < 1e-10);
 }
 
@@ -272,8 +256,7 @@ TEST_CASE("CsiChi2: analytic gradient matches finite differences") {
     Vec ep = eta, em = eta;
     ep[k] += h;
     em[k] -= h;
-    const double fd =
-        (chi2.chi2_at(d.cevns, ep) - chi2.chi2_at(d.cevns, em)) / (2.0 * h);
+    const double fd = (chi2.chi2_at(d.cevns, ep) - chi2.chi2_at(d.cevns, em)) / (2.0 * h);
     CHECK(g[k] == doctest::Approx(fd).epsilon(1e-6));
   }
   double gr[4];
@@ -288,14 +271,12 @@ TEST_CASE("CsiChi2: profile is a minimum (gradient ~ 0, brute force agrees)") {
     const cevns::ProfileResult r = chi2.profile(d.cevns);
     CHECK(r.converged);
     CHECK(r.n_eval > 0);
-    CHECK(chi2.chi2_at(d.cevns, r.nuisances) ==
-          doctest::Approx(r.chi2).epsilon(1e-12));
+    CHECK(chi2.chi2_at(d.cevns, r.nuisances) == doctest::Approx(r.chi2).epsilon(1e-12));
     const Vec g = chi2.gradient(d.cevns, r.nuisances);
-    for (std::size_t k = 0; k < 4; ++k)
-      CHECK(std::abs(g[k]) < 1e-4);
+    for (std::size_t k = 0; k < 4; ++k) CHECK(std::abs(g[k]) < 1e-4);
     Vec x(4, 0.0);
-    const double fmin = coordinate_descent(
-        [&](const Vec &eta) { return chi2.chi2_at(d.cevns, eta); }, x, 3000);
+    const double fmin =
+        coordinate_descent([&](const Vec &eta) { return chi2.chi2_at(d.cevns, eta); }, x, 3000);
     CHECK(r.chi2 <= fmin + 1e-8);
     CHECK(fmin == doctest::Approx(r.chi2).epsilon(1e-8));
     // the 10% deficit pulls the normalisations down
@@ -303,18 +284,15 @@ TEST_CASE("CsiChi2: profile is a minimum (gradient ~ 0, brute force agrees)") {
   }
 }
 
-TEST_CASE(
-    "CsiChi2: zero-observation bins and fixed nuisance and impossible bins") {
+TEST_CASE("CsiChi2: zero-observation bins and fixed nuisance and impossible bins") {
   CsiData d = make_csi(99, 6, false);
-  for (std::size_t i = 0; i < 99; i += 5)
-    d.obs[i] = 0.0;
+  for (std::size_t i = 0; i < 99; i += 5) d.obs[i] = 0.0;
   const CsiChi2 chi2(d.obs, d.brn, d.nin, d.ss, {0.0, 0.25, 0.35, 0.021});
   const cevns::ProfileResult r = chi2.profile(d.cevns);
   CHECK(r.converged);
   CHECK(r.nuisances[0] == 0.0);
   const Vec g = chi2.gradient(d.cevns, r.nuisances);
-  for (std::size_t k = 1; k < 4; ++k)
-    CHECK(std::abs(g[k]) < 1e-4);
+  for (std::size_t k = 1; k < 4; ++k) CHECK(std::abs(g[k]) < 1e-4);
 
   // observed events where nothing is expected: chi2 = +inf
   CsiData e = make_csi(99, 6, false);
@@ -332,8 +310,7 @@ TEST_CASE("CsiChi2: profile_many equals profile") {
   const CsiChi2 chi2(d.obs, d.brn, d.nin, d.ss);
   Vec pts;
   for (int p = 0; p < 20; ++p) {
-    for (double c : d.cevns)
-      pts.push_back(c * (0.2 + 0.1 * p));
+    for (double c : d.cevns) pts.push_back(c * (0.2 + 0.1 * p));
   }
   Vec out(20), nuis(20 * 4);
   chi2.profile_many(pts.data(), 20, out.data(), nuis.data(), 2);
@@ -346,26 +323,23 @@ TEST_CASE("CsiChi2: profile_many equals profile") {
 
 TEST_CASE("CsiChi2: bad input throws std::invalid_argument") {
   const CsiData d = make_csi(99, 3, false);
-  CHECK_THROWS_AS(CsiChi2(d.obs, Vec(98, 1.0), d.nin, d.ss),
-                  std::invalid_argument);
+  CHECK_THROWS_AS(CsiChi2(d.obs, Vec(98, 1.0), d.nin, d.ss), std::invalid_argument);
   Vec nan = d.nin;
   nan[5] = std::numeric_limits<double>::quiet_NaN();
-  CHECK_THROWS_WITH_AS(CsiChi2(d.obs, d.brn, nan, d.ss),
-                       doctest::Contains("nin"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(CsiChi2(d.obs, d.brn, nan, d.ss), doctest::Contains("nin"),
+                       std::invalid_argument);
   Vec neg = d.ss;
   neg[5] = -2.0;
-  CHECK_THROWS_WITH_AS(CsiChi2(d.obs, d.brn, d.nin, neg),
-                       doctest::Contains("ss"), std::invalid_argument);
-  CHECK_THROWS_AS(
-      CsiChi2(d.obs, d.brn, d.nin, d.ss,
-              {0.12, 0.25, std::numeric_limits<double>::infinity(), 0.021}),
-      std::invalid_argument);
+  CHECK_THROWS_WITH_AS(CsiChi2(d.obs, d.brn, d.nin, neg), doctest::Contains("ss"),
+                       std::invalid_argument);
+  CHECK_THROWS_AS(CsiChi2(d.obs, d.brn, d.nin, d.ss,
+                          {0.12, 0.25, std::numeric_limits<double>::infinity(), 0.021}),
+                  std::invalid_argument);
   CHECK_THROWS_AS(CsiChi2(Vec{}, Vec{}, Vec{}, Vec{}), std::invalid_argument);
   const CsiChi2 chi2(d.obs, d.brn, d.nin, d.ss);
   Vec c = d.cevns;
   c[0] = -1.0;
-  CHECK_THROWS_WITH_AS(chi2.profile(c), doctest::Contains("cevns"),
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(chi2.profile(c), doctest::Contains("cevns"), std::invalid_argument);
   CHECK_THROWS_AS(chi2.profile(Vec(3, 1.0)), std::invalid_argument);
   CHECK_THROWS_AS(chi2.gradient(d.cevns, Vec(3, 0.0)), std::invalid_argument);
 }
@@ -387,9 +361,8 @@ TEST_CASE("CsiChi2: minimum on the lower bound eta > -1 (NLopt fallback)") {
   CHECK(r.nuisances[0] == doctest::Approx(-1.0).epsilon(1e-6));
   CHECK(std::isfinite(r.chi2));
   const Vec g = chi2.gradient(d.cevns, r.nuisances);
-  CHECK(g[0] > 0.0); // pushes out of the box: a bound minimum
-  for (std::size_t k = 1; k < 4; ++k)
-    CHECK(std::abs(g[k]) < 1e-4);
+  CHECK(g[0] > 0.0);  // pushes out of the box: a bound minimum
+  for (std::size_t k = 1; k < 4; ++k) CHECK(std::abs(g[k]) < 1e-4);
   Vec probe = r.nuisances;
   probe[0] = -0.99;
   CHECK(chi2.chi2_at(d.cevns, probe) > r.chi2);

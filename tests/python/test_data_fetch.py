@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
 from cevns.data import Registry, fetch, import_dir, load_registry, verify
 from cevns.errors import DataError, HashMismatchError, MissingDataError
 

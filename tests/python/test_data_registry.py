@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from cevns.data import (
     clear_hash_cache,
     data_path,

@@ -70,8 +70,13 @@ def test_ar_observed_and_backgrounds_equal_release(ar):
     assert totals["ss"] == pytest.approx(3152.0, abs=1e-2)
     assert totals["prompt_brn"] == pytest.approx(497.0, abs=1e-2)
     assert totals["delayed_brn"] == pytest.approx(33.0, abs=1e-2)
-    assert set(ar.shape_systematics) == {"cevns_f90", "cevns_ttrig_mean", "brn_energy",
-                                         "brn_ttrig_mean", "brn_ttrig_width"}
+    assert set(ar.shape_systematics) == {
+        "cevns_f90",
+        "cevns_ttrig_mean",
+        "brn_energy",
+        "brn_ttrig_mean",
+        "brn_ttrig_width",
+    }
 
 
 # -- CsI --------------------------------------------------------------------
@@ -108,8 +113,9 @@ def test_templates_reproduce_predictions(csi, model):
     n0, n1, n2 = csi.templates(model, 20.0)
     np.testing.assert_allclose(n0, csi.predict(), rtol=1e-12)
     for g in (3e-5, 1e-4, 1e-3):
-        np.testing.assert_allclose(n0 + g**2 * n1 + g**4 * n2, csi.predict(model, 20.0, g),
-                                   rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(
+            n0 + g**2 * n1 + g**4 * n2, csi.predict(model, 20.0, g), rtol=1e-10, atol=1e-12
+        )
     if model == "scalar":
         assert not n1.any()
 
@@ -119,11 +125,14 @@ def test_grid_convergence(data_dir, ar):
     np.testing.assert_allclose(ar.predict(), fine.predict(), rtol=1e-4, atol=1e-6)
 
 
-@pytest.mark.parametrize(("model", "coupling", "ar_keV", "csi_keV"), [
-    ("universal", 1e-4, 92.0, 27.0),     # eq. (26)
-    ("By+Lmu+Ltau", 1e-4, 29.0, 8.0),    # eq. (27)
-    ("Lmu-Ltau", 2e-3, 23.0, 6.0),       # eq. (30)
-])
+@pytest.mark.parametrize(
+    ("model", "coupling", "ar_keV", "csi_keV"),
+    [
+        ("universal", 1e-4, 92.0, 27.0),  # eq. (26)
+        ("By+Lmu+Ltau", 1e-4, 29.0, 8.0),  # eq. (27)
+        ("Lmu-Ltau", 2e-3, 23.0, 6.0),  # eq. (30)
+    ],
+)
 def test_differential_rate_dips(ar, csi, model, coupling, ar_keV, csi_keV):
     """Dips of dN/dT_nr for M = 10 MeV at the paper's positions (Sec. III), within 10 %."""
     for exp, expected, tmax in ((ar, ar_keV, 145.0), (csi, csi_keV, 44.0)):

@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 import pytest
+from scipy.integrate import quad
+
 from cevns import _core
 from cevns.errors import InputError, ModelError
 from cevns.gm2 import (
@@ -21,7 +23,6 @@ from cevns.gm2 import (
     loop_integral,
 )
 from cevns.models import MODEL_NAMES, from_charges, get_model
-from scipy.integrate import quad
 
 M_MU = _core.constants["m_mu"]
 PREF = 1.0 / (8.0 * math.pi**2)

@@ -6,6 +6,8 @@ import json
 
 import numpy as np
 import pytest
+from scipy.optimize import minimize
+
 from cevns.errors import InputError
 from cevns.fit import NormalisationFit, fit_normalisation, pulls
 from cevns.likelihood import (
@@ -16,7 +18,6 @@ from cevns.likelihood import (
     CombinedLikelihood,
     CsiLikelihood,
 )
-from scipy.optimize import minimize
 
 CSI_SHAPE = (9, 11)
 AR_SHAPE = (12, 10)

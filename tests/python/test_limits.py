@@ -56,11 +56,14 @@ def test_table2_published_rows(table, key, which, request):
     assert ours == pytest.approx(PAPER[key][which], rel=0.10)
 
 
-@pytest.mark.parametrize(("model", "strip"), [
-    ("universal", 1.8e-3),    # eq. (44)
-    ("By+Lmu+Ltau", 3.1e-3),  # Sec. IV.3
-    ("Lmu-Ltau", 7e-2),       # eq. (49)
-])
+@pytest.mark.parametrize(
+    ("model", "strip"),
+    [
+        ("universal", 1.8e-3),  # eq. (44)
+        ("By+Lmu+Ltau", 3.1e-3),  # Sec. IV.3
+        ("Lmu-Ltau", 7e-2),  # eq. (49)
+    ],
+)
 def test_allowed_strip_slopes(exps, model, strip):
     """At high mass the allowed strip sits at g/M ≈ the paper's value (within 10 %)."""
     fit = ModelFit(model, "combined", experiments=exps)

@@ -80,12 +80,15 @@ def test_rescaling_factors():
         coupling_rescaling("B-3weLe", 0.0)
 
 
-@pytest.mark.parametrize(("generator", "reference", "relation", "w"), [
-    ((1, 1.5, 1.5, 0), "B-L", "B-3/2(Le+Lmu)", 1.0),              # eq. (21)
-    ((1, 1.5, 0, 1.5), "B-3Le", "B-3weLe", 0.5),                   # eq. (22)
-    ((1, 0, 1.5, 1.5), "B-3Lmu", "B-3wmuLmu", 0.5),                # eq. (23)
-    ((1, 1.0, 0.5, 1.5), "B-2Le-Lmu", "B-2w1Le-w1Lmu", 0.5),       # eq. (24)
-])
+@pytest.mark.parametrize(
+    ("generator", "reference", "relation", "w"),
+    [
+        ((1, 1.5, 1.5, 0), "B-L", "B-3/2(Le+Lmu)", 1.0),  # eq. (21)
+        ((1, 1.5, 0, 1.5), "B-3Le", "B-3weLe", 0.5),  # eq. (22)
+        ((1, 0, 1.5, 1.5), "B-3Lmu", "B-3wmuLmu", 0.5),  # eq. (23)
+        ((1, 1.0, 0.5, 1.5), "B-2Le-Lmu", "B-2w1Le-w1Lmu", 0.5),  # eq. (24)
+    ],
+)
 def test_rescalings_hold_numerically(data_dir, generator, reference, relation, w):
     """The bound of the generated model equals the reference bound times the factor."""
     exps = {n: experiment(n, data_dir) for n in ("csi2021", "ar2020")}

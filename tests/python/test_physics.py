@@ -26,7 +26,7 @@ def test_form_factors_are_one_at_zero_and_close_to_each_other():
 
 def test_flux_spectra_normalised_and_line_energy():
     for f in (_core.Flavour.nue, _core.Flavour.numubar):
-        total = quad(lambda e: float(_core.dar_spectrum(f, np.array(e))), 0, C["m_mu"] / 2)[0]
+        total = quad(lambda e, f=f: float(_core.dar_spectrum(f, np.array(e))), 0, C["m_mu"] / 2)[0]
         assert total == pytest.approx(1.0, rel=1e-10)
     assert _core.numu_line_energy() == pytest.approx(29.79, abs=0.01)
     eta = _core.flux_normalisation(0.09, 13.7e22, 27.5)
@@ -54,8 +54,13 @@ def test_kinematic_endpoint_and_nu_mu_kink():
 def test_time_pdfs_integrate_to_one():
     timing = _core.BeamTiming(0.44, 0.15)
     for f in (_core.Flavour.numu, _core.Flavour.nue):
-        total = quad(lambda t: float(_core.arrival_time_pdf(f, np.array(t), timing)), -2, 60,
-                     limit=500, points=[0.44, 1.0, 3.0])[0]
+        total = quad(
+            lambda t, f=f: float(_core.arrival_time_pdf(f, np.array(t), timing)),
+            -2,
+            60,
+            limit=500,
+            points=[0.44, 1.0, 3.0],
+        )[0]
         assert total == pytest.approx(1.0, abs=1e-6)
         assert float(_core.arrival_time_cdf(f, np.array(80.0), timing)) == pytest.approx(1.0)
     fr = _core.time_bin_fractions(_core.Flavour.nue, [-1.0, 5.0, 100.0], timing)
@@ -68,9 +73,17 @@ def test_kinetic_mixing_limits():
     assert float(_core.epsilon_loop(mtau, mmu, 1e-3)) == pytest.approx(const, rel=1e-9)
     for q in (1.0, 10.0, 50.0, 100.0):
         for mb, ma in ((mtau, mmu), (mmu, me), (mtau, me)):
-            ref = quad(lambda x: x * (1 - x) * np.log((mb**2 + x * (1 - x) * q**2)
-                                                      / (ma**2 + x * (1 - x) * q**2)),
-                       0, 1, epsabs=1e-13, epsrel=1e-12)[0]
+            ref = quad(
+                lambda x, mb=mb, ma=ma, q=q: (
+                    x
+                    * (1 - x)
+                    * np.log((mb**2 + x * (1 - x) * q**2) / (ma**2 + x * (1 - x) * q**2))
+                ),
+                0,
+                1,
+                epsabs=1e-13,
+                epsrel=1e-12,
+            )[0]
             assert float(_core.epsilon_loop(mb, ma, q)) == pytest.approx(ref, rel=1e-8)
 
 

@@ -36,7 +36,8 @@ def test_fit_outputs(fits):
     comb = fits["combined"]
     assert comb["n_bins"] == 219
     assert comb["chi2_min"] == pytest.approx(
-        fits["csi2021"]["chi2_min"] + fits["ar2020"]["chi2_min"], rel=1e-9)
+        fits["csi2021"]["chi2_min"] + fits["ar2020"]["chi2_min"], rel=1e-9
+    )
     assert set(comb["cevns_events"]) == {"csi2021", "ar2020"}
     # goodness of fit: chi2/bin of order 1
     for n in ("csi2021", "ar2020"):

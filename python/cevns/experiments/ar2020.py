@@ -81,27 +81,47 @@ def build(data_dir: Any = None, **options: Any) -> Experiment:
         s["detector_mass_kg"] = mass
     if s["n_pot"] is None and pot is not None:
         s["n_pot"] = pot
-    for key, release_key in (("detector_mass_kg", "fiducial_mass_kg"), ("n_pot", "exposure_pot"),
-                             ("nu_per_pot", "nu_per_pot"), ("baseline_m", "distance_m")):
+    for key, release_key in (
+        ("detector_mass_kg", "fiducial_mass_kg"),
+        ("n_pot", "exposure_pot"),
+        ("nu_per_pot", "nu_per_pot"),
+        ("baseline_m", "distance_m"),
+    ):
         if s[key] is None:
             s[key] = par[release_key]
-    s["qf_a"], s["qf_b_per_keVnr"], s["resolution_a"] = par["qf_a"], par["qf_b"], par["resolution_a"]
+    s["qf_a"], s["qf_b_per_keVnr"], s["resolution_a"] = (
+        par["qf_a"],
+        par["qf_b"],
+        par["resolution_a"],
+    )
     s["pot_mean_us"] = par["pot_trace_mean_ns"] * 1e-3
     s["pot_sigma_us"] = par["pot_trace_sigma_ns"] * 1e-3
 
     e_kevee, _e_kevnr, eff = load_ar_efficiency(paths["efficiency"])
-    response = _core.ArgonResponse(s["qf_a"], s["qf_b_per_keVnr"], s["resolution_a"],
-                                   e_kevee.tolist(), eff.tolist())
-    targets = [(_core.argon40(), number_of_nuclei(s["detector_mass_kg"],
-                                                  s["molar_mass_g_per_mol"]))]
+    response = _core.ArgonResponse(
+        s["qf_a"], s["qf_b_per_keVnr"], s["resolution_a"], e_kevee.tolist(), eff.tolist()
+    )
+    targets = [
+        (_core.argon40(), number_of_nuclei(s["detector_mass_kg"], s["molar_mass_g_per_mol"]))
+    ]
     eta = _core.flux_normalisation(s["nu_per_pot"], s["n_pot"], s["baseline_m"])
     timing = _core.BeamTiming(s["pot_mean_us"], s["pot_sigma_us"])
     fractions = time_fractions(TIME_EDGES_US, timing, s["time_convention"])
-    engine = _core.BinnedRate(targets, eta, response, ENERGY_EDGES_KEVEE.tolist(), fractions,
-                              s["form_factor"], int(s["panels_per_segment"]))
+    engine = _core.BinnedRate(
+        targets,
+        eta,
+        response,
+        ENERGY_EDGES_KEVEE.tolist(),
+        fractions,
+        s["form_factor"],
+        int(s["panels_per_segment"]),
+    )
 
-    tables = {k: load_ar_table(paths[k]).energy_time() for k in FILES
-              if k not in ("parameters", "efficiency")}
+    tables = {
+        k: load_ar_table(paths[k]).energy_time()
+        for k in FILES
+        if k not in ("parameters", "efficiency")
+    }
     shapes = {k: _relative_shift(tables[k], tables["cevns"]) for k in CEVNS_SHAPES}
     shapes.update({k: _relative_shift(tables[k], tables["prompt_brn"]) for k in BRN_SHAPES})
     return Experiment(
@@ -110,8 +130,11 @@ def build(data_dir: Any = None, **options: Any) -> Experiment:
         energy_edges=ENERGY_EDGES_KEVEE.copy(),
         time_edges=TIME_EDGES_US.copy(),
         observed=tables["data"],
-        backgrounds={"ss": tables["ss"], "prompt_brn": tables["prompt_brn"],
-                     "delayed_brn": tables["delayed_brn"]},
+        backgrounds={
+            "ss": tables["ss"],
+            "prompt_brn": tables["prompt_brn"],
+            "delayed_brn": tables["delayed_brn"],
+        },
         rate=engine,
         settings=s,
         data_files={k: str(v) for k, v in FILES.items()},

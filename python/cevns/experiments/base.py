@@ -30,8 +30,12 @@ class IgnoredEvents:
         return self.total - self.inside
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "total": self.total, "inside": self.inside,
-                "outside": self.outside}
+        return {
+            "file": self.file,
+            "total": self.total,
+            "inside": self.inside,
+            "outside": self.outside,
+        }
 
 
 @dataclass
@@ -80,8 +84,9 @@ class Experiment:
         return self.shape[0] * self.shape[1]
 
     # -- predictions ------------------------------------------------------
-    def predict(self, model: Any = None, mass: float | None = None,
-                coupling: float = 0.0) -> np.ndarray:
+    def predict(
+        self, model: Any = None, mass: float | None = None, coupling: float = 0.0
+    ) -> np.ndarray:
         """Binned CEvNS prediction N_ij (eq. 4), shape (n_energy, n_time).
 
         Parameters
@@ -102,14 +107,16 @@ class Experiment:
         """(N0, N1, N2) with prediction = N0 + g² N1 + g⁴ N2 at this mass [MeV]."""
         return self.rate.templates(_mediator(model, mass))
 
-    def energy_spectrum(self, model: Any = None, mass: float | None = None,
-                        coupling: float = 0.0) -> np.ndarray:
+    def energy_spectrum(
+        self, model: Any = None, mass: float | None = None, coupling: float = 0.0
+    ) -> np.ndarray:
         """Reconstructed-energy spectrum per flavour (νμ, νe, ν̄μ), shape (3, n_energy)."""
         _check_finite("coupling", coupling)
         return self.rate.energy_spectrum(_mediator(model, mass), float(coupling))
 
-    def differential_rate(self, T_keV: np.ndarray, model: Any = None, mass: float | None = None,
-                          coupling: float = 0.0) -> np.ndarray:
+    def differential_rate(
+        self, T_keV: np.ndarray, model: Any = None, mass: float | None = None, coupling: float = 0.0
+    ) -> np.ndarray:
         """True-recoil dN/dT_nr [events/keV] per flavour (νμ, νe, ν̄μ), shape (3, len(T)).
 
         No detector effect (quenching, resolution, efficiency): what Fig. 1 plots.
@@ -176,8 +183,7 @@ def _mediator(model: Any, mass: float | None) -> Any:
     return m.mediator(float(mass))
 
 
-def histogram2d(x: np.ndarray, y: np.ndarray, xedges: np.ndarray,
-                yedges: np.ndarray) -> np.ndarray:
+def histogram2d(x: np.ndarray, y: np.ndarray, xedges: np.ndarray, yedges: np.ndarray) -> np.ndarray:
     """Counts in [x_i, x_{i+1}) × [y_j, y_{j+1}) (right edges open, like the analysis cuts)."""
     ix = np.searchsorted(xedges, x, side="right") - 1
     iy = np.searchsorted(yedges, y, side="right") - 1

@@ -27,17 +27,24 @@ def number_of_nuclei(mass_kg: float, molar_mass_g_per_mol: float, per_molecule: 
     return _core.constants["N_A"] * mass_kg * 1e3 / molar_mass_g_per_mol * per_molecule
 
 
-def time_fractions(edges_us: Sequence[float], timing: object, convention: str,
-                   eff_t0_us: float = 0.0, eff_rate_per_us: float = 0.0) -> np.ndarray:
+def time_fractions(
+    edges_us: Sequence[float],
+    timing: object,
+    convention: str,
+    eff_t0_us: float = 0.0,
+    eff_rate_per_us: float = 0.0,
+) -> np.ndarray:
     """Fraction of each flavour's events per time bin, shape (3, n_time)."""
     if convention not in TIME_CONVENTIONS:
         raise InputError(
             f"unknown time convention {convention!r}; accepted: {', '.join(TIME_CONVENTIONS)}"
         )
-    fr = np.array([
-        _core.time_bin_fractions(f, list(edges_us), timing, eff_t0_us, eff_rate_per_us)
-        for f in FLAVOURS
-    ])
+    fr = np.array(
+        [
+            _core.time_bin_fractions(f, list(edges_us), timing, eff_t0_us, eff_rate_per_us)
+            for f in FLAVOURS
+        ]
+    )
     if convention == "all":
         fr = fr / fr.sum(axis=1, keepdims=True)
     return fr

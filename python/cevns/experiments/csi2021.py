@@ -105,8 +105,15 @@ def build(data_dir: Any = None, **options: Any) -> Experiment:
     timing = _core.BeamTiming(s["pot_mean_us"], s["pot_sigma_us"])
     t0, rate_t = TIMING_EFFICIENCIES[s["timing_efficiency"]]
     fractions = time_fractions(TIME_EDGES_US, timing, s["time_convention"], t0, rate_t)
-    engine = _core.BinnedRate(targets, eta, response, ENERGY_EDGES_PE.tolist(), fractions,
-                              s["form_factor"], int(s["panels_per_segment"]))
+    engine = _core.BinnedRate(
+        targets,
+        eta,
+        response,
+        ENERGY_EDGES_PE.tolist(),
+        fractions,
+        s["form_factor"],
+        int(s["panels_per_segment"]),
+    )
 
     pe_c, t_c = load_csi_events(paths["data_c"])
     pe_ac, t_ac = load_csi_events(paths["data_ac"])

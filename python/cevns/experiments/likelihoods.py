@@ -17,10 +17,16 @@ def build_likelihood(exp: Any) -> Any:
     if exp.name == "ar2020":
         s = exp.shape_systematics
         return ArLikelihood(
-            exp.observed, b["ss"], b["prompt_brn"], b["delayed_brn"],
+            exp.observed,
+            b["ss"],
+            b["prompt_brn"],
+            b["delayed_brn"],
             cevns_shape={"f90": s["cevns_f90"], "ttrig_mean": s["cevns_ttrig_mean"]},
-            brn_shape={"energy": s["brn_energy"], "ttrig_mean": s["brn_ttrig_mean"],
-                       "ttrig_width": s["brn_ttrig_width"]},
+            brn_shape={
+                "energy": s["brn_energy"],
+                "ttrig_mean": s["brn_ttrig_mean"],
+                "ttrig_width": s["brn_ttrig_width"],
+            },
             name="ar2020",
         )
     raise InputError(f"no likelihood for experiment {exp.name!r}")

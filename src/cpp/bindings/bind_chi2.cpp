@@ -21,9 +21,8 @@ using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
 void require_size(const Array &a, std::size_t n, const char *name) {
   if (static_cast<std::size_t>(a.size()) != n) {
-    throw std::invalid_argument(std::string(name) + ": expected " +
-                                std::to_string(n) + " values, got " +
-                                std::to_string(a.size()));
+    throw std::invalid_argument(std::string(name) + ": expected " + std::to_string(n) +
+                                " values, got " + std::to_string(a.size()));
   }
 }
 
@@ -33,13 +32,11 @@ std::vector<double> to_vector(const Array &a) {
 
 /// Split a (k, n) array (k*n values, C order) into k vectors of n values.
 template <std::size_t K>
-std::array<std::vector<double>, K> split_rows(const Array &a, std::size_t n,
-                                              const char *name) {
-  if (static_cast<std::size_t>(a.size()) != K * n ||
-      (a.ndim() >= 2 && a.shape(0) != K)) {
-    throw std::invalid_argument(
-        std::string(name) + ": expected shape (" + std::to_string(K) + ", " +
-        std::to_string(n) + "), got " + std::to_string(a.size()) + " values");
+std::array<std::vector<double>, K> split_rows(const Array &a, std::size_t n, const char *name) {
+  if (static_cast<std::size_t>(a.size()) != K * n || (a.ndim() >= 2 && a.shape(0) != K)) {
+    throw std::invalid_argument(std::string(name) + ": expected shape (" + std::to_string(K) +
+                                ", " + std::to_string(n) + "), got " + std::to_string(a.size()) +
+                                " values");
   }
   std::array<std::vector<double>, K> out;
   for (std::size_t k = 0; k < K; ++k) {
@@ -50,8 +47,7 @@ std::array<std::vector<double>, K> split_rows(const Array &a, std::size_t n,
 
 std::array<double, 4> to_sigmas(const Array &a) {
   if (a.size() != 4) {
-    throw std::invalid_argument("sigmas: expected 4 values, got " +
-                                std::to_string(a.size()));
+    throw std::invalid_argument("sigmas: expected 4 values, got " + std::to_string(a.size()));
   }
   return {a.data()[0], a.data()[1], a.data()[2], a.data()[3]};
 }
@@ -73,14 +69,13 @@ template <class Chi2>
 py::tuple profile_many(const Chi2 &self, const Array &cevns, int n_threads) {
   const std::size_t n = self.n_bins();
   if (cevns.ndim() != 2 || static_cast<std::size_t>(cevns.shape(1)) != n) {
-    throw std::invalid_argument(
-        "cevns: expected a 2-D array of shape (n_points, " + std::to_string(n) +
-        ")");
+    throw std::invalid_argument("cevns: expected a 2-D array of shape (n_points, " +
+                                std::to_string(n) + ")");
   }
   const auto n_points = static_cast<std::size_t>(cevns.shape(0));
   py::array_t<double> chi2(static_cast<py::ssize_t>(n_points));
-  py::array_t<double> nuis({static_cast<py::ssize_t>(n_points),
-                            static_cast<py::ssize_t>(Chi2::n_nuisances)});
+  py::array_t<double> nuis(
+      {static_cast<py::ssize_t>(n_points), static_cast<py::ssize_t>(Chi2::n_nuisances)});
   double *c_out = chi2.mutable_data();
   double *n_out = nuis.mutable_data();
   {
@@ -97,11 +92,11 @@ double chi2_at(const Chi2 &self, const Array &cevns, const Array &nuisances) {
   return self.chi2_at(cevns.data(), nuisances.data());
 }
 
-template <class Chi2, class PyClass> void add_common(PyClass &cls) {
+template <class Chi2, class PyClass>
+void add_common(PyClass &cls) {
   cls.def_property_readonly("n_bins", &Chi2::n_bins, "Number of bins.")
       .def_property_readonly_static(
-          "nuisance_names",
-          [](const py::object &) { return Chi2::nuisance_names(); },
+          "nuisance_names", [](const py::object &) { return Chi2::nuisance_names(); },
           "Names of the nuisances, in the order of ProfileResult.nuisances.")
       .def_property_readonly(
           "sigmas",
@@ -114,8 +109,7 @@ template <class Chi2, class PyClass> void add_common(PyClass &cls) {
            "Minimum of chi2 over the nuisances for the CEvNS prediction "
            "(events per bin); "
            "releases the GIL.")
-      .def("profile_many", &profile_many<Chi2>, py::arg("cevns"),
-           py::arg("n_threads") = 0,
+      .def("profile_many", &profile_many<Chi2>, py::arg("cevns"), py::arg("n_threads") = 0,
            "Profile every row of a (n_points, n_bins) array; returns "
            "(chi2[n_points], "
            "nuisances[n_points, n_nuisances]). Releases the GIL, OpenMP "
@@ -124,23 +118,22 @@ template <class Chi2, class PyClass> void add_common(PyClass &cls) {
            "chi2 at given nuisances (no profiling).");
 }
 
-} // namespace
+}  // namespace
 
 namespace cevns_bind {
 
 void register_chi2(pybind11::module_ &m) {
-  py::class_<cevns::ProfileResult>(
-      m, "ProfileResult", "Profiled chi2 (-2 ln L + const) at one model point.")
+  py::class_<cevns::ProfileResult>(m, "ProfileResult",
+                                   "Profiled chi2 (-2 ln L + const) at one model point.")
       .def_readonly("chi2", &cevns::ProfileResult::chi2)
-      .def_property_readonly(
-          "nuisances",
-          [](const cevns::ProfileResult &r) { return to_array(r.nuisances); })
+      .def_property_readonly("nuisances",
+                             [](const cevns::ProfileResult &r) { return to_array(r.nuisances); })
       .def_readonly("n_eval", &cevns::ProfileResult::n_eval)
       .def_readonly("converged", &cevns::ProfileResult::converged)
       .def("__repr__", [](const cevns::ProfileResult &r) {
         return "ProfileResult(chi2=" + std::to_string(r.chi2) +
-               ", n_eval=" + std::to_string(r.n_eval) + ", converged=" +
-               (r.converged ? std::string("True") : std::string("False")) + ")";
+               ", n_eval=" + std::to_string(r.n_eval) +
+               ", converged=" + (r.converged ? std::string("True") : std::string("False")) + ")";
       });
 
   py::class_<cevns::BinnedChi2>(m, "BinnedChi2")
@@ -149,21 +142,18 @@ void register_chi2(pybind11::module_ &m) {
       m, "ArChi2",
       "Ar Gaussian least squares, eq. (7)-(9), nuisances profiled "
       "exactly (normal equations).");
-  ar.def(py::init([](const Array &observed, const Array &ss,
-                     const Array &prompt_brn, const Array &delayed_brn,
-                     const Array &cevns_shape, const Array &brn_shape,
+  ar.def(py::init([](const Array &observed, const Array &ss, const Array &prompt_brn,
+                     const Array &delayed_brn, const Array &cevns_shape, const Array &brn_shape,
                      const Array &sigmas) {
            const std::size_t n = static_cast<std::size_t>(observed.size());
-           return cevns::ArChi2(to_vector(observed), to_vector(ss),
-                                to_vector(prompt_brn), to_vector(delayed_brn),
-                                split_rows<cevns::ArChi2::n_cevns_shapes>(
-                                    cevns_shape, n, "cevns_shape"),
-                                split_rows<cevns::ArChi2::n_brn_shapes>(
-                                    brn_shape, n, "brn_shape"),
-                                to_sigmas(sigmas));
+           return cevns::ArChi2(
+               to_vector(observed), to_vector(ss), to_vector(prompt_brn), to_vector(delayed_brn),
+               split_rows<cevns::ArChi2::n_cevns_shapes>(cevns_shape, n, "cevns_shape"),
+               split_rows<cevns::ArChi2::n_brn_shapes>(brn_shape, n, "brn_shape"),
+               to_sigmas(sigmas));
          }),
-         py::arg("observed"), py::arg("ss"), py::arg("prompt_brn"),
-         py::arg("delayed_brn"), py::arg("cevns_shape"), py::arg("brn_shape"),
+         py::arg("observed"), py::arg("ss"), py::arg("prompt_brn"), py::arg("delayed_brn"),
+         py::arg("cevns_shape"), py::arg("brn_shape"),
          py::arg("sigmas") = std::vector<double>{0.13, 0.0079, 0.32, 1.0});
   add_common<cevns::ArChi2>(ar);
 
@@ -171,27 +161,24 @@ void register_chi2(pybind11::module_ &m) {
       m, "CsiChi2",
       "CsI Poisson (Baker-Cousins) chi2, eq. (6), nuisances "
       "profiled with Newton steps + NLopt LD_LBFGS.");
-  csi.def(py::init([](const Array &observed, const Array &brn, const Array &nin,
-                      const Array &ss, const Array &sigmas) {
-            return cevns::CsiChi2(to_vector(observed), to_vector(brn),
-                                  to_vector(nin), to_vector(ss),
-                                  to_sigmas(sigmas));
+  csi.def(py::init([](const Array &observed, const Array &brn, const Array &nin, const Array &ss,
+                      const Array &sigmas) {
+            return cevns::CsiChi2(to_vector(observed), to_vector(brn), to_vector(nin),
+                                  to_vector(ss), to_sigmas(sigmas));
           }),
           py::arg("observed"), py::arg("brn"), py::arg("nin"), py::arg("ss"),
           py::arg("sigmas") = std::vector<double>{0.12, 0.25, 0.35, 0.021});
   add_common<cevns::CsiChi2>(csi);
   csi.def(
       "gradient",
-      [](const cevns::CsiChi2 &self, const Array &cevns,
-         const Array &nuisances) {
+      [](const cevns::CsiChi2 &self, const Array &cevns, const Array &nuisances) {
         require_size(cevns, self.n_bins(), "cevns");
         require_size(nuisances, cevns::CsiChi2::n_nuisances, "nuisances");
         std::vector<double> g(cevns::CsiChi2::n_nuisances);
         self.gradient(cevns.data(), nuisances.data(), g.data());
         return to_array(g);
       },
-      py::arg("cevns"), py::arg("nuisances"),
-      "Analytic d chi2 / d eta of eq. (6).");
+      py::arg("cevns"), py::arg("nuisances"), "Analytic d chi2 / d eta of eq. (6).");
 }
 
-} // namespace cevns_bind
+}  // namespace cevns_bind

@@ -41,21 +41,21 @@ void register_physics(py::module_& m) {
       .value("nue", Flavour::NuE)
       .value("numubar", Flavour::NuMuBar);
 
-  m.def("form_factor",
-        [](const std::string& model, py::array_t<double> q, double r_rms) {
-          const FormFactorModel fm = form_factor_model_from_string(model);
-          auto qv = q.unchecked<1>();
-          py::array_t<double> out(qv.shape(0));
-          auto o = out.mutable_unchecked<1>();
-          for (py::ssize_t i = 0; i < qv.shape(0); ++i) o(i) = form_factor(fm, qv(i), r_rms);
-          return out;
-        },
-        py::arg("model"), py::arg("q_MeV"), py::arg("r_rms_fm"),
-        "Form factor F(|q|) for |q| [MeV] (1-D array) and rms radius [fm].");
+  m.def(
+      "form_factor",
+      [](const std::string& model, py::array_t<double> q, double r_rms) {
+        const FormFactorModel fm = form_factor_model_from_string(model);
+        auto qv = q.unchecked<1>();
+        py::array_t<double> out(qv.shape(0));
+        auto o = out.mutable_unchecked<1>();
+        for (py::ssize_t i = 0; i < qv.shape(0); ++i) o(i) = form_factor(fm, qv(i), r_rms);
+        return out;
+      },
+      py::arg("model"), py::arg("q_MeV"), py::arg("r_rms_fm"),
+      "Form factor F(|q|) for |q| [MeV] (1-D array) and rms radius [fm].");
   m.def("loop_integral", py::vectorize(&loop_integral), py::arg("m_MeV"), py::arg("q_MeV"));
-  m.def("epsilon_loop", py::vectorize(&epsilon_loop), py::arg("m_beta_MeV"),
-        py::arg("m_alpha_MeV"), py::arg("q_MeV"),
-        "One-loop kinetic mixing epsilon_{beta alpha}(|q|) of eq. (29).");
+  m.def("epsilon_loop", py::vectorize(&epsilon_loop), py::arg("m_beta_MeV"), py::arg("m_alpha_MeV"),
+        py::arg("q_MeV"), "One-loop kinetic mixing epsilon_{beta alpha}(|q|) of eq. (29).");
 
   m.def("numu_line_energy", &numu_line_energy);
   m.def("delayed_endpoint_energy", &delayed_endpoint_energy);
@@ -108,8 +108,8 @@ void register_physics(py::module_& m) {
       .def_readonly("r_p_fm", &Nucleus::r_p_fm)
       .def_readonly("r_n_fm", &Nucleus::r_n_fm)
       .def("__repr__", [](const Nucleus& n) {
-        return "Nucleus('" + n.name + "', Z=" + std::to_string(n.Z) +
-               ", N=" + std::to_string(n.N) + ")";
+        return "Nucleus('" + n.name + "', Z=" + std::to_string(n.Z) + ", N=" + std::to_string(n.N) +
+               ")";
       });
   m.def("argon40", &argon40);
   m.def("cesium133", &cesium133);
@@ -152,8 +152,7 @@ void register_physics(py::module_& m) {
       [](const Nucleus& n, Flavour f, double E, py::array_t<double> T, const Mediator& med,
          double g, const std::string& ff) {
         const FormFactorModel fm = form_factor_model_from_string(ff);
-        return py::vectorize(
-            [&](double t) { return dsigma_dT(n, f, E, t, med, g, fm); })(T);
+        return py::vectorize([&](double t) { return dsigma_dT(n, f, E, t, med, g, fm); })(T);
       },
       py::arg("nucleus"), py::arg("flavour"), py::arg("E_MeV"), py::arg("T_MeV"),
       py::arg("mediator"), py::arg("coupling") = 0.0, py::arg("form_factor") = "helm",

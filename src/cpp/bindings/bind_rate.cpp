@@ -26,11 +26,11 @@ void register_rate(py::module_& m) {
       .def("bin_probability", &ResponseModel::bin_probability, py::arg("T_MeV"), py::arg("lo"),
            py::arg("hi"));
   py::class_<ArgonResponse, ResponseModel, std::shared_ptr<ArgonResponse>>(m, "ArgonResponse")
-      .def(py::init([](double a, double b, double res, std::vector<double> x,
-                       std::vector<double> eff) {
-             return std::make_shared<ArgonResponse>(a, b, res,
-                                                    EfficiencyTable{std::move(x), std::move(eff)});
-           }),
+      .def(py::init(
+               [](double a, double b, double res, std::vector<double> x, std::vector<double> eff) {
+                 return std::make_shared<ArgonResponse>(
+                     a, b, res, EfficiencyTable{std::move(x), std::move(eff)});
+               }),
            py::arg("qf_a"), py::arg("qf_b_per_keVnr"), py::arg("resolution_a"),
            py::arg("eff_keVee"), py::arg("eff"))
       .def("electron_equivalent_keVee", &ArgonResponse::electron_equivalent_keVee);

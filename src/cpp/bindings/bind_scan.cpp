@@ -13,7 +13,9 @@ namespace cevns_bind {
 namespace {
 using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
-std::vector<double> flat(const Array& a) { return std::vector<double>(a.data(), a.data() + a.size()); }
+std::vector<double> flat(const Array& a) {
+  return std::vector<double>(a.data(), a.data() + a.size());
+}
 
 py::array_t<double> minima_array(const CouplingProfile& p) {
   py::array_t<double> out({p.minima.size(), std::size_t(2)});
@@ -28,8 +30,12 @@ py::array_t<double> minima_array(const CouplingProfile& p) {
 
 void register_scan(py::module_& m) {
   py::class_<CouplingProfile>(m, "CouplingProfile")
-      .def_property_readonly("g", [](const CouplingProfile& p) { return py::array_t<double>(p.g.size(), p.g.data()); })
-      .def_property_readonly("chi2", [](const CouplingProfile& p) { return py::array_t<double>(p.chi2.size(), p.chi2.data()); })
+      .def_property_readonly(
+          "g", [](const CouplingProfile& p) { return py::array_t<double>(p.g.size(), p.g.data()); })
+      .def_property_readonly("chi2",
+                             [](const CouplingProfile& p) {
+                               return py::array_t<double>(p.chi2.size(), p.chi2.data());
+                             })
       .def_property_readonly("minima", &minima_array, "refined local minima, rows (g, chi2)")
       .def("best", [](const CouplingProfile& p) {
         const CouplingPoint b = p.best();
@@ -42,7 +48,9 @@ void register_scan(py::module_& m) {
       .def(
           "add",
           [](CouplingChi2& self, const BinnedChi2& chi2, const Array& n0, const Array& n1,
-             const Array& n2) { self.add(chi2, Templates{flat(n0), flat(n1), flat(n2)}); },
+             const Array& n2) {
+            self.add(chi2, Templates{flat(n0), flat(n1), flat(n2)});
+          },
           py::arg("chi2"), py::arg("n0"), py::arg("n1"), py::arg("n2"), py::keep_alive<1, 2>())
       .def("__call__", &CouplingChi2::operator(), py::arg("g"),
            py::call_guard<py::gil_scoped_release>())
@@ -58,8 +66,8 @@ void register_scan(py::module_& m) {
   m.def("profile_many", &profile_many, py::arg("per_mass"), py::arg("grids"),
         py::arg("n_threads") = 0, py::call_guard<py::gil_scoped_release>(),
         "Coupling profiles of many masses (OpenMP over masses).");
-  m.def("allowed_many", &allowed_many, py::arg("per_mass"), py::arg("profiles"),
-        py::arg("level"), py::arg("n_threads") = 0, py::call_guard<py::gil_scoped_release>(),
+  m.def("allowed_many", &allowed_many, py::arg("per_mass"), py::arg("profiles"), py::arg("level"),
+        py::arg("n_threads") = 0, py::call_guard<py::gil_scoped_release>(),
         "Allowed intervals of many masses at one chi2 level.");
 }
 

@@ -1,9 +1,8 @@
 /// \file chi2.cpp
 /// \brief Profiled chi2 of the paper: CsI eq. (6) (NLopt) and Ar eq. (7)-(9)
 ///        (exact normal equations).
-#include <cevns/chi2.hpp>
-
 #include <algorithm>
+#include <cevns/chi2.hpp>
 #include <cmath>
 #include <limits>
 #include <nlopt.hpp>
@@ -25,44 +24,39 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 void check_vector(const std::vector<double> &v, std::size_t n, const char *name,
                   bool non_negative) {
   if (v.size() != n) {
-    throw std::invalid_argument(std::string(name) + ": expected " +
-                                std::to_string(n) + " bins, got " +
-                                std::to_string(v.size()));
+    throw std::invalid_argument(std::string(name) + ": expected " + std::to_string(n) +
+                                " bins, got " + std::to_string(v.size()));
   }
   for (std::size_t i = 0; i < n; ++i) {
     if (!std::isfinite(v[i])) {
-      throw std::invalid_argument(
-          std::string(name) + ": non-finite value at bin " + std::to_string(i));
+      throw std::invalid_argument(std::string(name) + ": non-finite value at bin " +
+                                  std::to_string(i));
     }
     if (non_negative && v[i] < 0.0) {
-      throw std::invalid_argument(std::string(name) + ": negative value " +
-                                  std::to_string(v[i]) + " at bin " +
-                                  std::to_string(i));
+      throw std::invalid_argument(std::string(name) + ": negative value " + std::to_string(v[i]) +
+                                  " at bin " + std::to_string(i));
     }
   }
 }
 
 void check_prediction(const double *p, std::size_t n, const char *name) {
-  if (p == nullptr)
-    throw std::invalid_argument(std::string(name) + ": null pointer");
+  if (p == nullptr) throw std::invalid_argument(std::string(name) + ": null pointer");
   for (std::size_t i = 0; i < n; ++i) {
     if (!std::isfinite(p[i])) {
-      throw std::invalid_argument(
-          std::string(name) + ": non-finite value at bin " + std::to_string(i));
+      throw std::invalid_argument(std::string(name) + ": non-finite value at bin " +
+                                  std::to_string(i));
     }
     if (p[i] < 0.0) {
-      throw std::invalid_argument(std::string(name) + ": negative value " +
-                                  std::to_string(p[i]) + " at bin " +
-                                  std::to_string(i));
+      throw std::invalid_argument(std::string(name) + ": negative value " + std::to_string(p[i]) +
+                                  " at bin " + std::to_string(i));
     }
   }
 }
 
 void check_size(std::size_t got, std::size_t want, const char *name) {
   if (got != want) {
-    throw std::invalid_argument(std::string(name) + ": expected " +
-                                std::to_string(want) + " values, got " +
-                                std::to_string(got));
+    throw std::invalid_argument(std::string(name) + ": expected " + std::to_string(want) +
+                                " values, got " + std::to_string(got));
   }
 }
 
@@ -70,27 +64,23 @@ void check_sigmas(const std::array<double, 4> &s) {
   for (std::size_t z = 0; z < s.size(); ++z) {
     if (!std::isfinite(s[z]) || s[z] < 0.0) {
       throw std::invalid_argument("sigmas: entry " + std::to_string(z) +
-                                  " must be finite and >= 0, got " +
-                                  std::to_string(s[z]));
+                                  " must be finite and >= 0, got " + std::to_string(s[z]));
     }
   }
 }
 
 void check_nuisances(const double *eta, std::size_t n) {
-  if (eta == nullptr)
-    throw std::invalid_argument("nuisances: null pointer");
+  if (eta == nullptr) throw std::invalid_argument("nuisances: null pointer");
   for (std::size_t k = 0; k < n; ++k) {
     if (std::isnan(eta[k])) {
-      throw std::invalid_argument("nuisances: NaN at index " +
-                                  std::to_string(k));
+      throw std::invalid_argument("nuisances: NaN at index " + std::to_string(k));
     }
   }
 }
 
 /// Gaussian prior (eta/sigma)^2; sigma = 0 means eta is fixed at 0.
 inline double prior(double eta, double sigma) {
-  if (sigma > 0.0)
-    return (eta / sigma) * (eta / sigma);
+  if (sigma > 0.0) return (eta / sigma) * (eta / sigma);
   return eta == 0.0 ? 0.0 : kInf;
 }
 
@@ -98,33 +88,28 @@ inline double prior(double eta, double sigma) {
 /// A x = b (only the lower triangle of A is read). Returns false if A is not
 /// positive definite.
 template <std::size_t N>
-bool cholesky_solve(std::array<std::array<double, N>, N> &a,
-                    std::array<double, N> &b, std::size_t n = N) {
+bool cholesky_solve(std::array<std::array<double, N>, N> &a, std::array<double, N> &b,
+                    std::size_t n = N) {
   for (std::size_t j = 0; j < n; ++j) {
     double d = a[j][j];
-    for (std::size_t k = 0; k < j; ++k)
-      d -= a[j][k] * a[j][k];
-    if (!(d > 0.0))
-      return false;
+    for (std::size_t k = 0; k < j; ++k) d -= a[j][k] * a[j][k];
+    if (!(d > 0.0)) return false;
     d = std::sqrt(d);
     a[j][j] = d;
     for (std::size_t i = j + 1; i < n; ++i) {
       double s = a[i][j];
-      for (std::size_t k = 0; k < j; ++k)
-        s -= a[i][k] * a[j][k];
+      for (std::size_t k = 0; k < j; ++k) s -= a[i][k] * a[j][k];
       a[i][j] = s / d;
     }
   }
-  for (std::size_t i = 0; i < n; ++i) { // L y = b
+  for (std::size_t i = 0; i < n; ++i) {  // L y = b
     double s = b[i];
-    for (std::size_t k = 0; k < i; ++k)
-      s -= a[i][k] * b[k];
+    for (std::size_t k = 0; k < i; ++k) s -= a[i][k] * b[k];
     b[i] = s / a[i][i];
   }
-  for (std::size_t i = n; i-- > 0;) { // L^T x = y
+  for (std::size_t i = n; i-- > 0;) {  // L^T x = y
     double s = b[i];
-    for (std::size_t k = i + 1; k < n; ++k)
-      s -= a[k][i] * b[k];
+    for (std::size_t k = i + 1; k < n; ++k) s -= a[k][i] * b[k];
     b[i] = s / a[i][i];
   }
   return true;
@@ -139,26 +124,24 @@ int resolve_threads(int n_threads) {
 #endif
 }
 
-} // namespace
+}  // namespace
 
 // ===========================================================================
 // ArChi2, eq. (7)-(9)
 // ===========================================================================
 
-ArChi2::ArChi2(std::vector<double> observed, std::vector<double> ss,
-               std::vector<double> prompt_brn, std::vector<double> delayed_brn,
+ArChi2::ArChi2(std::vector<double> observed, std::vector<double> ss, std::vector<double> prompt_brn,
+               std::vector<double> delayed_brn,
                std::array<std::vector<double>, n_cevns_shapes> cevns_shape,
                std::array<std::vector<double>, n_brn_shapes> brn_shape,
                std::array<double, 4> sigmas)
     : n_(observed.size()), sigmas_(sigmas) {
-  if (n_ == 0)
-    throw std::invalid_argument("observed: no bins");
+  if (n_ == 0) throw std::invalid_argument("observed: no bins");
   check_vector(observed, n_, "observed", true);
   check_vector(ss, n_, "ss", true);
   check_vector(prompt_brn, n_, "prompt_brn", true);
   check_vector(delayed_brn, n_, "delayed_brn", true);
-  check_vector(cevns_shape[0], n_, "cevns_shape[0] (F90 energy dependence)",
-               false);
+  check_vector(cevns_shape[0], n_, "cevns_shape[0] (F90 energy dependence)", false);
   check_vector(cevns_shape[1], n_, "cevns_shape[1] (t_trig mean)", false);
   check_vector(brn_shape[0], n_, "brn_shape[0] (energy)", false);
   check_vector(brn_shape[1], n_, "brn_shape[1] (t_trig mean)", false);
@@ -168,7 +151,7 @@ ArChi2::ArChi2(std::vector<double> observed, std::vector<double> ss,
   w_.resize(n_);
   d_.resize(n_);
   for (std::size_t i = 0; i < n_; ++i) {
-    const double var = observed[i] + ss[i] / 5.0; // eq. (8)
+    const double var = observed[i] + ss[i] / 5.0;  // eq. (8)
     // Empty bin (no observed, no SS events): sigma^2 := 1 event^2, so the bin
     // contributes 0 for a zero prediction and prediction^2 otherwise.
     w_[i] = var > 0.0 ? 1.0 / var : 1.0;
@@ -176,8 +159,7 @@ ArChi2::ArChi2(std::vector<double> observed, std::vector<double> ss,
   }
   f1_ = std::move(cevns_shape[0]);
   f2_ = std::move(cevns_shape[1]);
-  for (auto &col : bkg_)
-    col.resize(n_);
+  for (auto &col : bkg_) col.resize(n_);
   for (std::size_t i = 0; i < n_; ++i) {
     bkg_[0][i] = ss[i];
     bkg_[1][i] = prompt_brn[i];
@@ -192,8 +174,7 @@ ArChi2::ArChi2(std::vector<double> observed, std::vector<double> ss,
     for (std::size_t a = 0; a < 6; ++a) {
       const double wa = w * bkg_[a][i];
       rhs_b_[a] += wa * d_[i];
-      for (std::size_t b = 0; b <= a; ++b)
-        hbb_[a][b] += wa * bkg_[b][i];
+      for (std::size_t b = 0; b <= a; ++b) hbb_[a][b] += wa * bkg_[b][i];
     }
     rr_b_ += w * d_[i] * d_[i];
   }
@@ -213,17 +194,14 @@ double ArChi2::chi2_at(const double *cevns, const double *eta) const {
   double chi2 = 0.0;
   for (std::size_t i = 0; i < n_; ++i) {
     const double c = cevns[i];
-    const double shift = (eta[0] + eta[4] * f1_[i] + eta[5] * f2_[i]) * c +
-                         eta[1] * bkg_[0][i] + eta[2] * bkg_[1][i] +
-                         eta[3] * bkg_[2][i] + eta[6] * bkg_[3][i] +
+    const double shift = (eta[0] + eta[4] * f1_[i] + eta[5] * f2_[i]) * c + eta[1] * bkg_[0][i] +
+                         eta[2] * bkg_[1][i] + eta[3] * bkg_[2][i] + eta[6] * bkg_[3][i] +
                          eta[7] * bkg_[4][i] + eta[8] * bkg_[5][i];
     const double r = d_[i] - c - shift;
     chi2 += w_[i] * r * r;
   }
-  for (std::size_t z = 0; z < 4; ++z)
-    chi2 += prior(eta[z], sigmas_[z]);
-  for (std::size_t k = 4; k < n_nuisances; ++k)
-    chi2 += eta[k] * eta[k];
+  for (std::size_t z = 0; z < 4; ++z) chi2 += prior(eta[z], sigmas_[z]);
+  for (std::size_t k = 4; k < n_nuisances; ++k) chi2 += eta[k] * eta[k];
   return chi2;
 }
 
@@ -239,23 +217,19 @@ ProfileResult ArChi2::profile(const double *cevns) const {
   // Design-matrix columns: 0 = C, 1..3 = SS, PBRN, DBRN, 4 = C f1, 5 = C f2,
   // 6..8 = PBRN g1..g3. The background columns' blocks are precomputed; here
   // only the sums involving the CEvNS prediction C are accumulated.
-  std::array<std::array<double, 3>, 3>
-      hcc{}; // sum w C^2 g_k g_l, g = {1, f1, f2}
-  std::array<std::array<double, 6>, 3> hcb{}; // sum w C g_k bkg_m
-  std::array<double, 3> cd{};                 // sum w C g_k d
+  std::array<std::array<double, 3>, 3> hcc{};  // sum w C^2 g_k g_l, g = {1, f1, f2}
+  std::array<std::array<double, 6>, 3> hcb{};  // sum w C g_k bkg_m
+  std::array<double, 3> cd{};                  // sum w C g_k d
   for (std::size_t i = 0; i < n_; ++i) {
     const double c = cevns[i];
-    if (c == 0.0)
-      continue;
+    if (c == 0.0) continue;
     const double wc = w_[i] * c;
     const double g[3] = {1.0, f1_[i], f2_[i]};
     for (std::size_t k = 0; k < 3; ++k) {
       const double wcg = wc * g[k];
       cd[k] += wcg * d_[i];
-      for (std::size_t l = 0; l <= k; ++l)
-        hcc[k][l] += wcg * c * g[l];
-      for (std::size_t m = 0; m < 6; ++m)
-        hcb[k][m] += wcg * bkg_[m][i];
+      for (std::size_t l = 0; l <= k; ++l) hcc[k][l] += wcg * c * g[l];
+      for (std::size_t m = 0; m < 6; ++m) hcb[k][m] += wcg * bkg_[m][i];
     }
   }
   // map: CEvNS-like index k -> nuisance index; background m -> nuisance index
@@ -275,8 +249,7 @@ ProfileResult ArChi2::profile(const double *cevns) const {
     b[cidx[k]] = cd[k] - hcc[k][0];
   }
   for (std::size_t a = 0; a < 6; ++a) {
-    for (std::size_t c = 0; c <= a; ++c)
-      h[bidx[a]][bidx[c]] = hbb_[a][c];
+    for (std::size_t c = 0; c <= a; ++c) h[bidx[a]][bidx[c]] = hbb_[a][c];
     b[bidx[a]] = rhs_b_[a] - hcb[0][a];
   }
 
@@ -293,8 +266,7 @@ ProfileResult ArChi2::profile(const double *cevns) const {
       b[z] = 0.0;
     }
   }
-  for (std::size_t k = 4; k < n_nuisances; ++k)
-    h[k][k] += 1.0;
+  for (std::size_t k = 4; k < n_nuisances; ++k) h[k][k] += 1.0;
 
   // Jacobi scaling: a huge CEvNS prediction (a large coupling) makes the
   // columns differ by many orders of magnitude; scaled, the system stays
@@ -303,33 +275,28 @@ ProfileResult ArChi2::profile(const double *cevns) const {
   for (std::size_t k = 0; k < n_nuisances; ++k)
     scale[k] = h[k][k] > 0.0 ? 1.0 / std::sqrt(h[k][k]) : 1.0;
   for (std::size_t k = 0; k < n_nuisances; ++k) {
-    for (std::size_t l = 0; l <= k; ++l)
-      h[k][l] *= scale[k] * scale[l];
+    for (std::size_t l = 0; l <= k; ++l) h[k][l] *= scale[k] * scale[l];
     b[k] *= scale[k];
   }
   ProfileResult res;
   res.n_eval = 1;
   res.converged = cholesky_solve<n_nuisances>(h, b);
-  if (!res.converged) { // cannot happen with the unit/σ priors, kept as a guard
+  if (!res.converged) {  // cannot happen with the unit/σ priors, kept as a guard
     b.fill(0.0);
   }
-  for (std::size_t k = 0; k < n_nuisances; ++k)
-    b[k] *= scale[k];
+  for (std::size_t k = 0; k < n_nuisances; ++k) b[k] *= scale[k];
   // chi2 from the residuals themselves, not from the expansion
   // rr - theta^T b, which cancels catastrophically for large predictions.
   double chi2 = 0.0;
   for (std::size_t i = 0; i < n_; ++i) {
     const double c = cevns[i];
     double r = d_[i] - c * (1.0 + b[0] + b[4] * f1_[i] + b[5] * f2_[i]);
-    for (std::size_t m = 0; m < 6; ++m)
-      r -= b[bidx[m]] * bkg_[m][i];
+    for (std::size_t m = 0; m < 6; ++m) r -= b[bidx[m]] * bkg_[m][i];
     chi2 += w_[i] * r * r;
   }
   for (std::size_t z = 0; z < 4; ++z)
-    if (sigmas_[z] > 0.0)
-      chi2 += (b[z] / sigmas_[z]) * (b[z] / sigmas_[z]);
-  for (std::size_t k = 4; k < n_nuisances; ++k)
-    chi2 += b[k] * b[k];
+    if (sigmas_[z] > 0.0) chi2 += (b[z] / sigmas_[z]) * (b[z] / sigmas_[z]);
+  for (std::size_t k = 4; k < n_nuisances; ++k) chi2 += b[k] * b[k];
   res.chi2 = chi2;
   res.nuisances.assign(b.begin(), b.end());
   return res;
@@ -340,15 +307,11 @@ ProfileResult ArChi2::profile(const std::vector<double> &cevns) const {
   return profile(cevns.data());
 }
 
-void ArChi2::profile_many(const double *cevns, std::size_t n_points,
-                          double *chi2_out, double *nuisances_out,
-                          int n_threads) const {
-  if (n_points == 0)
-    return;
-  if (chi2_out == nullptr)
-    throw std::invalid_argument("chi2_out: null pointer");
-  for (std::size_t p = 0; p < n_points; ++p)
-    check_prediction(cevns + p * n_, n_, "cevns");
+void ArChi2::profile_many(const double *cevns, std::size_t n_points, double *chi2_out,
+                          double *nuisances_out, int n_threads) const {
+  if (n_points == 0) return;
+  if (chi2_out == nullptr) throw std::invalid_argument("chi2_out: null pointer");
+  for (std::size_t p = 0; p < n_points; ++p) check_prediction(cevns + p * n_, n_, "cevns");
   const long long np = static_cast<long long>(n_points);
   const int nt = resolve_threads(n_threads);
   (void)nt;
@@ -359,7 +322,7 @@ void ArChi2::profile_many(const double *cevns, std::size_t n_points,
     ProfileResult r;
     try {
       r = profile(cevns + static_cast<std::size_t>(p) * n_);
-    } catch (...) { // exceptions must not leave an OpenMP region
+    } catch (...) {  // exceptions must not leave an OpenMP region
       r.chi2 = std::numeric_limits<double>::quiet_NaN();
       r.nuisances.assign(n_nuisances, std::numeric_limits<double>::quiet_NaN());
     }
@@ -380,50 +343,41 @@ namespace {
 /// Baker-Cousins chi2 of eq. (6) without the priors, its gradient and (if
 /// hess != nullptr) its Hessian in the nuisances. Returns +inf where an
 /// expectation is not positive in a bin with observed events (or negative).
-double csi_data_term(std::size_t n, const double *obs,
-                     const double *const tmpl[4], const double *eta,
-                     double *grad, double (*hess)[4]) {
+double csi_data_term(std::size_t n, const double *obs, const double *const tmpl[4],
+                     const double *eta, double *grad, double (*hess)[4]) {
   double chi2 = 0.0;
   double g[4] = {0.0, 0.0, 0.0, 0.0};
   double h[4][4] = {};
-  const double s0 = 1.0 + eta[0], s1 = 1.0 + eta[1], s2 = 1.0 + eta[2],
-               s3 = 1.0 + eta[3];
+  const double s0 = 1.0 + eta[0], s1 = 1.0 + eta[1], s2 = 1.0 + eta[2], s3 = 1.0 + eta[3];
   for (std::size_t i = 0; i < n; ++i) {
     const double t[4] = {tmpl[0][i], tmpl[1][i], tmpl[2][i], tmpl[3][i]};
     const double mu = s0 * t[0] + s1 * t[1] + s2 * t[2] + s3 * t[3];
     const double o = obs[i];
     if (o > 0.0) {
-      if (!(mu > 0.0))
-        return kInf;
+      if (!(mu > 0.0)) return kInf;
       const double r = o / mu;
       chi2 += mu - o + o * std::log(r);
       const double u = 1.0 - r;
-      for (int z = 0; z < 4; ++z)
-        g[z] += t[z] * u;
+      for (int z = 0; z < 4; ++z) g[z] += t[z] * u;
       if (hess != nullptr) {
         const double q = r / mu;
         for (int z = 0; z < 4; ++z) {
           const double tq = t[z] * q;
-          for (int y = 0; y <= z; ++y)
-            h[z][y] += tq * t[y];
+          for (int y = 0; y <= z; ++y) h[z][y] += tq * t[y];
         }
       }
     } else {
-      if (mu < 0.0)
-        return kInf;
+      if (mu < 0.0) return kInf;
       chi2 += mu;
-      for (int z = 0; z < 4; ++z)
-        g[z] += t[z];
+      for (int z = 0; z < 4; ++z) g[z] += t[z];
     }
   }
   if (grad != nullptr) {
-    for (int z = 0; z < 4; ++z)
-      grad[z] = 2.0 * g[z];
+    for (int z = 0; z < 4; ++z) grad[z] = 2.0 * g[z];
   }
   if (hess != nullptr) {
     for (int z = 0; z < 4; ++z) {
-      for (int y = 0; y <= z; ++y)
-        hess[z][y] = hess[y][z] = 2.0 * h[z][y];
+      for (int y = 0; y <= z; ++y) hess[z][y] = hess[y][z] = 2.0 * h[z][y];
     }
   }
   return 2.0 * chi2;
@@ -443,35 +397,28 @@ struct CsiProblem {
   double eval(const double *eta, double *grad, double (*hess)[4]) {
     ++n_eval;
     double g[4];
-    double chi2 =
-        csi_data_term(n, obs, tmpl, eta, grad != nullptr ? g : nullptr, hess);
+    double chi2 = csi_data_term(n, obs, tmpl, eta, grad != nullptr ? g : nullptr, hess);
     for (std::size_t z = 0; z < 4; ++z) {
       if (sigmas[z] > 0.0) {
         const double iv = 1.0 / (sigmas[z] * sigmas[z]);
         chi2 += eta[z] * eta[z] * iv;
-        if (grad != nullptr)
-          g[z] += 2.0 * eta[z] * iv;
-        if (hess != nullptr)
-          hess[z][z] += 2.0 * iv;
+        if (grad != nullptr) g[z] += 2.0 * eta[z] * iv;
+        if (hess != nullptr) hess[z][z] += 2.0 * iv;
       }
     }
     if (grad != nullptr) {
-      for (std::size_t k = 0; k < n_free; ++k)
-        grad[k] = g[free_idx[k]];
+      for (std::size_t k = 0; k < n_free; ++k) grad[k] = g[free_idx[k]];
     }
     return chi2;
   }
 
   void expand(const double *x, double *eta) const {
-    for (std::size_t z = 0; z < 4; ++z)
-      eta[z] = 0.0;
-    for (std::size_t k = 0; k < n_free; ++k)
-      eta[free_idx[k]] = x[k];
+    for (std::size_t z = 0; z < 4; ++z) eta[z] = 0.0;
+    for (std::size_t k = 0; k < n_free; ++k) eta[free_idx[k]] = x[k];
   }
 };
 
-double csi_nlopt_objective(unsigned nx, const double *x, double *grad,
-                           void *data) {
+double csi_nlopt_objective(unsigned nx, const double *x, double *grad, void *data) {
   auto *p = static_cast<CsiProblem *>(data);
   double eta[4];
   p->expand(x, eta);
@@ -482,14 +429,12 @@ double csi_nlopt_objective(unsigned nx, const double *x, double *grad,
 
 constexpr double kEtaLower = -1.0 + 1e-9;
 
-} // namespace
+}  // namespace
 
-CsiChi2::CsiChi2(std::vector<double> observed, std::vector<double> brn,
-                 std::vector<double> nin, std::vector<double> ss,
-                 std::array<double, 4> sigmas)
+CsiChi2::CsiChi2(std::vector<double> observed, std::vector<double> brn, std::vector<double> nin,
+                 std::vector<double> ss, std::array<double, 4> sigmas)
     : n_(observed.size()), sigmas_(sigmas) {
-  if (n_ == 0)
-    throw std::invalid_argument("observed: no bins");
+  if (n_ == 0) throw std::invalid_argument("observed: no bins");
   check_vector(observed, n_, "observed", true);
   check_vector(brn, n_, "brn", true);
   check_vector(nin, n_, "nin", true);
@@ -501,8 +446,7 @@ CsiChi2::CsiChi2(std::vector<double> observed, std::vector<double> brn,
   ss_ = std::move(ss);
   for (double o : obs_) {
     obs_sum_ += o;
-    if (o > 0.0)
-      nlnn_sum_ += o * std::log(o);
+    if (o > 0.0) nlnn_sum_ += o * std::log(o);
   }
 }
 
@@ -515,8 +459,7 @@ double CsiChi2::chi2_at(const double *cevns, const double *eta) const {
   check_nuisances(eta, n_nuisances);
   const double *tmpl[4] = {cevns, brn_.data(), nin_.data(), ss_.data()};
   double chi2 = csi_data_term(n_, obs_.data(), tmpl, eta, nullptr, nullptr);
-  for (std::size_t z = 0; z < 4; ++z)
-    chi2 += prior(eta[z], sigmas_[z]);
+  for (std::size_t z = 0; z < 4; ++z) chi2 += prior(eta[z], sigmas_[z]);
   return chi2;
 }
 
@@ -527,31 +470,26 @@ double CsiChi2::chi2_at(const std::vector<double> &cevns,
   return chi2_at(cevns.data(), nuisances.data());
 }
 
-double CsiChi2::gradient(const double *cevns, const double *eta,
-                         double *grad) const {
+double CsiChi2::gradient(const double *cevns, const double *eta, double *grad) const {
   check_prediction(cevns, n_, "cevns");
   check_nuisances(eta, n_nuisances);
-  if (grad == nullptr)
-    throw std::invalid_argument("grad: null pointer");
+  if (grad == nullptr) throw std::invalid_argument("grad: null pointer");
   const double *tmpl[4] = {cevns, brn_.data(), nin_.data(), ss_.data()};
   double chi2 = csi_data_term(n_, obs_.data(), tmpl, eta, grad, nullptr);
   if (!std::isfinite(chi2)) {
-    for (std::size_t z = 0; z < 4; ++z)
-      grad[z] = std::numeric_limits<double>::quiet_NaN();
+    for (std::size_t z = 0; z < 4; ++z) grad[z] = std::numeric_limits<double>::quiet_NaN();
     return chi2;
   }
   for (std::size_t z = 0; z < 4; ++z) {
     chi2 += prior(eta[z], sigmas_[z]);
     // sigma = 0 (fixed nuisance): only the data part of the derivative
-    if (sigmas_[z] > 0.0)
-      grad[z] += 2.0 * eta[z] / (sigmas_[z] * sigmas_[z]);
+    if (sigmas_[z] > 0.0) grad[z] += 2.0 * eta[z] / (sigmas_[z] * sigmas_[z]);
   }
   return chi2;
 }
 
-std::vector<double>
-CsiChi2::gradient(const std::vector<double> &cevns,
-                  const std::vector<double> &nuisances) const {
+std::vector<double> CsiChi2::gradient(const std::vector<double> &cevns,
+                                      const std::vector<double> &nuisances) const {
   check_size(cevns.size(), n_, "cevns");
   check_size(nuisances.size(), n_nuisances, "nuisances");
   std::vector<double> g(n_nuisances);
@@ -563,12 +501,9 @@ ProfileResult CsiChi2::profile(const double *cevns) const {
   check_prediction(cevns, n_, "cevns");
 
   CsiProblem prob{
-      n_,      obs_.data(),  {cevns, brn_.data(), nin_.data(), ss_.data()},
-      sigmas_, {0, 0, 0, 0}, 0,
-      0};
+      n_, obs_.data(), {cevns, brn_.data(), nin_.data(), ss_.data()}, sigmas_, {0, 0, 0, 0}, 0, 0};
   for (std::size_t z = 0; z < 4; ++z) {
-    if (sigmas_[z] > 0.0)
-      prob.free_idx[prob.n_free++] = z;
+    if (sigmas_[z] > 0.0) prob.free_idx[prob.n_free++] = z;
   }
 
   ProfileResult res;
@@ -601,8 +536,8 @@ ProfileResult CsiChi2::profile(const double *cevns) const {
   // bound with the gradient pushing out of the box are left out when
   // project_bounds is set. Returns +inf if H is not positive definite.
   const std::size_t nf = prob.n_free;
-  auto newton = [&](const double *x, const double *g, const double(*h)[4],
-                    double *step, bool project_bounds) -> double {
+  auto newton = [&](const double *x, const double *g, const double(*h)[4], double *step,
+                    bool project_bounds) -> double {
     std::array<std::array<double, 4>, 4> a{};
     std::array<double, 4> b{};
     std::array<std::size_t, 4> sel{};
@@ -610,8 +545,7 @@ ProfileResult CsiChi2::profile(const double *cevns) const {
     for (std::size_t k = 0; k < nf; ++k) {
       step[k] = 0.0;
       const std::size_t z = prob.free_idx[k];
-      if (project_bounds && x[z] <= kEtaLower + 1e-12 && g[k] > 0.0)
-        continue;
+      if (project_bounds && x[z] <= kEtaLower + 1e-12 && g[k] > 0.0) continue;
       sel[m++] = k;
     }
     for (std::size_t i = 0; i < m; ++i) {
@@ -620,10 +554,8 @@ ProfileResult CsiChi2::profile(const double *cevns) const {
         a[i][j] = h[prob.free_idx[sel[i]]][prob.free_idx[sel[j]]];
       }
     }
-    if (m == 0)
-      return 0.0;
-    if (!cholesky_solve<4>(a, b, m))
-      return kInf;
+    if (m == 0) return 0.0;
+    if (!cholesky_solve<4>(a, b, m)) return kInf;
     double dec = 0.0;
     for (std::size_t i = 0; i < m; ++i) {
       step[sel[i]] = b[i];
@@ -637,49 +569,42 @@ ProfileResult CsiChi2::profile(const double *cevns) const {
   //    handful of evaluations reach the minimum to round-off. Steps are
   //    shortened to stay inside eta > -1 and backtracked (Armijo) if needed.
   constexpr int kMaxNewton = 12;
-  constexpr double kDecDone = 1e-8; // full step from here is exact to ~1e-16
-  constexpr double kDecConverged = 2e-9; // final criterion: chi2 within 1e-9
+  constexpr double kDecDone = 1e-8;       // full step from here is exact to ~1e-16
+  constexpr double kDecConverged = 2e-9;  // final criterion: chi2 within 1e-9
   double fcur = f0;
   bool converged = false;
   for (int it = 0; it < kMaxNewton && !converged; ++it) {
     double step[4];
     const double dec = newton(eta, grad, hess, step, false);
-    if (!std::isfinite(dec))
-      break;
+    if (!std::isfinite(dec)) break;
     if (dec < 1e-15) {
       converged = true;
       break;
     }
     double t = 1.0;
-    for (std::size_t k = 0; k < nf; ++k) { // stay above the lower bound
+    for (std::size_t k = 0; k < nf; ++k) {  // stay above the lower bound
       const double room = (eta[prob.free_idx[k]] - kEtaLower) * 0.95;
-      if (step[k] < 0.0 && -step[k] * t > room)
-        t = room / -step[k];
+      if (step[k] < 0.0 && -step[k] * t > room) t = room / -step[k];
     }
     bool accepted = false;
     for (int half = 0; half < 30; ++half, t *= 0.5) {
       double trial[4] = {eta[0], eta[1], eta[2], eta[3]};
-      for (std::size_t k = 0; k < nf; ++k)
-        trial[prob.free_idx[k]] += t * step[k];
+      for (std::size_t k = 0; k < nf; ++k) trial[prob.free_idx[k]] += t * step[k];
       double gt[4];
       double ht[4][4];
       const double ft = prob.eval(trial, gt, ht);
-      if (ft <= fcur - 1e-4 * t * dec ||
-          (t == 1.0 && dec < kDecDone && ft <= fcur + 1e-12)) {
+      if (ft <= fcur - 1e-4 * t * dec || (t == 1.0 && dec < kDecDone && ft <= fcur + 1e-12)) {
         std::copy(trial, trial + 4, eta);
         std::copy(gt, gt + 4, grad);
-        for (int z = 0; z < 4; ++z)
-          std::copy(ht[z], ht[z] + 4, hess[z]);
+        for (int z = 0; z < 4; ++z) std::copy(ht[z], ht[z] + 4, hess[z]);
         fcur = ft;
         accepted = true;
         // a full Newton step from a point this close lands on the minimum
-        if (t == 1.0 && dec < kDecDone)
-          converged = true;
+        if (t == 1.0 && dec < kDecDone) converged = true;
         break;
       }
     }
-    if (!accepted)
-      break;
+    if (!accepted) break;
   }
 
   // 2) NLopt LD_LBFGS (analytic gradient, bounds eta > -1 + 1e-9) from the
@@ -687,8 +612,7 @@ ProfileResult CsiChi2::profile(const double *cevns) const {
   //    bound, flat directions, ...).
   if (!converged) {
     std::vector<double> x(nf);
-    for (std::size_t k = 0; k < nf; ++k)
-      x[k] = eta[prob.free_idx[k]];
+    for (std::size_t k = 0; k < nf; ++k) x[k] = eta[prob.free_idx[k]];
     double fopt = fcur;
     try {
       nlopt::opt opt(nlopt::LD_LBFGS, static_cast<unsigned>(nf));
@@ -713,8 +637,7 @@ ProfileResult CsiChi2::profile(const double *cevns) const {
     if (fx < fcur) {
       std::copy(xe, xe + 4, eta);
       std::copy(gx, gx + 4, grad);
-      for (int z = 0; z < 4; ++z)
-        std::copy(hx[z], hx[z] + 4, hess[z]);
+      for (int z = 0; z < 4; ++z) std::copy(hx[z], hx[z] + 4, hess[z]);
       fcur = fx;
     }
     double step[4];
@@ -733,15 +656,11 @@ ProfileResult CsiChi2::profile(const std::vector<double> &cevns) const {
   return profile(cevns.data());
 }
 
-void CsiChi2::profile_many(const double *cevns, std::size_t n_points,
-                           double *chi2_out, double *nuisances_out,
-                           int n_threads) const {
-  if (n_points == 0)
-    return;
-  if (chi2_out == nullptr)
-    throw std::invalid_argument("chi2_out: null pointer");
-  for (std::size_t p = 0; p < n_points; ++p)
-    check_prediction(cevns + p * n_, n_, "cevns");
+void CsiChi2::profile_many(const double *cevns, std::size_t n_points, double *chi2_out,
+                           double *nuisances_out, int n_threads) const {
+  if (n_points == 0) return;
+  if (chi2_out == nullptr) throw std::invalid_argument("chi2_out: null pointer");
+  for (std::size_t p = 0; p < n_points; ++p) check_prediction(cevns + p * n_, n_, "cevns");
   const long long np = static_cast<long long>(n_points);
   const int nt = resolve_threads(n_threads);
   (void)nt;
@@ -752,7 +671,7 @@ void CsiChi2::profile_many(const double *cevns, std::size_t n_points,
     ProfileResult r;
     try {
       r = profile(cevns + static_cast<std::size_t>(p) * n_);
-    } catch (...) { // exceptions must not leave an OpenMP region
+    } catch (...) {  // exceptions must not leave an OpenMP region
       r.chi2 = std::numeric_limits<double>::quiet_NaN();
       r.nuisances.assign(n_nuisances, std::numeric_limits<double>::quiet_NaN());
     }
@@ -764,4 +683,4 @@ void CsiChi2::profile_many(const double *cevns, std::size_t n_points,
   }
 }
 
-} // namespace cevns
+}  // namespace cevns

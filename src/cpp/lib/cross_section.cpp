@@ -62,9 +62,7 @@ ChargeTerms charge_terms(const Nucleus& n, Flavour f, const Mediator& m, double 
       out.x = std::sqrt(2.0) * alpha_em * eps * prop / (pi * G_F) * ZF;
       break;
     }
-    case MediatorKind::Scalar:
-      out.x = sigma_piN_over_mud_ref * (ZF + NF) * prop;
-      break;
+    case MediatorKind::Scalar: out.x = sigma_piN_over_mud_ref * (ZF + NF) * prop; break;
     case MediatorKind::StandardModel: break;
   }
   return out;

@@ -121,8 +121,7 @@ double TimingEfficiency::operator()(double t) const {
 }
 
 std::vector<double> time_bin_fractions(Flavour f, const std::vector<double>& edges,
-                                       const BeamTiming& timing,
-                                       const TimingEfficiency& eff) {
+                                       const BeamTiming& timing, const TimingEfficiency& eff) {
   if (edges.size() < 2) throw std::invalid_argument("time_bin_fractions: need >= 2 edges");
   for (std::size_t j = 1; j < edges.size(); ++j)
     if (!(edges[j] > edges[j - 1]))

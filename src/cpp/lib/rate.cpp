@@ -13,13 +13,11 @@ using namespace constants;
 namespace {
 
 // 8-point Gauss-Legendre nodes and weights on [-1, 1].
-constexpr std::array<double, 8> gl_x{-0.9602898564975363, -0.7966664774136267,
-                                     -0.5255324099163290, -0.1834346424956498,
-                                     0.1834346424956498,  0.5255324099163290,
+constexpr std::array<double, 8> gl_x{-0.9602898564975363, -0.7966664774136267, -0.5255324099163290,
+                                     -0.1834346424956498, 0.1834346424956498,  0.5255324099163290,
                                      0.7966664774136267,  0.9602898564975363};
-constexpr std::array<double, 8> gl_w{0.1012285362903763, 0.2223810344533745,
-                                     0.3137066458778873, 0.3626837833783620,
-                                     0.3626837833783620, 0.3137066458778873,
+constexpr std::array<double, 8> gl_w{0.1012285362903763, 0.2223810344533745, 0.3137066458778873,
+                                     0.3626837833783620, 0.3626837833783620, 0.3137066458778873,
                                      0.2223810344533745, 0.1012285362903763};
 
 void require(bool ok, const std::string& msg) {
@@ -29,7 +27,8 @@ void require(bool ok, const std::string& msg) {
 }  // namespace
 
 std::vector<double> Templates::evaluate(double g) const {
-  if (!std::isfinite(g)) throw std::invalid_argument("Templates::evaluate: coupling must be finite");
+  if (!std::isfinite(g))
+    throw std::invalid_argument("Templates::evaluate: coupling must be finite");
   const double g2 = g * g, g4 = g2 * g2;
   std::vector<double> out(n0.size());
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = n0[i] + g2 * n1[i] + g4 * n2[i];
@@ -96,8 +95,8 @@ BinnedRate::BinnedRate(RateConfig config) : cfg_(std::move(config)) {
       const std::size_t k = static_cast<std::size_t>(kk);
       for (std::size_t i = 0; i < n_energy_; ++i)
         g.response[i * nT + k] =
-            g.w[k] * cfg_.response->bin_probability(g.T[k], cfg_.energy_edges[i],
-                                                    cfg_.energy_edges[i + 1]);
+            g.w[k] *
+            cfg_.response->bin_probability(g.T[k], cfg_.energy_edges[i], cfg_.energy_edges[i + 1]);
     }
     grids_.push_back(std::move(g));
   }

@@ -85,7 +85,7 @@ double CsIResponse::bin_probability(double T_MeV, double lo, double hi) const {
   if (!(eee > 0.0)) return 0.0;
   const double a = res_a_ / eee;
   const double b = res_b_ * eee;
-  const double k = 1.0 + b;        // gamma shape
+  const double k = 1.0 + b;           // gamma shape
   const double rate = a * (1.0 + b);  // gamma rate [PE^-1]
   const double log_norm = k * std::log(rate) - std::lgamma(k);
   const double mean = k / rate, sd = std::sqrt(k) / rate;

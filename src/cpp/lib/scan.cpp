@@ -78,7 +78,7 @@ std::vector<Interval> CouplingChi2::allowed(const CouplingProfile& prof, double 
   pts.insert(pts.end(), prof.minima.begin(), prof.minima.end());
   std::sort(pts.begin(), pts.end(),
             [](const CouplingPoint& a, const CouplingPoint& b) { return a.g < b.g; });
-  auto f = [this, level](double g) { return (*this)(g) - level; };
+  auto f = [this, level](double g) { return (*this)(g)-level; };
   auto edge = [&](const CouplingPoint& a, const CouplingPoint& b) {
     return brent_root(f, a.g, b.g, a.chi2 - level, b.chi2 - level, 1e-10 * b.g);
   };
@@ -92,8 +92,8 @@ std::vector<Interval> CouplingChi2::allowed(const CouplingProfile& prof, double 
     const double lo = i == 0 ? pts[0].g : edge(pts[i - 1], pts[i]);
     std::size_t j = i;
     while (j + 1 < pts.size() && pts[j + 1].chi2 <= level) ++j;
-    const double hi = j + 1 < pts.size() ? edge(pts[j], pts[j + 1])
-                                         : std::numeric_limits<double>::infinity();
+    const double hi =
+        j + 1 < pts.size() ? edge(pts[j], pts[j + 1]) : std::numeric_limits<double>::infinity();
     out.emplace_back(lo, hi);
     i = j + 1;
   }

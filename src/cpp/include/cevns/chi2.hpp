@@ -21,16 +21,15 @@ namespace cevns {
 
 /// Result of profiling the nuisance parameters at one model point.
 struct ProfileResult {
-  double chi2 = 0.0; ///< minimum over the nuisances of -2 ln L (+ const)
-  std::vector<double>
-      nuisances;  ///< nuisance values at the minimum (fractions / sigma units)
-  int n_eval = 0; ///< evaluations of chi2 (and gradient) used
-  bool converged = false; ///< true when the minimum was found to tolerance
+  double chi2 = 0.0;              ///< minimum over the nuisances of -2 ln L (+ const)
+  std::vector<double> nuisances;  ///< nuisance values at the minimum (fractions / sigma units)
+  int n_eval = 0;                 ///< evaluations of chi2 (and gradient) used
+  bool converged = false;         ///< true when the minimum was found to tolerance
 };
 
 /// Interface of a binned chi2 with profiled nuisances (what scans need).
 class BinnedChi2 {
-public:
+ public:
   virtual ~BinnedChi2() = default;
   /// Number of analysis bins of the predictions.
   virtual std::size_t n_bins() const = 0;
@@ -63,7 +62,7 @@ public:
 /// eps_brn_ttrig_width. A normalisation sigma of 0 fixes that eta at 0 (used
 /// when a free signal normalisation replaces eta_cevns).
 class ArChi2 final : public BinnedChi2 {
-public:
+ public:
   static constexpr std::size_t n_nuisances = 9;
   static constexpr std::size_t n_cevns_shapes = 2;
   static constexpr std::size_t n_brn_shapes = 3;
@@ -83,8 +82,8 @@ public:
   ///                     BRN} as fractions (paper: 0.13, 0.0079, 0.32, 1.0); >=
   ///                     0, 0 fixes the nuisance at 0
   /// \throws std::invalid_argument naming the offending argument
-  ArChi2(std::vector<double> observed, std::vector<double> ss,
-         std::vector<double> prompt_brn, std::vector<double> delayed_brn,
+  ArChi2(std::vector<double> observed, std::vector<double> ss, std::vector<double> prompt_brn,
+         std::vector<double> delayed_brn,
          std::array<std::vector<double>, n_cevns_shapes> cevns_shape,
          std::array<std::vector<double>, n_brn_shapes> brn_shape,
          std::array<double, 4> sigmas = {0.13, 0.0079, 0.32, 1.0});
@@ -100,8 +99,7 @@ public:
   /// \param cevns      predicted CEvNS events per bin (n_bins values)
   /// \param nuisances  the 9 nuisances in the order of nuisance_names()
   double chi2_at(const double *cevns, const double *nuisances) const;
-  double chi2_at(const std::vector<double> &cevns,
-                 const std::vector<double> &nuisances) const;
+  double chi2_at(const std::vector<double> &cevns, const std::vector<double> &nuisances) const;
 
   /// Minimum of eq. (7) over the 9 nuisances (exact: normal equations +
   /// Cholesky). n_eval is 1.
@@ -118,13 +116,13 @@ public:
   void profile_many(const double *cevns, std::size_t n_points, double *chi2_out,
                     double *nuisances_out, int n_threads = 0) const;
 
-private:
+ private:
   std::size_t n_;
   std::array<double, 4> sigmas_;
   // per-bin data, struct-of-arrays
-  std::vector<double> w_;       // 1 / sigma_ij^2
-  std::vector<double> d_;       // N_exp - (N_SS + N_PBRN + N_DBRN)
-  std::vector<double> f1_, f2_; // CEvNS shape fractions
+  std::vector<double> w_;        // 1 / sigma_ij^2
+  std::vector<double> d_;        // N_exp - (N_SS + N_PBRN + N_DBRN)
+  std::vector<double> f1_, f2_;  // CEvNS shape fractions
   // background columns of the design matrix: SS, PBRN, DBRN, PBRN*g1..g3
   std::array<std::vector<double>, 6> bkg_;
   // background-only parts of the normal equations
@@ -147,7 +145,7 @@ private:
 ///
 /// Nuisance order: eta_cevns, eta_brn, eta_nin, eta_ss.
 class CsiChi2 final : public BinnedChi2 {
-public:
+ public:
   static constexpr std::size_t n_nuisances = 4;
 
   /// \param observed  N_exp per bin (events, >= 0)
@@ -158,9 +156,8 @@ public:
   /// 0.35,
   ///                  0.021); >= 0, 0 fixes the nuisance at 0
   /// \throws std::invalid_argument naming the offending argument
-  CsiChi2(std::vector<double> observed, std::vector<double> brn,
-          std::vector<double> nin, std::vector<double> ss,
-          std::array<double, 4> sigmas = {0.12, 0.25, 0.35, 0.021});
+  CsiChi2(std::vector<double> observed, std::vector<double> brn, std::vector<double> nin,
+          std::vector<double> ss, std::array<double, 4> sigmas = {0.12, 0.25, 0.35, 0.021});
 
   std::size_t n_bins() const override { return n_; }
   const std::array<double, 4> &sigmas() const { return sigmas_; }
@@ -169,14 +166,12 @@ public:
   /// chi2 of eq. (6); +infinity where an expectation is <= 0 in a bin with
   /// observed events (or any expectation is negative).
   double chi2_at(const double *cevns, const double *nuisances) const;
-  double chi2_at(const std::vector<double> &cevns,
-                 const std::vector<double> &nuisances) const;
+  double chi2_at(const std::vector<double> &cevns, const std::vector<double> &nuisances) const;
 
   /// Analytic gradient d chi2 / d eta_z of eq. (6) written to grad (4 values);
   /// returns chi2 at the same point. For a fixed nuisance (sigma = 0) only the
   /// data part of the derivative is given (the prior is a constraint there).
-  double gradient(const double *cevns, const double *nuisances,
-                  double *grad) const;
+  double gradient(const double *cevns, const double *nuisances, double *grad) const;
   std::vector<double> gradient(const std::vector<double> &cevns,
                                const std::vector<double> &nuisances) const;
 
@@ -192,12 +187,12 @@ public:
   void profile_many(const double *cevns, std::size_t n_points, double *chi2_out,
                     double *nuisances_out, int n_threads = 0) const;
 
-private:
+ private:
   std::size_t n_;
   std::array<double, 4> sigmas_;
   std::vector<double> obs_, brn_, nin_, ss_;
-  double nlnn_sum_ = 0.0; // sum_ij N_exp ln N_exp (0 ln 0 = 0)
+  double nlnn_sum_ = 0.0;  // sum_ij N_exp ln N_exp (0 ln 0 = 0)
   double obs_sum_ = 0.0;
 };
 
-} // namespace cevns
+}  // namespace cevns

@@ -37,8 +37,8 @@ struct ChargeTerms {
 };
 
 /// Charge terms for flavour f at recoil energy T, given the form factors.
-ChargeTerms charge_terms(const Nucleus& n, Flavour f, const Mediator& m, double T_MeV,
-                         double F_Z, double F_N);
+ChargeTerms charge_terms(const Nucleus& n, Flavour f, const Mediator& m, double T_MeV, double F_Z,
+                         double F_N);
 
 /// Differential cross section d sigma/dT [MeV^-3] for a neutrino of energy E
 /// (eq. 10, 16, 28, 32-41). Zero above the kinematic endpoint T_max = 2E^2/M.

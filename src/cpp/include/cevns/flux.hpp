@@ -17,8 +17,7 @@ enum class Flavour : int {
   NuMuBar = 2,  ///< delayed anti-nu_mu from mu+ decay
 };
 inline constexpr int n_flavours = 3;
-inline constexpr std::array<Flavour, 3> all_flavours{Flavour::NuMu, Flavour::NuE,
-                                                     Flavour::NuMuBar};
+inline constexpr std::array<Flavour, 3> all_flavours{Flavour::NuMu, Flavour::NuE, Flavour::NuMuBar};
 std::string to_string(Flavour f);
 
 /// Energy of the prompt nu_mu line, (m_pi^2 - m_mu^2)/(2 m_pi) [MeV] (eq. 1).

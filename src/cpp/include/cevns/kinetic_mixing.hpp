@@ -10,8 +10,8 @@ namespace cevns {
 /// a = |q|^2/m^2, beta = sqrt(1 + 4/a); series a/30 - a^2/280 for small a.
 double loop_integral(double m_MeV, double q_MeV);
 
-/// epsilon_{beta alpha}(|q|) = \int_0^1 x(1-x) ln[(m_beta^2 + x(1-x)q^2)/(m_alpha^2 + x(1-x)q^2)] dx
-/// (eq. 29). Tends to ln(m_beta^2/m_alpha^2)/6 for |q| << m_alpha, m_beta.
+/// epsilon_{beta alpha}(|q|) = \int_0^1 x(1-x) ln[(m_beta^2 + x(1-x)q^2)/(m_alpha^2 + x(1-x)q^2)]
+/// dx (eq. 29). Tends to ln(m_beta^2/m_alpha^2)/6 for |q| << m_alpha, m_beta.
 double epsilon_loop(double m_beta_MeV, double m_alpha_MeV, double q_MeV);
 
 }  // namespace cevns

@@ -71,19 +71,18 @@ class BinnedRate {
 
  private:
   struct Grid {
-    std::vector<double> T, w;              ///< recoil energies [MeV], weights [MeV]
-    std::vector<double> FZ, FN;            ///< form factors
+    std::vector<double> T, w;                            ///< recoil energies [MeV], weights [MeV]
+    std::vector<double> FZ, FN;                          ///< form factors
     std::array<std::vector<double>, n_flavours> k0, k2;  ///< flux-averaged kinematics
-    std::vector<double> response;          ///< [n_energy * n_T], weights folded in
+    std::vector<double> response;                        ///< [n_energy * n_T], weights folded in
   };
   void spectrum_terms(const Grid& g, const Target& t, const Mediator& m, int flavour,
-                      std::vector<double>& a, std::vector<double>& b,
-                      std::vector<double>& c) const;
+                      std::vector<double>& a, std::vector<double>& b, std::vector<double>& c) const;
   std::vector<double> fold_time(const std::vector<double>& spectrum) const;
 
   RateConfig cfg_;
   std::size_t n_energy_ = 0, n_time_ = 0;
-  std::vector<Grid> grids_;  ///< one per target
+  std::vector<Grid> grids_;          ///< one per target
   std::vector<double> sm_spectrum_;  ///< SM energy spectrum per flavour (model independent)
 };
 

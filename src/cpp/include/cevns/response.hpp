@@ -46,8 +46,8 @@ class ArgonResponse final : public ResponseModel {
 /// efficiency in PE: A/(1+exp(-B(x-C))) + D, clipped at 0.
 class CsIResponse final : public ResponseModel {
  public:
-  CsIResponse(std::array<double, 4> quenching_poly, double light_yield_pe_per_keVee,
-              double res_a, double res_b, std::array<double, 4> efficiency);
+  CsIResponse(std::array<double, 4> quenching_poly, double light_yield_pe_per_keVee, double res_a,
+              double res_b, std::array<double, 4> efficiency);
   double bin_probability(double T_MeV, double lo_pe, double hi_pe) const override;
   double electron_equivalent_keVee(double T_MeV) const;
   double efficiency(double pe) const;

@@ -21,9 +21,9 @@ struct CouplingPoint {
 
 /// chi2 on a coupling grid plus the refined local minima between grid points.
 struct CouplingProfile {
-  std::vector<double> g;                 ///< grid (ascending, g >= 0)
-  std::vector<double> chi2;              ///< chi2 on the grid
-  std::vector<CouplingPoint> minima;     ///< refined local minima
+  std::vector<double> g;              ///< grid (ascending, g >= 0)
+  std::vector<double> chi2;           ///< chi2 on the grid
+  std::vector<CouplingPoint> minima;  ///< refined local minima
   /// Smallest chi2 of the grid and the refined minima.
   CouplingPoint best() const;
 };

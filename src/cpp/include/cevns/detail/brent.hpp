@@ -43,16 +43,22 @@ CouplingPoint brent_minimize(F&& f, double a, double b, double tol, int max_iter
     const double fu = f(u);
     if (fu <= fx) {
       (u < x ? b : a) = x;
-      v = w; fv = fw;
-      w = x; fw = fx;
-      x = u; fx = fu;
+      v = w;
+      fv = fw;
+      w = x;
+      fw = fx;
+      x = u;
+      fx = fu;
     } else {
       (u < x ? a : b) = u;
       if (fu <= fw || w == x) {
-        v = w; fv = fw;
-        w = u; fw = fu;
+        v = w;
+        fv = fw;
+        w = u;
+        fw = fu;
       } else if (fu <= fv || v == x || v == w) {
-        v = u; fv = fu;
+        v = u;
+        fv = fu;
       }
     }
   }
@@ -66,12 +72,17 @@ double brent_root(F&& f, double a, double b, double fa, double fb, double xtol, 
   double c = a, fc = fa, d = b - a, e = d;
   for (int it = 0; it < max_iter; ++it) {
     if ((fb > 0.0) == (fc > 0.0)) {
-      c = a; fc = fa;
+      c = a;
+      fc = fa;
       d = e = b - a;
     }
     if (std::abs(fc) < std::abs(fb)) {
-      a = b; b = c; c = a;
-      fa = fb; fb = fc; fc = fa;
+      a = b;
+      b = c;
+      c = a;
+      fa = fb;
+      fb = fc;
+      fc = fa;
     }
     const double tol1 = 2.0 * std::numeric_limits<double>::epsilon() * std::abs(b) + 0.5 * xtol;
     const double m = 0.5 * (c - b);
