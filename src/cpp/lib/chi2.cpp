@@ -1,8 +1,9 @@
 /// \file chi2.cpp
 /// \brief Profiled chi2 of the paper: CsI eq. (6) (NLopt) and Ar eq. (7)-(9)
 ///        (exact normal equations).
+#include "cevns/chi2.hpp"
+
 #include <algorithm>
-#include <cevns/chi2.hpp>
 #include <cmath>
 #include <limits>
 #include <nlopt.hpp>
@@ -10,9 +11,7 @@
 #include <string>
 #include <utility>
 
-#ifdef CEVNS_HAVE_OPENMP
-#include <omp.h>
-#endif
+#include "threads.hpp"
 
 namespace cevns {
 namespace {
@@ -115,16 +114,34 @@ bool cholesky_solve(std::array<std::array<double, N>, N> &a, std::array<double, 
   return true;
 }
 
-int resolve_threads(int n_threads) {
-#ifdef CEVNS_HAVE_OPENMP
-  return n_threads > 0 ? n_threads : omp_get_max_threads();
-#else
-  (void)n_threads;
-  return 1;
-#endif
-}
-
 }  // namespace
+
+void BinnedChi2::profile_many(const double *cevns, std::size_t n_points, double *chi2_out,
+                              double *nuisances_out, int n_threads) const {
+  if (n_points == 0) return;
+  if (chi2_out == nullptr) throw std::invalid_argument("chi2_out: null pointer");
+  const std::size_t n = n_bins(), nn = nuisance_count();
+  for (std::size_t p = 0; p < n_points; ++p) check_prediction(cevns + p * n, n, "cevns");
+  const long long np = static_cast<long long>(n_points);
+  const int nt = detail::resolve_threads(n_threads);
+  (void)nt;
+#ifdef CEVNS_HAVE_OPENMP
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 16)
+#endif
+  for (long long p = 0; p < np; ++p) {
+    ProfileResult r;
+    try {
+      r = profile(cevns + static_cast<std::size_t>(p) * n);
+    } catch (...) {  // exceptions must not leave an OpenMP region
+      r.chi2 = std::numeric_limits<double>::quiet_NaN();
+      r.nuisances.assign(nn, std::numeric_limits<double>::quiet_NaN());
+    }
+    chi2_out[p] = r.chi2;
+    if (nuisances_out != nullptr)
+      std::copy(r.nuisances.begin(), r.nuisances.end(),
+                nuisances_out + static_cast<std::size_t>(p) * nn);
+  }
+}
 
 // ===========================================================================
 // ArChi2, eq. (7)-(9)
@@ -305,33 +322,6 @@ ProfileResult ArChi2::profile(const double *cevns) const {
 ProfileResult ArChi2::profile(const std::vector<double> &cevns) const {
   check_size(cevns.size(), n_, "cevns");
   return profile(cevns.data());
-}
-
-void ArChi2::profile_many(const double *cevns, std::size_t n_points, double *chi2_out,
-                          double *nuisances_out, int n_threads) const {
-  if (n_points == 0) return;
-  if (chi2_out == nullptr) throw std::invalid_argument("chi2_out: null pointer");
-  for (std::size_t p = 0; p < n_points; ++p) check_prediction(cevns + p * n_, n_, "cevns");
-  const long long np = static_cast<long long>(n_points);
-  const int nt = resolve_threads(n_threads);
-  (void)nt;
-#ifdef CEVNS_HAVE_OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static)
-#endif
-  for (long long p = 0; p < np; ++p) {
-    ProfileResult r;
-    try {
-      r = profile(cevns + static_cast<std::size_t>(p) * n_);
-    } catch (...) {  // exceptions must not leave an OpenMP region
-      r.chi2 = std::numeric_limits<double>::quiet_NaN();
-      r.nuisances.assign(n_nuisances, std::numeric_limits<double>::quiet_NaN());
-    }
-    chi2_out[p] = r.chi2;
-    if (nuisances_out != nullptr) {
-      std::copy(r.nuisances.begin(), r.nuisances.end(),
-                nuisances_out + static_cast<std::size_t>(p) * n_nuisances);
-    }
-  }
 }
 
 // ===========================================================================
@@ -654,33 +644,6 @@ ProfileResult CsiChi2::profile(const double *cevns) const {
 ProfileResult CsiChi2::profile(const std::vector<double> &cevns) const {
   check_size(cevns.size(), n_, "cevns");
   return profile(cevns.data());
-}
-
-void CsiChi2::profile_many(const double *cevns, std::size_t n_points, double *chi2_out,
-                           double *nuisances_out, int n_threads) const {
-  if (n_points == 0) return;
-  if (chi2_out == nullptr) throw std::invalid_argument("chi2_out: null pointer");
-  for (std::size_t p = 0; p < n_points; ++p) check_prediction(cevns + p * n_, n_, "cevns");
-  const long long np = static_cast<long long>(n_points);
-  const int nt = resolve_threads(n_threads);
-  (void)nt;
-#ifdef CEVNS_HAVE_OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 16)
-#endif
-  for (long long p = 0; p < np; ++p) {
-    ProfileResult r;
-    try {
-      r = profile(cevns + static_cast<std::size_t>(p) * n_);
-    } catch (...) {  // exceptions must not leave an OpenMP region
-      r.chi2 = std::numeric_limits<double>::quiet_NaN();
-      r.nuisances.assign(n_nuisances, std::numeric_limits<double>::quiet_NaN());
-    }
-    chi2_out[p] = r.chi2;
-    if (nuisances_out != nullptr) {
-      std::copy(r.nuisances.begin(), r.nuisances.end(),
-                nuisances_out + static_cast<std::size_t>(p) * n_nuisances);
-    }
-  }
 }
 
 }  // namespace cevns

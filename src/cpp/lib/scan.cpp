@@ -6,9 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#ifdef CEVNS_HAVE_OPENMP
-#include <omp.h>
-#endif
+#include "threads.hpp"
 
 namespace cevns {
 
@@ -100,17 +98,6 @@ std::vector<Interval> CouplingChi2::allowed(const CouplingProfile& prof, double 
   return out;
 }
 
-namespace {
-int threads(int n) {
-#ifdef CEVNS_HAVE_OPENMP
-  return n > 0 ? n : omp_get_max_threads();
-#else
-  (void)n;
-  return 1;
-#endif
-}
-}  // namespace
-
 std::vector<CouplingProfile> profile_many(const std::vector<CouplingChi2>& per_mass,
                                           const std::vector<std::vector<double>>& grids,
                                           int n_threads) {
@@ -118,7 +105,7 @@ std::vector<CouplingProfile> profile_many(const std::vector<CouplingChi2>& per_m
     throw std::invalid_argument("profile_many: one grid per mass needed");
   std::vector<CouplingProfile> out(per_mass.size());
   std::string error;
-  const int nt = threads(n_threads);
+  const int nt = detail::resolve_threads(n_threads);
   (void)nt;
 #ifdef CEVNS_HAVE_OPENMP
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
@@ -143,7 +130,7 @@ std::vector<std::vector<Interval>> allowed_many(const std::vector<CouplingChi2>&
   if (profiles.size() != per_mass.size())
     throw std::invalid_argument("allowed_many: one profile per mass needed");
   std::vector<std::vector<Interval>> out(per_mass.size());
-  const int nt = threads(n_threads);
+  const int nt = detail::resolve_threads(n_threads);
   (void)nt;
 #ifdef CEVNS_HAVE_OPENMP
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1)

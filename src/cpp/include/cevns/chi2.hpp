@@ -33,17 +33,28 @@ class BinnedChi2 {
   virtual ~BinnedChi2() = default;
   /// Number of analysis bins of the predictions.
   virtual std::size_t n_bins() const = 0;
+  /// Number of nuisance parameters (length of ProfileResult::nuisances).
+  virtual std::size_t nuisance_count() const = 0;
   /// chi2 minimised over the nuisances for a CEvNS prediction (n_bins values).
   virtual ProfileResult profile(const double *cevns) const = 0;
+
+  /// Profile many predictions (OpenMP over points).
+  /// \param cevns         n_points x n_bins, row-major
+  /// \param chi2_out      n_points values
+  /// \param nuisances_out n_points x nuisance_count() values, or nullptr
+  /// \param n_threads     threads to use (0: the OpenMP default)
+  /// Inputs are validated before the loop; a point whose profile throws gets
+  /// NaN (exceptions cannot leave the parallel region). Results do not depend
+  /// on the number of threads.
+  void profile_many(const double *cevns, std::size_t n_points, double *chi2_out,
+                    double *nuisances_out, int n_threads = 0) const;
 };
 
 /// Ar (COHERENT 2020 LAr) Gaussian least squares, eq. (7)-(9):
 ///
-///   chi2 = sum_ij [(N_exp - sum_z (1 + eta_z + sum_l eps_zl f_zl,ij) N_z,ij) /
-///   sigma_ij]^2
-///          + sum_z (eta_z / sigma_z)^2 + sum_zl eps_zl^2,
-///   sigma_ij^2 = N_exp,ij + N_SS,ij / 5                                   (eq.
-///   8)
+///   chi2 = sum_ij [(N_exp - sum_z (1 + eta_z + sum_l eps_zl f_zl,ij) N_z,ij)
+///                  / sigma_ij]^2 + sum_z (eta_z / sigma_z)^2 + sum_zl eps_zl^2,
+///   sigma_ij^2 = N_exp,ij + N_SS,ij / 5   (eq. 8)
 ///
 /// with z = {CEvNS, SS, prompt BRN, delayed BRN} and the shape fractions
 /// f_zl,ij = (N_sys - N_CV) / N_CV of eq. (9) for CEvNS (l = F90 energy
@@ -90,6 +101,7 @@ class ArChi2 final : public BinnedChi2 {
 
   /// Number of bins.
   std::size_t n_bins() const override { return n_; }
+  std::size_t nuisance_count() const override { return n_nuisances; }
   /// Normalisation sigmas {CEvNS, SS, prompt BRN, delayed BRN}.
   const std::array<double, 4> &sigmas() const { return sigmas_; }
   /// Names of the 9 nuisances, in the order of ProfileResult::nuisances.
@@ -107,14 +119,6 @@ class ArChi2 final : public BinnedChi2 {
   /// \throws std::invalid_argument on non-finite or negative entries
   ProfileResult profile(const double *cevns) const override;
   ProfileResult profile(const std::vector<double> &cevns) const;
-
-  /// Profile n_points model points at once (OpenMP when available).
-  /// \param cevns      n_points x n_bins, row-major
-  /// \param chi2_out   n_points profiled chi2 values
-  /// \param nuisances_out  n_points x 9 nuisances (may be nullptr)
-  /// \param n_threads  threads to use (<= 0: the OpenMP default)
-  void profile_many(const double *cevns, std::size_t n_points, double *chi2_out,
-                    double *nuisances_out, int n_threads = 0) const;
 
  private:
   std::size_t n_;
@@ -160,6 +164,7 @@ class CsiChi2 final : public BinnedChi2 {
           std::vector<double> ss, std::array<double, 4> sigmas = {0.12, 0.25, 0.35, 0.021});
 
   std::size_t n_bins() const override { return n_; }
+  std::size_t nuisance_count() const override { return n_nuisances; }
   const std::array<double, 4> &sigmas() const { return sigmas_; }
   static std::vector<std::string> nuisance_names();
 
@@ -181,11 +186,6 @@ class CsiChi2 final : public BinnedChi2 {
   /// \throws std::invalid_argument on non-finite or negative entries
   ProfileResult profile(const double *cevns) const override;
   ProfileResult profile(const std::vector<double> &cevns) const;
-
-  /// Profile n_points model points at once (OpenMP when available);
-  /// see ArChi2::profile_many.
-  void profile_many(const double *cevns, std::size_t n_points, double *chi2_out,
-                    double *nuisances_out, int n_threads = 0) const;
 
  private:
   std::size_t n_;
