@@ -7,4 +7,5 @@ void register_rate(pybind11::module_& m);     // bind_rate.cpp
 void register_chi2(pybind11::module_& m);     // bind_chi2.cpp
 void register_scan(pybind11::module_& m);     // bind_scan.cpp
 void register_gm2(pybind11::module_& m);      // bind_gm2.cpp
+void register_experiment(pybind11::module_& m);  // bind_experiment.cpp
 }  // namespace cevns_bind

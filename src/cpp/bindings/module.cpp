@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
   cevns_bind::register_chi2(m);
   cevns_bind::register_scan(m);
   cevns_bind::register_gm2(m);
+  cevns_bind::register_experiment(m);
 }

@@ -1,0 +1,166 @@
+// Bindings of the C++ experiment loaders (cevns/experiment.hpp): the CsI and Ar
+// likelihoods built from the data directory without Python, for comparison
+// with the Python builders and for fast scans.
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <string>
+
+#include "bindings.hpp"
+#include "cevns/experiment.hpp"
+#include "cevns/models.hpp"
+
+namespace py = pybind11;
+using namespace cevns;
+
+namespace cevns_bind {
+
+namespace {
+
+py::array_t<double> grid(const std::vector<double>& v, const Experiment& e) {
+  py::array_t<double> out({e.n_energy(), e.n_time()});
+  std::copy(v.begin(), v.end(), out.mutable_data());
+  return out;
+}
+
+py::array_t<double> vec(const std::vector<double>& v) {
+  py::array_t<double> out(v.size());
+  std::copy(v.begin(), v.end(), out.mutable_data());
+  return out;
+}
+
+py::dict grids(const std::map<std::string, std::vector<double>>& m, const Experiment& e) {
+  py::dict d;
+  for (const auto& kv : m) d[py::str(kv.first)] = grid(kv.second, e);
+  return d;
+}
+
+std::vector<double> flat_prediction(
+    const Experiment& e, py::array_t<double, py::array::c_style | py::array::forcecast> a) {
+  if (static_cast<std::size_t>(a.size()) != e.n_bins())
+    throw std::invalid_argument(e.name() + ": the prediction has " + std::to_string(a.size()) +
+                                " values, expected " + std::to_string(e.n_energy()) + " x " +
+                                std::to_string(e.n_time()));
+  return std::vector<double>(a.data(), a.data() + a.size());
+}
+
+/// Python class of cevns.errors with this name (imported when an error is translated).
+void raise_as(const char* cls, const std::exception& e) {
+  py::object type = py::module_::import("cevns.errors").attr(cls);
+  PyErr_SetString(type.ptr(), e.what());
+}
+
+}  // namespace
+
+void register_experiment(py::module_& m) {
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const MissingDataError& e) {
+      raise_as("MissingDataError", e);
+    } catch (const HashMismatchError& e) {
+      raise_as("HashMismatchError", e);
+    } catch (const MalformedDataError& e) {
+      raise_as("MalformedDataError", e);
+    } catch (const DataError& e) {
+      raise_as("DataError", e);
+    }
+  });
+
+  py::class_<Experiment>(m, "Experiment",
+                         "A COHERENT data set built in C++ from the data directory "
+                         "(cevns/experiment.hpp).")
+      .def_property_readonly("name", &Experiment::name)
+      .def_property_readonly("energy_unit", &Experiment::energy_unit)
+      .def_property_readonly("energy_edges",
+                             [](const Experiment& e) { return vec(e.energy_edges()); })
+      .def_property_readonly("time_edges", [](const Experiment& e) { return vec(e.time_edges()); })
+      .def_property_readonly(
+          "shape", [](const Experiment& e) { return py::make_tuple(e.n_energy(), e.n_time()); })
+      .def_property_readonly("observed", [](const Experiment& e) { return grid(e.observed(), e); })
+      .def_property_readonly("backgrounds",
+                             [](const Experiment& e) { return grids(e.backgrounds(), e); })
+      .def_property_readonly("shape_systematics",
+                             [](const Experiment& e) { return grids(e.shape_systematics(), e); })
+      .def_property_readonly("reference",
+                             [](const Experiment& e) { return grids(e.reference(), e); })
+      .def_property_readonly("parameters", &Experiment::parameters)
+      .def_property_readonly("data_files", &Experiment::data_files)
+      .def_property_readonly("nuisance_names", &Experiment::nuisance_names)
+      .def_property_readonly("ignored_events",
+                             [](const Experiment& e) {
+                               py::list out;
+                               for (const auto& i : e.ignored_events())
+                                 out.append(py::make_tuple(i.file, i.total, i.inside));
+                               return out;
+                             })
+      .def(
+          "predict",
+          [](const Experiment& e, const Mediator& med, double g) {
+            std::vector<double> v;
+            {
+              py::gil_scoped_release release;
+              v = e.predict(med, g);
+            }
+            return grid(v, e);
+          },
+          py::arg("mediator"), py::arg("coupling") = 0.0,
+          "Binned CEvNS prediction (eq. 4), shape (n_energy, n_time).")
+      .def(
+          "templates",
+          [](const Experiment& e, const Mediator& med) {
+            Templates t;
+            {
+              py::gil_scoped_release release;
+              t = e.templates(med);
+            }
+            return py::make_tuple(grid(t.n0, e), grid(t.n1, e), grid(t.n2, e));
+          },
+          py::arg("mediator"), "(N0, N1, N2): prediction = N0 + g^2 N1 + g^4 N2.")
+      .def(
+          "profile",
+          [](const Experiment& e,
+             py::array_t<double, py::array::c_style | py::array::forcecast> pred) {
+            const std::vector<double> v = flat_prediction(e, pred);
+            py::gil_scoped_release release;
+            return e.profile(v);
+          },
+          py::arg("prediction"), "Profiled chi2 (-2 ln L + const) of a CEvNS prediction.")
+      .def(
+          "chi2",
+          [](const Experiment& e, const Mediator& med, double g) {
+            py::gil_scoped_release release;
+            return e.chi2(med, g);
+          },
+          py::arg("mediator"), py::arg("coupling") = 0.0, "Profiled chi2 of one model point.");
+
+  m.def(
+      "load_experiment",
+      [](const std::string& name, const std::string& data_dir) {
+        py::gil_scoped_release release;
+        return load_experiment(name, data_dir);
+      },
+      py::arg("name"), py::arg("data_dir"),
+      "Build 'csi2021' or 'ar2020' in C++ from data_dir (hash-checked), with the default "
+      "options of the Python builders.");
+  m.def(
+      "combined_chi2",
+      [](const std::vector<const Experiment*>& exps, const Mediator& med, double g) {
+        py::gil_scoped_release release;
+        return chi2(exps, med, g);
+      },
+      py::arg("experiments"), py::arg("mediator"), py::arg("coupling"),
+      "Sum of the profiled chi2 of the experiments at one model point.");
+  m.def(
+      "paper_model_mediator",
+      [](const std::string& name, double mass) { return paper_model(name).mediator(mass); },
+      py::arg("name"), py::arg("mass_MeV"),
+      "The C++ core's Mediator of one of the paper's models (cevns/models.hpp).");
+  m.attr("PAPER_MODEL_NAMES") = [] {
+    py::list names;
+    for (const auto& pm : paper_models()) names.append(pm.name);
+    return py::tuple(names);
+  }();
+}
+
+}  // namespace cevns_bind

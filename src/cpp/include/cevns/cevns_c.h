@@ -1,0 +1,45 @@
+/* cevns_c.h -- plain C facade of the cevns core for dlopen-style embedding
+ * (e.g. GAMBIT backends): opaque handles, no C++ types, no exceptions.
+ *
+ * Conventions: masses in MeV; chi2 = -2 ln L + const with every nuisance
+ * profiled (CsI eq. 6, Ar eq. 7-9). Functions returning int give 0 on success
+ * and -1 on failure; cevns_last_error() then returns the message of the
+ * failure in the calling thread. A handle is immutable after loading: any
+ * number of threads may evaluate chi2 on it at once.
+ */
+#ifndef CEVNS_C_H
+#define CEVNS_C_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct cevns_experiment cevns_experiment; /* opaque */
+
+/* Load "csi2021" or "ar2020" (default options) from data_dir; NULL on error. */
+cevns_experiment* cevns_experiment_load(const char* name, const char* data_dir);
+
+/* Release a handle (NULL is allowed). */
+void cevns_free(cevns_experiment* experiment);
+
+/* Number of analysis bins (n_energy * n_time); 0 for NULL. */
+unsigned long cevns_n_bins(const cevns_experiment* experiment);
+
+/* Summed profiled chi2 of n experiments at one point of a paper model
+ * ("B-L", "Lmu-Ltau", "scalar", ... or "SM") with mass_MeV and coupling g;
+ * the result is written to *chi2. */
+int cevns_chi2(const cevns_experiment* const* experiments, unsigned long n, const char* model,
+               double mass_MeV, double coupling, double* chi2);
+
+/* Profiled chi2 of one experiment for a CEvNS prediction of cevns_n_bins() values
+ * (events per bin, row-major [energy][time]). */
+int cevns_profile(const cevns_experiment* experiment, const double* prediction, double* chi2);
+
+/* Message of the last failure in this thread ("" if none). */
+const char* cevns_last_error(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CEVNS_C_H */

@@ -1,0 +1,83 @@
+// The extern "C" facade (cevns/cevns_c.h): handles around cevns::Experiment.
+#include "cevns/cevns_c.h"
+
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "cevns/experiment.hpp"
+#include "cevns/models.hpp"
+
+struct cevns_experiment {
+  cevns::Experiment experiment;
+};
+
+namespace {
+
+std::string& last_error() {
+  thread_local std::string message;  // per thread: no shared mutable state
+  return message;
+}
+
+template <class F>
+int guarded(F&& f) {
+  try {
+    f();
+    last_error().clear();
+    return 0;
+  } catch (const std::exception& e) {
+    last_error() = e.what();
+  } catch (...) {
+    last_error() = "unknown C++ exception";
+  }
+  return -1;
+}
+
+}  // namespace
+
+extern "C" {
+
+cevns_experiment* cevns_experiment_load(const char* name, const char* data_dir) {
+  cevns_experiment* out = nullptr;
+  guarded([&] {
+    if (!name || !data_dir) throw std::invalid_argument("cevns_experiment_load: NULL argument");
+    out = new cevns_experiment{cevns::load_experiment(name, data_dir)};
+  });
+  return out;
+}
+
+void cevns_free(cevns_experiment* experiment) { delete experiment; }
+
+unsigned long cevns_n_bins(const cevns_experiment* experiment) {
+  return experiment ? static_cast<unsigned long>(experiment->experiment.n_bins()) : 0UL;
+}
+
+int cevns_chi2(const cevns_experiment* const* experiments, unsigned long n, const char* model,
+               double mass_MeV, double coupling, double* chi2) {
+  return guarded([&] {
+    if (!experiments || !model || !chi2 || n == 0)
+      throw std::invalid_argument("cevns_chi2: NULL argument or no experiments");
+    const std::string name = model;
+    const cevns::Mediator m = (name == "SM") ? cevns::Mediator::standard_model()
+                                             : cevns::paper_model(name).mediator(mass_MeV);
+    std::vector<const cevns::Experiment*> list;
+    for (unsigned long i = 0; i < n; ++i) {
+      if (!experiments[i]) throw std::invalid_argument("cevns_chi2: NULL experiment handle");
+      list.push_back(&experiments[i]->experiment);
+    }
+    *chi2 = cevns::chi2(list, m, coupling);
+  });
+}
+
+int cevns_profile(const cevns_experiment* experiment, const double* prediction, double* chi2) {
+  return guarded([&] {
+    if (!experiment || !prediction || !chi2)
+      throw std::invalid_argument("cevns_profile: NULL argument");
+    const auto& e = experiment->experiment;
+    *chi2 = e.profile(std::vector<double>(prediction, prediction + e.n_bins())).chi2;
+  });
+}
+
+const char* cevns_last_error(void) { return last_error().c_str(); }
+
+}  // extern "C"

@@ -1,0 +1,491 @@
+// COHERENT CsI 2021 and Ar 2020 experiments built from the data directory,
+// the C++ twins of python/cevns/experiments/{csi2021,ar2020}.py.
+#include "cevns/experiment.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <numeric>
+#include <stdexcept>
+
+#include "cevns/constants.hpp"
+#include "cevns/cross_section.hpp"
+#include "cevns/flux.hpp"
+#include "cevns/form_factor.hpp"
+#include "cevns/release_io.hpp"
+#include "cevns/response.hpp"
+
+#ifdef CEVNS_HAVE_OPENMP
+#include <omp.h>
+#endif
+
+namespace cevns {
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// numpy-compatible arithmetic: the Python builders use numpy reductions, and
+// reproducing their summation order keeps C++ and Python equal to the last bit.
+// ---------------------------------------------------------------------------
+
+/// numpy's pairwise summation (numpy.sum of a contiguous float64 array).
+double pairwise_sum(const double* a, std::size_t n) {
+  if (n < 8) {
+    double res = 0.0;
+    for (std::size_t i = 0; i < n; ++i) res += a[i];
+    return res;
+  }
+  if (n <= 128) {
+    double r[8];
+    for (int j = 0; j < 8; ++j) r[j] = a[j];
+    std::size_t i = 8;
+    for (; i < n - (n % 8); i += 8)
+      for (int j = 0; j < 8; ++j) r[j] += a[i + j];
+    double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; ++i) res += a[i];
+    return res;
+  }
+  std::size_t n2 = n / 2;
+  n2 -= n2 % 8;
+  return pairwise_sum(a, n2) + pairwise_sum(a + n2, n - n2);
+}
+
+double pairwise_sum(const std::vector<double>& v) { return pairwise_sum(v.data(), v.size()); }
+
+/// numpy.histogram(a, bins=edges, weights=w) for non-uniform edges: bins
+/// [e_k, e_k+1), the last one closed; computed, like numpy, as differences of
+/// cumulative sums of the sorted weights (blocks of 65536 values).
+std::vector<double> numpy_weighted_histogram(const std::vector<double>& a,
+                                             const std::vector<double>& w,
+                                             const std::vector<double>& edges) {
+  const std::size_t ne = edges.size();
+  std::vector<double> cum(ne, 0.0);
+  constexpr std::size_t block = 65536;
+  for (std::size_t start = 0; start < a.size(); start += block) {
+    const std::size_t stop = std::min(a.size(), start + block);
+    std::vector<std::size_t> order(stop - start);
+    std::iota(order.begin(), order.end(), start);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t x, std::size_t y) { return a[x] < a[y]; });
+    std::vector<double> sa(order.size()), cw(order.size() + 1, 0.0);
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      sa[i] = a[order[i]];
+      cw[i + 1] = cw[i] + w[order[i]];
+    }
+    for (std::size_t k = 0; k < ne; ++k) {
+      const auto it = (k + 1 < ne) ? std::lower_bound(sa.begin(), sa.end(), edges[k])
+                                   : std::upper_bound(sa.begin(), sa.end(), edges[k]);
+      cum[k] += cw[static_cast<std::size_t>(it - sa.begin())];
+    }
+  }
+  std::vector<double> out(ne - 1);
+  for (std::size_t k = 0; k + 1 < ne; ++k) out[k] = cum[k + 1] - cum[k];
+  return out;
+}
+
+/// Counts in [x_i, x_i+1) x [y_j, y_j+1) (right edges open, like the analysis cuts),
+/// [nx * ny] row-major (cevns.experiments.base.histogram2d).
+std::vector<double> histogram2d(const std::vector<double>& x, const std::vector<double>& y,
+                                const std::vector<double>& xe, const std::vector<double>& ye,
+                                long& inside) {
+  const std::size_t nx = xe.size() - 1, ny = ye.size() - 1;
+  std::vector<double> out(nx * ny, 0.0);
+  inside = 0;
+  for (std::size_t k = 0; k < x.size(); ++k) {
+    const long ix =
+        static_cast<long>(std::upper_bound(xe.begin(), xe.end(), x[k]) - xe.begin()) - 1;
+    const long iy =
+        static_cast<long>(std::upper_bound(ye.begin(), ye.end(), y[k]) - ye.begin()) - 1;
+    if (ix < 0 || iy < 0 || ix >= static_cast<long>(nx) || iy >= static_cast<long>(ny)) continue;
+    out[static_cast<std::size_t>(ix) * ny + static_cast<std::size_t>(iy)] += 1.0;
+    ++inside;
+  }
+  return out;
+}
+
+/// N(nuclei) = N_A M_det / M_molar (eq. 4) [cevns.experiments.common.number_of_nuclei].
+double number_of_nuclei(double mass_kg, double molar_mass_g_per_mol) {
+  if (!(mass_kg > 0 && molar_mass_g_per_mol > 0))
+    throw std::invalid_argument("detector mass and molar mass must be > 0");
+  return constants::N_A * mass_kg * 1e3 / molar_mass_g_per_mol;
+}
+
+/// Fraction of each flavour's events per time bin (cevns.experiments.common.time_fractions).
+std::array<std::vector<double>, n_flavours> time_fractions(const std::vector<double>& edges_us,
+                                                           const BeamTiming& timing,
+                                                           const std::string& convention,
+                                                           TimingEfficiency eff = {}) {
+  if (convention != "window" && convention != "all")
+    throw std::invalid_argument("unknown time convention '" + convention +
+                                "'; accepted: window, all");
+  std::array<std::vector<double>, n_flavours> fr;
+  for (int f = 0; f < n_flavours; ++f) {
+    fr[f] = time_bin_fractions(all_flavours[f], edges_us, timing, eff);
+    if (convention == "all") {
+      const double s = pairwise_sum(fr[f]);
+      for (double& v : fr[f]) v /= s;
+    }
+  }
+  return fr;
+}
+
+/// Check + read every registered file of a loader; remember its hash.
+struct Files {
+  std::string data_dir;
+  std::map<std::string, std::string> hashes;
+  std::map<std::string, std::string> paths;  // key -> verified absolute path
+  Files(std::string dir, const std::vector<std::pair<std::string, std::string>>& files)
+      : data_dir(std::move(dir)) {
+    for (const auto& kv : files) {
+      paths[kv.first] = verified_path(data_dir, kv.second);
+      hashes[kv.second] = registry_entry(kv.second).sha256;
+    }
+  }
+  const std::string& operator[](const std::string& key) const { return paths.at(key); }
+};
+
+void require_option(bool ok, const std::string& msg) {
+  if (!ok) throw std::invalid_argument(msg);
+}
+
+// ---------------------------------------------------------------------------
+// CsI 2021
+// ---------------------------------------------------------------------------
+const std::vector<double> kCsiEnergyEdgesPE{0, 8, 12, 16, 20, 24, 32, 40, 50, 60};
+const std::vector<double> kCsiTimeEdgesUs{0,    0.125, 0.25, 0.375, 0.5, 0.625,
+                                          0.75, 0.875, 1,    2,     4,   6};
+
+/// A background factorised in PE x time from its 1-D shapes, normalised to
+/// `total` events inside the analysis region.
+std::vector<double> csi_shape_template(const std::string& pe_path, const std::string& t_path,
+                                       const std::string& pe_name, const std::string& t_name,
+                                       double total) {
+  const io::Shape1D pe = io::load_csi_shape(pe_path);
+  const io::Shape1D t = io::load_csi_shape(t_path);
+  const auto pe_h = numpy_weighted_histogram(pe.centres, pe.values, kCsiEnergyEdgesPE);
+  const auto t_h = numpy_weighted_histogram(t.centres, t.values, kCsiTimeEdgesUs);
+  const double spe = pairwise_sum(pe_h), st = pairwise_sum(t_h);
+  if (!(spe > 0) || !(st > 0))
+    throw MalformedDataError(pe_name + "/" + t_name + ": no weight inside the analysis region");
+  std::vector<double> out(pe_h.size() * t_h.size());
+  for (std::size_t i = 0; i < pe_h.size(); ++i)
+    for (std::size_t j = 0; j < t_h.size(); ++j)
+      out[i * t_h.size() + j] = total * ((pe_h[i] / spe) * (t_h[j] / st));
+  return out;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Experiment
+// ---------------------------------------------------------------------------
+Experiment::Experiment(ExperimentInputs inputs) : in_(std::move(inputs)) {
+  const auto fail = [this](const std::string& m) {
+    throw std::invalid_argument("Experiment " + in_.name + ": " + m);
+  };
+  if (in_.energy_edges.size() < 2 || in_.time_edges.size() < 2) fail("needs >= 2 edges per axis");
+  if (!in_.rate || !in_.chi2) fail("needs a rate engine and a chi2");
+  const std::size_t n = n_bins();
+  if (in_.observed.size() != n) fail("observed has the wrong number of bins");
+  for (const auto& kv : in_.backgrounds)
+    if (kv.second.size() != n) fail("background " + kv.first + " has the wrong number of bins");
+  if (in_.rate->n_energy() != n_energy() || in_.rate->n_time() != n_time())
+    fail("the rate engine's bins differ from the edges");
+  if (in_.chi2->n_bins() != n) fail("the chi2's number of bins differs from the edges");
+}
+
+const std::vector<double>& Experiment::background(const std::string& name) const {
+  const auto it = in_.backgrounds.find(name);
+  if (it == in_.backgrounds.end()) {
+    std::string known;
+    for (const auto& kv : in_.backgrounds) known += (known.empty() ? "" : ", ") + kv.first;
+    throw std::invalid_argument(in_.name + ": no background named '" + name + "'; known: " + known);
+  }
+  return it->second;
+}
+
+std::vector<std::string> Experiment::background_names() const {
+  std::vector<std::string> out;
+  for (const auto& kv : in_.backgrounds) out.push_back(kv.first);
+  return out;
+}
+
+std::vector<double> Experiment::predict(const Mediator& m, double coupling) const {
+  if (!std::isfinite(coupling)) throw std::invalid_argument(in_.name + ": coupling must be finite");
+  return in_.rate->predict(m, coupling);
+}
+
+Templates Experiment::templates(const Mediator& m) const { return in_.rate->templates(m); }
+
+ProfileResult Experiment::profile(const std::vector<double>& prediction) const {
+  if (prediction.size() != n_bins())
+    throw std::invalid_argument(in_.name + ": the prediction has " +
+                                std::to_string(prediction.size()) + " bins, expected " +
+                                std::to_string(n_bins()) + " [energy * time]");
+  return in_.chi2->profile(prediction.data());
+}
+
+double Experiment::chi2(const Mediator& m, double coupling) const {
+  return profile(predict(m, coupling)).chi2;
+}
+
+// ---------------------------------------------------------------------------
+// Loaders
+// ---------------------------------------------------------------------------
+Experiment load_csi2021(const std::string& data_dir, const CsiOptions& s) {
+  require_option(s.timing_efficiency == "none" || s.timing_efficiency == "2017",
+                 "timing_efficiency must be one of 2017, none, got '" + s.timing_efficiency + "'");
+  const Files files(data_dir, {{"data_c", "csi2021/dataBeamOnC.txt"},
+                               {"data_ac", "csi2021/dataBeamOnAC.txt"},
+                               {"brn_pe", "csi2021/brnPE.txt"},
+                               {"brn_t", "csi2021/brnTrec.txt"},
+                               {"nin_pe", "csi2021/ninPE.txt"},
+                               {"nin_t", "csi2021/ninTrec.txt"},
+                               {"efficiency", "csi2021/effCoefficients.txt"},
+                               {"quenching", "csi2021/scintRespCoefficients.txt"}});
+  const auto qf = io::load_csi_coefficients(files["quenching"]);
+  const auto eff = io::load_csi_coefficients(files["efficiency"]);
+  const auto names = [](const std::map<std::string, std::array<double, 4>>& m) {
+    std::string out;
+    for (const auto& kv : m) out += (out.empty() ? "" : ", ") + kv.first;
+    return out;
+  };
+  require_option(qf.count(s.quenching) == 1,
+                 "quenching must be one of " + names(qf) + ", got '" + s.quenching + "'");
+  require_option(eff.count(s.efficiency) == 1,
+                 "efficiency must be one of " + names(eff) + ", got '" + s.efficiency + "'");
+
+  RateConfig cfg;
+  cfg.response =
+      std::make_shared<CsIResponse>(qf.at(s.quenching), s.light_yield_pe_per_keVee, s.resolution_a,
+                                    s.resolution_b, eff.at(s.efficiency));
+  const double n_pairs = number_of_nuclei(s.detector_mass_kg, s.molar_mass_g_per_mol);
+  cfg.targets = {Target{cesium133(), n_pairs}, Target{iodine127(), n_pairs}};
+  cfg.flux_norm_cm2 = flux_normalisation(s.nu_per_pot, s.n_pot, s.baseline_m);
+  BeamTiming timing;
+  timing.pot_mean_us = s.pot_mean_us;
+  timing.pot_sigma_us = s.pot_sigma_us;
+  const TimingEfficiency teff =
+      s.timing_efficiency == "2017" ? TimingEfficiency{0.52, 0.0494} : TimingEfficiency{0.0, 0.0};
+  cfg.time_fractions = time_fractions(kCsiTimeEdgesUs, timing, s.time_convention, teff);
+  cfg.energy_edges = kCsiEnergyEdgesPE;
+  cfg.form_factor = form_factor_model_from_string(s.form_factor);
+  cfg.panels_per_segment = s.panels_per_segment;
+
+  ExperimentInputs in;
+  in.name = "csi2021";
+  in.energy_unit = "PE";
+  in.energy_edges = kCsiEnergyEdgesPE;
+  in.time_edges = kCsiTimeEdgesUs;
+  in.rate = std::make_shared<const BinnedRate>(std::move(cfg));
+
+  const io::Events c = io::load_csi_events(files["data_c"]);
+  const io::Events ac = io::load_csi_events(files["data_ac"]);
+  long inside_c = 0, inside_ac = 0;
+  in.observed = histogram2d(c.energy_pe, c.time_us, kCsiEnergyEdgesPE, kCsiTimeEdgesUs, inside_c);
+  auto ss = histogram2d(ac.energy_pe, ac.time_us, kCsiEnergyEdgesPE, kCsiTimeEdgesUs, inside_ac);
+  in.backgrounds["brn"] = csi_shape_template(files["brn_pe"], files["brn_t"], "csi2021/brnPE.txt",
+                                             "csi2021/brnTrec.txt", s.brn_events);
+  in.backgrounds["nin"] = csi_shape_template(files["nin_pe"], files["nin_t"], "csi2021/ninPE.txt",
+                                             "csi2021/ninTrec.txt", s.nin_events);
+  in.backgrounds["ss"] = std::move(ss);
+  in.ignored_events = {
+      IgnoredEvents{"csi2021/dataBeamOnC.txt", static_cast<long>(c.energy_pe.size()), inside_c},
+      IgnoredEvents{"csi2021/dataBeamOnAC.txt", static_cast<long>(ac.energy_pe.size()), inside_ac}};
+  in.chi2 = std::make_shared<const CsiChi2>(in.observed, in.backgrounds["brn"],
+                                            in.backgrounds["nin"], in.backgrounds["ss"], s.sigmas);
+  in.nuisance_names = CsiChi2::nuisance_names();
+  in.parameters = {{"detector_mass_kg", s.detector_mass_kg},
+                   {"molar_mass_g_per_mol", s.molar_mass_g_per_mol},
+                   {"nu_per_pot", s.nu_per_pot},
+                   {"n_pot", s.n_pot},
+                   {"baseline_m", s.baseline_m},
+                   {"light_yield_pe_per_keVee", s.light_yield_pe_per_keVee},
+                   {"resolution_a", s.resolution_a},
+                   {"resolution_b", s.resolution_b},
+                   {"pot_mean_us", s.pot_mean_us},
+                   {"pot_sigma_us", s.pot_sigma_us},
+                   {"brn_events", s.brn_events},
+                   {"nin_events", s.nin_events},
+                   {"panels_per_segment", s.panels_per_segment}};
+  in.data_files = files.hashes;
+  return Experiment(std::move(in));
+}
+
+Experiment load_ar2020(const std::string& data_dir, const ArOptions& opt) {
+  require_option(opt.exposure == "paper" || opt.exposure == "release",
+                 "exposure must be one of paper, release, got '" + opt.exposure + "'");
+  const std::vector<std::pair<std::string, std::string>> tables{
+      {"data", "ar2020/datanobkgsub.txt"},
+      {"cevns", "ar2020/cevnspdf.txt"},
+      {"ss", "ar2020/bkgpdf.txt"},
+      {"prompt_brn", "ar2020/brnpdf.txt"},
+      {"delayed_brn", "ar2020/delbrnpdf.txt"},
+      {"cevns_f90", "ar2020/cevnspdf+1sigF90.txt"},
+      {"cevns_ttrig_mean", "ar2020/cevnspdfCEvNSTimingMeanSyst.txt"},
+      {"brn_energy", "ar2020/brnpdf+1sigEnergy.txt"},
+      {"brn_ttrig_mean", "ar2020/brnpdf+1sigBRNTimingMean.txt"},
+      {"brn_ttrig_width", "ar2020/brnpdfBRNTimingWidthSyst.txt"}};
+  std::vector<std::pair<std::string, std::string>> all{
+      {"parameters", "ar2020/LArParametersAnlA.yaml"},
+      {"efficiency", "ar2020/CENNS10AnlAEfficiency.txt"}};
+  all.insert(all.end(), tables.begin(), tables.end());
+  const Files files(data_dir, all);
+
+  const io::ArParameters par = io::load_ar_parameters(files["parameters"]);
+  const bool paper = opt.exposure == "paper";
+  const double mass =
+      opt.detector_mass_kg ? *opt.detector_mass_kg : (paper ? 24.0 : par.fiducial_mass_kg);
+  const double pot = opt.n_pot ? *opt.n_pot : (paper ? 13.7e22 : par.exposure_pot);
+  const double nu_per_pot = opt.nu_per_pot ? *opt.nu_per_pot : par.nu_per_pot;
+  const double baseline = opt.baseline_m ? *opt.baseline_m : par.distance_m;
+  BeamTiming timing;
+  timing.pot_mean_us = par.pot_trace_mean_ns * 1e-3;
+  timing.pot_sigma_us = par.pot_trace_sigma_ns * 1e-3;
+
+  std::vector<double> energy_edges, time_edges;
+  for (int i = 0; i <= 12; ++i) energy_edges.push_back(10.0 * i);  // numpy.arange(0, 121, 10)
+  for (int i = 0; i <= 10; ++i)  // numpy.round(numpy.arange(-0.1, 5.0, 0.5), 10)
+    time_edges.push_back(std::nearbyint((-0.1 + i * 0.5) * 1e10) / 1e10);
+
+  const io::ArEfficiency eff = io::load_ar_efficiency(files["efficiency"]);
+  RateConfig cfg;
+  cfg.response = std::make_shared<ArgonResponse>(par.qf_a, par.qf_b, par.resolution_a,
+                                                 EfficiencyTable{eff.kevee, eff.eff});
+  cfg.targets = {Target{argon40(), number_of_nuclei(mass, opt.molar_mass_g_per_mol)}};
+  cfg.flux_norm_cm2 = flux_normalisation(nu_per_pot, pot, baseline);
+  cfg.time_fractions = time_fractions(time_edges, timing, opt.time_convention);
+  cfg.energy_edges = energy_edges;
+  cfg.form_factor = form_factor_model_from_string(opt.form_factor);
+  cfg.panels_per_segment = opt.panels_per_segment;
+
+  std::map<std::string, std::vector<double>> t;
+  for (const auto& kv : tables) {
+    const io::ArTable table = io::load_ar_table(files[kv.first]);
+    if (table.energy.size() + 1 != energy_edges.size() ||
+        table.time.size() + 1 != time_edges.size())
+      throw MalformedDataError(files[kv.first] + ": unexpected table shape");
+    t[kv.first] = table.energy_time();
+  }
+  const auto relative_shift = [](const std::vector<double>& sys, const std::vector<double>& cv) {
+    std::vector<double> out(cv.size(), 0.0);
+    for (std::size_t i = 0; i < cv.size(); ++i)
+      if (cv[i] > 0) out[i] = (sys[i] - cv[i]) / cv[i];
+    return out;
+  };
+
+  ExperimentInputs in;
+  in.name = "ar2020";
+  in.energy_unit = "keVee";
+  in.energy_edges = energy_edges;
+  in.time_edges = time_edges;
+  in.rate = std::make_shared<const BinnedRate>(std::move(cfg));
+  in.observed = t["data"];
+  in.backgrounds = {
+      {"ss", t["ss"]}, {"prompt_brn", t["prompt_brn"]}, {"delayed_brn", t["delayed_brn"]}};
+  for (const char* k : {"cevns_f90", "cevns_ttrig_mean"})
+    in.shape_systematics[k] = relative_shift(t[k], t["cevns"]);
+  for (const char* k : {"brn_energy", "brn_ttrig_mean", "brn_ttrig_width"})
+    in.shape_systematics[k] = relative_shift(t[k], t["prompt_brn"]);
+  in.reference["cevns_sm"] = t["cevns"];
+  const auto& sh = in.shape_systematics;
+  in.chi2 = std::make_shared<const ArChi2>(
+      in.observed, t["ss"], t["prompt_brn"], t["delayed_brn"],
+      std::array<std::vector<double>, ArChi2::n_cevns_shapes>{sh.at("cevns_f90"),
+                                                              sh.at("cevns_ttrig_mean")},
+      std::array<std::vector<double>, ArChi2::n_brn_shapes>{
+          sh.at("brn_energy"), sh.at("brn_ttrig_mean"), sh.at("brn_ttrig_width")},
+      opt.sigmas);
+  in.nuisance_names = ArChi2::nuisance_names();
+  in.parameters = {{"detector_mass_kg", mass},
+                   {"molar_mass_g_per_mol", opt.molar_mass_g_per_mol},
+                   {"n_pot", pot},
+                   {"nu_per_pot", nu_per_pot},
+                   {"baseline_m", baseline},
+                   {"qf_a", par.qf_a},
+                   {"qf_b_per_keVnr", par.qf_b},
+                   {"resolution_a", par.resolution_a},
+                   {"pot_mean_us", timing.pot_mean_us},
+                   {"pot_sigma_us", timing.pot_sigma_us},
+                   {"panels_per_segment", opt.panels_per_segment}};
+  in.data_files = files.hashes;
+  return Experiment(std::move(in));
+}
+
+Experiment load_experiment(const std::string& name, const std::string& data_dir) {
+  if (name == "csi2021") return load_csi2021(data_dir);
+  if (name == "ar2020") return load_ar2020(data_dir);
+  throw std::invalid_argument("unknown experiment '" + name + "'; accepted: csi2021, ar2020");
+}
+
+// ---------------------------------------------------------------------------
+// Combinations
+// ---------------------------------------------------------------------------
+double chi2(const std::vector<const Experiment*>& experiments, const Mediator& m, double coupling) {
+  if (experiments.empty()) throw std::invalid_argument("chi2: no experiments given");
+  double total = 0.0;
+  for (const Experiment* e : experiments) {
+    if (e == nullptr) throw std::invalid_argument("chi2: null experiment pointer");
+    total += e->chi2(m, coupling);
+  }
+  return total;
+}
+
+CombinedLikelihood::CombinedLikelihood(std::vector<Experiment> experiments)
+    : experiments_(std::move(experiments)) {
+  if (experiments_.empty()) throw std::invalid_argument("CombinedLikelihood: no experiments");
+}
+
+double CombinedLikelihood::chi2(const Mediator& m, double coupling) const {
+  double total = 0.0;
+  for (const auto& e : experiments_) total += e.chi2(m, coupling);
+  return total;
+}
+
+std::vector<ProfileResult> CombinedLikelihood::profile(const Mediator& m, double coupling) const {
+  std::vector<ProfileResult> out;
+  for (const auto& e : experiments_) out.push_back(e.profile(e.predict(m, coupling)));
+  return out;
+}
+
+std::vector<Templates> CombinedLikelihood::templates(const Mediator& m) const {
+  std::vector<Templates> out;
+  for (const auto& e : experiments_) out.push_back(e.templates(m));
+  return out;
+}
+
+double CombinedLikelihood::chi2(const std::vector<Templates>& templates, double coupling) const {
+  if (templates.size() != experiments_.size())
+    throw std::invalid_argument("CombinedLikelihood::chi2: need one Templates per experiment");
+  double total = 0.0;
+  for (std::size_t k = 0; k < experiments_.size(); ++k)
+    total += experiments_[k].profile(templates[k].evaluate(coupling)).chi2;
+  return total;
+}
+
+std::vector<double> CombinedLikelihood::chi2_many(const std::vector<ModelPoint>& points,
+                                                  int n_threads) const {
+  std::vector<double> out(points.size(), 0.0);
+  std::exception_ptr error;
+  const long n = static_cast<long>(points.size());
+#ifdef CEVNS_HAVE_OPENMP
+  const int threads = n_threads > 0 ? n_threads : omp_get_max_threads();
+#pragma omp parallel for schedule(dynamic, 4) num_threads(threads)
+#else
+  (void)n_threads;
+#endif
+  for (long i = 0; i < n; ++i) {
+    try {
+      out[static_cast<std::size_t>(i)] = chi2(points[static_cast<std::size_t>(i)]);
+    } catch (...) {
+#ifdef CEVNS_HAVE_OPENMP
+#pragma omp critical(cevns_chi2_many_error)
+#endif
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
+  return out;
+}
+
+}  // namespace cevns

@@ -1,0 +1,220 @@
+// Tests of the C++ experiment loaders (cevns/experiment.hpp) against the
+// shared COHERENT data: totals, hash checks, malformed lines, thread determinism.
+#include <cevns/cevns_c.h>
+#include <doctest/doctest.h>
+
+#include <cevns/cevns.hpp>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+#ifdef CEVNS_TEST_DATA_DIR
+const std::string kDataDir = CEVNS_TEST_DATA_DIR;
+#else
+const std::string kDataDir;
+#endif
+
+bool have_data() {
+  const bool ok = !kDataDir.empty() && fs::is_directory(kDataDir + "/csi2021") &&
+                  fs::is_directory(kDataDir + "/ar2020");
+  if (!ok) MESSAGE("COHERENT data not found in '" << kDataDir << "': test skipped");
+  return ok;
+}
+
+double total(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0); }
+
+/// A fresh temporary directory (removed by the destructor).
+struct TempDir {
+  fs::path path;
+  explicit TempDir(const std::string& tag) {
+    path = fs::temp_directory_path() /
+           ("cevns_test_" + tag + "_" +
+            std::to_string(std::hash<std::string>{}(
+                tag + std::to_string(reinterpret_cast<std::uintptr_t>(this)))));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+void copy_dataset(const std::string& dataset, const fs::path& dst) {
+  fs::create_directories(dst / dataset);
+  for (const auto& e : fs::directory_iterator(fs::path(kDataDir) / dataset)) {
+    const fs::path to = dst / dataset / e.path().filename();
+    fs::copy_file(e.path(), to, fs::copy_options::overwrite_existing);
+    fs::permissions(to, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::add);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("CsI 2021 and Ar 2020 load with the Python builders' numbers") {
+  if (!have_data()) return;
+  const cevns::Experiment csi = cevns::load_csi2021(kDataDir);
+  const cevns::Experiment ar = cevns::load_ar2020(kDataDir);
+  CHECK(csi.n_energy() == 9);
+  CHECK(csi.n_time() == 11);
+  CHECK(ar.n_energy() == 12);
+  CHECK(ar.n_time() == 10);
+  CHECK(total(csi.observed()) == 1578.0);  // events in PE < 60, 0 <= t < 6 us
+  CHECK(total(ar.observed()) == 3752.0);
+  CHECK(total(csi.background("brn")) == doctest::Approx(18.4).epsilon(1e-12));
+  CHECK(total(csi.background("nin")) == doctest::Approx(5.6).epsilon(1e-12));
+  CHECK_THROWS_AS(csi.background("nope"), std::invalid_argument);
+  const cevns::Mediator sm = cevns::Mediator::standard_model();
+  CHECK(total(csi.predict(sm, 0.0)) == doctest::Approx(338.8).epsilon(1e-3));
+  CHECK(total(ar.predict(sm, 0.0)) == doctest::Approx(129.9).epsilon(1e-3));
+  CHECK(csi.profile(csi.predict(sm, 0.0)).chi2 == doctest::Approx(108.16).epsilon(1e-4));
+  CHECK(ar.parameters().at("n_pot") == 13.7e22);
+  CHECK(ar.parameters().at("detector_mass_kg") == 24.0);
+  CHECK(ar.data_files().size() == 12);
+  CHECK(csi.data_files().size() == 8);
+  CHECK_THROWS_AS(csi.profile(std::vector<double>(3, 1.0)), std::invalid_argument);
+
+  cevns::ArOptions release;
+  release.exposure = "release";
+  const cevns::Experiment ar_rel = cevns::load_ar2020(kDataDir, release);
+  CHECK(ar_rel.parameters().at("n_pot") == 1.38e23);
+  CHECK(total(ar_rel.predict(sm, 0.0)) == doctest::Approx(133.0).epsilon(1e-3));
+
+  const cevns::Experiment by_name = cevns::load_experiment("ar2020", kDataDir);
+  CHECK(by_name.observed() == ar.observed());
+  CHECK_THROWS_AS(cevns::load_experiment("xenon", kDataDir), std::invalid_argument);
+}
+
+TEST_CASE("models by name and the combined chi2") {
+  if (!have_data()) return;
+  CHECK(cevns::paper_models().size() == 11);
+  CHECK_THROWS_AS(cevns::paper_model("B-2L"), std::invalid_argument);
+  const cevns::Mediator bl = cevns::paper_model("B-L").mediator(10.0);
+  CHECK(bl.kind == cevns::MediatorKind::Vector);
+  CHECK(cevns::paper_model("Lmu-Ltau").kind == cevns::MediatorKind::KineticMixing);
+  const cevns::Experiment csi = cevns::load_csi2021(kDataDir);
+  const cevns::Experiment ar = cevns::load_ar2020(kDataDir);
+  const double sum = cevns::chi2({&csi, &ar}, bl, 5e-5);
+  CHECK(sum == csi.chi2(bl, 5e-5) + ar.chi2(bl, 5e-5));
+  const cevns::CombinedLikelihood comb({csi, ar});
+  CHECK(comb.chi2(bl, 5e-5) == sum);
+  const auto tpl = comb.templates(bl);
+  CHECK(comb.chi2(tpl, 5e-5) == doctest::Approx(sum).epsilon(1e-10));
+}
+
+TEST_CASE("a corrupted or missing file is an error naming it") {
+  if (!have_data()) return;
+  TempDir tmp("corrupt");
+  copy_dataset("csi2021", tmp.path);
+  const fs::path target = tmp.path / "csi2021" / "ninTrec.txt";
+  {
+    std::fstream f(target, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(100);
+    char c = 0;
+    f.get(c);
+    f.seekp(100);
+    f.put(c == '7' ? '3' : '7');
+  }
+  try {
+    cevns::load_csi2021(tmp.path.string());
+    FAIL("no error for a corrupted file");
+  } catch (const cevns::HashMismatchError& e) {
+    const std::string msg = e.what();
+    CHECK(msg.find(target.string()) != std::string::npos);
+    CHECK(msg.find("expected sha256 " + cevns::registry_entry("csi2021/ninTrec.txt").sha256) !=
+          std::string::npos);
+    CHECK(msg.find(tmp.path.string()) != std::string::npos);
+  }
+  fs::remove(target);
+  CHECK_THROWS_WITH_AS(cevns::load_csi2021(tmp.path.string()),
+                       doctest::Contains("csi2021/ninTrec.txt"), cevns::MissingDataError);
+  CHECK_THROWS_WITH_AS(cevns::load_ar2020(tmp.path.string()), doctest::Contains("ar2020/"),
+                       cevns::DataError);
+  CHECK_THROWS_AS(cevns::load_ar2020((tmp.path / "nowhere").string()), cevns::MissingDataError);
+}
+
+TEST_CASE("malformed lines name the file and the line") {
+  TempDir tmp("malformed");
+  const fs::path p = tmp.path / "table.txt";
+  std::ofstream(p) << "# comment\n1 2\n3 x\n";
+  CHECK_THROWS_WITH_AS(cevns::io::read_table(p.string(), 2),
+                       doctest::Contains((p.string() + ", line 3: not a number").c_str()),
+                       cevns::MalformedDataError);
+  std::ofstream(p) << "1 2 3\n";
+  CHECK_THROWS_WITH_AS(cevns::io::read_table(p.string(), 2),
+                       doctest::Contains("line 1: expected 2 columns, found 3"),
+                       cevns::MalformedDataError);
+  std::ofstream(p) << "0.5 1\n1.5 2\n3.5 1\n";
+  CHECK_THROWS_WITH_AS(cevns::io::load_csi_shape(p.string()),
+                       doctest::Contains("line 3: bin centre spacing"), cevns::MalformedDataError);
+  CHECK(cevns::sha256_file(p.string()).size() == 64);
+  std::ofstream(p) << "";
+  CHECK(cevns::sha256_file(p.string()) ==
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+TEST_CASE("the Ar parameter file parses to the release values") {
+  if (!have_data()) return;
+  const auto par = cevns::io::load_ar_parameters(kDataDir + "/ar2020/LArParametersAnlA.yaml");
+  CHECK(par.exposure_pot == 1.38e23);
+  CHECK(par.distance_m == 27.5);
+  CHECK(par.fiducial_mass_kg == 24.4);
+  CHECK(par.nu_per_pot == 0.09);
+  CHECK(par.qf_a == 0.246);
+  CHECK(par.qf_b == 0.00078);
+  CHECK(par.resolution_a == 0.58);
+  CHECK(par.pot_trace_mean_ns == 440.0);
+  CHECK(par.pot_trace_sigma_ns == 150.0);
+}
+
+TEST_CASE("chi2 of many points does not depend on the number of threads") {
+  if (!have_data()) return;
+  const cevns::CombinedLikelihood comb(
+      {cevns::load_csi2021(kDataDir), cevns::load_ar2020(kDataDir)});
+  const cevns::NamedModel model = cevns::paper_model("B-L");
+  std::vector<cevns::ModelPoint> points;
+  for (int i = 0; i < 1000; ++i) {
+    const double logm = -1.0 + 4.0 * ((i * 37) % 1000) / 1000.0;  // 0.1 MeV .. 1 GeV
+    const double logg = -6.0 + 3.0 * ((i * 61) % 1000) / 1000.0;  // 1e-6 .. 1e-3
+    points.push_back({model.mediator(std::pow(10.0, logm)), std::pow(10.0, logg)});
+  }
+  const std::vector<double> one = comb.chi2_many(points, 1);
+  const std::vector<double> two = comb.chi2_many(points, 2);
+  REQUIRE(one.size() == 1000);
+  bool identical = true;
+  for (std::size_t i = 0; i < one.size(); ++i) identical = identical && (one[i] == two[i]);
+  CHECK(identical);
+  CHECK(one[17] == comb.chi2(points[17]));
+}
+
+TEST_CASE("the C facade loads, evaluates and reports errors") {
+  cevns_experiment* bad = cevns_experiment_load("csi2021", "/nonexistent/cevns");
+  CHECK(bad == nullptr);
+  CHECK(std::string(cevns_last_error()).find("/nonexistent/cevns") != std::string::npos);
+  if (!have_data()) return;
+  cevns_experiment* csi = cevns_experiment_load("csi2021", kDataDir.c_str());
+  cevns_experiment* ar = cevns_experiment_load("ar2020", kDataDir.c_str());
+  REQUIRE(csi != nullptr);
+  REQUIRE(ar != nullptr);
+  CHECK(cevns_n_bins(csi) == 99);
+  const cevns_experiment* both[] = {csi, ar};
+  double value = 0.0;
+  CHECK(cevns_chi2(both, 2, "B-L", 10.0, 5e-5, &value) == 0);
+  const cevns::Experiment c = cevns::load_csi2021(kDataDir), a = cevns::load_ar2020(kDataDir);
+  CHECK(value == cevns::chi2({&c, &a}, cevns::paper_model("B-L").mediator(10.0), 5e-5));
+  CHECK(cevns_chi2(both, 2, "nope", 10.0, 5e-5, &value) == -1);
+  CHECK(std::string(cevns_last_error()).find("unknown model") != std::string::npos);
+  const std::vector<double> sm = c.predict(cevns::Mediator::standard_model(), 0.0);
+  CHECK(cevns_profile(csi, sm.data(), &value) == 0);
+  CHECK(value == c.profile(sm).chi2);
+  cevns_free(csi);
+  cevns_free(ar);
+}
