@@ -1,0 +1,86 @@
+"""``cevns figures``: write the paper's Figs. 1-8 and the data/prediction spectra."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+EPILOG_FIGURES = """examples:
+  cevns figures --out figs                           # everything, PNG and PDF
+  cevns figures --out figs --only fig1,fig4 --format png
+  cevns figures --out figs --only fig8_Lmu-Ltau,spectra --dpi 100
+  CEVNS_CACHE_DIR=/tmp/cevns-cache cevns figures --out figs   # another scan cache
+
+groups for --only: fig1 fig2 fig3 fig4 fig5 fig6 fig7 fig8 spectra, or file names such
+as fig1_ar, fig5_B-L, spectra_csi. Exclusion scans (fig4-fig8) are cached in
+$CEVNS_CACHE_DIR or the per-user cache directory: a second run only redraws.
+"""
+
+
+def _split(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    return [s.strip() for s in text.split(",") if s.strip()]
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    from .figures import make_figures
+
+    t0 = time.perf_counter()
+    paths = make_figures(
+        args.out,
+        only=_split(args.only),
+        formats=_split(args.format) or [],
+        progress=sys.stderr.isatty(),
+        data_dir=args.data_dir,
+        cache_dir=args.cache_dir,
+        cache=not args.no_cache,
+        dpi=args.dpi,
+        overlay_csv=args.overlay,
+    )
+    for p in paths:
+        print(p)
+    print(
+        f"wrote {len(paths)} files to {args.out} in {time.perf_counter() - t0:.1f} s",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def register(sub: Any) -> None:
+    from .cli import _add_data_dir
+
+    p = sub.add_parser(
+        "figures",
+        help="draw the paper's Figs. 1-8 and the spectra (matplotlib)",
+        epilog=EPILOG_FIGURES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--out", type=Path, required=True, help="output directory (created)")
+    p.add_argument(
+        "--only", default=None, help="comma-separated groups or file names (default: all)"
+    )
+    p.add_argument(
+        "--format",
+        default="png,pdf",
+        help="comma-separated formats: png, pdf, svg (default: %(default)s)",
+    )
+    p.add_argument("--dpi", type=float, default=None, help="resolution of PNG files (default: 150)")
+    p.add_argument(
+        "--overlay",
+        type=Path,
+        default=None,
+        help="CSV of extra limit curves (mass_MeV,g[,label]) drawn on fig4-fig8",
+    )
+    p.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="scan cache (default: $CEVNS_CACHE_DIR or the per-user cache directory)",
+    )
+    p.add_argument("--no-cache", action="store_true", help="recompute every scan, no cache")
+    _add_data_dir(p)
+    p.set_defaults(func=cmd_figures)

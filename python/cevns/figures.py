@@ -1,0 +1,229 @@
+"""Write every figure of the paper (Figs. 1-8) and the data/prediction spectra to files.
+
+``make_figures(out_dir)`` is what ``cevns figures`` runs. The exclusion scans
+(Figs. 4-8) go through the on-disk cache of :func:`cevns.figure_data.cached_scan`,
+so a second run only redraws.
+
+Files (``<name>.<format>``):
+
+=====================  ===============================================================
+``fig1_ar``            Fig. 1a, c: dN/dT_nr, Ar, tree-level models | L_α − L_β models
+``fig1_csi``           Fig. 1b, d: the same for CsI
+``fig2``               Fig. 2: ε_βα(|q|), eq. (29)
+``fig3_ar``            Fig. 3a: scalar, g̃ = 1e-4, M = 50 MeV, Ar
+``fig3_csi``           Fig. 3b: the same for CsI
+``fig4_universal``     Fig. 4
+``fig5_<model>``       Fig. 5: B-L, By+Lmu+Ltau
+``fig6_<model>``       Fig. 6: B-3Le, B-3Lmu
+``fig7_<model>``       Fig. 7: B-2Le-Lmu, B-Le-2Lmu
+``fig8_<model>``       Fig. 8: Le-Ltau, Le-Lmu, Lmu-Ltau, scalar
+``spectra_csi``        CsI data vs SM prediction (best-fit nuisances): energy | time
+``spectra_ar``         Ar data vs SM prediction: energy | time
+=====================  ===============================================================
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from .errors import InputError
+from .figure_data import (
+    DEFAULT_MASSES_MEV,
+    DEFAULT_N_COUPLINGS,
+    EXCLUSION_FIGURES,
+    default_couplings,
+    exclusion_data,
+    fig1_data,
+    fig2_data,
+    fig3_data,
+    spectra_data,
+)
+
+log = logging.getLogger(__name__)
+
+#: Groups accepted by ``only`` (a group selects all its files; a file name selects one).
+GROUPS = ("fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig7", "fig8", "spectra")
+FORMATS = ("png", "pdf", "svg")
+_SHORT = {"ar2020": "ar", "csi2021": "csi"}
+
+
+def figure_names() -> list[str]:
+    """Every file stem :func:`make_figures` can write, in order."""
+    names = ["fig1_ar", "fig1_csi", "fig2", "fig3_ar", "fig3_csi"]
+    names += [f"{fig}_{m}" for fig, models in EXCLUSION_FIGURES.items() for m in models]
+    return names + ["spectra_csi", "spectra_ar"]
+
+
+def _select(only: Iterable[str] | None) -> list[str]:
+    names = figure_names()
+    if only is None:
+        return names
+    wanted = [s.strip() for s in only if s and s.strip()]
+    chosen: list[str] = []
+    for w in wanted:
+        if w in names:
+            hits = [w]
+        elif w in GROUPS:
+            hits = [n for n in names if n == w or n.startswith(w + "_")]
+        else:
+            raise InputError(
+                f"unknown figure {w!r}; accepted: {', '.join(GROUPS)} or a file "
+                f"name: {', '.join(names)}"
+            )
+        chosen += [h for h in hits if h not in chosen]
+    return [n for n in names if n in chosen]
+
+
+def make_figures(
+    out_dir: Any,
+    only: Iterable[str] | None = None,
+    formats: Sequence[str] = ("png", "pdf"),
+    progress: bool = False,
+    *,
+    data_dir: Any = None,
+    cache_dir: Any = None,
+    cache: bool = True,
+    masses: Iterable[float] | None = None,
+    n_couplings: int = DEFAULT_N_COUPLINGS,
+    dpi: float | None = None,
+    overlay_csv: Any = None,
+) -> list[Path]:
+    """Draw the paper's figures and write them to ``out_dir``.
+
+    Parameters
+    ----------
+    out_dir : path-like
+        Created if missing.
+    only : iterable of str, optional
+        Groups (``fig1`` … ``fig8``, ``spectra``) or file names (``fig5_B-L``); default all.
+    formats : sequence of str
+        File formats (``png``, ``pdf``, ``svg``).
+    progress : bool
+        tqdm progress bar on stderr.
+    data_dir : path-like, optional
+        COHERENT data directory.
+    cache_dir : path-like, optional
+        Scan cache (default ``$CEVNS_CACHE_DIR`` or the per-user cache directory).
+    cache : bool
+        Use the scan cache.
+    masses : array_like, optional
+        Mass grid of the exclusion scans [MeV] (default 61 log points, 10 keV - 10 GeV).
+    n_couplings : int
+        Couplings of each exclusion scan (log grid per model kind).
+    dpi : float, optional
+        Resolution of raster formats (default: the house style's 150).
+    overlay_csv : path-like, optional
+        Extra limit curves drawn on every exclusion plot (see
+        :func:`cevns.plots.plot_exclusion`).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    from matplotlib.figure import Figure
+
+    from .experiments import experiment
+    from .plots import plot_exclusion, plot_fig1, plot_fig2, plot_fig3, plot_spectra, style
+
+    fmts = [f.strip().lower().lstrip(".") for f in formats if f and f.strip()]
+    bad = [f for f in fmts if f not in FORMATS]
+    if bad or not fmts:
+        raise InputError(f"unknown format(s) {bad or formats!r}; accepted: {', '.join(FORMATS)}")
+    names = _select(only)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    m = DEFAULT_MASSES_MEV if masses is None else np.asarray(masses, dtype=float)
+
+    exps: dict[str, Any] = {}
+
+    def exp(name: str) -> Any:
+        if name not in exps:
+            exps[name] = experiment(name, data_dir)
+        return exps[name]
+
+    def both() -> dict[str, Any]:
+        return {n: exp(n) for n in ("csi2021", "ar2020")}
+
+    def fig1(name: str) -> Callable[[], Any]:
+        def draw() -> Any:
+            d = fig1_data(exp(name))
+            fig = Figure(figsize=(10.0, 3.9))
+            a, b = fig.subplots(1, 2)
+            plot_fig1(d, ax=a, panel="tree")
+            plot_fig1(d, ax=b, panel="loop")
+            return fig
+
+        return draw
+
+    def fig2() -> Any:
+        fig = Figure()
+        plot_fig2(fig2_data(), ax=fig.subplots())
+        return fig
+
+    def fig3(name: str) -> Callable[[], Any]:
+        def draw() -> Any:
+            fig = Figure()
+            plot_fig3(fig3_data(exp(name)), ax=fig.subplots())
+            return fig
+
+        return draw
+
+    def exclusion(model: str) -> Callable[[], Any]:
+        def draw() -> Any:
+            d = exclusion_data(
+                model,
+                m,
+                default_couplings(model, n_couplings),
+                experiments=both(),
+                cache=cache,
+                cache_dir=cache_dir,
+            )
+            fig = Figure(figsize=(5.0, 4.2))
+            plot_exclusion(d, ax=fig.subplots(), overlay_csv=overlay_csv)
+            return fig
+
+        return draw
+
+    def spectra(name: str) -> Callable[[], Any]:
+        def draw() -> Any:
+            d = spectra_data(exp(name))
+            fig = Figure(figsize=(10.0, 3.9))
+            a, b = fig.subplots(1, 2)
+            plot_spectra(d, ax=a, axis="energy")
+            plot_spectra(d, ax=b, axis="time")
+            return fig
+
+        return draw
+
+    jobs: dict[str, Callable[[], Any]] = {"fig2": fig2}
+    for e in ("ar2020", "csi2021"):
+        jobs[f"fig1_{_SHORT[e]}"] = fig1(e)
+        jobs[f"fig3_{_SHORT[e]}"] = fig3(e)
+        jobs[f"spectra_{_SHORT[e]}"] = spectra(e)
+    for figname, models in EXCLUSION_FIGURES.items():
+        for model in models:
+            jobs[f"{figname}_{model}"] = exclusion(model)
+
+    it: Any = names
+    if progress:
+        from tqdm import tqdm
+
+        it = tqdm(names, desc="figures", unit="fig")
+    written: list[Path] = []
+    for name in it:
+        log.info("drawing %s", name)
+        with style():
+            fig = jobs[name]()
+            fig.tight_layout()
+            for f in fmts:
+                path = out / f"{name}.{f}"
+                kw = {"dpi": dpi} if dpi is not None and f != "pdf" else {}
+                fig.savefig(path, **kw)
+                written.append(path)
+    return written

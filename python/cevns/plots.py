@@ -1,0 +1,453 @@
+"""Plots of the paper's figures from :mod:`cevns.figure_data` (matplotlib, optional extra).
+
+Every function takes the dict returned by the matching ``*_data`` function and an
+optional ``ax``; it draws with the house style (``cevns.mplstyle``, see
+:func:`style`) and returns the arrays it drew, so that what is on the page can be
+checked without looking at pixels. matplotlib is imported inside the functions:
+``pip install cevns[plot]``.
+
+Examples
+--------
+>>> from cevns.figure_data import fig2_data
+>>> from cevns.plots import plot_fig2
+>>> drawn = plot_fig2(fig2_data())          # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import InputError
+
+log = logging.getLogger(__name__)
+
+#: The house style file, shipped in the package.
+STYLE_PATH = Path(__file__).with_name("cevns.mplstyle")
+
+#: Colours and line styles of the data sets in the exclusion plots (as in the paper:
+#: black CsI+Ar, blue CsI, red Ar).
+DATASET_STYLE = {
+    "combined": {"color": "black", "linestyle": "-", "label": "COHERENT CsI+Ar"},
+    "csi2021": {"color": "tab:blue", "linestyle": "--", "label": "COHERENT CsI"},
+    "ar2020": {"color": "tab:red", "linestyle": "--", "label": "COHERENT Ar"},
+}
+
+MODEL_LABELS = {
+    "universal": "universal",
+    "B-L": r"$B-L$",
+    "By+Lmu+Ltau": r"$B_y+L_\mu+L_\tau$",
+    "B-3Le": r"$B-3L_e$",
+    "B-3Lmu": r"$B-3L_\mu$",
+    "B-2Le-Lmu": r"$B-2L_e-L_\mu$",
+    "B-Le-2Lmu": r"$B-L_e-2L_\mu$",
+    "Le-Lmu": r"$L_e-L_\mu$",
+    "Le-Ltau": r"$L_e-L_\tau$",
+    "Lmu-Ltau": r"$L_\mu-L_\tau$",
+    "scalar": "scalar",
+}
+EXPERIMENT_LABELS = {"ar2020": "COHERENT Ar", "csi2021": "COHERENT CsI"}
+
+
+@contextmanager
+def style() -> Iterator[None]:
+    """Context manager applying the house style (``cevns.mplstyle``)."""
+    import matplotlib.style
+
+    with matplotlib.style.context(str(STYLE_PATH)):
+        yield
+
+
+def _axes(ax: Any) -> Any:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots()
+    return ax
+
+
+def _positive(y: np.ndarray) -> np.ndarray:
+    """NaN where y <= 0, so that log axes skip them silently."""
+    y = np.asarray(y, dtype=float)
+    return np.where(y > 0, y, np.nan)
+
+
+def _log_ylim(ax: Any, ref: np.ndarray, ys: list[np.ndarray], decades: float) -> None:
+    """y from ``decades`` below the maximum of ``ref`` (the SM) to above every curve."""
+    top = max(float(np.nanmax(_positive(y))) for y in ys)
+    ax.set_ylim(float(np.nanmax(_positive(ref))) * 10 ** (-decades), top * 2.0)
+
+
+# -- Fig. 1 -----------------------------------------------------------------------
+def plot_fig1(
+    data: Mapping[str, Any], ax: Any = None, panel: str = "all", decades: float = 3.0
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Fig. 1: dN/dT_nr of the SM and of the vector models (log-log).
+
+    Parameters
+    ----------
+    data : dict
+        From :func:`cevns.figure_data.fig1_data`.
+    ax : matplotlib Axes, optional
+    panel : {"all", "tree", "loop"}
+        ``"tree"``: Fig. 1a/b (g = 1e-4); ``"loop"``: Fig. 1c/d (L_α − L_β, g = 2e-3).
+    decades : float
+        Decades shown below the maximum of the SM on the y axis.
+
+    Returns
+    -------
+    dict
+        label → (T_keV, dN/dT_nr [events/keV]) of every curve drawn.
+    """
+    if panel not in ("all", "tree", "loop"):
+        raise InputError(f"panel must be 'all', 'tree' or 'loop', got {panel!r}")
+    names = (
+        data["panels"]["tree"] + data["panels"]["loop"] if panel == "all" else data["panels"][panel]
+    )
+    T = data["T_keV"]
+    drawn = {}
+    with style():
+        ax = _axes(ax)
+        ax.plot(T, _positive(data["sm"]), color="black", lw=2.0, label="SM")
+        drawn["SM"] = (T, data["sm"])
+        for name in names:
+            y = data["models"][name]
+            ax.plot(
+                T,
+                _positive(y),
+                ls="--",
+                label=f"{MODEL_LABELS.get(name, name)} ($g={data['couplings'][name]:g}$)",
+            )
+            drawn[name] = (T, y)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        _log_ylim(
+            ax, drawn["SM" if "SM" in drawn else "sm"][1], [v[1] for v in drawn.values()], decades
+        )
+        ax.set_xlim(float(T[0]), float(T[-1]))
+        ax.set_xlabel(r"$T_\mathrm{nr}$ [keV]")
+        ax.set_ylabel(r"$dN/dT_\mathrm{nr}$ [events/keV]")
+        ax.set_title(
+            f"{EXPERIMENT_LABELS.get(data['experiment'], data['experiment'])}, "
+            f"$M_{{Z'}} = {data['mass_MeV']:g}$ MeV"
+        )
+        ax.legend(ncol=2 if len(names) > 4 else 1)
+    return drawn
+
+
+# -- Fig. 2 -----------------------------------------------------------------------
+def plot_fig2(data: Mapping[str, Any], ax: Any = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Fig. 2: ε_βα(|q|) of eq. (29) for the three L_α − L_β symmetries (log |q|).
+
+    Returns
+    -------
+    dict
+        model name → (q_MeV, ε) drawn, plus ``"approx"`` → the constant
+        ln(m_τ²/m_μ²)/6 line.
+    """
+    q = data["q_MeV"]
+    drawn = {}
+    with style():
+        ax = _axes(ax)
+        for name, eps in data["epsilon"].items():
+            ax.plot(q, eps, label=data["labels"].get(name, name))
+            drawn[name] = (q, eps)
+        c = np.full_like(q, data["eps_tau_mu_constant"])
+        ax.plot(q, c, color="grey", ls=":", lw=1.0, label=r"$\ln(m_\tau^2/m_\mu^2)/6$")
+        drawn["approx"] = (q, c)
+        ax.set_xscale("log")
+        ax.set_xlim(float(q[0]), float(q[-1]))
+        ax.set_xlabel(r"$|\vec q|$ [MeV]")
+        ax.set_ylabel(r"$\varepsilon_{\beta\alpha}(|\vec q|)$")
+        ax.legend()
+    return drawn
+
+
+# -- Fig. 3 -----------------------------------------------------------------------
+def plot_fig3(
+    data: Mapping[str, Any], ax: Any = None, decades: float = 3.0
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Fig. 3: dN/dT_nr with the universal scalar: total (red dashed), SM, νμ part (green).
+
+    Returns
+    -------
+    dict
+        ``"total"``, ``"sm"``, ``"numu"`` → (T_keV, dN/dT_nr [events/keV]).
+    """
+    T = data["T_keV"]
+    curves = (
+        ("sm", "SM", {"color": "black", "lw": 2.0}),
+        ("total", r"SM + $\phi$", {"color": "tab:red", "ls": "--"}),
+        ("numu", r"SM + $\phi$, $\nu_\mu$ only", {"color": "tab:green", "ls": "--"}),
+    )
+    drawn = {}
+    with style():
+        ax = _axes(ax)
+        for key, label, kw in curves:
+            ax.plot(T, _positive(data[key]), label=label, **kw)
+            drawn[key] = (T, data[key])
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        _log_ylim(
+            ax, drawn["SM" if "SM" in drawn else "sm"][1], [v[1] for v in drawn.values()], decades
+        )
+        ax.set_xlim(float(T[0]), float(T[-1]))
+        ax.set_xlabel(r"$T_\mathrm{nr}$ [keV]")
+        ax.set_ylabel(r"$dN/dT_\mathrm{nr}$ [events/keV]")
+        ax.set_title(
+            f"{EXPERIMENT_LABELS.get(data['experiment'], data['experiment'])}, "
+            rf"$\tilde g_\phi = {data['coupling']:g}$, "
+            rf"$M_\phi = {data['mass_MeV']:g}$ MeV"
+        )
+        ax.legend()
+    return drawn
+
+
+# -- Figs. 4-8 --------------------------------------------------------------------
+def read_overlay_csv(path: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Read user limit curves: CSV with a header ``mass_MeV,g[,label]``.
+
+    Rows with the same ``label`` (default: the file name) form one curve, drawn in
+    file order. Lines starting with ``#`` are comments.
+
+    Returns
+    -------
+    dict
+        label → (mass_MeV, g) arrays.
+    """
+    p = Path(path)
+    curves: dict[str, tuple[list[float], list[float]]] = {}
+    with p.open(newline="") as f:
+        rows = csv.DictReader(line for line in f if not line.lstrip().startswith("#"))
+        fields = set(rows.fieldnames or ())
+        if not {"mass_MeV", "g"} <= fields:
+            raise InputError(
+                f"{p}: overlay CSV needs the columns mass_MeV,g[,label]; got {sorted(fields)}"
+            )
+        for i, row in enumerate(rows, start=2):
+            try:
+                m, g = float(row["mass_MeV"]), float(row["g"])
+            except (TypeError, ValueError):
+                raise InputError(f"{p}: line {i}: mass_MeV and g must be numbers") from None
+            label = (row.get("label") or "").strip() or p.stem
+            xs, ys = curves.setdefault(label, ([], []))
+            xs.append(m)
+            ys.append(g)
+    return {k: (np.array(v[0]), np.array(v[1])) for k, v in curves.items()}
+
+
+def _log_contours(m: np.ndarray, g: np.ndarray, field: np.ndarray) -> tuple[list[np.ndarray], Any]:
+    """Zero lines of ``field`` [mass, g] and the filled region field < 0, in (M, g) coordinates.
+
+    Contours are computed in (log M, log g), so the straight pieces between grid points
+    are straight on the log-log plot.
+    """
+    try:
+        from contourpy import FillType, LineType, contour_generator
+    except ImportError:  # pragma: no cover - matplotlib < 3.6
+        raise ImportError("plot_exclusion needs contourpy (ships with matplotlib >= 3.6)") from None
+
+    cg = contour_generator(
+        x=np.log10(m),
+        y=np.log10(g),
+        z=field.T,
+        line_type=LineType.Separate,
+        fill_type=FillType.OuterCode,
+    )
+    lines = [10.0 ** np.asarray(seg) for seg in cg.lines(0.0) if len(seg) > 1]
+    filled = cg.filled(float(field.min()) - 1.0, 0.0)
+    return lines, filled
+
+
+def plot_exclusion(
+    data: Mapping[str, Any], ax: Any = None, overlay_csv: Any = None, shade: str | None = "combined"
+) -> dict[str, Any]:
+    """Figs. 4-8: 2σ exclusion regions in the (M, g) plane with the (g−2)_μ band.
+
+    The boundary of each data set's allowed region (the scan's root-found interval
+    edges, thin strips included; :func:`cevns.figure_data.allowed_field`) is drawn as
+    in the paper: black CsI+Ar, blue dashed CsI, red dashed Ar. The region excluded by
+    ``shade`` is filled grey; the (g−2)_μ band is green.
+
+    Parameters
+    ----------
+    data : dict
+        From :func:`cevns.figure_data.exclusion_data`.
+    ax : matplotlib Axes, optional
+    overlay_csv : path-like or sequence of path-like, optional
+        Hook for extra limit curves drawn on top (other experiments' bounds, another
+        analysis): CSV files with a header ``mass_MeV,g[,label]``, read by
+        :func:`read_overlay_csv` (one curve per label, in file order).
+    shade : str or None
+        Data set whose excluded region is filled (None: no fill).
+
+    Returns
+    -------
+    dict
+        ``boundaries``: data set → list of (n, 2) arrays [M (MeV), g] of the lines
+        drawn; ``exclusion_line``: data set → (masses, g of the lowest edge);
+        ``gm2``: (masses, g_lower, g_upper) or None; ``overlays``: label → (M, g).
+    """
+    from .figure_data import allowed_field
+
+    m = np.asarray(data["masses_MeV"], dtype=float)
+    g = np.asarray(data["couplings"], dtype=float)
+    out: dict[str, Any] = {"boundaries": {}, "exclusion_line": {}, "gm2": None, "overlays": {}}
+    model = data["model"]
+    is_scalar = data.get("kind") == "scalar"
+    with style():
+        import matplotlib.lines as mlines
+        import matplotlib.patches as mpatches
+        from matplotlib.path import Path as MplPath
+
+        ax = _axes(ax)
+        handles = []
+        for d in ("combined", "csi2021", "ar2020"):
+            if d not in data["intervals"]:
+                continue
+            st = DATASET_STYLE[d]
+            g_grid, field = allowed_field(data["intervals"][d], g)
+            lines, filled = _log_contours(m, g_grid, field)
+            out["boundaries"][d] = lines
+            out["exclusion_line"][d] = (m, np.asarray(data["exclusion_line"][d]))
+            if d == shade:
+                for pts, codes in zip(*filled):
+                    path = MplPath(10.0 ** np.asarray(pts), np.asarray(codes))
+                    ax.add_patch(
+                        mpatches.PathPatch(path, facecolor="0.87", edgecolor="none", zorder=0)
+                    )
+                handles.append(mpatches.Patch(color="0.87", label=f"excluded ({st['label']})"))
+            for seg in lines:
+                ax.plot(
+                    seg[:, 0], seg[:, 1], color=st["color"], ls=st["linestyle"], lw=1.4, zorder=3
+                )
+            handles.append(
+                mlines.Line2D([], [], color=st["color"], ls=st["linestyle"], label=st["label"])
+            )
+        band = data.get("gm2")
+        if band is not None:
+            ax.fill_between(
+                band.masses_MeV,
+                band.g_lower,
+                band.g_upper,
+                color="tab:green",
+                alpha=0.45,
+                lw=0,
+                zorder=2,
+            )
+            handles.append(
+                mpatches.Patch(
+                    color="tab:green", alpha=0.45, label=rf"$(g-2)_\mu$ {band.n_sigma:g}$\sigma$"
+                )
+            )
+            out["gm2"] = (band.masses_MeV, band.g_lower, band.g_upper)
+        if overlay_csv is not None:
+            paths = [overlay_csv] if isinstance(overlay_csv, (str, Path)) else list(overlay_csv)
+            for path in paths:
+                for label, (xm, yg) in read_overlay_csv(path).items():
+                    (line,) = ax.plot(xm, yg, lw=1.2, ls="-.", label=label, zorder=4)
+                    handles.append(line)
+                    out["overlays"][label] = (xm, yg)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(float(m[0]), float(m[-1]))
+        ax.set_ylim(float(g[0]), float(g[-1]))
+        ax.set_xlabel(r"$M_\phi$ [MeV]" if is_scalar else r"$M_{Z'}$ [MeV]")
+        ax.set_ylabel(r"$\tilde g_\phi$" if is_scalar else r"$g_{Z'}$")
+        ax.set_title(f"{MODEL_LABELS.get(model, model)}: excluded at {_cl_label(data)}")
+        ax.legend(handles=handles, loc="upper left")
+    return out
+
+
+def _cl_label(data: Mapping[str, Any]) -> str:
+    cl = str(data.get("cl", "2sigma"))
+    cl = cl.replace("sigma", r"$\sigma$")
+    return f"{cl} (dof = {data.get('dof', 2)})"
+
+
+# -- data vs prediction -----------------------------------------------------------
+_COMPONENT_COLOURS = {
+    "cevns": "tab:orange",
+    "brn": "tab:purple",
+    "prompt_brn": "tab:purple",
+    "delayed_brn": "tab:pink",
+    "nin": "tab:brown",
+    "ss": "0.6",
+}
+_COMPONENT_LABELS = {
+    "cevns": "CEvNS",
+    "brn": "BRN",
+    "prompt_brn": "prompt BRN",
+    "delayed_brn": "delayed BRN",
+    "nin": "NIN",
+    "ss": "steady state",
+}
+
+
+def plot_spectra(
+    data: Mapping[str, Any], ax: Any = None, axis: str = "energy", prediction: str = "fitted"
+) -> dict[str, Any]:
+    """Observed counts (points, √N errors) vs the stacked prediction on one projection.
+
+    Parameters
+    ----------
+    data : dict
+        From :func:`cevns.figure_data.spectra_data`.
+    ax : matplotlib Axes, optional
+    axis : {"energy", "time"}
+        Projection (energy in PE for CsI / keVee for Ar; time in µs).
+    prediction : {"fitted", "nominal"}
+        Components with the best-fit nuisances of the χ² applied, or nominal.
+
+    Returns
+    -------
+    dict
+        ``edges``, ``observed``, ``stack`` (component → counts per bin, bottom first).
+    """
+    if axis not in ("energy", "time"):
+        raise InputError(f"axis must be 'energy' or 'time', got {axis!r}")
+    if prediction not in ("fitted", "nominal"):
+        raise InputError(f"prediction must be 'fitted' or 'nominal', got {prediction!r}")
+    edges = data["energy_edges"] if axis == "energy" else data["time_edges"]
+    comps = data[prediction]
+    order = [k for k in ("ss", "delayed_brn", "prompt_brn", "brn", "nin") if k in comps]
+    order += [k for k in comps if k not in order and k != "cevns"] + ["cevns"]
+    stack = {k: np.asarray(comps[k][axis], dtype=float) for k in order}
+    obs = np.asarray(data["observed"][axis], dtype=float)
+    err = np.asarray(data["observed_err"][axis], dtype=float)
+    with style():
+        ax = _axes(ax)
+        bottom = np.zeros_like(obs)
+        for k in order:
+            ax.stairs(
+                bottom + stack[k],
+                edges,
+                baseline=bottom,
+                fill=True,
+                alpha=0.8,
+                color=_COMPONENT_COLOURS.get(k),
+                label=_COMPONENT_LABELS.get(k, k),
+            )
+            bottom = bottom + stack[k]
+        ax.stairs(bottom, edges, color="black", lw=1.0)
+        centres = 0.5 * (edges[1:] + edges[:-1])
+        ax.errorbar(centres, obs, yerr=err, fmt="o", ms=3, color="black", label="data")
+        unit = data["energy_unit"]
+        ax.set_xlabel(f"energy [{unit}]" if axis == "energy" else r"time [$\mu$s]")
+        ax.set_ylabel("events per bin")
+        ax.set_xlim(float(edges[0]), float(edges[-1]))
+        ax.set_ylim(bottom=0)
+        pred = "best fit" if prediction == "fitted" else "nominal"
+        ax.set_title(
+            f"{EXPERIMENT_LABELS.get(data['experiment'], data['experiment'])}: "
+            f"{data['model']} ({pred}, $\\chi^2 = {data['chi2']:.1f}$)"
+        )
+        ax.legend()
+    return {"edges": np.asarray(edges), "observed": obs, "stack": stack}
