@@ -21,8 +21,12 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_DATA, EXIT_INPUT = 0, 1, 2, 3, 4
 
 EPILOG_PREDICT = """examples:
   cevns predict --experiment csi2021
-  cevns predict --experiment ar2020 --format csv
+  cevns predict --experiment ar2020 --format csv     # or markdown
   cevns predict --experiment ar2020 --model B-L --mass 10 --coupling 1e-4
+"""
+EPILOG_CONFIG = """examples:
+  cevns config --cmakedir                # for cmake -Dcevns_DIR=$(cevns config --cmakedir)
+  cevns config --includedir
 """
 EPILOG_DATA = """examples:
   cevns data verify                      # the default data directory
@@ -107,7 +111,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
             "cevns",
             "observed",
         ] + list(exp.backgrounds)
-        sys.stdout.write(table(rows, header, "csv"))
+        sys.stdout.write(table(rows, header, args.format))
     return EXIT_OK
 
 
@@ -169,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--experiment", choices=EXPERIMENTS, required=True)
     _add_model(p)
-    _add_format(p, ("json", "csv"))
+    _add_format(p, ("json", "csv", "markdown"))
     _add_data_dir(p)
     p.set_defaults(func=cmd_predict)
 
@@ -181,15 +185,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_data_dir(p)
     dsub = p.add_subparsers(dest="data_command", required=True, metavar="ACTION")
-    q = dsub.add_parser("verify", help="check every file against the registry")
+    q = dsub.add_parser(
+        "verify",
+        help="check every file against the registry",
+        epilog=EPILOG_DATA,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     q.add_argument("dir", nargs="?", type=Path, default=None)
-    q = dsub.add_parser("import", help="verify and install a directory you already have")
+    q = dsub.add_parser(
+        "import",
+        help="verify and install a directory you already have",
+        epilog=EPILOG_DATA,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     q.add_argument("src", type=Path)
-    q = dsub.add_parser("fetch", help="download from the official sources (hash-checked)")
+    q = dsub.add_parser(
+        "fetch",
+        help="download from the official sources (hash-checked)",
+        epilog=EPILOG_DATA,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     q.add_argument("--base-url", default=None, help="a mirror to download from instead")
     p.set_defaults(func=cmd_data)
 
-    p = sub.add_parser("config", help="where the C++ headers and CMake package are")
+    p = sub.add_parser(
+        "config",
+        help="where the C++ headers and CMake package are",
+        epilog=EPILOG_CONFIG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     g = p.add_mutually_exclusive_group()
     g.add_argument("--cmakedir", action="store_true", help="print the directory for cevns_DIR")
     g.add_argument("--includedir", action="store_true", help="print the include directory")

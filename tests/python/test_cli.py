@@ -1,0 +1,108 @@
+"""The command line: JSON keys scripts rely on, formats and exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cevns.cli import EXIT_DATA, EXIT_INPUT, EXIT_OK, main
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    rc = main(list(args))
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def test_predict_json_keys(capsys, data_dir):
+    rc, out, _ = run(capsys, "predict", "--experiment", "csi2021", "--data-dir", str(data_dir))
+    assert rc == EXIT_OK
+    d = json.loads(out)
+    for key in (
+        "experiment",
+        "model",
+        "energy_edges",
+        "time_edges",
+        "cevns",
+        "cevns_total",
+        "observed",
+        "backgrounds",
+        "provenance",
+        "settings",
+    ):
+        assert key in d
+    assert d["experiment"] == "csi2021" and d["model"] == "SM"
+    assert len(d["cevns"]) == 9 and len(d["cevns"][0]) == 11
+    assert set(d["backgrounds"]) == {"brn", "nin", "ss"}
+    assert d["cevns_total"] == pytest.approx(sum(map(sum, d["cevns"])))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "markdown"])
+def test_predict_tables(capsys, data_dir, fmt):
+    rc, out, _ = run(
+        capsys, "predict", "--experiment", "ar2020", "--format", fmt, "--data-dir", str(data_dir)
+    )
+    assert rc == EXIT_OK
+    assert len(out.strip().splitlines()) == 120 + (1 if fmt == "csv" else 2)
+
+
+def test_fit_and_limits_json(capsys, data_dir):
+    rc, out, _ = run(
+        capsys, "fit", "--experiment", "ar2020", "--format", "json", "--data-dir", str(data_dir)
+    )
+    assert rc == EXIT_OK
+    d = json.loads(out)
+    assert {"experiment", "chi2_min", "n_bins", "nuisances", "cevns_events"} <= set(d)
+    assert {"predicted", "best", "lower", "upper"} <= set(d["cevns_events"])
+    rc, out, _ = run(
+        capsys,
+        "limits",
+        "--model",
+        "B-L",
+        "--experiment",
+        "csi2021",
+        "--format",
+        "json",
+        "--data-dir",
+        str(data_dir),
+    )
+    assert rc == EXIT_OK
+    d = json.loads(out)
+    assert d["g_low"] > 0 and d["g_over_M_high"] > 0 and d["dof"] == 2
+
+
+def test_exit_codes(capsys, data_dir, tmp_path):
+    rc, _, err = run(
+        capsys,
+        "predict",
+        "--experiment",
+        "ar2020",
+        "--model",
+        "nope",
+        "--mass",
+        "10",
+        "--data-dir",
+        str(data_dir),
+    )
+    assert rc == EXIT_INPUT and "unknown model" in err
+    rc, _, err = run(
+        capsys,
+        "predict",
+        "--experiment",
+        "ar2020",
+        "--model",
+        "B-L",
+        "--mass",
+        "-3",
+        "--data-dir",
+        str(data_dir),
+    )
+    assert rc == EXIT_INPUT and "mass" in err
+    rc, _, err = run(capsys, "predict", "--experiment", "ar2020", "--data-dir", str(tmp_path))
+    assert rc == EXIT_DATA and "ar2020" in err
+    rc, out, _ = run(capsys, "data", "verify", str(tmp_path))
+    assert rc == EXIT_DATA
+    with pytest.raises(SystemExit) as exc:
+        main(["predict"])
+    assert exc.value.code == 2
