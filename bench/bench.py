@@ -71,7 +71,7 @@ def benchmarks(data_dir: Any) -> dict[str, Callable[[], Any]]:
         out["chi2_csi2021"] = lambda: csi.chi2(p_csi)
         out["chi2_ar2020"] = lambda: ar.chi2(p_ar)
         # the core's profile, without the Python wrapper's checks and result object
-        cc, ca = csi.likelihood._core_chi2, ar.likelihood._core_chi2
+        cc, ca = csi.likelihood.core, ar.likelihood.core
         fc, fa = np.ascontiguousarray(p_csi.ravel()), np.ascontiguousarray(p_ar.ravel())
         out["chi2_core_csi2021"] = lambda: cc.profile(fc)
         out["chi2_core_ar2020"] = lambda: ca.profile(fa)

@@ -194,6 +194,11 @@ class _BinnedLikelihood:
         return self._shape
 
     @property
+    def core(self) -> Any:
+        """The C++ chi2 object (``cevns._core.CsiChi2`` / ``ArChi2``), e.g. for scans."""
+        return self._core_chi2
+
+    @property
     def n_bins(self) -> int:
         """Number of energy x time bins."""
         return int(np.prod(self._shape))

@@ -98,7 +98,7 @@ class ModelFit:
         """The C++ χ²(g) of one mass from its templates ``tmpl[name]`` of shape (3, nE, nT)."""
         c = _core.CouplingChi2()
         for n, t in tmpl.items():
-            c.add(self.experiments[n].likelihood._core_chi2, t[0], t[1], t[2])
+            c.add(self.experiments[n].likelihood.core, t[0], t[1], t[2])
         return c
 
     def chi2_from_templates(self, tmpl: Mapping[str, np.ndarray], g: Iterable[float]) -> np.ndarray:

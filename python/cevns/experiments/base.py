@@ -7,7 +7,6 @@ fractions, backgrounds); predictions for any model are then cheap (eq. 4).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -191,7 +190,3 @@ def histogram2d(x: np.ndarray, y: np.ndarray, xedges: np.ndarray, yedges: np.nda
     out = np.zeros((len(xedges) - 1, len(yedges) - 1))
     np.add.at(out, (ix[ok], iy[ok]), 1.0)
     return out
-
-
-def as_mapping(d: Mapping[str, Any]) -> dict[str, Any]:
-    return dict(d)
