@@ -284,6 +284,20 @@ TEST_CASE("CsiChi2: profile is a minimum (gradient ~ 0, brute force agrees)") {
   }
 }
 
+TEST_CASE("CsiChi2: a warm start reaches the same minimum") {
+  const CsiData d = make_csi(99, 9, false);
+  const CsiChi2 chi2(d.obs, d.brn, d.nin, d.ss);
+  const cevns::ProfileResult cold = chi2.profile(d.cevns);
+  for (const Vec &start : {Vec{0.1, -0.2, 0.3, 0.01}, Vec{-0.999, 0.0, 0.0, 0.0}, cold.nuisances,
+                           Vec{std::numeric_limits<double>::quiet_NaN(), 0.0, 0.0, 0.0}}) {
+    const cevns::ProfileResult warm = chi2.profile_from(d.cevns.data(), start.data());
+    CHECK(warm.converged);
+    CHECK(warm.chi2 == doctest::Approx(cold.chi2).epsilon(1e-9));
+  }
+  // starting at the optimum needs no more evaluations than from zero
+  CHECK(chi2.profile_from(d.cevns.data(), cold.nuisances.data()).n_eval <= cold.n_eval);
+}
+
 TEST_CASE("CsiChi2: zero-observation bins and fixed nuisance and impossible bins") {
   CsiData d = make_csi(99, 6, false);
   for (std::size_t i = 0; i < 99; i += 5) d.obs[i] = 0.0;

@@ -487,7 +487,9 @@ std::vector<double> CsiChi2::gradient(const std::vector<double> &cevns,
   return g;
 }
 
-ProfileResult CsiChi2::profile(const double *cevns) const {
+ProfileResult CsiChi2::profile(const double *cevns) const { return profile_from(cevns, nullptr); }
+
+ProfileResult CsiChi2::profile_from(const double *cevns, const double *start) const {
   check_prediction(cevns, n_, "cevns");
 
   CsiProblem prob{
@@ -513,6 +515,22 @@ ProfileResult CsiChi2::profile(const double *cevns) const {
   double grad[4];
   double hess[4][4];
   double f0 = prob.eval(eta, grad, hess);
+  if (start != nullptr) {  // warm start (a scan's previous point), kept only if better
+    double e1[4] = {0.0, 0.0, 0.0, 0.0};
+    for (std::size_t k = 0; k < prob.n_free; ++k) {
+      const std::size_t z = prob.free_idx[k];
+      if (std::isfinite(start[z])) e1[z] = std::max(start[z], kEtaLower + 1e-6);
+    }
+    double g1[4];
+    double h1[4][4];
+    const double f1 = prob.eval(e1, g1, h1);
+    if (f1 < f0) {
+      std::copy(e1, e1 + 4, eta);
+      std::copy(g1, g1 + 4, grad);
+      for (int z = 0; z < 4; ++z) std::copy(h1[z], h1[z] + 4, hess[z]);
+      f0 = f1;
+    }
+  }
   if (prob.n_free == 0) {
     res.chi2 = f0;
     res.n_eval = prob.n_eval;

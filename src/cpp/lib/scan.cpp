@@ -26,13 +26,16 @@ void CouplingChi2::add(const BinnedChi2& chi2, const Templates& t) {
   terms_.push_back({&chi2, t});
 }
 
-double CouplingChi2::operator()(double g) const {
+double CouplingChi2::operator()(double g) const { return evaluate(g, nullptr); }
+
+double CouplingChi2::evaluate(double g, std::vector<std::vector<double>>* nuisances) const {
   if (!std::isfinite(g) || g < 0.0)
     throw std::invalid_argument("CouplingChi2: coupling must be finite and >= 0");
   const double g2 = g * g, g4 = g2 * g2;
   double total = 0.0;
   std::vector<double> pred;
-  for (const Term& term : terms_) {
+  for (std::size_t k = 0; k < terms_.size(); ++k) {
+    const Term& term = terms_[k];
     const std::size_t n = term.t.n0.size();
     pred.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -40,7 +43,14 @@ double CouplingChi2::operator()(double g) const {
       const double v = term.t.n0[i] + g2 * term.t.n1[i] + g4 * term.t.n2[i];
       pred[i] = v > 0.0 ? v : 0.0;
     }
-    total += term.chi2->profile(pred.data()).chi2;
+    if (nuisances == nullptr) {
+      total += term.chi2->profile(pred.data()).chi2;
+      continue;
+    }
+    std::vector<double>& start = (*nuisances)[k];
+    ProfileResult r = term.chi2->profile_from(pred.data(), start.empty() ? nullptr : start.data());
+    total += r.chi2;
+    if (std::isfinite(r.chi2)) start = std::move(r.nuisances);
   }
   return total;
 }
@@ -54,7 +64,9 @@ CouplingProfile CouplingChi2::profile(const std::vector<double>& grid) const {
   CouplingProfile p;
   p.g = grid;
   p.chi2.resize(grid.size());
-  for (std::size_t i = 0; i < grid.size(); ++i) p.chi2[i] = (*this)(grid[i]);
+  // sweep the grid warm-starting each profile from the previous point's nuisances
+  std::vector<std::vector<double>> nuisances(terms_.size());
+  for (std::size_t i = 0; i < grid.size(); ++i) p.chi2[i] = evaluate(grid[i], &nuisances);
   // Refine each interior local minimum in log g: thin allowed strips (a
   // cancellation of the weak charge) can be far narrower than the grid.
   for (std::size_t i = 1; i + 1 < grid.size(); ++i) {

@@ -37,6 +37,13 @@ class BinnedChi2 {
   virtual std::size_t nuisance_count() const = 0;
   /// chi2 minimised over the nuisances for a CEvNS prediction (n_bins values).
   virtual ProfileResult profile(const double *cevns) const = 0;
+  /// The same minimum, with the iterative minimiser (if any) started from
+  /// `start` (nuisance_count() values, e.g. the optimum of a neighbouring
+  /// point of a scan; nullptr: the default start). Exact solvers ignore it.
+  virtual ProfileResult profile_from(const double *cevns, const double *start) const {
+    (void)start;
+    return profile(cevns);
+  }
 
   /// Profile many predictions (OpenMP over points).
   /// \param cevns         n_points x n_bins, row-major
@@ -185,6 +192,7 @@ class CsiChi2 final : public BinnedChi2 {
   /// (every template 0 there), chi2 is +infinity and converged is false.
   /// \throws std::invalid_argument on non-finite or negative entries
   ProfileResult profile(const double *cevns) const override;
+  ProfileResult profile_from(const double *cevns, const double *start) const override;
   ProfileResult profile(const std::vector<double> &cevns) const;
 
  private:

@@ -55,6 +55,9 @@ class CouplingChi2 {
     const BinnedChi2* chi2;
     Templates t;
   };
+  /// chi2 at g; with `nuisances` (one vector per term) the iterative profiles
+  /// start from and update them (warm start along a scan).
+  double evaluate(double g, std::vector<std::vector<double>>* nuisances) const;
   std::vector<Term> terms_;
 };
 
