@@ -36,6 +36,13 @@ EPILOG_DATA = """examples:
 """
 
 
+def add_command(sub: Any, name: str, help: str, epilog: str) -> argparse.ArgumentParser:
+    """A subcommand whose --help ends with its examples (kept verbatim)."""
+    return sub.add_parser(
+        name, help=help, epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+
+
 def _add_data_dir(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--data-dir",
@@ -165,55 +172,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser(
-        "predict",
-        help="binned CEvNS prediction (SM or a model)",
-        epilog=EPILOG_PREDICT,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = add_command(sub, "predict", "binned CEvNS prediction (SM or a model)", EPILOG_PREDICT)
     p.add_argument("--experiment", choices=EXPERIMENTS, required=True)
     _add_model(p)
     _add_format(p, ("json", "csv", "markdown"))
     _add_data_dir(p)
     p.set_defaults(func=cmd_predict)
 
-    p = sub.add_parser(
-        "data",
-        help="fetch, import or verify the COHERENT releases",
-        epilog=EPILOG_DATA,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = add_command(sub, "data", "fetch, import or verify the COHERENT releases", EPILOG_DATA)
     _add_data_dir(p)
     dsub = p.add_subparsers(dest="data_command", required=True, metavar="ACTION")
-    q = dsub.add_parser(
-        "verify",
-        help="check every file against the registry",
-        epilog=EPILOG_DATA,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    q = add_command(dsub, "verify", "check every file against the registry", EPILOG_DATA)
     q.add_argument("dir", nargs="?", type=Path, default=None)
-    q = dsub.add_parser(
-        "import",
-        help="verify and install a directory you already have",
-        epilog=EPILOG_DATA,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    q = add_command(dsub, "import", "verify and install a directory you already have", EPILOG_DATA)
     q.add_argument("src", type=Path)
-    q = dsub.add_parser(
-        "fetch",
-        help="download from the official sources (hash-checked)",
-        epilog=EPILOG_DATA,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    q = add_command(dsub, "fetch", "download from the official sources (hash-checked)", EPILOG_DATA)
     q.add_argument("--base-url", default=None, help="a mirror to download from instead")
     p.set_defaults(func=cmd_data)
 
-    p = sub.add_parser(
-        "config",
-        help="where the C++ headers and CMake package are",
-        epilog=EPILOG_CONFIG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = add_command(sub, "config", "where the C++ headers and CMake package are", EPILOG_CONFIG)
     g = p.add_mutually_exclusive_group()
     g.add_argument("--cmakedir", action="store_true", help="print the directory for cevns_DIR")
     g.add_argument("--includedir", action="store_true", help="print the include directory")

@@ -51,13 +51,10 @@ def cmd_figures(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    from .cli import _add_data_dir
+    from .cli import _add_data_dir, add_command
 
-    p = sub.add_parser(
-        "figures",
-        help="draw the paper's Figs. 1-8 and the spectra (matplotlib)",
-        epilog=EPILOG_FIGURES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    p = add_command(
+        sub, "figures", "draw the paper's Figs. 1-8 and the spectra (matplotlib)", EPILOG_FIGURES
     )
     p.add_argument("--out", type=Path, required=True, help="output directory (created)")
     p.add_argument(

@@ -69,13 +69,10 @@ def cmd_fit(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    from .cli import _add_data_dir, _add_format
+    from .cli import _add_data_dir, _add_format, add_command
 
-    p = sub.add_parser(
-        "fit",
-        help="Standard-Model fit: chi2_min, nuisances, fitted CEvNS events",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    p = add_command(
+        sub, "fit", "Standard-Model fit: chi2_min, nuisances, fitted CEvNS events", EPILOG
     )
     p.add_argument("--experiment", choices=("csi2021", "ar2020", "combined"), required=True)
     _add_format(p, ("markdown", "json", "csv"))

@@ -240,16 +240,11 @@ def cmd_gm2(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    from .cli import _add_data_dir, _add_format
+    from .cli import _add_data_dir, _add_format, add_command
     from .cli_limits import _add_stat
     from .models import MODEL_NAMES
 
-    p = sub.add_parser(
-        "gm2",
-        help="CEvNS exclusion vs the (g-2)_mu band of a model",
-        epilog=EPILOG_GM2,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = add_command(sub, "gm2", "CEvNS exclusion vs the (g-2)_mu band of a model", EPILOG_GM2)
     p.add_argument("--model", required=True, help=", ".join(MODEL_NAMES))
     p.add_argument(
         "--masses", default=DEFAULT_MASSES, help="LO:HI:N in MeV, log-spaced (default %(default)s)"

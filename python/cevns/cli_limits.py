@@ -159,15 +159,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    from .cli import _add_data_dir, _add_format
+    from .cli import _add_data_dir, _add_format, add_command
     from .models import MODEL_NAMES
 
-    p = sub.add_parser(
-        "limits",
-        help="Table 2 bounds of one model and data set",
-        epilog=EPILOG_LIMITS,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = add_command(sub, "limits", "Table 2 bounds of one model and data set", EPILOG_LIMITS)
     p.add_argument("--model", required=True, help=", ".join(MODEL_NAMES))
     p.add_argument("--experiment", choices=("csi2021", "ar2020", "combined"), required=True)
     _add_stat(p)
@@ -175,22 +170,16 @@ def register(sub: Any) -> None:
     _add_data_dir(p)
     p.set_defaults(func=cmd_limits)
 
-    p = sub.add_parser(
-        "table2",
-        help="the paper's Table 2: all models x Ar, CsI, CsI+Ar",
-        epilog=EPILOG_TABLE2,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    p = add_command(
+        sub, "table2", "the paper's Table 2: all models x Ar, CsI, CsI+Ar", EPILOG_TABLE2
     )
     _add_stat(p)
     _add_format(p, ("markdown", "json", "csv"))
     _add_data_dir(p)
     p.set_defaults(func=cmd_table2)
 
-    p = sub.add_parser(
-        "scan",
-        help="profiled chi2 on an (M, g) grid with the allowed regions",
-        epilog=EPILOG_SCAN,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    p = add_command(
+        sub, "scan", "profiled chi2 on an (M, g) grid with the allowed regions", EPILOG_SCAN
     )
     p.add_argument("--model", required=True, help=", ".join(MODEL_NAMES))
     p.add_argument("--experiment", choices=("csi2021", "ar2020", "combined"), required=True)
