@@ -53,6 +53,14 @@ class PerfectResponse final : public cevns::ResponseModel {
   }
 };
 
+/// A response model that fails (e.g. a user's table lookup out of range).
+class ThrowingResponse final : public cevns::ResponseModel {
+ public:
+  double bin_probability(double, double, double) const override {
+    throw std::out_of_range("efficiency table lookup failed");
+  }
+};
+
 double ar_n_nuclei() { return c::N_A * 24.4e3 / 39.96; }
 
 cevns::RateConfig argon_config() {
@@ -733,4 +741,15 @@ TEST_CASE("rate: invalid configurations throw") {
                   std::invalid_argument);
   CHECK_THROWS_AS(cevns::ArgonResponse(0.246, 0.00078, 0.58, cevns::EfficiencyTable{{0}, {1}}),
                   std::invalid_argument);
+}
+
+TEST_CASE("rate: exceptions inside the parallel loops surface as exceptions") {
+  cevns::RateConfig cfg = argon_config();
+  cfg.response = std::make_shared<ThrowingResponse>();
+  CHECK_THROWS_WITH_AS(cevns::BinnedRate{cfg}, doctest::Contains("efficiency table lookup"),
+                       std::invalid_argument);
+  const cevns::BinnedRate rate(argon_config());
+  cevns::Mediator bad = cevns::Mediator::vector(kLmuMinusLtau, 10.0);
+  bad.charges.u = std::numeric_limits<double>::quiet_NaN();  // bypasses the factory's check
+  CHECK_THROWS_AS(rate.templates_for_masses(bad, {1.0, 10.0, 100.0}), std::invalid_argument);
 }

@@ -144,11 +144,21 @@ std::vector<std::vector<Interval>> allowed_many(const std::vector<CouplingChi2>&
   std::vector<std::vector<Interval>> out(per_mass.size());
   const int nt = detail::resolve_threads(n_threads);
   (void)nt;
+  std::string error;
 #ifdef CEVNS_HAVE_OPENMP
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
 #endif
-  for (long long k = 0; k < static_cast<long long>(per_mass.size()); ++k)
-    out[k] = per_mass[k].allowed(profiles[k], level);
+  for (long long k = 0; k < static_cast<long long>(per_mass.size()); ++k) {
+    try {
+      out[k] = per_mass[k].allowed(profiles[k], level);
+    } catch (const std::exception& e) {  // never let an exception leave the region
+#ifdef CEVNS_HAVE_OPENMP
+#pragma omp critical
+#endif
+      error = e.what();
+    }
+  }
+  if (!error.empty()) throw std::invalid_argument(error);
   return out;
 }
 
