@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cevns/constants.hpp"
+#include "threads.hpp"
 
 namespace cevns {
 
@@ -88,25 +89,17 @@ BinnedRate::BinnedRate(RateConfig config) : cfg_(std::move(config)) {
         g.k2[f][k] = kf.k2;
       }
     }
-    std::string error;  // a user ResponseModel may throw: not across the OpenMP region
-#ifdef CEVNS_HAVE_OPENMP
-#pragma omp parallel for schedule(dynamic, 8)
-#endif
-    for (long long kk = 0; kk < static_cast<long long>(nT); ++kk) {
-      const std::size_t k = static_cast<std::size_t>(kk);
-      try {
-        for (std::size_t i = 0; i < n_energy_; ++i)
-          g.response[i * nT + k] =
-              g.w[k] * cfg_.response->bin_probability(g.T[k], cfg_.energy_edges[i],
-                                                      cfg_.energy_edges[i + 1]);
-      } catch (const std::exception& e) {
-#ifdef CEVNS_HAVE_OPENMP
-#pragma omp critical
-#endif
-        error = e.what();
-      }
-    }
-    if (!error.empty()) throw std::invalid_argument("BinnedRate: response model: " + error);
+    // a user ResponseModel may throw: parallel_for keeps it out of the OpenMP region
+    detail::parallel_for(
+        static_cast<long long>(nT), 0, "BinnedRate: response model: ",
+        [&](long long kk) {
+          const std::size_t k = static_cast<std::size_t>(kk);
+          for (std::size_t i = 0; i < n_energy_; ++i)
+            g.response[i * nT + k] =
+                g.w[k] * cfg_.response->bin_probability(g.T[k], cfg_.energy_edges[i],
+                                                        cfg_.energy_edges[i + 1]);
+        },
+        8);
     grids_.push_back(std::move(g));
   }
   // The SM spectrum is the same for every call: compute it once.
@@ -189,23 +182,12 @@ std::vector<Templates> BinnedRate::templates_for_masses(const Mediator& m,
   for (double M : masses)
     if (!(M > 0.0) || !std::isfinite(M))
       throw std::invalid_argument("templates_for_masses: masses must be finite and > 0 MeV");
-  std::string error;
-#ifdef CEVNS_HAVE_OPENMP
-#pragma omp parallel for schedule(dynamic, 1)
-#endif
-  for (long long i = 0; i < static_cast<long long>(masses.size()); ++i) {
-    Mediator mi = m;
-    mi.mass_MeV = masses[static_cast<std::size_t>(i)];
-    try {
-      out[static_cast<std::size_t>(i)] = templates(mi);
-    } catch (const std::exception& e) {  // never let an exception leave the region
-#ifdef CEVNS_HAVE_OPENMP
-#pragma omp critical
-#endif
-      error = e.what();
-    }
-  }
-  if (!error.empty()) throw std::invalid_argument(error);
+  detail::parallel_for(static_cast<long long>(masses.size()), 0,
+                       "templates_for_masses: ", [&](long long i) {
+                         Mediator mi = m;
+                         mi.mass_MeV = masses[static_cast<std::size_t>(i)];
+                         out[static_cast<std::size_t>(i)] = templates(mi);
+                       });
   return out;
 }
 

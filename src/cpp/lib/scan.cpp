@@ -116,23 +116,9 @@ std::vector<CouplingProfile> profile_many(const std::vector<CouplingChi2>& per_m
   if (grids.size() != per_mass.size())
     throw std::invalid_argument("profile_many: one grid per mass needed");
   std::vector<CouplingProfile> out(per_mass.size());
-  std::string error;
-  const int nt = detail::resolve_threads(n_threads);
-  (void)nt;
-#ifdef CEVNS_HAVE_OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-#endif
-  for (long long k = 0; k < static_cast<long long>(per_mass.size()); ++k) {
-    try {
-      out[k] = per_mass[k].profile(grids[k]);
-    } catch (const std::exception& e) {  // never let an exception leave the region
-#ifdef CEVNS_HAVE_OPENMP
-#pragma omp critical
-#endif
-      error = e.what();
-    }
-  }
-  if (!error.empty()) throw std::invalid_argument(error);
+  detail::parallel_for(static_cast<long long>(per_mass.size()), n_threads, "", [&](long long k) {
+    out[static_cast<std::size_t>(k)] = per_mass[k].profile(grids[k]);
+  });
   return out;
 }
 
@@ -142,23 +128,9 @@ std::vector<std::vector<Interval>> allowed_many(const std::vector<CouplingChi2>&
   if (profiles.size() != per_mass.size())
     throw std::invalid_argument("allowed_many: one profile per mass needed");
   std::vector<std::vector<Interval>> out(per_mass.size());
-  const int nt = detail::resolve_threads(n_threads);
-  (void)nt;
-  std::string error;
-#ifdef CEVNS_HAVE_OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-#endif
-  for (long long k = 0; k < static_cast<long long>(per_mass.size()); ++k) {
-    try {
-      out[k] = per_mass[k].allowed(profiles[k], level);
-    } catch (const std::exception& e) {  // never let an exception leave the region
-#ifdef CEVNS_HAVE_OPENMP
-#pragma omp critical
-#endif
-      error = e.what();
-    }
-  }
-  if (!error.empty()) throw std::invalid_argument(error);
+  detail::parallel_for(static_cast<long long>(per_mass.size()), n_threads, "", [&](long long k) {
+    out[static_cast<std::size_t>(k)] = per_mass[k].allowed(profiles[k], level);
+  });
   return out;
 }
 

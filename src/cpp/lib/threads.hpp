@@ -1,5 +1,9 @@
 #pragma once
-// Private helper of the core (not installed): the number of OpenMP threads.
+// Private helpers of the core (not installed): OpenMP thread count and a
+// parallel loop that keeps exceptions inside the parallel region.
+#include <stdexcept>
+#include <string>
+
 #ifdef CEVNS_HAVE_OPENMP
 #include <omp.h>
 #endif
@@ -14,6 +18,33 @@ inline int resolve_threads(int n_threads) {
   (void)n_threads;
   return 1;
 #endif
+}
+
+/// Run body(i) for i in [0, n) over OpenMP threads (dynamic schedule with the
+/// given chunk). An exception must not leave an OpenMP region (it would
+/// terminate the program): the first one's message is kept and rethrown as
+/// std::invalid_argument after the loop, prefixed by `what`. Each i is
+/// independent, so results do not depend on the number of threads.
+template <class Body>
+void parallel_for(long long n, int n_threads, const char* what, Body&& body, int chunk = 1) {
+  std::string error;
+  const int nt = resolve_threads(n_threads);
+  (void)nt;
+  (void)chunk;
+#ifdef CEVNS_HAVE_OPENMP
+#pragma omp parallel for num_threads(nt) schedule(dynamic, chunk)
+#endif
+  for (long long i = 0; i < n; ++i) {
+    try {
+      body(i);
+    } catch (const std::exception& e) {
+#ifdef CEVNS_HAVE_OPENMP
+#pragma omp critical(cevns_parallel_for_error)
+#endif
+      if (error.empty()) error = e.what();
+    }
+  }
+  if (!error.empty()) throw std::invalid_argument(std::string(what) + error);
 }
 
 }  // namespace cevns::detail
