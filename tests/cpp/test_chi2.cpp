@@ -358,7 +358,7 @@ TEST_CASE("CsiChi2: bad input throws std::invalid_argument") {
   CHECK_THROWS_AS(chi2.gradient(d.cevns, Vec(3, 0.0)), std::invalid_argument);
 }
 
-TEST_CASE("CsiChi2: minimum on the lower bound eta > -1 (NLopt fallback)") {
+TEST_CASE("CsiChi2: minimum on the bound eta_cevns = -1 (scale 0)") {
   // CEvNS predicted only in bins with no observed events and far more than
   // the prior allows: the profile pushes eta_cevns onto its bound.
   CsiData d = make_csi(99, 12, false);
@@ -380,4 +380,57 @@ TEST_CASE("CsiChi2: minimum on the lower bound eta > -1 (NLopt fallback)") {
   Vec probe = r.nuisances;
   probe[0] = -0.99;
   CHECK(chi2.chi2_at(d.cevns, probe) > r.chi2);
+}
+
+// A coupling deep in the excluded region predicts astronomically many events;
+// the profile then scales the CEvNS component down to ~ the data. chi2 must
+// tend to a finite limit (no CEvNS left, prior cost 1/sigma^2), smoothly,
+// whatever the size of the prediction: the scale is solved for directly, so
+// it keeps its relative precision (1 + eta would round to 0 near 1e-16).
+TEST_CASE("ArChi2: a huge CEvNS prediction keeps its precision") {
+  const ArData d = make_ar(120, 21, false);
+  const ArChi2 chi2 = make_ar_chi2(d);
+  auto at = [&](double k) {
+    Vec c = d.cevns;
+    for (double &v : c) v *= k;
+    return chi2.profile(c);
+  };
+  const double ref = at(1e12).chi2;
+  for (double k : {1e10, 1e14, 1e16, 1e18}) {
+    INFO("k = " << k);
+    const cevns::ProfileResult r = at(k);
+    CHECK(r.converged);
+    CHECK(r.chi2 == doctest::Approx(ref).epsilon(1e-9));
+    CHECK(r.nuisances[0] == doctest::Approx(-1.0).epsilon(1e-6));
+  }
+  // at most the cost of a free CEvNS scale plus its prior, (1/0.13)^2 (less:
+  // the CEvNS shape nuisances of eq. 9 then act on C at vanishing prior cost)
+  const ArChi2 free(d.obs, d.ss, d.pbrn, d.dbrn, d.cshape, d.bshape, {1e6, 0.0079, 0.32, 1.0});
+  const double bound = free.profile(d.cevns).chi2 + 1.0 / (0.13 * 0.13);
+  CHECK(ref < bound);
+  CHECK(ref > bound - 10.0);
+}
+
+TEST_CASE("CsiChi2: a huge CEvNS prediction is profiled to a finite limit") {
+  const CsiData d = make_csi(99, 23, false);
+  const CsiChi2 chi2(d.obs, d.brn, d.nin, d.ss);
+  auto at = [&](double k) {
+    Vec c = d.cevns;
+    for (double &v : c) v *= k;
+    return chi2.profile(c);
+  };
+  const cevns::ProfileResult base = at(1.0);
+  const double ref = at(1e12).chi2;
+  CHECK(ref > base.chi2);
+  CHECK(ref < base.chi2 + 1e3);  // (1/0.12)^2 + the data without CEvNS
+  for (double k : {1e10, 1e14, 1e16, 1e18}) {
+    INFO("k = " << k);
+    const cevns::ProfileResult r = at(k);
+    CHECK(r.converged);
+    CHECK(r.chi2 == doctest::Approx(ref).epsilon(1e-9));
+  }
+  // the limit independently: the CEvNS scale free (no prior) plus the prior
+  // cost of removing it, (1/0.12)^2
+  const CsiChi2 free(d.obs, d.brn, d.nin, d.ss, {1e6, 0.25, 0.35, 0.021});
+  CHECK(ref == doctest::Approx(free.profile(d.cevns).chi2 + 1.0 / (0.12 * 0.12)).epsilon(1e-9));
 }

@@ -83,6 +83,19 @@ def test_cancellation_slopes(exps, model, canc):
     assert g[int(np.argmin(n))] / (M * 1e-3) == pytest.approx(canc, rel=0.10)
 
 
+def test_deep_excluded_region_is_finite_and_smooth(exps):
+    """Far above the bound (10^11-10^19 predicted events) the profiled χ² tends to the
+    no-CEvNS limit smoothly; it neither blows up at a nuisance bound nor shows round-off
+    noise (each would fake local minima and distort Δχ² maps)."""
+    fit = ModelFit("universal", "combined", experiments=exps)
+    chi = fit.chi2(0.01, np.geomspace(1e-2, 1.0, 40))
+    assert np.all(np.isfinite(chi))
+    assert chi.min() > fit.chi2_sm + 50.0
+    assert np.ptp(chi) < 1e-2
+    # monotone approach to the limit: no round-off wiggles (fake local minima)
+    assert np.all(np.diff(chi) <= 1e-9)
+
+
 def test_scan_finds_thin_strip(exps):
     """A coarse grid (10 per decade) still resolves the universal strip via refinement."""
     masses = np.geomspace(1e3, 1e4, 3)

@@ -262,25 +262,32 @@ ProfileResult ArChi2::profile(const double *cevns) const {
     for (std::size_t m = 0; m < 6; ++m) {
       h[std::max(cidx[k], bidx[m])][std::min(cidx[k], bidx[m])] = hcb[k][m];
     }
-    // b_k = sum w a_k (d - C)
-    b[cidx[k]] = cd[k] - hcc[k][0];
+    // b_k = sum w a_k d: the CEvNS scale a0 = 1 + eta_0 is solved for
+    // directly (not eta_0), so that a0 -> 0 for a huge prediction keeps its
+    // relative precision instead of being lost in 1 + eta_0.
+    b[cidx[k]] = cd[k];
   }
   for (std::size_t a = 0; a < 6; ++a) {
     for (std::size_t c = 0; c <= a; ++c) h[bidx[a]][bidx[c]] = hbb_[a][c];
-    b[bidx[a]] = rhs_b_[a] - hcb[0][a];
+    b[bidx[a]] = rhs_b_[a];
   }
 
-  // priors; sigma = 0 fixes the nuisance at 0 (unit row/column, zero rhs)
+  // priors: (a0 - 1)^2/sigma_0^2 and (eta_z/sigma_z)^2; sigma = 0 fixes the
+  // variable (a0 at 1, eta_z at 0), moved to the right-hand side.
   for (std::size_t z = 0; z < 4; ++z) {
+    const double centre = z == 0 ? 1.0 : 0.0;
     if (sigmas_[z] > 0.0) {
-      h[z][z] += 1.0 / (sigmas_[z] * sigmas_[z]);
+      const double iv = 1.0 / (sigmas_[z] * sigmas_[z]);
+      h[z][z] += iv;
+      b[z] += iv * centre;
     } else {
       for (std::size_t j = 0; j < n_nuisances; ++j) {
+        if (j != z) b[j] -= h[std::max(j, z)][std::min(j, z)] * centre;
         h[z][j] = 0.0;
         h[j][z] = 0.0;
       }
       h[z][z] = 1.0;
-      b[z] = 0.0;
+      b[z] = centre;
     }
   }
   for (std::size_t k = 4; k < n_nuisances; ++k) h[k][k] += 1.0;
@@ -298,24 +305,28 @@ ProfileResult ArChi2::profile(const double *cevns) const {
   ProfileResult res;
   res.n_eval = 1;
   res.converged = cholesky_solve<n_nuisances>(h, b);
+  for (std::size_t k = 0; k < n_nuisances; ++k) b[k] *= scale[k];
   if (!res.converged) {  // cannot happen with the unit/σ priors, kept as a guard
     b.fill(0.0);
+    b[0] = 1.0;
   }
-  for (std::size_t k = 0; k < n_nuisances; ++k) b[k] *= scale[k];
   // chi2 from the residuals themselves, not from the expansion
   // rr - theta^T b, which cancels catastrophically for large predictions.
   double chi2 = 0.0;
   for (std::size_t i = 0; i < n_; ++i) {
     const double c = cevns[i];
-    double r = d_[i] - c * (1.0 + b[0] + b[4] * f1_[i] + b[5] * f2_[i]);
+    double r = d_[i] - c * (b[0] + b[4] * f1_[i] + b[5] * f2_[i]);
     for (std::size_t m = 0; m < 6; ++m) r -= b[bidx[m]] * bkg_[m][i];
     chi2 += w_[i] * r * r;
   }
-  for (std::size_t z = 0; z < 4; ++z)
+  const double eta0 = b[0] - 1.0;
+  if (sigmas_[0] > 0.0) chi2 += (eta0 / sigmas_[0]) * (eta0 / sigmas_[0]);
+  for (std::size_t z = 1; z < 4; ++z)
     if (sigmas_[z] > 0.0) chi2 += (b[z] / sigmas_[z]) * (b[z] / sigmas_[z]);
   for (std::size_t k = 4; k < n_nuisances; ++k) chi2 += b[k] * b[k];
   res.chi2 = chi2;
   res.nuisances.assign(b.begin(), b.end());
+  res.nuisances[0] = eta0;
   return res;
 }
 
@@ -330,15 +341,18 @@ ProfileResult ArChi2::profile(const std::vector<double> &cevns) const {
 
 namespace {
 
-/// Baker-Cousins chi2 of eq. (6) without the priors, its gradient and (if
-/// hess != nullptr) its Hessian in the nuisances. Returns +inf where an
+/// Baker-Cousins chi2 of eq. (6) without the priors, as a function of the
+/// component scales s_z = 1 + eta_z, with its gradient and (if hess !=
+/// nullptr) its Hessian (the same in s and in eta). Returns +inf where an
 /// expectation is not positive in a bin with observed events (or negative).
+/// The profile works in s: for a huge CEvNS prediction the best s_0 is tiny,
+/// and 1 + eta_0 would lose its relative precision.
 double csi_data_term(std::size_t n, const double *obs, const double *const tmpl[4],
-                     const double *eta, double *grad, double (*hess)[4]) {
+                     const double *scale, double *grad, double (*hess)[4]) {
   double chi2 = 0.0;
   double g[4] = {0.0, 0.0, 0.0, 0.0};
   double h[4][4] = {};
-  const double s0 = 1.0 + eta[0], s1 = 1.0 + eta[1], s2 = 1.0 + eta[2], s3 = 1.0 + eta[3];
+  const double s0 = scale[0], s1 = scale[1], s2 = scale[2], s3 = scale[3];
   for (std::size_t i = 0; i < n; ++i) {
     const double t[4] = {tmpl[0][i], tmpl[1][i], tmpl[2][i], tmpl[3][i]};
     const double mu = s0 * t[0] + s1 * t[1] + s2 * t[2] + s3 * t[3];
@@ -382,17 +396,18 @@ struct CsiProblem {
   std::size_t n_free;
   int n_eval;
 
-  /// chi2 (with priors) at the full nuisance vector; gradient/Hessian of the
-  /// free nuisances if requested.
-  double eval(const double *eta, double *grad, double (*hess)[4]) {
+  /// chi2 (with the priors (s_z - 1)^2 / sigma_z^2) at the full scale vector
+  /// s; gradient/Hessian of the free scales if requested.
+  double eval(const double *s, double *grad, double (*hess)[4]) {
     ++n_eval;
     double g[4];
-    double chi2 = csi_data_term(n, obs, tmpl, eta, grad != nullptr ? g : nullptr, hess);
+    double chi2 = csi_data_term(n, obs, tmpl, s, grad != nullptr ? g : nullptr, hess);
     for (std::size_t z = 0; z < 4; ++z) {
       if (sigmas[z] > 0.0) {
         const double iv = 1.0 / (sigmas[z] * sigmas[z]);
-        chi2 += eta[z] * eta[z] * iv;
-        if (grad != nullptr) g[z] += 2.0 * eta[z] * iv;
+        const double eta = s[z] - 1.0;
+        chi2 += eta * eta * iv;
+        if (grad != nullptr) g[z] += 2.0 * eta * iv;
         if (hess != nullptr) hess[z][z] += 2.0 * iv;
       }
     }
@@ -402,22 +417,25 @@ struct CsiProblem {
     return chi2;
   }
 
-  void expand(const double *x, double *eta) const {
-    for (std::size_t z = 0; z < 4; ++z) eta[z] = 0.0;
-    for (std::size_t k = 0; k < n_free; ++k) eta[free_idx[k]] = x[k];
+  /// Full scale vector from the free ones (fixed nuisances: s = 1).
+  void expand(const double *x, double *s) const {
+    for (std::size_t z = 0; z < 4; ++z) s[z] = 1.0;
+    for (std::size_t k = 0; k < n_free; ++k) s[free_idx[k]] = x[k];
   }
 };
 
 double csi_nlopt_objective(unsigned nx, const double *x, double *grad, void *data) {
   auto *p = static_cast<CsiProblem *>(data);
-  double eta[4];
-  p->expand(x, eta);
+  double s[4];
+  p->expand(x, s);
   (void)nx;
-  const double f = p->eval(eta, grad, nullptr);
+  const double f = p->eval(s, grad, nullptr);
   return std::isfinite(f) ? f : std::numeric_limits<double>::max();
 }
 
-constexpr double kEtaLower = -1.0 + 1e-9;
+/// A scale counts as sitting on its bound s = 0 when moving it there changes
+/// chi2 by less than this (s * dchi2/ds) and the gradient pushes outwards.
+constexpr double kBoundChi2 = 1e-10;
 
 }  // namespace
 
@@ -448,7 +466,8 @@ double CsiChi2::chi2_at(const double *cevns, const double *eta) const {
   check_prediction(cevns, n_, "cevns");
   check_nuisances(eta, n_nuisances);
   const double *tmpl[4] = {cevns, brn_.data(), nin_.data(), ss_.data()};
-  double chi2 = csi_data_term(n_, obs_.data(), tmpl, eta, nullptr, nullptr);
+  const double scale[4] = {1.0 + eta[0], 1.0 + eta[1], 1.0 + eta[2], 1.0 + eta[3]};
+  double chi2 = csi_data_term(n_, obs_.data(), tmpl, scale, nullptr, nullptr);
   for (std::size_t z = 0; z < 4; ++z) chi2 += prior(eta[z], sigmas_[z]);
   return chi2;
 }
@@ -465,7 +484,8 @@ double CsiChi2::gradient(const double *cevns, const double *eta, double *grad) c
   check_nuisances(eta, n_nuisances);
   if (grad == nullptr) throw std::invalid_argument("grad: null pointer");
   const double *tmpl[4] = {cevns, brn_.data(), nin_.data(), ss_.data()};
-  double chi2 = csi_data_term(n_, obs_.data(), tmpl, eta, grad, nullptr);
+  const double scale[4] = {1.0 + eta[0], 1.0 + eta[1], 1.0 + eta[2], 1.0 + eta[3]};
+  double chi2 = csi_data_term(n_, obs_.data(), tmpl, scale, grad, nullptr);
   if (!std::isfinite(chi2)) {
     for (std::size_t z = 0; z < 4; ++z) grad[z] = std::numeric_limits<double>::quiet_NaN();
     return chi2;
@@ -511,24 +531,41 @@ ProfileResult CsiChi2::profile_from(const double *cevns, const double *start) co
     }
   }
 
-  double eta[4] = {0.0, 0.0, 0.0, 0.0};
+  // The unknowns are the scales s_z = 1 + eta_z >= 0 (see csi_data_term).
+  double sc[4] = {1.0, 1.0, 1.0, 1.0};
   double grad[4];
   double hess[4][4];
-  double f0 = prob.eval(eta, grad, hess);
-  if (start != nullptr) {  // warm start (a scan's previous point), kept only if better
-    double e1[4] = {0.0, 0.0, 0.0, 0.0};
-    for (std::size_t k = 0; k < prob.n_free; ++k) {
-      const std::size_t z = prob.free_idx[k];
-      if (std::isfinite(start[z])) e1[z] = std::max(start[z], kEtaLower + 1e-6);
-    }
+  double f0 = prob.eval(sc, grad, hess);
+  // Candidate starts, each kept only if it lowers chi2: a scan's previous
+  // point (warm start) and, for a prediction far above the data, the CEvNS
+  // scale that matches the observed total.
+  auto try_start = [&](const double *cand) {
     double g1[4];
     double h1[4][4];
-    const double f1 = prob.eval(e1, g1, h1);
+    const double f1 = prob.eval(cand, g1, h1);
     if (f1 < f0) {
-      std::copy(e1, e1 + 4, eta);
+      std::copy(cand, cand + 4, sc);
       std::copy(g1, g1 + 4, grad);
       for (int z = 0; z < 4; ++z) std::copy(h1[z], h1[z] + 4, hess[z]);
       f0 = f1;
+    }
+  };
+  if (start != nullptr) {
+    double s1[4] = {1.0, 1.0, 1.0, 1.0};
+    for (std::size_t k = 0; k < prob.n_free; ++k) {
+      const std::size_t z = prob.free_idx[k];
+      // 1 + eta rounds to 0 below ~1e-16: start just above the bound then
+      if (std::isfinite(start[z])) s1[z] = std::max(1.0 + start[z], 1e-300);
+    }
+    try_start(s1);
+  }
+  if (sigmas_[0] > 0.0) {
+    double total = 0.0;
+    for (std::size_t i = 0; i < n_; ++i) total += cevns[i];
+    if (total > obs_sum_ && obs_sum_ > 0.0) {
+      double s1[4] = {sc[0], sc[1], sc[2], sc[3]};
+      s1[0] = obs_sum_ / total;
+      try_start(s1);
     }
   }
   if (prob.n_free == 0) {
@@ -538,14 +575,13 @@ ProfileResult CsiChi2::profile_from(const double *cevns, const double *start) co
     return res;
   }
 
-  // Newton direction on the free nuisances: solves H step = -grad and returns
-  // the Newton decrement grad^T H^-1 grad (twice the predicted chi2 drop to
-  // the minimum of the local quadratic model). Components sitting on the lower
-  // bound with the gradient pushing out of the box are left out when
-  // project_bounds is set. Returns +inf if H is not positive definite.
+  // Newton direction on the free scales: solves H step = -grad and returns the
+  // Newton decrement grad^T H^-1 grad (twice the predicted chi2 drop to the
+  // minimum of the local quadratic model). Scales on their bound s = 0 (see
+  // kBoundChi2) with the gradient pushing out of the box are held fixed.
+  // Returns +inf if H is not positive definite.
   const std::size_t nf = prob.n_free;
-  auto newton = [&](const double *x, const double *g, const double(*h)[4], double *step,
-                    bool project_bounds) -> double {
+  auto newton = [&](const double *x, const double *g, const double(*h)[4], double *step) -> double {
     std::array<std::array<double, 4>, 4> a{};
     std::array<double, 4> b{};
     std::array<std::size_t, 4> sel{};
@@ -553,7 +589,7 @@ ProfileResult CsiChi2::profile_from(const double *cevns, const double *start) co
     for (std::size_t k = 0; k < nf; ++k) {
       step[k] = 0.0;
       const std::size_t z = prob.free_idx[k];
-      if (project_bounds && x[z] <= kEtaLower + 1e-12 && g[k] > 0.0) continue;
+      if (g[k] > 0.0 && x[z] * g[k] < kBoundChi2) continue;
       sel[m++] = k;
     }
     for (std::size_t i = 0; i < m; ++i) {
@@ -572,18 +608,19 @@ ProfileResult CsiChi2::profile_from(const double *cevns, const double *start) co
     return dec;
   };
 
-  // 1) Damped Newton iterations from eta = 0 with the analytic gradient and
-  //    Hessian (the Poisson chi2 is convex in eta, and nearly quadratic): a
-  //    handful of evaluations reach the minimum to round-off. Steps are
-  //    shortened to stay inside eta > -1 and backtracked (Armijo) if needed.
-  constexpr int kMaxNewton = 12;
+  // 1) Damped projected Newton from the best start with the analytic gradient
+  //    and Hessian (the Poisson chi2 is convex in the scales, and nearly
+  //    quadratic): a handful of evaluations reach the minimum to round-off.
+  //    Steps stay inside s > 0 (at most 95 % of the way to the bound, so a
+  //    tiny optimum is approached geometrically) and are backtracked (Armijo).
+  constexpr int kMaxNewton = 30;
   constexpr double kDecDone = 1e-8;       // full step from here is exact to ~1e-16
   constexpr double kDecConverged = 2e-9;  // final criterion: chi2 within 1e-9
   double fcur = f0;
   bool converged = false;
   for (int it = 0; it < kMaxNewton && !converged; ++it) {
     double step[4];
-    const double dec = newton(eta, grad, hess, step, false);
+    const double dec = newton(sc, grad, hess, step);
     if (!std::isfinite(dec)) break;
     if (dec < 1e-15) {
       converged = true;
@@ -591,40 +628,40 @@ ProfileResult CsiChi2::profile_from(const double *cevns, const double *start) co
     }
     double t = 1.0;
     for (std::size_t k = 0; k < nf; ++k) {  // stay above the lower bound
-      const double room = (eta[prob.free_idx[k]] - kEtaLower) * 0.95;
+      const double room = sc[prob.free_idx[k]] * 0.95;
       if (step[k] < 0.0 && -step[k] * t > room) t = room / -step[k];
     }
+    const bool clipped = t < 1.0;
     bool accepted = false;
     for (int half = 0; half < 30; ++half, t *= 0.5) {
-      double trial[4] = {eta[0], eta[1], eta[2], eta[3]};
+      double trial[4] = {sc[0], sc[1], sc[2], sc[3]};
       for (std::size_t k = 0; k < nf; ++k) trial[prob.free_idx[k]] += t * step[k];
       double gt[4];
       double ht[4][4];
       const double ft = prob.eval(trial, gt, ht);
       if (ft <= fcur - 1e-4 * t * dec || (t == 1.0 && dec < kDecDone && ft <= fcur + 1e-12)) {
-        std::copy(trial, trial + 4, eta);
+        std::copy(trial, trial + 4, sc);
         std::copy(gt, gt + 4, grad);
         for (int z = 0; z < 4; ++z) std::copy(ht[z], ht[z] + 4, hess[z]);
         fcur = ft;
         accepted = true;
         // a full Newton step from a point this close lands on the minimum
-        if (t == 1.0 && dec < kDecDone) converged = true;
+        if (t == 1.0 && !clipped && dec < kDecDone) converged = true;
         break;
       }
     }
     if (!accepted) break;
   }
 
-  // 2) NLopt LD_LBFGS (analytic gradient, bounds eta > -1 + 1e-9) from the
-  //    best Newton point, only when Newton did not converge (minimum on the
-  //    bound, flat directions, ...).
+  // 2) NLopt LD_LBFGS (analytic gradient, bounds s >= 0) from the best Newton
+  //    point, only when Newton did not converge (flat directions, ...).
   if (!converged) {
     std::vector<double> x(nf);
-    for (std::size_t k = 0; k < nf; ++k) x[k] = eta[prob.free_idx[k]];
+    for (std::size_t k = 0; k < nf; ++k) x[k] = sc[prob.free_idx[k]];
     double fopt = fcur;
     try {
       nlopt::opt opt(nlopt::LD_LBFGS, static_cast<unsigned>(nf));
-      opt.set_lower_bounds(std::vector<double>(nf, kEtaLower));
+      opt.set_lower_bounds(std::vector<double>(nf, 0.0));
       opt.set_min_objective(csi_nlopt_objective, &prob);
       opt.set_ftol_abs(1e-12);
       opt.set_ftol_rel(1e-15);
@@ -637,23 +674,23 @@ ProfileResult CsiChi2::profile_from(const double *cevns, const double *start) co
       // roundoff_limited / generic failure at the minimum: x holds the best
       // point found; the Newton-decrement test below decides convergence
     }
-    double xe[4];
-    prob.expand(x.data(), xe);
+    double xs[4];
+    prob.expand(x.data(), xs);
     double gx[4];
     double hx[4][4];
-    const double fx = prob.eval(xe, gx, hx);
+    const double fx = prob.eval(xs, gx, hx);
     if (fx < fcur) {
-      std::copy(xe, xe + 4, eta);
+      std::copy(xs, xs + 4, sc);
       std::copy(gx, gx + 4, grad);
       for (int z = 0; z < 4; ++z) std::copy(hx[z], hx[z] + 4, hess[z]);
       fcur = fx;
     }
     double step[4];
-    const double dec = newton(eta, grad, hess, step, true);
+    const double dec = newton(sc, grad, hess, step);
     converged = std::isfinite(fcur) && dec < kDecConverged;
   }
   res.chi2 = fcur;
-  res.nuisances.assign(eta, eta + 4);
+  for (std::size_t z = 0; z < 4; ++z) res.nuisances[z] = sc[z] - 1.0;
   res.n_eval = prob.n_eval;
   res.converged = converged;
   return res;

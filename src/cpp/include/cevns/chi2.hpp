@@ -121,7 +121,8 @@ class ArChi2 final : public BinnedChi2 {
   double chi2_at(const std::vector<double> &cevns, const std::vector<double> &nuisances) const;
 
   /// Minimum of eq. (7) over the 9 nuisances (exact: normal equations +
-  /// Cholesky). n_eval is 1.
+  /// Cholesky, solved for the CEvNS scale 1 + eta_cevns itself so that it keeps
+  /// its relative precision for huge predictions). n_eval is 1.
   /// \param cevns predicted CEvNS events per bin (n_bins values, finite, >= 0)
   /// \throws std::invalid_argument on non-finite or negative entries
   ProfileResult profile(const double *cevns) const override;
@@ -149,10 +150,11 @@ class ArChi2 final : public BinnedChi2 {
 ///   NIN, SS},
 ///
 /// with N ln N -> 0 for bins with no observed events. The nuisances are
-/// profiled with NLopt's LD_LBFGS and the analytic gradient, starting from a
-/// (damped) Newton step from eta = 0 with the analytic 4x4 Hessian; the bounds
-/// eta_z > -1 + 1e-9 keep every expectation positive. A sigma of 0 fixes that
-/// eta at 0.
+/// profiled in the component scales s_z = 1 + eta_z >= 0 (so a tiny CEvNS
+/// scale, the profile of a huge prediction, keeps its relative precision) by
+/// damped projected Newton steps with the analytic 4x4 Hessian, and NLopt's
+/// LD_LBFGS (analytic gradient, bounds s_z >= 0) where Newton does not
+/// converge. A sigma of 0 fixes that eta at 0.
 ///
 /// Nuisance order: eta_cevns, eta_brn, eta_nin, eta_ss.
 class CsiChi2 final : public BinnedChi2 {
@@ -187,8 +189,8 @@ class CsiChi2 final : public BinnedChi2 {
   std::vector<double> gradient(const std::vector<double> &cevns,
                                const std::vector<double> &nuisances) const;
 
-  /// Minimum of eq. (6) over the 4 nuisances (NLopt LD_LBFGS, analytic
-  /// gradient). If a bin has observed events but no expected events at all
+  /// Minimum of eq. (6) over the 4 nuisances (projected Newton, NLopt
+  /// LD_LBFGS fallback). If a bin has observed events but no expected events at all
   /// (every template 0 there), chi2 is +infinity and converged is false.
   /// \throws std::invalid_argument on non-finite or negative entries
   ProfileResult profile(const double *cevns) const override;
