@@ -15,8 +15,13 @@ from cevns.errors import DataError, HashMismatchError, MissingDataError
 from cevns.models import MODEL_NAMES, get_model
 
 RTOL = 1e-12
-POINTS = [("B-L", 10.0, 5e-5), ("Lmu-Ltau", 10.0, 1e-3), ("scalar", 10.0, 1e-5),
-          ("universal", 1.0, 2e-5), ("B-3Lmu", 300.0, 1e-3)]
+POINTS = [
+    ("B-L", 10.0, 5e-5),
+    ("Lmu-Ltau", 10.0, 1e-3),
+    ("scalar", 10.0, 1e-5),
+    ("universal", 1.0, 2e-5),
+    ("B-3Lmu", 300.0, 1e-3),
+]
 
 
 def assert_close(a, b, what: str) -> None:
@@ -27,8 +32,9 @@ def assert_close(a, b, what: str) -> None:
 
 @pytest.fixture(scope="module", params=["csi2021", "ar2020"])
 def pair(request, data_dir: Path):
-    return _core.load_experiment(request.param, str(data_dir)), cevns.experiment(request.param,
-                                                                                 data_dir)
+    return _core.load_experiment(request.param, str(data_dir)), cevns.experiment(
+        request.param, data_dir
+    )
 
 
 def test_bins_observed_backgrounds(pair) -> None:
@@ -88,8 +94,10 @@ def test_combined_chi2(data_dir: Path) -> None:
     csi, ar = (_core.load_experiment(n, str(data_dir)) for n in ("csi2021", "ar2020"))
     pcsi, par = cevns.experiment("csi2021", data_dir), cevns.experiment("ar2020", data_dir)
     med = _core.paper_model_mediator("B-L", 10.0)
-    expected = (pcsi.chi2(pcsi.predict("B-L", 10.0, 5e-5)).chi2
-                + par.chi2(par.predict("B-L", 10.0, 5e-5)).chi2)
+    expected = (
+        pcsi.chi2(pcsi.predict("B-L", 10.0, 5e-5)).chi2
+        + par.chi2(par.predict("B-L", 10.0, 5e-5)).chi2
+    )
     assert _core.combined_chi2([csi, ar], med, 5e-5) == pytest.approx(expected, rel=RTOL, abs=0)
 
 
