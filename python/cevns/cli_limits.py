@@ -16,6 +16,7 @@ EPILOG_LIMITS = """examples:
 EPILOG_TABLE2 = """examples:
   cevns table2                     # markdown, Delta chi2 = 6.18 (2 sigma, 2 parameters)
   cevns table2 --dof 1 --format json
+  cevns table2 --compare           # ours vs the paper's published rows, and our Delta chi2 there
 """
 EPILOG_SCAN = """examples:
   cevns scan --model universal --experiment combined --out universal.json
@@ -84,11 +85,40 @@ def cmd_table2(args: argparse.Namespace) -> int:
     from .limits import table2
     from .output import table, to_json
 
-    res = table2(cl=args.cl, dof=args.dof, data_dir=args.data_dir, progress=_progress())
+    res = table2(
+        cl=args.cl,
+        dof=args.dof,
+        data_dir=args.data_dir,
+        progress=_progress(),
+        compare_paper=args.compare,
+    )
     if args.format == "json":
-        print(to_json({"settings": res["settings"], "rows": res["rows"]}))
+        payload = {"settings": res["settings"], "rows": res["rows"]}
+        if args.compare:
+            payload["comparison"] = res["comparison"]
+        print(to_json(payload))
         return 0
     s = res["settings"]
+    if args.compare:
+        print(
+            f"# ours vs the paper's Table 2 (universal and B-L rows), Delta chi2 level = "
+            f"{s['delta_chi2']:.3f}; 'Delta chi2 at published' is ours at the published bound"
+        )
+        rows = [
+            [
+                c["model"],
+                DATASET_LABELS[c["dataset"]],
+                c["bound"],
+                c["published"],
+                c["ours"],
+                f"{100 * c['relative_difference']:+.1f} %",
+                round(c["delta_chi2_at_published"], 2),
+            ]
+            for c in res["comparison"]
+        ]
+        header = ["model", "data set", "bound", "published", "ours", "difference"]
+        print(table(rows, header + ["Delta chi2 at published"], args.format), end="")
+        return 0
     header = ["model"]
     for d in ("ar2020", "csi2021", "combined"):
         header += [f"{DATASET_LABELS[d]} g (low M)", f"{DATASET_LABELS[d]} g/M [GeV^-1] (high M)"]
@@ -175,6 +205,12 @@ def register(sub: Any) -> None:
     )
     _add_stat(p)
     _add_format(p, ("markdown", "json", "csv"))
+    p.add_argument(
+        "--compare",
+        action="store_true",
+        help="print ours against the paper's published rows (relative difference and our "
+        "Delta chi2 at the published bound) instead of the table; JSON: adds 'comparison'",
+    )
     _add_data_dir(p)
     p.set_defaults(func=cmd_table2)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .models import MODEL_NAMES
+from .reference import PAPER_TABLE2
 from .scan import DATASETS, ModelFit, global_minimum, profile_coupling
 from .stats import delta_chi2_threshold
 
@@ -76,6 +77,66 @@ def limit(
     )
 
 
+@dataclass(frozen=True)
+class PaperComparison:
+    """One published Table 2 number against ours, in g and in likelihood units."""
+
+    model: str
+    dataset: str
+    bound: str  #: "g_low" or "g_over_M_high"
+    published: float
+    ours: float
+    relative_difference: float  #: ours / published − 1
+    #: our Δχ² (relative to χ²_min of the plane) at the published bound; equals
+    #: ``delta_chi2_level`` where the two analyses agree exactly
+    delta_chi2_at_published: float
+    delta_chi2_level: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def compare_with_paper(
+    limits: Mapping[tuple[str, str], Limit] | None = None,
+    *,
+    cl: str | float = "2sigma",
+    dof: int = 2,
+    experiments: Mapping[str, Any] | None = None,
+    data_dir: Any = None,
+) -> list[PaperComparison]:
+    """Our bounds against the published rows of Table 2 (`reference.PAPER_TABLE2`).
+
+    Besides the relative difference in the coupling, reports our Δχ² at the
+    published bound: where χ²(g) is flat (destructive interference, a ridge
+    between allowed regions) a small difference in the likelihood moves the
+    bound a lot, and Δχ² says how far apart the two analyses really are.
+
+    Parameters
+    ----------
+    limits : mapping (model, dataset) -> Limit, optional
+        Already computed limits (computed here where missing).
+    """
+    limits = dict(limits or {})
+    out = []
+    for (model, dataset), published in PAPER_TABLE2.items():
+        fit = ModelFit(model, dataset, experiments=experiments, data_dir=data_dir)
+        lim = limits.get((model, dataset)) or limit(
+            model, dataset, cl=cl, dof=dof, experiments=fit.experiments
+        )
+        at_low = fit.chi2(M_LOW_MEV, [published[0]])[0] - lim.chi2_min
+        at_high = fit.chi2(M_HIGH_MEV, [published[1] * M_HIGH_MEV * 1e-3])[0] - lim.chi2_min
+        for bound, ours, pub, dchi2 in (
+            ("g_low", lim.g_low, published[0], at_low),
+            ("g_over_M_high", lim.g_over_M_high, published[1], at_high),
+        ):
+            out.append(
+                PaperComparison(
+                    model, dataset, bound, pub, ours, ours / pub - 1.0, float(dchi2), lim.delta_chi2
+                )
+            )
+    return out
+
+
 def table2(
     models: Iterable[str] = MODEL_NAMES,
     datasets: Iterable[str] = DATASETS,
@@ -84,9 +145,14 @@ def table2(
     dof: int = 2,
     data_dir: Any = None,
     progress: bool = False,
+    compare_paper: bool = False,
 ) -> dict[str, Any]:
-    """All Table 2 rows: ``{"settings": ..., "rows": {model: {dataset: [g_low, g/M_high]}}}``."""
+    """All Table 2 rows: ``{"settings": ..., "rows": {model: {dataset: [g_low, g/M_high]}}}``.
+
+    With ``compare_paper`` also ``"comparison"``: `compare_with_paper` as dicts.
+    """
     from .experiments import experiment
+    from .provenance import provenance
 
     exps = {n: experiment(n, data_dir) for n in ("csi2021", "ar2020")}
     models, datasets = list(models), list(datasets)
@@ -97,12 +163,12 @@ def table2(
 
         it = tqdm(jobs, desc="table2", unit="limit")
     rows: dict[str, dict[str, list[float]]] = {}
-    details = []
+    limits: dict[tuple[str, str], Limit] = {}
     for m, d in it:
         lim = limit(m, d, cl=cl, dof=dof, experiments=exps)
         rows.setdefault(m, {})[d] = [lim.g_low, lim.g_over_M_high]
-        details.append(lim.to_dict())
-    return {
+        limits[(m, d)] = lim
+    out = {
         "settings": {
             "cl": cl,
             "dof": dof,
@@ -113,7 +179,13 @@ def table2(
             "definition": "upper edge of the lowest allowed region, Delta chi2 relative to the "
             "minimum over the (M, g) plane",
             "experiments": {n: e.settings for n, e in exps.items()},
+            "provenance": provenance(exps.values()),
         },
         "rows": rows,
-        "details": details,
+        "details": [lim.to_dict() for lim in limits.values()],
     }
+    if compare_paper:
+        out["comparison"] = [
+            c.to_dict() for c in compare_with_paper(limits, cl=cl, dof=dof, experiments=exps)
+        ]
+    return out

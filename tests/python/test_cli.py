@@ -106,3 +106,30 @@ def test_exit_codes(capsys, data_dir, tmp_path):
     with pytest.raises(SystemExit) as exc:
         main(["predict"])
     assert exc.value.code == 2
+
+
+def test_table2_json_and_comparison(capsys, data_dir):
+    from cevns.models import MODEL_NAMES
+
+    rc, out, _ = run(capsys, "table2", "--format", "json", "--data-dir", str(data_dir))
+    assert rc == EXIT_OK
+    d = json.loads(out)
+    assert set(d) == {"settings", "rows"}
+    assert d["settings"]["delta_chi2"] == pytest.approx(6.18, abs=0.01)
+    assert d["settings"]["g_over_M_units"] == "GeV^-1"
+    assert "cevns_version" in d["settings"]["provenance"]
+    assert set(d["rows"]) == set(MODEL_NAMES)
+    for row in d["rows"].values():
+        assert set(row) == {"ar2020", "csi2021", "combined"}
+        assert all(len(v) == 2 and all(x > 0 for x in v) for v in row.values())
+
+    rc, out, _ = run(capsys, "table2", "--compare", "--format", "json", "--data-dir", str(data_dir))
+    assert rc == EXIT_OK
+    comp = json.loads(out)["comparison"]
+    assert len(comp) == 12
+    assert {c["model"] for c in comp} == {"universal", "B-L"}
+
+    rc, out, _ = run(capsys, "table2", "--compare", "--data-dir", str(data_dir))
+    assert rc == EXIT_OK
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("# ours vs the paper") and len(lines) == 1 + 2 + 12
