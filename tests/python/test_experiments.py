@@ -90,6 +90,16 @@ def test_csi_2017_timing_efficiency_is_lower(data_dir, csi):
     assert eff.predict().sum() < 0.95 * csi.predict().sum()
 
 
+def test_csi_light_yield_sets_the_pe_scale(data_dir, csi):
+    """The light yield is the mean of the gamma PE resolution (the release's a = 0.0749/E_ee
+    is 1/(13.35 E_ee)): a brighter crystal moves events up in PE, across the threshold."""
+    bright = cevns.experiment("csi2021", data_dir, light_yield_pe_per_keVee=1.1 * 13.35)
+    base, more = csi.predict().sum(axis=1), bright.predict().sum(axis=1)
+    assert more.sum() > 1.03 * base.sum()
+    centres = 0.5 * (csi.energy_edges[1:] + csi.energy_edges[:-1])
+    assert (more * centres).sum() / more.sum() > (base * centres).sum() / base.sum()
+
+
 def test_csi_counts_in_region(csi):
     assert csi.observed.sum() == 1578
     assert csi.backgrounds["ss"].sum() == 1295
@@ -147,6 +157,8 @@ def test_bad_inputs(data_dir, csi):
         cevns.experiment("xenon", data_dir)
     with pytest.raises(InputError, match="unknown csi2021 option"):
         cevns.experiment("csi2021", data_dir, light_yeild=13)
+    with pytest.raises(InputError, match="light_yield_pe_per_keVee"):  # listed as accepted
+        cevns.experiment("csi2021", data_dir, resolution_a=0.0749)
     with pytest.raises(InputError, match="timing_efficiency"):
         cevns.experiment("csi2021", data_dir, timing_efficiency="2019")
     with pytest.raises(cevns.ModelError, match="unknown model"):

@@ -28,8 +28,9 @@ DEFAULTS: dict[str, Any] = {
     "nu_per_pot": 0.0848,
     "n_pot": 3.198e23,
     "baseline_m": 19.3,
+    # mean reconstructed PE = light yield x E_ee (the release's gamma a = 0.0749/E_ee
+    # is 1/(13.35 E_ee)); the relative width is 1/sqrt(1 + resolution_b E_ee)
     "light_yield_pe_per_keVee": 13.35,
-    "resolution_a": 0.0749,
     "resolution_b": 9.56,
     "quenching": "nominal",
     "efficiency": "nominal",
@@ -95,7 +96,6 @@ def build(data_dir: Any = None, **options: Any) -> Experiment:
     response = _core.CsIResponse(
         [float(v) for v in qf[s["quenching"]]],
         s["light_yield_pe_per_keVee"],
-        s["resolution_a"],
         s["resolution_b"],
         [float(v) for v in eff[s["efficiency"]]],
     )

@@ -35,8 +35,8 @@ void register_rate(py::module_& m) {
            py::arg("eff_keVee"), py::arg("eff"))
       .def("electron_equivalent_keVee", &ArgonResponse::electron_equivalent_keVee);
   py::class_<CsIResponse, ResponseModel, std::shared_ptr<CsIResponse>>(m, "CsIResponse")
-      .def(py::init<std::array<double, 4>, double, double, double, std::array<double, 4>>(),
-           py::arg("quenching_poly"), py::arg("light_yield"), py::arg("res_a"), py::arg("res_b"),
+      .def(py::init<std::array<double, 4>, double, double, std::array<double, 4>>(),
+           py::arg("quenching_poly"), py::arg("light_yield"), py::arg("res_b"),
            py::arg("efficiency"))
       .def("electron_equivalent_keVee", &CsIResponse::electron_equivalent_keVee)
       .def("efficiency", &CsIResponse::efficiency);

@@ -256,9 +256,8 @@ Experiment load_csi2021(const std::string& data_dir, const CsiOptions& s) {
                  "efficiency must be one of " + names(eff) + ", got '" + s.efficiency + "'");
 
   RateConfig cfg;
-  cfg.response =
-      std::make_shared<CsIResponse>(qf.at(s.quenching), s.light_yield_pe_per_keVee, s.resolution_a,
-                                    s.resolution_b, eff.at(s.efficiency));
+  cfg.response = std::make_shared<CsIResponse>(qf.at(s.quenching), s.light_yield_pe_per_keVee,
+                                               s.resolution_b, eff.at(s.efficiency));
   const double n_pairs = number_of_nuclei(s.detector_mass_kg, s.molar_mass_g_per_mol);
   cfg.targets = {Target{cesium133(), n_pairs}, Target{iodine127(), n_pairs}};
   cfg.flux_norm_cm2 = flux_normalisation(s.nu_per_pot, s.n_pot, s.baseline_m);
@@ -301,7 +300,6 @@ Experiment load_csi2021(const std::string& data_dir, const CsiOptions& s) {
                    {"n_pot", s.n_pot},
                    {"baseline_m", s.baseline_m},
                    {"light_yield_pe_per_keVee", s.light_yield_pe_per_keVee},
-                   {"resolution_a", s.resolution_a},
                    {"resolution_b", s.resolution_b},
                    {"pot_mean_us", s.pot_mean_us},
                    {"pot_sigma_us", s.pot_sigma_us},

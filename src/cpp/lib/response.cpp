@@ -63,11 +63,11 @@ double ArgonResponse::bin_probability(double T_MeV, double lo, double hi) const 
   return simpson(f, a, b, std::min(0.05, sigma / 8.0));
 }
 
-CsIResponse::CsIResponse(std::array<double, 4> qf, double ly, double res_a, double res_b,
+CsIResponse::CsIResponse(std::array<double, 4> qf, double ly, double res_b,
                          std::array<double, 4> eff)
-    : qf_(qf), ly_(ly), res_a_(res_a), res_b_(res_b), eff_(eff) {
-  if (!(ly > 0.0) || !(res_a > 0.0) || !(res_b > 0.0))
-    throw std::invalid_argument("CsIResponse: light yield and resolution parameters must be > 0");
+    : qf_(qf), ly_(ly), res_b_(res_b), eff_(eff) {
+  if (!(ly > 0.0) || !(res_b > 0.0))
+    throw std::invalid_argument("CsIResponse: light yield and resolution b must be > 0");
 }
 
 double CsIResponse::electron_equivalent_keVee(double T) const {
@@ -83,7 +83,7 @@ double CsIResponse::efficiency(double x) const {
 double CsIResponse::bin_probability(double T_MeV, double lo, double hi) const {
   const double eee = electron_equivalent_keVee(T_MeV);
   if (!(eee > 0.0)) return 0.0;
-  const double a = res_a_ / eee;
+  const double a = 1.0 / (ly_ * eee);  // mean PE = LY E_ee
   const double b = res_b_ * eee;
   const double k = 1.0 + b;           // gamma shape
   const double rate = a * (1.0 + b);  // gamma rate [PE^-1]

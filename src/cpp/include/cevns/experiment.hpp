@@ -37,8 +37,7 @@ struct CsiOptions {
   double nu_per_pot = 0.0848;               ///< neutrinos per flavour per POT
   double n_pot = 3.198e23;                  ///< protons on target
   double baseline_m = 19.3;                 ///< distance to the target [m]
-  double light_yield_pe_per_keVee = 13.35;  ///< light yield [PE/keVee]
-  double resolution_a = 0.0749;             ///< gamma resolution a' = r_a / E_ee
+  double light_yield_pe_per_keVee = 13.35;  ///< light yield [PE/keVee]: mean PE = LY E_ee
   double resolution_b = 9.56;               ///< gamma resolution b' = r_b E_ee
   std::string quenching = "nominal";        ///< row of scintRespCoefficients.txt
   std::string efficiency = "nominal";  ///< row of effCoefficients.txt ("nominal", "plus", "minus")

@@ -42,19 +42,21 @@ class ArgonResponse final : public ResponseModel {
 
 /// COHERENT CsI[Na] 2021: E_ee(T) = a T + b T^2 + c T^3 + d T^4 [MeVee, T in MeVnr],
 /// light yield LY PE/keVee, gamma-distributed reconstructed PE
-///   P(x) = (a'(1+b'))^(1+b')/Gamma(1+b') x^b' exp(-a'(1+b')x), a' = r_a/E_ee, b' = r_b E_ee,
+///   P(x) = (a'(1+b'))^(1+b')/Gamma(1+b') x^b' exp(-a'(1+b')x), a' = 1/(LY E_ee), b' = r_b E_ee,
+/// so the mean is LY E_ee PE and the relative width 1/sqrt(1 + b') (the release's
+/// a' = 0.0749/E_ee is 1/(13.35 E_ee): the light yield, not a separate parameter);
 /// efficiency in PE: A/(1+exp(-B(x-C))) + D, clipped at 0.
 class CsIResponse final : public ResponseModel {
  public:
-  CsIResponse(std::array<double, 4> quenching_poly, double light_yield_pe_per_keVee, double res_a,
-              double res_b, std::array<double, 4> efficiency);
+  CsIResponse(std::array<double, 4> quenching_poly, double light_yield_pe_per_keVee, double res_b,
+              std::array<double, 4> efficiency);
   double bin_probability(double T_MeV, double lo_pe, double hi_pe) const override;
   double electron_equivalent_keVee(double T_MeV) const;
   double efficiency(double pe) const;
 
  private:
   std::array<double, 4> qf_;
-  double ly_, res_a_, res_b_;
+  double ly_, res_b_;
   std::array<double, 4> eff_;
 };
 
