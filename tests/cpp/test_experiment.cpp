@@ -78,7 +78,7 @@ TEST_CASE("CsI 2021 and Ar 2020 load with the Python builders' numbers") {
   CHECK(csi.profile(csi.predict(sm, 0.0)).chi2 == doctest::Approx(108.16).epsilon(1e-4));
   CHECK(ar.parameters().at("n_pot") == 13.7e22);
   CHECK(ar.parameters().at("detector_mass_kg") == 24.0);
-  CHECK(ar.data_files().size() == 12);
+  CHECK(ar.data_files().size() == 15);  // with the -1 sigma shape PDFs
   CHECK(csi.data_files().size() == 8);
   CHECK_THROWS_AS(csi.profile(std::vector<double>(3, 1.0)), std::invalid_argument);
 
@@ -90,6 +90,24 @@ TEST_CASE("CsI 2021 and Ar 2020 load with the Python builders' numbers") {
 
   const cevns::Experiment by_name = cevns::load_experiment("ar2020", kDataDir);
   CHECK(by_name.observed() == ar.observed());
+
+  // eq. (9) with the +-1 sigma PDFs: symmetric = the mean of the one-sided choices
+  cevns::ArOptions plus, minus, bad;
+  plus.shape_templates = "plus";
+  minus.shape_templates = "minus";
+  bad.shape_templates = "both";
+  const cevns::Experiment ar_p = cevns::load_ar2020(kDataDir, plus);
+  const cevns::Experiment ar_m = cevns::load_ar2020(kDataDir, minus);
+  for (const char* k : {"cevns_f90", "brn_energy", "brn_ttrig_mean", "brn_ttrig_width"}) {
+    const auto& s = ar.shape_systematics().at(k);
+    const auto& p = ar_p.shape_systematics().at(k);
+    const auto& m = ar_m.shape_systematics().at(k);
+    for (std::size_t i = 0; i < s.size(); ++i)
+      CHECK(s[i] == doctest::Approx(0.5 * (p[i] + m[i])).epsilon(1e-12));
+  }
+  CHECK(ar_p.profile(ar.predict(sm, 0.0)).chi2 == doctest::Approx(106.805).epsilon(1e-5));
+  CHECK_THROWS_WITH_AS(cevns::load_ar2020(kDataDir, bad), doctest::Contains("shape_templates"),
+                       std::invalid_argument);
   CHECK_THROWS_AS(cevns::load_experiment("xenon", kDataDir), std::invalid_argument);
 }
 

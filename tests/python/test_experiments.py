@@ -64,6 +64,22 @@ def test_ar_window_convention_drops_late_delayed_events(data_dir, ar):
     assert 0.87 < ratio < 0.93
 
 
+def test_ar_shape_templates(data_dir, ar):
+    """Eq. (9) with the release's ±1σ PDFs: "symmetric" (default) is the mean of the
+    one-sided readings, the single-file sources are the same in all three."""
+    one = {h: cevns.experiment("ar2020", data_dir, shape_templates=h) for h in ("plus", "minus")}
+    for k, s in ar.shape_systematics.items():
+        p, m = one["plus"].shape_systematics[k], one["minus"].shape_systematics[k]
+        np.testing.assert_allclose(s, 0.5 * (p + m), rtol=1e-12, atol=1e-15)
+        if k in ("cevns_ttrig_mean", "brn_ttrig_width"):
+            np.testing.assert_array_equal(p, m)
+        else:
+            assert np.abs(p - m).max() > 0.01  # the two files really differ
+    assert one["plus"].chi2(ar.predict()).chi2 == pytest.approx(106.805, abs=1e-3)
+    with pytest.raises(InputError, match="shape_templates must be one of"):
+        cevns.experiment("ar2020", data_dir, shape_templates="both")
+
+
 def test_ar_observed_and_backgrounds_equal_release(ar):
     assert ar.observed.sum() == 3752
     totals = {k: v.sum() for k, v in ar.backgrounds.items()}

@@ -36,7 +36,17 @@ DEFAULTS: dict[str, Any] = {
     "time_convention": "all",
     "form_factor": "helm",
     "panels_per_segment": 16,
+    "shape_templates": "symmetric",
 }
+
+#: How eq. (9)'s single "1σ PDF" N_sys is read where the release gives both a +1σ
+#: and a −1σ PDF (CEvNS F90, BRN energy, BRN t_trig mean). Eq. (9) is linear in
+#: ε with a symmetric Gaussian constraint, so "symmetric" takes the linear model
+#: that treats both files alike, the central difference (N₊ − N₋)/2; "plus" and
+#: "minus" use one file each ((N₊ − N_CV) or (N_CV − N₋)). The release's ±1σ
+#: shifts differ by 26–59 %, and the destructive-interference bounds (universal
+#: Ar) move by tens of per cent between the one-sided choices.
+SHAPE_TEMPLATES = ("symmetric", "plus", "minus")
 
 FILES = {
     "parameters": "ar2020/LArParametersAnlA.yaml",
@@ -47,13 +57,16 @@ FILES = {
     "prompt_brn": "ar2020/brnpdf.txt",
     "delayed_brn": "ar2020/delbrnpdf.txt",
     "cevns_f90": "ar2020/cevnspdf+1sigF90.txt",
+    "cevns_f90_minus": "ar2020/cevnspdf-1sigF90.txt",
     "cevns_ttrig_mean": "ar2020/cevnspdfCEvNSTimingMeanSyst.txt",
     "brn_energy": "ar2020/brnpdf+1sigEnergy.txt",
+    "brn_energy_minus": "ar2020/brnpdf-1sigEnergy.txt",
     "brn_ttrig_mean": "ar2020/brnpdf+1sigBRNTimingMean.txt",
+    "brn_ttrig_mean_minus": "ar2020/brnpdf-1sigBRNTimingMean.txt",
     "brn_ttrig_width": "ar2020/brnpdfBRNTimingWidthSyst.txt",
 }
 
-#: Shape systematics of eq. (9): (N_sys − N_CV)/N_CV from the +1σ release files.
+#: Shape systematics of eq. (9): (N_sys − N_CV)/N_CV per source (see SHAPE_TEMPLATES).
 CEVNS_SHAPES = ("cevns_f90", "cevns_ttrig_mean")
 BRN_SHAPES = ("brn_energy", "brn_ttrig_mean", "brn_ttrig_width")
 
@@ -62,6 +75,15 @@ def _relative_shift(sys: np.ndarray, cv: np.ndarray) -> np.ndarray:
     out = np.zeros_like(cv)
     np.divide(sys - cv, cv, out=out, where=cv > 0)
     return out
+
+
+def _shape(tables: dict[str, np.ndarray], key: str, cv: np.ndarray, how: str) -> np.ndarray:
+    """η_sys/ε of eq. (9) for one source; ``how`` as in SHAPE_TEMPLATES."""
+    plus = _relative_shift(tables[key], cv)
+    if key + "_minus" not in tables or how == "plus":
+        return plus
+    minus = _relative_shift(tables[key + "_minus"], cv)
+    return -minus if how == "minus" else 0.5 * (plus - minus)
 
 
 def build(data_dir: Any = None, **options: Any) -> Experiment:
@@ -74,6 +96,10 @@ def build(data_dir: Any = None, **options: Any) -> Experiment:
     s = {**DEFAULTS, **options}
     if s["exposure"] not in EXPOSURES:
         raise InputError(f"exposure must be one of {sorted(EXPOSURES)}, got {s['exposure']!r}")
+    if s["shape_templates"] not in SHAPE_TEMPLATES:
+        raise InputError(
+            f"shape_templates must be one of {list(SHAPE_TEMPLATES)}, got {s['shape_templates']!r}"
+        )
     paths = {k: data_path(v, data_dir) for k, v in FILES.items()}
     par = load_ar_parameters(paths["parameters"])
     mass, pot = EXPOSURES[s["exposure"]]
@@ -122,8 +148,9 @@ def build(data_dir: Any = None, **options: Any) -> Experiment:
         for k in FILES
         if k not in ("parameters", "efficiency")
     }
-    shapes = {k: _relative_shift(tables[k], tables["cevns"]) for k in CEVNS_SHAPES}
-    shapes.update({k: _relative_shift(tables[k], tables["prompt_brn"]) for k in BRN_SHAPES})
+    how = s["shape_templates"]
+    shapes = {k: _shape(tables, k, tables["cevns"], how) for k in CEVNS_SHAPES}
+    shapes.update({k: _shape(tables, k, tables["prompt_brn"], how) for k in BRN_SHAPES})
     return Experiment(
         name="ar2020",
         energy_unit="keVee",

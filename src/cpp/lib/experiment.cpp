@@ -313,6 +313,10 @@ Experiment load_csi2021(const std::string& data_dir, const CsiOptions& s) {
 Experiment load_ar2020(const std::string& data_dir, const ArOptions& opt) {
   require_option(opt.exposure == "paper" || opt.exposure == "release",
                  "exposure must be one of paper, release, got '" + opt.exposure + "'");
+  require_option(
+      opt.shape_templates == "symmetric" || opt.shape_templates == "plus" ||
+          opt.shape_templates == "minus",
+      "shape_templates must be one of symmetric, plus, minus, got '" + opt.shape_templates + "'");
   const std::vector<std::pair<std::string, std::string>> tables{
       {"data", "ar2020/datanobkgsub.txt"},
       {"cevns", "ar2020/cevnspdf.txt"},
@@ -320,9 +324,12 @@ Experiment load_ar2020(const std::string& data_dir, const ArOptions& opt) {
       {"prompt_brn", "ar2020/brnpdf.txt"},
       {"delayed_brn", "ar2020/delbrnpdf.txt"},
       {"cevns_f90", "ar2020/cevnspdf+1sigF90.txt"},
+      {"cevns_f90_minus", "ar2020/cevnspdf-1sigF90.txt"},
       {"cevns_ttrig_mean", "ar2020/cevnspdfCEvNSTimingMeanSyst.txt"},
       {"brn_energy", "ar2020/brnpdf+1sigEnergy.txt"},
+      {"brn_energy_minus", "ar2020/brnpdf-1sigEnergy.txt"},
       {"brn_ttrig_mean", "ar2020/brnpdf+1sigBRNTimingMean.txt"},
+      {"brn_ttrig_mean_minus", "ar2020/brnpdf-1sigBRNTimingMean.txt"},
       {"brn_ttrig_width", "ar2020/brnpdfBRNTimingWidthSyst.txt"}};
   std::vector<std::pair<std::string, std::string>> all{
       {"parameters", "ar2020/LArParametersAnlA.yaml"},
@@ -381,10 +388,20 @@ Experiment load_ar2020(const std::string& data_dir, const ArOptions& opt) {
   in.observed = t["data"];
   in.backgrounds = {
       {"ss", t["ss"]}, {"prompt_brn", t["prompt_brn"]}, {"delayed_brn", t["delayed_brn"]}};
+  // eq. (9) per source; with a +1σ and a -1σ PDF see ArOptions::shape_templates
+  const auto shape = [&](const std::string& k, const std::vector<double>& cv) {
+    std::vector<double> plus = relative_shift(t[k], cv);
+    const auto m = t.find(k + "_minus");
+    if (m == t.end() || opt.shape_templates == "plus") return plus;
+    const std::vector<double> minus = relative_shift(m->second, cv);
+    for (std::size_t i = 0; i < plus.size(); ++i)
+      plus[i] = opt.shape_templates == "minus" ? -minus[i] : 0.5 * (plus[i] - minus[i]);
+    return plus;
+  };
   for (const char* k : {"cevns_f90", "cevns_ttrig_mean"})
-    in.shape_systematics[k] = relative_shift(t[k], t["cevns"]);
+    in.shape_systematics[k] = shape(k, t["cevns"]);
   for (const char* k : {"brn_energy", "brn_ttrig_mean", "brn_ttrig_width"})
-    in.shape_systematics[k] = relative_shift(t[k], t["prompt_brn"]);
+    in.shape_systematics[k] = shape(k, t["prompt_brn"]);
   in.reference["cevns_sm"] = t["cevns"];
   const auto& sh = in.shape_systematics;
   in.chi2 = std::make_shared<const ArChi2>(

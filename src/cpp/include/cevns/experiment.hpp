@@ -66,6 +66,10 @@ struct ArOptions {
   std::string time_convention = "all";     ///< "all" or "window"
   std::string form_factor = "helm";
   int panels_per_segment = 16;
+  /// eq. (9) where the release has a +1σ and a -1σ PDF (CEvNS F90, BRN energy,
+  /// BRN t_trig mean): "symmetric" ((N+ - N-)/2, the linear model treating both
+  /// alike), "plus" (N+ - N_CV) or "minus" (N_CV - N-); python: SHAPE_TEMPLATES.
+  std::string shape_templates = "symmetric";
   std::array<double, 4> sigmas{0.13, 0.0079, 0.32,
                                1.0};  ///< eq. (7): CEvNS, SS, prompt, delayed BRN
 };
