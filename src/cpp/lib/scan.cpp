@@ -86,8 +86,26 @@ std::vector<Interval> CouplingChi2::allowed(const CouplingProfile& prof, double 
   pts.reserve(prof.g.size() + prof.minima.size());
   for (std::size_t i = 0; i < prof.g.size(); ++i) pts.push_back({prof.g[i], prof.chi2[i]});
   pts.insert(pts.end(), prof.minima.begin(), prof.minima.end());
-  std::sort(pts.begin(), pts.end(),
-            [](const CouplingPoint& a, const CouplingPoint& b) { return a.g < b.g; });
+  const auto by_g = [](const CouplingPoint& a, const CouplingPoint& b) { return a.g < b.g; };
+  std::sort(pts.begin(), pts.end(), by_g);
+  // A ridge between two allowed regions can peak above the level between
+  // samples that are all below it (Ar, universal, low mass: 0.01 above the
+  // level): refine every local maximum inside a run of allowed samples, so that
+  // the regions do not depend on the grid.
+  std::vector<CouplingPoint> ridges;
+  for (std::size_t k = 1; k + 1 < pts.size(); ++k) {
+    const CouplingPoint &a = pts[k - 1], &m = pts[k], &b = pts[k + 1];
+    if (!(a.chi2 <= level && m.chi2 <= level && b.chi2 <= level)) continue;
+    if (!(m.chi2 >= a.chi2 && m.chi2 >= b.chi2)) continue;
+    const double lo = a.g > 0.0 ? std::log(a.g) : std::log(m.g) - 0.25;
+    auto neg = [this](double lg) { return -(*this)(std::exp(lg)); };
+    const CouplingPoint r = brent_minimize(neg, lo, std::log(b.g), 1e-7);
+    if (-r.chi2 > level) ridges.push_back({std::exp(r.g), -r.chi2});
+  }
+  if (!ridges.empty()) {
+    pts.insert(pts.end(), ridges.begin(), ridges.end());
+    std::sort(pts.begin(), pts.end(), by_g);
+  }
   auto f = [this, level](double g) { return (*this)(g)-level; };
   auto edge = [&](const CouplingPoint& a, const CouplingPoint& b) {
     return brent_root(f, a.g, b.g, a.chi2 - level, b.chi2 - level, 1e-10 * b.g);

@@ -47,7 +47,9 @@ class CouplingChi2 {
   CouplingProfile profile(const std::vector<double>& grid) const;
 
   /// Intervals of g with chi2 <= level (edges by Brent root finding to
-  /// relative 1e-10), from a profile made by profile().
+  /// relative 1e-10), from a profile made by profile(). Local maxima between
+  /// allowed samples are refined, so a ridge above the level splits the
+  /// interval even where no sample lies on it.
   std::vector<Interval> allowed(const CouplingProfile& prof, double level) const;
 
  private:
