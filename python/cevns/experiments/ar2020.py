@@ -43,7 +43,8 @@ DEFAULTS: dict[str, Any] = {
 #: and a −1σ PDF (CEvNS F90, BRN energy, BRN t_trig mean). Eq. (9) is linear in
 #: ε with a symmetric Gaussian constraint, so "symmetric" takes the linear model
 #: that treats both files alike, the central difference (N₊ − N₋)/2; "plus" and
-#: "minus" use one file each ((N₊ − N_CV) or (N_CV − N₋)). The release's ±1σ
+#: "minus" use one file each ((N₊ − N_CV) or (N_CV − N₋)). The release's companion
+#: (Sec. 3, Table 3) fits the ±1σ PDFs as alternatives forming an envelope. Their ±1σ
 #: shifts differ by 26–59 %, and the destructive-interference bounds (universal
 #: Ar) move by tens of per cent between the one-sided choices.
 SHAPE_TEMPLATES = ("symmetric", "plus", "minus")
