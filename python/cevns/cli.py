@@ -23,6 +23,7 @@ EPILOG_PREDICT = """examples:
   cevns predict --experiment csi2021
   cevns predict --experiment ar2020 --format csv     # or markdown
   cevns predict --experiment ar2020 --model B-L --mass 10 --coupling 1e-4
+  cevns predict --experiment csi2021 --set csi2021.timing_efficiency=2017
 """
 EPILOG_CONFIG = """examples:
   cevns config --cmakedir                # for cmake -Dcevns_DIR=$(cevns config --cmakedir)
@@ -52,6 +53,70 @@ def _add_data_dir(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_detector_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="EXPERIMENT.OPTION=VALUE",
+        help="detector-model option, repeatable: e.g. csi2021.timing_efficiency=2017, "
+        "ar2020.exposure=release, ar2020.shape_templates=plus "
+        "(all: cevns.experiments.csi2021.DEFAULTS, cevns.experiments.ar2020.DEFAULTS)",
+    )
+
+
+def parse_detector_options(items: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """``["csi2021.pot_mean_us=0.5", ...]`` -> ``{"csi2021": {"pot_mean_us": 0.5}}``.
+
+    Values take the type of the option's default (numbers for numeric or unset
+    options, text otherwise); unknown options are left for the builder to reject
+    with the list of accepted ones.
+    """
+    from .errors import InputError
+    from .experiments import EXPERIMENTS
+    from .experiments.ar2020 import DEFAULTS as AR_DEFAULTS
+    from .experiments.csi2021 import DEFAULTS as CSI_DEFAULTS
+
+    defaults = {"csi2021": CSI_DEFAULTS, "ar2020": AR_DEFAULTS}
+    out: dict[str, dict[str, Any]] = {}
+    for item in items:
+        name, dot, rest = item.partition(".")
+        key, eq, text = rest.partition("=")
+        if not (dot and eq and key and text):
+            raise InputError(f"--set expects EXPERIMENT.OPTION=VALUE, got {item!r}")
+        if name not in defaults:
+            raise InputError(
+                f"--set {item!r}: unknown experiment {name!r}; accepted: {', '.join(EXPERIMENTS)}"
+            )
+        default = defaults[name].get(key, "")
+        value: Any = text
+        if isinstance(default, bool):
+            value = text.lower() in ("1", "true", "yes")
+        elif isinstance(default, int):
+            value = int(text) if text.lstrip("-").isdigit() else text
+        elif default is None or isinstance(default, float):
+            try:
+                value = float(text)
+            except ValueError:
+                raise InputError(f"--set {item!r}: {key} must be a number") from None
+        out.setdefault(name, {})[key] = value
+    return out
+
+
+def detector_experiments(args: argparse.Namespace, names: Sequence[str]) -> dict[str, Any]:
+    """The experiments ``names`` built with the command's ``--data-dir`` and ``--set``."""
+    from .errors import InputError
+    from .experiments import experiment
+
+    opts = parse_detector_options(getattr(args, "set", []) or [])
+    unused = sorted(set(opts) - set(names))
+    if unused:
+        raise InputError(
+            f"--set for {', '.join(unused)}, which this command does not use ({', '.join(names)})"
+        )
+    return {n: experiment(n, args.data_dir, **opts.get(n, {})) for n in names}
+
+
 def _add_format(p: argparse.ArgumentParser, choices: Sequence[str]) -> None:
     p.add_argument(
         "--format",
@@ -76,11 +141,10 @@ def _add_model(p: argparse.ArgumentParser, required: bool = False) -> None:
 
 # -- predict ----------------------------------------------------------------
 def cmd_predict(args: argparse.Namespace) -> int:
-    from .experiments import experiment
     from .output import table, to_json
     from .provenance import provenance
 
-    exp = experiment(args.experiment, args.data_dir)
+    exp = detector_experiments(args, [args.experiment])[args.experiment]
     pred = exp.predict(args.model, args.mass, args.coupling)
     if args.format == "json":
         payload = exp.summary()
@@ -176,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--experiment", choices=EXPERIMENTS, required=True)
     _add_model(p)
     _add_format(p, ("json", "csv", "markdown"))
+    _add_detector_options(p)
     _add_data_dir(p)
     p.set_defaults(func=cmd_predict)
 

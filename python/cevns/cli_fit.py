@@ -8,18 +8,24 @@ from typing import Any
 EPILOG = """examples:
   cevns fit --experiment csi2021
   cevns fit --experiment combined --format json
+  cevns fit --experiment ar2020 --set ar2020.exposure=release
 """
 
 
-def sm_fit(name: str, data_dir: Any = None) -> dict[str, Any]:
-    """χ²_min, best-fit nuisances with pulls and the fitted CEvNS events (1σ) for a data set."""
+def sm_fit(
+    name: str, data_dir: Any = None, experiments: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """χ²_min, best-fit nuisances with pulls and the fitted CEvNS events (1σ) for a data set.
+
+    ``experiments`` (by name) are used where given, otherwise built with defaults.
+    """
     from .experiments import experiment
     from .fit import fit_normalisation
     from .likelihood import CombinedLikelihood
     from .provenance import provenance
 
     names = ["csi2021", "ar2020"] if name == "combined" else [name]
-    exps = {n: experiment(n, data_dir) for n in names}
+    exps = {n: (experiments or {}).get(n) or experiment(n, data_dir) for n in names}
     preds = {n: e.predict() for n, e in exps.items()}
     if name == "combined":
         lik: Any = CombinedLikelihood(**{n: e.likelihood for n, e in exps.items()})
@@ -47,9 +53,11 @@ def sm_fit(name: str, data_dir: Any = None) -> dict[str, Any]:
 
 
 def cmd_fit(args: argparse.Namespace) -> int:
+    from .cli import detector_experiments
     from .output import table, to_json
 
-    result = sm_fit(args.experiment, args.data_dir)
+    names = ["csi2021", "ar2020"] if args.experiment == "combined" else [args.experiment]
+    result = sm_fit(args.experiment, args.data_dir, detector_experiments(args, names))
     if args.format == "json":
         print(to_json(result))
         return 0
@@ -69,12 +77,13 @@ def cmd_fit(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    from .cli import _add_data_dir, _add_format, add_command
+    from .cli import _add_data_dir, _add_detector_options, _add_format, add_command
 
     p = add_command(
         sub, "fit", "Standard-Model fit: chi2_min, nuisances, fitted CEvNS events", EPILOG
     )
     p.add_argument("--experiment", choices=("csi2021", "ar2020", "combined"), required=True)
     _add_format(p, ("markdown", "json", "csv"))
+    _add_detector_options(p)
     _add_data_dir(p)
     p.set_defaults(func=cmd_fit)

@@ -17,6 +17,7 @@ EPILOG_TABLE2 = """examples:
   cevns table2                     # markdown, Delta chi2 = 6.18 (2 sigma, 2 parameters)
   cevns table2 --dof 1 --format json
   cevns table2 --compare           # ours vs the paper's published rows, and our Delta chi2 there
+  cevns table2 --compare --set ar2020.shape_templates=plus --set csi2021.timing_efficiency=2017
 """
 EPILOG_SCAN = """examples:
   cevns scan --model universal --experiment combined --out universal.json
@@ -44,12 +45,12 @@ def _progress() -> bool:
 
 
 def cmd_limits(args: argparse.Namespace) -> int:
-    from .experiments import experiment
+    from .cli import detector_experiments
     from .limits import M_HIGH_MEV, M_LOW_MEV, limit
     from .output import table, to_json
     from .provenance import provenance
 
-    exps = {n: experiment(n, args.data_dir) for n in ("csi2021", "ar2020")}
+    exps = detector_experiments(args, ("csi2021", "ar2020"))
     lim = limit(args.model, args.experiment, cl=args.cl, dof=args.dof, experiments=exps)
     if args.format == "json":
         print(
@@ -82,13 +83,14 @@ def cmd_limits(args: argparse.Namespace) -> int:
 
 
 def cmd_table2(args: argparse.Namespace) -> int:
+    from .cli import detector_experiments
     from .limits import table2
     from .output import table, to_json
 
     res = table2(
         cl=args.cl,
         dof=args.dof,
-        data_dir=args.data_dir,
+        experiments=detector_experiments(args, ("csi2021", "ar2020")),
         progress=_progress(),
         compare_paper=args.compare,
     )
@@ -147,11 +149,13 @@ def _grid(spec: str, what: str) -> np.ndarray:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
+    from .cli import detector_experiments
     from .output import to_json
     from .provenance import provenance
-    from .scan import ModelFit, scan
+    from .scan import ModelFit, dataset_members, scan
 
-    fit = ModelFit(args.model, args.experiment, data_dir=args.data_dir)
+    exps = detector_experiments(args, dataset_members(args.experiment))
+    fit = ModelFit(args.model, args.experiment, experiments=exps)
     masses = _grid(args.masses, "masses")
     if args.couplings:
         g = _grid(args.couplings, "couplings")
@@ -189,7 +193,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    from .cli import _add_data_dir, _add_format, add_command
+    from .cli import _add_data_dir, _add_detector_options, _add_format, add_command
     from .models import MODEL_NAMES
 
     p = add_command(sub, "limits", "Table 2 bounds of one model and data set", EPILOG_LIMITS)
@@ -197,6 +201,7 @@ def register(sub: Any) -> None:
     p.add_argument("--experiment", choices=("csi2021", "ar2020", "combined"), required=True)
     _add_stat(p)
     _add_format(p, ("markdown", "json", "csv"))
+    _add_detector_options(p)
     _add_data_dir(p)
     p.set_defaults(func=cmd_limits)
 
@@ -211,6 +216,7 @@ def register(sub: Any) -> None:
         help="print ours against the paper's published rows (relative difference and our "
         "Delta chi2 at the published bound) instead of the table; JSON: adds 'comparison'",
     )
+    _add_detector_options(p)
     _add_data_dir(p)
     p.set_defaults(func=cmd_table2)
 
@@ -223,5 +229,6 @@ def register(sub: Any) -> None:
     p.add_argument("--couplings", default=None, help="LO:HI:N (default: from the model)")
     p.add_argument("--out", default=None, help="JSON file (default: stdout)")
     _add_stat(p)
+    _add_detector_options(p)
     _add_data_dir(p)
     p.set_defaults(func=cmd_scan)

@@ -146,15 +146,19 @@ def table2(
     data_dir: Any = None,
     progress: bool = False,
     compare_paper: bool = False,
+    experiments: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """All Table 2 rows: ``{"settings": ..., "rows": {model: {dataset: [g_low, g/M_high]}}}``.
 
     With ``compare_paper`` also ``"comparison"``: `compare_with_paper` as dicts.
+    ``experiments`` (by name) are used where given, e.g. with non-default
+    detector options; the others are built with the defaults.
     """
     from .experiments import experiment
     from .provenance import provenance
 
-    exps = {n: experiment(n, data_dir) for n in ("csi2021", "ar2020")}
+    given = dict(experiments or {})
+    exps = {n: given.get(n) or experiment(n, data_dir) for n in ("csi2021", "ar2020")}
     models, datasets = list(models), list(datasets)
     jobs = [(m, d) for m in models for d in datasets]
     it: Any = jobs

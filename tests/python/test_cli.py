@@ -148,3 +148,55 @@ def test_one_version_everywhere():
     cmake = (root / "CMakeLists.txt").read_text()
     assert re.search(r'^version = "([^"]+)"', pyproject, re.M).group(1) == cevns.__version__
     assert re.search(r"project\(cevns VERSION (\S+)", cmake).group(1) == cevns.__version__
+
+
+def test_detector_options_from_the_command_line(capsys, data_dir):
+    """--set EXPERIMENT.OPTION=VALUE reaches the detector model (and the printed settings)."""
+    dd = ("--data-dir", str(data_dir))
+    rc, out, _ = run(capsys, "predict", "--experiment", "csi2021", "--format", "json", *dd)
+    base = json.loads(out)["cevns_total"]
+    rc, out, _ = run(
+        capsys,
+        "predict",
+        "--experiment",
+        "csi2021",
+        "--format",
+        "json",
+        "--set",
+        "csi2021.timing_efficiency=2017",
+        *dd,
+    )
+    assert rc == EXIT_OK
+    d = json.loads(out)
+    assert d["settings"]["timing_efficiency"] == "2017"
+    assert d["cevns_total"] < 0.95 * base
+
+    args = ("table2", "--compare", "--format", "json", "--set", "ar2020.shape_templates=plus")
+    rc, out, _ = run(capsys, *args, *dd)
+    assert rc == EXIT_OK
+    d = json.loads(out)
+    assert d["settings"]["experiments"]["ar2020"]["shape_templates"] == "plus"
+    (c,) = [
+        c
+        for c in d["comparison"]
+        if (c["model"], c["dataset"], c["bound"]) == ("universal", "ar2020", "g_low")
+    ]
+    assert c["relative_difference"] == pytest.approx(-0.135, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("garbage", "EXPERIMENT.OPTION=VALUE"),
+        ("xenon.mass=1", "unknown experiment"),
+        ("csi2021.pot_mean_us=abc", "must be a number"),
+        ("csi2021.bogus=1", "unknown csi2021 option"),
+        ("ar2020.exposure=release", "does not use"),
+    ],
+)
+def test_detector_options_bad_input(capsys, data_dir, setting, message):
+    rc, _, err = run(
+        capsys, "fit", "--experiment", "csi2021", "--set", setting, "--data-dir", str(data_dir)
+    )
+    assert rc == EXIT_INPUT
+    assert message in err
