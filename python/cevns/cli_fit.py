@@ -48,6 +48,7 @@ def sm_fit(
         "pulls": pulls,
         "cevns_events": events if name == "combined" else events[name],
         "convention": "chi2 = -2 ln L up to a constant, nuisances profiled (eq. 6, 7-9)",
+        "experiments": {n: e.settings for n, e in exps.items()},
         "provenance": provenance(exps.values()),
     }
 

@@ -61,6 +61,7 @@ def cmd_limits(args: argparse.Namespace) -> int:
                     "dof": args.dof,
                     "m_low_MeV": M_LOW_MEV,
                     "m_high_MeV": M_HIGH_MEV,
+                    "experiments": {n: e.settings for n, e in exps.items()},
                     "provenance": provenance(exps.values()),
                 }
             )
@@ -177,6 +178,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         **res.to_dict(),
         "cl": args.cl,
         "dof": args.dof,
+        "experiments": {n: e.settings for n, e in fit.experiments.items()},
         "provenance": provenance(fit.experiments.values()),
     }
     text = to_json(payload)

@@ -176,6 +176,11 @@ def test_detector_options_from_the_command_line(capsys, data_dir):
     assert rc == EXIT_OK
     d = json.loads(out)
     assert d["settings"]["experiments"]["ar2020"]["shape_templates"] == "plus"
+    rc, out, _ = run(
+        capsys, "fit", "--experiment", "ar2020", "--format", "json", "--set",
+        "ar2020.exposure=release", *dd,
+    )  # fmt: skip
+    assert json.loads(out)["experiments"]["ar2020"]["exposure"] == "release"
     (c,) = [
         c
         for c in d["comparison"]
