@@ -27,6 +27,7 @@ def _split(text: str | None) -> list[str] | None:
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
+    from .cli import parse_detector_options
     from .figures import make_figures
 
     t0 = time.perf_counter()
@@ -40,6 +41,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
         cache=not args.no_cache,
         dpi=args.dpi,
         overlay_csv=args.overlay,
+        experiment_options=parse_detector_options(args.set),
     )
     for p in paths:
         print(p)
@@ -51,7 +53,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    from .cli import _add_data_dir, add_command
+    from .cli import _add_data_dir, _add_detector_options, add_command
 
     p = add_command(
         sub, "figures", "draw the paper's Figs. 1-8 and the spectra (matplotlib)", EPILOG_FIGURES
@@ -79,5 +81,6 @@ def register(sub: Any) -> None:
         help="scan cache (default: $CEVNS_CACHE_DIR or the per-user cache directory)",
     )
     p.add_argument("--no-cache", action="store_true", help="recompute every scan, no cache")
+    _add_detector_options(p)
     _add_data_dir(p)
     p.set_defaults(func=cmd_figures)

@@ -69,8 +69,12 @@ def gm2_report(
     cl: str | float = "2sigma",
     data_dir: Any = None,
     cache_dir: Any = None,
+    experiment_options: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The comparison as a JSON-ready dict (what ``cevns gm2 --format json`` prints)."""
+    """The comparison as a JSON-ready dict (what ``cevns gm2 --format json`` prints).
+
+    ``experiment_options``: detector-model options per experiment (``--set``).
+    """
     from .experiments import experiment
     from .figure_data import cached_scan, default_couplings
     from .gm2 import band_exclusion, gm2_band
@@ -82,7 +86,8 @@ def gm2_report(
     gm2_band(mdl, [1.0])  # ModelError (exit 4) before any scan if no muon coupling
     m = np.geomspace(1e-2, 1e4, 121) if masses is None else np.asarray(masses, dtype=float)
     g = default_couplings(mdl) if couplings is None else np.asarray(couplings, dtype=float)
-    exps = {n: experiment(n, data_dir) for n in ("csi2021", "ar2020")}
+    opts = experiment_options or {}
+    exps = {n: experiment(n, data_dir, **opts.get(n, {})) for n in ("csi2021", "ar2020")}
     band = gm2_band(mdl, m)
     few = gm2_band(mdl, REPORT_MASSES_MEV)
     results = {}
@@ -158,6 +163,7 @@ def _ratio(r: Any) -> str:
 
 
 def cmd_gm2(args: argparse.Namespace) -> int:
+    from .cli import parse_detector_options
     from .cli_limits import DATASET_LABELS, _grid
     from .output import table, to_json
 
@@ -171,6 +177,7 @@ def cmd_gm2(args: argparse.Namespace) -> int:
         cl=args.cl,
         data_dir=args.data_dir,
         cache_dir=args.cache_dir,
+        experiment_options=parse_detector_options(args.set),
     )
     if args.format == "json":
         print(to_json(rep))
@@ -240,7 +247,7 @@ def cmd_gm2(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    from .cli import _add_data_dir, _add_format, add_command
+    from .cli import _add_data_dir, _add_detector_options, _add_format, add_command
     from .cli_limits import _add_stat
     from .models import MODEL_NAMES
 
@@ -258,5 +265,6 @@ def register(sub: Any) -> None:
     )
     _add_stat(p)
     _add_format(p, ("markdown", "json", "csv"))
+    _add_detector_options(p)
     _add_data_dir(p)
     p.set_defaults(func=cmd_gm2)

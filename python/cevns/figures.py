@@ -25,7 +25,7 @@ Files (``<name>.<format>``):
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Callable
 
@@ -92,6 +92,7 @@ def make_figures(
     n_couplings: int = DEFAULT_N_COUPLINGS,
     dpi: float | None = None,
     overlay_csv: Any = None,
+    experiment_options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[Path]:
     """Draw the paper's figures and write them to ``out_dir``.
 
@@ -120,6 +121,8 @@ def make_figures(
     overlay_csv : path-like, optional
         Extra limit curves drawn on every exclusion plot (see
         :func:`cevns.plots.plot_exclusion`).
+    experiment_options : mapping, optional
+        Detector-model options per experiment, e.g. ``{"ar2020": {"exposure": "release"}}``.
 
     Returns
     -------
@@ -144,7 +147,7 @@ def make_figures(
 
     def exp(name: str) -> Any:
         if name not in exps:
-            exps[name] = experiment(name, data_dir)
+            exps[name] = experiment(name, data_dir, **(experiment_options or {}).get(name, {}))
         return exps[name]
 
     def both() -> dict[str, Any]:

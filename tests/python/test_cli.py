@@ -205,3 +205,13 @@ def test_detector_options_bad_input(capsys, data_dir, setting, message):
     )
     assert rc == EXIT_INPUT
     assert message in err
+
+
+def test_detector_options_reach_figures_and_gm2(capsys, data_dir, tmp_path):
+    pytest.importorskip("matplotlib")
+    dd = ("--data-dir", str(data_dir))
+    args = ("figures", "--out", str(tmp_path), "--only", "fig1_ar", "--format", "png")
+    rc, _, _ = run(capsys, *args, "--set", "ar2020.exposure=release", *dd)
+    assert rc == EXIT_OK and (tmp_path / "fig1_ar.png").exists()
+    rc, _, err = run(capsys, "gm2", "--model", "B-L", "--set", "xenon.mass=1", *dd)
+    assert rc == EXIT_INPUT and "unknown experiment" in err
