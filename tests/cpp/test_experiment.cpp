@@ -235,4 +235,46 @@ TEST_CASE("the C facade loads, evaluates and reports errors") {
   CHECK(value == c.profile(sm).chi2);
   cevns_free(csi);
   cevns_free(ar);
+
+  // options as text: the same experiment as the C++ structs give
+  cevns_experiment* ar_p = cevns_experiment_load_with("ar2020", kDataDir.c_str(),
+                                                      "shape_templates=plus;exposure=release");
+  REQUIRE(ar_p != nullptr);
+  cevns::ArOptions o;
+  o.shape_templates = "plus";
+  o.exposure = "release";
+  const cevns::Experiment a_p = cevns::load_ar2020(kDataDir, o);
+  const std::vector<double> sm_ar = a_p.predict(cevns::Mediator::standard_model(), 0.0);
+  CHECK(cevns_profile(ar_p, sm_ar.data(), &value) == 0);
+  CHECK(value == a_p.profile(sm_ar).chi2);
+  CHECK(value != a.profile(sm_ar).chi2);
+  cevns_free(ar_p);
+  CHECK(cevns_experiment_load_with("csi2021", kDataDir.c_str(), "garbage") == nullptr);
+  CHECK(std::string(cevns_last_error()).find("key=value") != std::string::npos);
+  CHECK(cevns_experiment_load_with("csi2021", kDataDir.c_str(), "bogus=1") == nullptr);
+  CHECK(std::string(cevns_last_error()).find("accepted: ") != std::string::npos);
+  CHECK(cevns_experiment_load_with("csi2021", kDataDir.c_str(), "n_pot=lots") == nullptr);
+  CHECK(std::string(cevns_last_error()).find("not a finite number") != std::string::npos);
+  cevns_experiment* dflt = cevns_experiment_load_with("csi2021", kDataDir.c_str(), "");
+  REQUIRE(dflt != nullptr);
+  CHECK(cevns_profile(dflt, sm.data(), &value) == 0);
+  CHECK(value == c.profile(sm).chi2);
+  cevns_free(dflt);
+}
+
+TEST_CASE("load_experiment with text options") {
+  if (!have_data()) return;
+  const cevns::Experiment base = cevns::load_experiment("csi2021", kDataDir);
+  const cevns::Experiment eff =
+      cevns::load_experiment("csi2021", kDataDir, {{"timing_efficiency", "2017"}});
+  const cevns::Mediator sm = cevns::Mediator::standard_model();
+  CHECK(total(eff.predict(sm, 0.0)) < 0.95 * total(base.predict(sm, 0.0)));
+  const cevns::Experiment bright =
+      cevns::load_experiment("csi2021", kDataDir, {{"light_yield_pe_per_keVee", "14.685"}});
+  CHECK(total(bright.predict(sm, 0.0)) > 1.03 * total(base.predict(sm, 0.0)));
+  CHECK_THROWS_WITH_AS(cevns::load_experiment("ar2020", kDataDir, {{"mass", "24"}}),
+                       doctest::Contains("unknown ar2020 option 'mass'"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(cevns::load_experiment("csi2021", kDataDir, {{"panels_per_segment", "2.5"}}),
+                       doctest::Contains("not an integer"), std::invalid_argument);
+  CHECK_THROWS_AS(cevns::load_experiment("xenon", kDataDir, {}), std::invalid_argument);
 }

@@ -1,7 +1,9 @@
 // The extern "C" facade (cevns/cevns_c.h): handles around cevns::Experiment.
 #include "cevns/cevns_c.h"
 
+#include <algorithm>
 #include <exception>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,32 @@ cevns_experiment* cevns_experiment_load(const char* name, const char* data_dir) 
   guarded([&] {
     if (!name || !data_dir) throw std::invalid_argument("cevns_experiment_load: NULL argument");
     out = new cevns_experiment{cevns::load_experiment(name, data_dir)};
+  });
+  return out;
+}
+
+cevns_experiment* cevns_experiment_load_with(const char* name, const char* data_dir,
+                                             const char* options) {
+  cevns_experiment* out = nullptr;
+  guarded([&] {
+    if (!name || !data_dir)
+      throw std::invalid_argument("cevns_experiment_load_with: NULL argument");
+    std::map<std::string, std::string> opts;
+    const std::string text = options ? options : "";
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      const std::size_t end = std::min(text.find(';', start), text.size());
+      const std::string item = text.substr(start, end - start);
+      if (!item.empty()) {
+        const std::size_t eq = item.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+          throw std::invalid_argument("cevns_experiment_load_with: expected key=value, got '" +
+                                      item + "'");
+        opts[item.substr(0, eq)] = item.substr(eq + 1);
+      }
+      start = end + 1;
+    }
+    out = new cevns_experiment{cevns::load_experiment(name, data_dir, opts)};
   });
   return out;
 }

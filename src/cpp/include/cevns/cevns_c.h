@@ -19,6 +19,13 @@ typedef struct cevns_experiment cevns_experiment; /* opaque */
 /* Load "csi2021" or "ar2020" (default options) from data_dir; NULL on error. */
 cevns_experiment* cevns_experiment_load(const char* name, const char* data_dir);
 
+/* The same with detector options as text, "key=value" pairs separated by ';'
+ * (names of the C++ CsiOptions / ArOptions fields, e.g.
+ * "timing_efficiency=2017" or "exposure=release;shape_templates=plus");
+ * NULL or "" means the defaults. NULL on failure (see cevns_last_error). */
+cevns_experiment* cevns_experiment_load_with(const char* name, const char* data_dir,
+                                             const char* options);
+
 /* Release a handle (NULL is allowed). */
 void cevns_free(cevns_experiment* experiment);
 

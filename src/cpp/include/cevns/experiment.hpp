@@ -167,6 +167,15 @@ Experiment load_ar2020(const std::string& data_dir, const ArOptions& options = {
 /// \throws std::invalid_argument on an unknown name
 Experiment load_experiment(const std::string& name, const std::string& data_dir);
 
+/// load_experiment with options given as text, keyed by the names of the
+/// CsiOptions / ArOptions fields (the Python builders' DEFAULTS), e.g.
+/// {{"timing_efficiency", "2017"}} or {{"shape_templates", "plus"}}; numbers in
+/// any std::stod form. (sigmas are set through the structs.)
+/// \throws std::invalid_argument naming an unknown option (with the accepted
+///         ones) or a value that is not a number where one is needed
+Experiment load_experiment(const std::string& name, const std::string& data_dir,
+                           const std::map<std::string, std::string>& options);
+
 /// A point of a model's parameter space.
 struct ModelPoint {
   Mediator mediator;      ///< kind, charges and mass [MeV]
