@@ -433,6 +433,42 @@ def allowed_field(
     return grid, field
 
 
+def log_contour_generator(m: Iterable[float], g: Iterable[float], field: np.ndarray) -> Any:
+    """contourpy generator of ``field`` [mass, g] in (log10 M, log10 g).
+
+    Contours computed in log coordinates are straight between grid points on a
+    log-log plot. Needs contourpy (installed with the ``plot`` extra).
+    """
+    try:
+        from contourpy import FillType, LineType, contour_generator
+    except ImportError:
+        raise ImportError(
+            "contours need contourpy: pip install 'cevns[plot]' (or contourpy)"
+        ) from None
+    return contour_generator(
+        x=np.log10(np.asarray(m, dtype=float)),
+        y=np.log10(np.asarray(g, dtype=float)),
+        z=np.asarray(field).T,
+        line_type=LineType.Separate,
+        fill_type=FillType.OuterCode,
+    )
+
+
+def boundary_lines(
+    masses: Iterable[float],
+    couplings: Iterable[float],
+    intervals: Sequence[Sequence[tuple[float, float]]],
+) -> list[np.ndarray]:
+    """The boundary of the allowed region as polylines, each an (n, 2) array [M (MeV), g].
+
+    From the scan's root-found interval edges (:func:`allowed_field`), so the lines
+    pass through the exact edges at every scan mass, thin strips included.
+    """
+    g_grid, field = allowed_field(intervals, couplings)
+    cg = log_contour_generator(masses, g_grid, field)
+    return [10.0 ** np.asarray(seg) for seg in cg.lines(0.0) if len(seg) > 1]
+
+
 def exclusion_data(
     model: str | Model,
     masses: Iterable[float] | None = None,

@@ -249,18 +249,9 @@ def _log_contours(m: np.ndarray, g: np.ndarray, field: np.ndarray) -> tuple[list
     Contours are computed in (log M, log g), so the straight pieces between grid points
     are straight on the log-log plot.
     """
-    try:
-        from contourpy import FillType, LineType, contour_generator
-    except ImportError:  # pragma: no cover - matplotlib < 3.6
-        raise ImportError("plot_exclusion needs contourpy (ships with matplotlib >= 3.6)") from None
+    from .figure_data import log_contour_generator
 
-    cg = contour_generator(
-        x=np.log10(m),
-        y=np.log10(g),
-        z=field.T,
-        line_type=LineType.Separate,
-        fill_type=FillType.OuterCode,
-    )
+    cg = log_contour_generator(m, g, field)
     lines = [10.0 ** np.asarray(seg) for seg in cg.lines(0.0) if len(seg) > 1]
     filled = cg.filled(float(field.min()) - 1.0, 0.0)
     return lines, filled

@@ -189,6 +189,17 @@ class ScanResult:
         """Upper edge of the lowest allowed region per mass (the exclusion line)."""
         return np.array([iv[0][1] if iv else np.nan for iv in self.intervals])
 
+    def contours(self) -> list[np.ndarray]:
+        """The Δχ² = level contours: boundary of the allowed region as polylines.
+
+        Each an (n, 2) array [M (MeV), g], through the root-found interval edges at
+        every scan mass (thin strips included), straight in (log M, log g) between
+        masses. Needs contourpy (the ``plot`` extra).
+        """
+        from .figure_data import boundary_lines
+
+        return boundary_lines(self.masses_MeV, self.couplings, self.intervals)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "model": self.model,

@@ -149,3 +149,16 @@ def test_bad_inputs(exps):
         scan("B-L", "csi2021", [1.0], [1e-5, float("nan"), 1e-3], experiments=exps)
     with pytest.raises(InputError, match="dof"):
         limit("B-L", "csi2021", dof=3, experiments=exps)
+
+
+def test_scan_contours_pass_through_the_edges(exps):
+    """The 2σ contours (polylines) contain the root-found edges at every scan mass."""
+    pytest.importorskip("contourpy")
+    masses = np.geomspace(1.0, 1e3, 7)
+    res = scan("B-L", "ar2020", masses, np.geomspace(1e-6, 1e-1, 81), experiments=exps)
+    lines = res.contours()
+    assert lines and all(ln.shape[1] == 2 for ln in lines)
+    pts = np.concatenate(lines)
+    for m, edge in zip(masses, res.lowest_edge()):
+        near = pts[np.isclose(pts[:, 0], m, rtol=1e-9)]
+        assert np.any(np.isclose(near[:, 1], edge, rtol=1e-9))
