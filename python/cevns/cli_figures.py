@@ -27,7 +27,7 @@ def _split(text: str | None) -> list[str] | None:
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
-    from .cli import parse_detector_options
+    from .cli import detector_experiments
     from .figures import make_figures
 
     t0 = time.perf_counter()
@@ -41,7 +41,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
         cache=not args.no_cache,
         dpi=args.dpi,
         overlay_csv=args.overlay,
-        experiment_options=parse_detector_options(args.set),
+        experiments=detector_experiments(args, ("csi2021", "ar2020")) if args.set else None,
     )
     for p in paths:
         print(p)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -69,11 +70,12 @@ def gm2_report(
     cl: str | float = "2sigma",
     data_dir: Any = None,
     cache_dir: Any = None,
-    experiment_options: dict[str, dict[str, Any]] | None = None,
+    experiments: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The comparison as a JSON-ready dict (what ``cevns gm2 --format json`` prints).
 
-    ``experiment_options``: detector-model options per experiment (``--set``).
+    ``experiments``: already built experiments by name (e.g. with ``--set`` options);
+    the others are built with the defaults.
     """
     from .experiments import experiment
     from .figure_data import cached_scan, default_couplings
@@ -86,8 +88,8 @@ def gm2_report(
     gm2_band(mdl, [1.0])  # ModelError (exit 4) before any scan if no muon coupling
     m = np.geomspace(1e-2, 1e4, 121) if masses is None else np.asarray(masses, dtype=float)
     g = default_couplings(mdl) if couplings is None else np.asarray(couplings, dtype=float)
-    opts = experiment_options or {}
-    exps = {n: experiment(n, data_dir, **opts.get(n, {})) for n in ("csi2021", "ar2020")}
+    given = dict(experiments or {})
+    exps = {n: given.get(n) or experiment(n, data_dir) for n in ("csi2021", "ar2020")}
     band = gm2_band(mdl, m)
     few = gm2_band(mdl, REPORT_MASSES_MEV)
     results = {}
@@ -163,7 +165,7 @@ def _ratio(r: Any) -> str:
 
 
 def cmd_gm2(args: argparse.Namespace) -> int:
-    from .cli import parse_detector_options
+    from .cli import detector_experiments
     from .cli_limits import DATASET_LABELS, _grid
     from .output import table, to_json
 
@@ -177,7 +179,7 @@ def cmd_gm2(args: argparse.Namespace) -> int:
         cl=args.cl,
         data_dir=args.data_dir,
         cache_dir=args.cache_dir,
-        experiment_options=parse_detector_options(args.set),
+        experiments=detector_experiments(args, ("csi2021", "ar2020")),
     )
     if args.format == "json":
         print(to_json(rep))

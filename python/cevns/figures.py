@@ -92,7 +92,7 @@ def make_figures(
     n_couplings: int = DEFAULT_N_COUPLINGS,
     dpi: float | None = None,
     overlay_csv: Any = None,
-    experiment_options: Mapping[str, Mapping[str, Any]] | None = None,
+    experiments: Mapping[str, Any] | None = None,
 ) -> list[Path]:
     """Draw the paper's figures and write them to ``out_dir``.
 
@@ -121,8 +121,9 @@ def make_figures(
     overlay_csv : path-like, optional
         Extra limit curves drawn on every exclusion plot (see
         :func:`cevns.plots.plot_exclusion`).
-    experiment_options : mapping, optional
-        Detector-model options per experiment, e.g. ``{"ar2020": {"exposure": "release"}}``.
+    experiments : mapping, optional
+        Already built experiments by name (e.g. with non-default detector options);
+        the others are built with the defaults when a figure needs them.
 
     Returns
     -------
@@ -143,11 +144,11 @@ def make_figures(
     out.mkdir(parents=True, exist_ok=True)
     m = DEFAULT_MASSES_MEV if masses is None else np.asarray(masses, dtype=float)
 
-    exps: dict[str, Any] = {}
+    exps: dict[str, Any] = dict(experiments or {})
 
     def exp(name: str) -> Any:
         if name not in exps:
-            exps[name] = experiment(name, data_dir, **(experiment_options or {}).get(name, {}))
+            exps[name] = experiment(name, data_dir)
         return exps[name]
 
     def both() -> dict[str, Any]:

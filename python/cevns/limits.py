@@ -60,6 +60,12 @@ def limit(
 ) -> Limit:
     """Table 2 bounds for one model and data set."""
     fit = ModelFit(model, dataset, experiments=experiments, data_dir=data_dir)
+    return _limit_of(fit, dataset, cl, dof, m_low, m_high)
+
+
+def _limit_of(
+    fit: ModelFit, dataset: str, cl: str | float, dof: int, m_low: float, m_high: float
+) -> Limit:
     thr = delta_chi2_threshold(cl, dof)
     best = global_minimum(fit)
     level = best["chi2"] + thr
@@ -120,8 +126,8 @@ def compare_with_paper(
     out = []
     for (model, dataset), published in PAPER_TABLE2.items():
         fit = ModelFit(model, dataset, experiments=experiments, data_dir=data_dir)
-        lim = limits.get((model, dataset)) or limit(
-            model, dataset, cl=cl, dof=dof, experiments=fit.experiments
+        lim = limits.get((model, dataset)) or _limit_of(
+            fit, dataset, cl, dof, M_LOW_MEV, M_HIGH_MEV
         )
         at_low = fit.chi2(M_LOW_MEV, [published[0]])[0] - lim.chi2_min
         at_high = fit.chi2(M_HIGH_MEV, [published[1] * M_HIGH_MEV * 1e-3])[0] - lim.chi2_min

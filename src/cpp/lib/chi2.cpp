@@ -387,6 +387,11 @@ double csi_data_term(std::size_t n, const double *obs, const double *const tmpl[
   return 2.0 * chi2;
 }
 
+/// The component scales s_z = 1 + eta_z of the public (eta) interface.
+std::array<double, 4> scales(const double *eta) {
+  return {1.0 + eta[0], 1.0 + eta[1], 1.0 + eta[2], 1.0 + eta[3]};
+}
+
 struct CsiProblem {
   std::size_t n;
   const double *obs;
@@ -466,8 +471,8 @@ double CsiChi2::chi2_at(const double *cevns, const double *eta) const {
   check_prediction(cevns, n_, "cevns");
   check_nuisances(eta, n_nuisances);
   const double *tmpl[4] = {cevns, brn_.data(), nin_.data(), ss_.data()};
-  const double scale[4] = {1.0 + eta[0], 1.0 + eta[1], 1.0 + eta[2], 1.0 + eta[3]};
-  double chi2 = csi_data_term(n_, obs_.data(), tmpl, scale, nullptr, nullptr);
+  const std::array<double, 4> scale = scales(eta);
+  double chi2 = csi_data_term(n_, obs_.data(), tmpl, scale.data(), nullptr, nullptr);
   for (std::size_t z = 0; z < 4; ++z) chi2 += prior(eta[z], sigmas_[z]);
   return chi2;
 }
@@ -484,8 +489,8 @@ double CsiChi2::gradient(const double *cevns, const double *eta, double *grad) c
   check_nuisances(eta, n_nuisances);
   if (grad == nullptr) throw std::invalid_argument("grad: null pointer");
   const double *tmpl[4] = {cevns, brn_.data(), nin_.data(), ss_.data()};
-  const double scale[4] = {1.0 + eta[0], 1.0 + eta[1], 1.0 + eta[2], 1.0 + eta[3]};
-  double chi2 = csi_data_term(n_, obs_.data(), tmpl, scale, grad, nullptr);
+  const std::array<double, 4> scale = scales(eta);
+  double chi2 = csi_data_term(n_, obs_.data(), tmpl, scale.data(), grad, nullptr);
   if (!std::isfinite(chi2)) {
     for (std::size_t z = 0; z < 4; ++z) grad[z] = std::numeric_limits<double>::quiet_NaN();
     return chi2;

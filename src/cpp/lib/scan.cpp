@@ -9,6 +9,15 @@
 #include "threads.hpp"
 
 namespace cevns {
+namespace {
+
+/// Lower end, in ln g, of the bracket [left, right] around the sample at g_mid:
+/// ln(left), or just below ln(g_mid) when left is g = 0.
+double log_bracket_lo(double left, double g_mid) {
+  return left > 0.0 ? std::log(left) : std::log(g_mid) - 0.25;
+}
+
+}  // namespace
 
 CouplingPoint CouplingProfile::best() const {
   CouplingPoint b{0.0, std::numeric_limits<double>::infinity()};
@@ -72,7 +81,7 @@ CouplingProfile CouplingChi2::profile(const std::vector<double>& grid) const {
   for (std::size_t i = 1; i + 1 < grid.size(); ++i) {
     if (!(p.chi2[i] <= p.chi2[i - 1] && p.chi2[i] <= p.chi2[i + 1])) continue;
     const double hi = std::log(grid[i + 1]);
-    const double lo = grid[i - 1] > 0.0 ? std::log(grid[i - 1]) : std::log(grid[i]) - 0.25;
+    const double lo = log_bracket_lo(grid[i - 1], grid[i]);
     auto f = [this](double lg) { return (*this)(std::exp(lg)); };
     const CouplingPoint m = brent_minimize(f, lo, hi, 1e-7);
     p.minima.push_back({std::exp(m.g), m.chi2});
@@ -97,7 +106,7 @@ std::vector<Interval> CouplingChi2::allowed(const CouplingProfile& prof, double 
     const CouplingPoint &a = pts[k - 1], &m = pts[k], &b = pts[k + 1];
     if (!(a.chi2 <= level && m.chi2 <= level && b.chi2 <= level)) continue;
     if (!(m.chi2 >= a.chi2 && m.chi2 >= b.chi2)) continue;
-    const double lo = a.g > 0.0 ? std::log(a.g) : std::log(m.g) - 0.25;
+    const double lo = log_bracket_lo(a.g, m.g);
     auto neg = [this](double lg) { return -(*this)(std::exp(lg)); };
     const CouplingPoint r = brent_minimize(neg, lo, std::log(b.g), 1e-7);
     if (-r.chi2 > level) ridges.push_back({std::exp(r.g), -r.chi2});
