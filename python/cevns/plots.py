@@ -86,6 +86,17 @@ def _log_ylim(ax: Any, ref: np.ndarray, ys: list[np.ndarray], decades: float) ->
 
 
 # -- Fig. 1 -----------------------------------------------------------------------
+def _recoil_axes(ax: Any, T: np.ndarray, drawn: Mapping[str, Any], decades: float) -> None:
+    """Log-log dN/dT_nr axes of Figs. 1 and 3, the y range set around the SM curve."""
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    sm = drawn["SM" if "SM" in drawn else "sm"][1]
+    _log_ylim(ax, sm, [v[1] for v in drawn.values()], decades)
+    ax.set_xlim(float(T[0]), float(T[-1]))
+    ax.set_xlabel(r"$T_\mathrm{nr}$ [keV]")
+    ax.set_ylabel(r"$dN/dT_\mathrm{nr}$ [events/keV]")
+
+
 def plot_fig1(
     data: Mapping[str, Any], ax: Any = None, panel: str = "all", decades: float = 3.0
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -126,14 +137,7 @@ def plot_fig1(
                 label=f"{MODEL_LABELS.get(name, name)} ($g={data['couplings'][name]:g}$)",
             )
             drawn[name] = (T, y)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        _log_ylim(
-            ax, drawn["SM" if "SM" in drawn else "sm"][1], [v[1] for v in drawn.values()], decades
-        )
-        ax.set_xlim(float(T[0]), float(T[-1]))
-        ax.set_xlabel(r"$T_\mathrm{nr}$ [keV]")
-        ax.set_ylabel(r"$dN/dT_\mathrm{nr}$ [events/keV]")
+        _recoil_axes(ax, T, drawn, decades)
         ax.set_title(
             f"{EXPERIMENT_LABELS.get(data['experiment'], data['experiment'])}, "
             f"$M_{{Z'}} = {data['mass_MeV']:g}$ MeV"
@@ -193,14 +197,7 @@ def plot_fig3(
         for key, label, kw in curves:
             ax.plot(T, _positive(data[key]), label=label, **kw)
             drawn[key] = (T, data[key])
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        _log_ylim(
-            ax, drawn["SM" if "SM" in drawn else "sm"][1], [v[1] for v in drawn.values()], decades
-        )
-        ax.set_xlim(float(T[0]), float(T[-1]))
-        ax.set_xlabel(r"$T_\mathrm{nr}$ [keV]")
-        ax.set_ylabel(r"$dN/dT_\mathrm{nr}$ [events/keV]")
+        _recoil_axes(ax, T, drawn, decades)
         ax.set_title(
             f"{EXPERIMENT_LABELS.get(data['experiment'], data['experiment'])}, "
             rf"$\tilde g_\phi = {data['coupling']:g}$, "
