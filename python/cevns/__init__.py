@@ -8,7 +8,7 @@ experiments from the COHERENT data releases and exposes a Python API and the
 
 from __future__ import annotations
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 from .errors import (  # noqa: F401
     CevnsError,

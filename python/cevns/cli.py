@@ -23,7 +23,7 @@ EPILOG_PREDICT = """examples:
   cevns predict --experiment csi2021
   cevns predict --experiment ar2020 --format csv     # or markdown
   cevns predict --experiment ar2020 --model B-L --mass 10 --coupling 1e-4
-  cevns predict --experiment csi2021 --set csi2021.timing_efficiency=2017
+  cevns predict --experiment csi2021 --set csi2021.timing_efficiency=none
 """
 EPILOG_CONFIG = """examples:
   cevns config --cmakedir                # for cmake -Dcevns_DIR=$(cevns config --cmakedir)
@@ -59,7 +59,7 @@ def _add_detector_options(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="EXPERIMENT.OPTION=VALUE",
-        help="detector-model option, repeatable: e.g. csi2021.timing_efficiency=2017, "
+        help="detector-model option, repeatable: e.g. csi2021.timing_efficiency=none, "
         "ar2020.exposure=release, ar2020.shape_templates=plus "
         "(all: cevns.experiments.csi2021.DEFAULTS, cevns.experiments.ar2020.DEFAULTS)",
     )

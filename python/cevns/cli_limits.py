@@ -17,7 +17,7 @@ EPILOG_TABLE2 = """examples:
   cevns table2                     # markdown, Delta chi2 = 6.18 (2 sigma, 2 parameters)
   cevns table2 --dof 1 --format json
   cevns table2 --compare           # ours vs the paper's published rows, and our Delta chi2 there
-  cevns table2 --compare --set ar2020.shape_templates=plus --set csi2021.timing_efficiency=2017
+  cevns table2 --compare --set ar2020.shape_templates=plus --set csi2021.timing_efficiency=none
 """
 EPILOG_SCAN = """examples:
   cevns scan --model universal --experiment combined --out universal.json

@@ -2,8 +2,10 @@
 
 Detector model from ../shared/docs/analysis-inputs.md ("CsI detector model"):
 14.6 kg CsI, r = 0.0848 ν/flavour/POT, N_POT = 3.198e23, L = 19.3 m; quenching
-polynomial and efficiency from the release; 13.35 PE/keVee; gamma-distributed
-PE resolution; 9 PE × 11 time bins in the region PE < 60, 0 ≤ t < 6 µs.
+polynomial and energy efficiency eps_E(x) from the release, times the timing
+efficiency eps_T(t) (README, "CsI timing efficiency"); 13.35 PE/keVee;
+gamma-distributed PE resolution; 9 PE × 11 time bins in the region PE < 60,
+0 ≤ t < 6 µs.
 """
 
 from __future__ import annotations
@@ -36,8 +38,9 @@ DEFAULTS: dict[str, Any] = {
     "efficiency": "nominal",
     "pot_mean_us": 0.440,
     "pot_sigma_us": 0.150,
-    # 2017 release convention, exp(-0.0494 (t - 0.52)) after 0.52 us: "none" or "2017".
-    "timing_efficiency": "none",
+    # eps_T(t): 1 before 0.52 us, exp(-0.0494/us (t - 0.52 us)) after ("exponential",
+    # the time factor of the release's eps_E(x) eps_T(t); "2017" is an alias) or "none".
+    "timing_efficiency": "exponential",
     "time_convention": "window",
     "form_factor": "helm",
     "brn_events": 18.4,
@@ -45,7 +48,9 @@ DEFAULTS: dict[str, Any] = {
     "panels_per_segment": 12,
 }
 
-TIMING_EFFICIENCIES = {"none": (0.0, 0.0), "2017": (0.52, 0.0494)}
+#: Timing efficiency eps_T: (t0 [us], decay rate [1/us]); "2017" names the same curve
+#: by the release (COHERENT 2017) that first wrote it down.
+TIMING_EFFICIENCIES = {"none": (0.0, 0.0), "exponential": (0.52, 0.0494), "2017": (0.52, 0.0494)}
 
 FILES = {
     "data_c": "csi2021/dataBeamOnC.txt",

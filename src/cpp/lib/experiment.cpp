@@ -233,8 +233,11 @@ double Experiment::chi2(const Mediator& m, double coupling) const {
 // Loaders
 // ---------------------------------------------------------------------------
 Experiment load_csi2021(const std::string& data_dir, const CsiOptions& s) {
-  require_option(s.timing_efficiency == "none" || s.timing_efficiency == "2017",
-                 "timing_efficiency must be one of 2017, none, got '" + s.timing_efficiency + "'");
+  const bool exponential_teff =
+      s.timing_efficiency == "exponential" || s.timing_efficiency == "2017";
+  require_option(exponential_teff || s.timing_efficiency == "none",
+                 "timing_efficiency must be one of 2017, exponential, none, got '" +
+                     s.timing_efficiency + "'");
   const Files files(data_dir, {{"data_c", "csi2021/dataBeamOnC.txt"},
                                {"data_ac", "csi2021/dataBeamOnAC.txt"},
                                {"brn_pe", "csi2021/brnPE.txt"},
@@ -265,7 +268,7 @@ Experiment load_csi2021(const std::string& data_dir, const CsiOptions& s) {
   timing.pot_mean_us = s.pot_mean_us;
   timing.pot_sigma_us = s.pot_sigma_us;
   const TimingEfficiency teff =
-      s.timing_efficiency == "2017" ? TimingEfficiency{0.52, 0.0494} : TimingEfficiency{0.0, 0.0};
+      exponential_teff ? TimingEfficiency{0.52, 0.0494} : TimingEfficiency{0.0, 0.0};
   cfg.time_fractions = time_fractions(kCsiTimeEdgesUs, timing, s.time_convention, teff);
   cfg.energy_edges = kCsiEnergyEdgesPE;
   cfg.form_factor = form_factor_model_from_string(s.form_factor);

@@ -21,7 +21,7 @@ cevns_experiment* cevns_experiment_load(const char* name, const char* data_dir);
 
 /* The same with detector options as text, "key=value" pairs separated by ';'
  * (names of the C++ CsiOptions / ArOptions fields, e.g.
- * "timing_efficiency=2017" or "exposure=release;shape_templates=plus");
+ * "timing_efficiency=none" or "exposure=release;shape_templates=plus");
  * NULL or "" means the defaults. NULL on failure (see cevns_last_error). */
 cevns_experiment* cevns_experiment_load_with(const char* name, const char* data_dir,
                                              const char* options);

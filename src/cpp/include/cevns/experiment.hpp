@@ -43,7 +43,9 @@ struct CsiOptions {
   std::string efficiency = "nominal";  ///< row of effCoefficients.txt ("nominal", "plus", "minus")
   double pot_mean_us = 0.440;          ///< POT trace mean [us]
   double pot_sigma_us = 0.150;         ///< POT trace width [us]
-  std::string timing_efficiency = "none";  ///< "none" or "2017" (exp(-0.0494 (t - 0.52)))
+  /// eps_T(t): "exponential" (1 before 0.52 us, exp(-0.0494/us (t - 0.52 us)) after;
+  /// "2017" is an alias) or "none"
+  std::string timing_efficiency = "exponential";
   std::string time_convention = "window";  ///< "window" or "all"
   std::string form_factor = "helm";        ///< "helm", "symmetrized_fermi", "klein_nystrand"
   double brn_events = 18.4;                ///< BRN events in the analysis region
@@ -169,7 +171,7 @@ Experiment load_experiment(const std::string& name, const std::string& data_dir)
 
 /// load_experiment with options given as text, keyed by the names of the
 /// CsiOptions / ArOptions fields (the Python builders' DEFAULTS), e.g.
-/// {{"timing_efficiency", "2017"}} or {{"shape_templates", "plus"}}; numbers in
+/// {{"timing_efficiency", "none"}} or {{"shape_templates", "plus"}}; numbers in
 /// any std::stod form. (sigmas are set through the structs.)
 /// \throws std::invalid_argument naming an unknown option (with the accepted
 ///         ones) or a value that is not a number where one is needed

@@ -58,7 +58,7 @@ double arrival_time_pdf(Flavour f, double t_us, const BeamTiming& timing);
 double arrival_time_cdf(Flavour f, double t_us, const BeamTiming& timing);
 
 /// Efficiency as a function of time: 1 before t0, exp(-rate (t - t0)) after
-/// (the CsI 2017 convention). rate = 0 disables it.
+/// (the CsI eps_T: t0 = 0.52 us, rate = 0.0494 / us). rate = 0 disables it.
 struct TimingEfficiency {
   double t0_us = 0.0;
   double rate_per_us = 0.0;
