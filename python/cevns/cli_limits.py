@@ -21,7 +21,7 @@ EPILOG_TABLE2 = """examples:
 """
 EPILOG_SCAN = """examples:
   cevns scan --model universal --experiment combined --out universal.json
-  cevns scan --model universal --experiment combined --contours --out universal.json
+  cevns scan --model universal --experiment combined --out universal.json
   cevns scan --model B-L --experiment ar2020 --masses 1e-2:1e4:200 --couplings 1e-6:1e-1:400 \\
       --out bl.json
 """
@@ -182,8 +182,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         "experiments": {n: e.settings for n, e in fit.experiments.items()},
         "provenance": provenance(fit.experiments.values()),
     }
-    if args.contours:
-        payload["contours"] = [line.tolist() for line in res.contours()]
+    payload["contours"] = [line.tolist() for line in res.contours()]
     text = to_json(payload)
     if args.out:
         Path(args.out).write_text(text + "\n")
@@ -233,12 +232,8 @@ def register(sub: Any) -> None:
     p.add_argument("--masses", default="1e-2:1e4:200", help="LO:HI:N in MeV (default %(default)s)")
     p.add_argument("--couplings", default=None, help="LO:HI:N (default: from the model)")
     p.add_argument("--out", default=None, help="JSON file (default: stdout)")
-    p.add_argument(
-        "--contours",
-        action="store_true",
-        help="add the allowed-region boundary as polylines [[M_MeV, g], ...] (needs contourpy, "
-        "the plot extra)",
-    )
+    # contours are always written since 0.3; the flag of 0.2 is still accepted
+    p.add_argument("--contours", action="store_true", help=argparse.SUPPRESS)
     _add_stat(p)
     _add_detector_options(p)
     _add_data_dir(p)

@@ -437,14 +437,10 @@ def log_contour_generator(m: Iterable[float], g: Iterable[float], field: np.ndar
     """contourpy generator of ``field`` [mass, g] in (log10 M, log10 g).
 
     Contours computed in log coordinates are straight between grid points on a
-    log-log plot. Needs contourpy (installed with the ``plot`` extra).
+    log-log plot.
     """
-    try:
-        from contourpy import FillType, LineType, contour_generator
-    except ImportError:
-        raise ImportError(
-            "contours need contourpy: pip install 'cevns[plot]' (or contourpy)"
-        ) from None
+    from contourpy import FillType, LineType, contour_generator
+
     return contour_generator(
         x=np.log10(np.asarray(m, dtype=float)),
         y=np.log10(np.asarray(g, dtype=float)),

@@ -194,7 +194,7 @@ class ScanResult:
 
         Each an (n, 2) array [M (MeV), g], through the root-found interval edges at
         every scan mass (thin strips included), straight in (log M, log g) between
-        masses. Needs contourpy (the ``plot`` extra).
+        masses.
         """
         from .figure_data import boundary_lines
 

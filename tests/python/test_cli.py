@@ -72,6 +72,31 @@ def test_fit_and_limits_json(capsys, data_dir):
     assert d["g_low"] > 0 and d["g_over_M_high"] > 0 and d["dof"] == 2
 
 
+def test_scan_writes_grid_and_contours(capsys, data_dir, tmp_path):
+    """`cevns scan --out`: the χ² grid, the allowed intervals, the exclusion line and
+    the 2σ contours (polylines through the interval edges), with the settings."""
+    out_file = tmp_path / "scan.json"
+    args = ["scan", "--model", "universal", "--experiment", "csi2021"]
+    grid = ["--masses", "1e-2:1e4:12", "--couplings", "1e-6:1e-1:80", "--data-dir", str(data_dir)]
+    rc, _, err = run(capsys, *args, *grid, "--out", str(out_file))
+    assert rc == EXIT_OK and "wrote" in err
+    d = json.loads(out_file.read_text())
+    assert len(d["masses_MeV"]) == 12 and len(d["couplings"]) == 80
+    assert len(d["chi2"]) == 12 and len(d["chi2"][0]) == 80
+    assert len(d["allowed_intervals"]) == 12 and len(d["exclusion_line"]) == 12
+    assert d["contours"] and all(len(p) == 2 for line in d["contours"] for p in line)
+    edges = {round(hi, 12) for iv in d["allowed_intervals"] for _, hi in iv}
+    on_lines = {round(p[1], 12) for line in d["contours"] for p in line}
+    assert edges <= on_lines
+    assert d["experiments"]["csi2021"]["timing_efficiency"] == "exponential"
+    assert "provenance" in d
+    # the 0.2 flag is still accepted
+    rc, out, _ = run(capsys, *args, *grid, "--contours")
+    assert rc == EXIT_OK and json.loads(out)["contours"] == d["contours"]
+    rc, _, err = run(capsys, "scan", "--model", "Z9", "--experiment", "csi2021", *grid)
+    assert rc == EXIT_INPUT and "universal" in err
+
+
 def test_exit_codes(capsys, data_dir, tmp_path):
     rc, _, err = run(
         capsys,

@@ -158,7 +158,6 @@ def test_bad_inputs(exps):
 
 def test_scan_contours_pass_through_the_edges(exps):
     """The 2σ contours (polylines) contain the root-found edges at every scan mass."""
-    pytest.importorskip("contourpy")
     masses = np.geomspace(1.0, 1e3, 7)
     res = scan("B-L", "ar2020", masses, np.geomspace(1e-6, 1e-1, 81), experiments=exps)
     lines = res.contours()
