@@ -141,9 +141,12 @@ def _add_model(p: argparse.ArgumentParser, required: bool = False) -> None:
 
 # -- predict ----------------------------------------------------------------
 def cmd_predict(args: argparse.Namespace) -> int:
+    from .models import get_model
     from .output import table, to_json
     from .provenance import provenance
 
+    if args.model:
+        get_model(args.model)  # an unknown name is an input error, before any data is read
     exp = detector_experiments(args, [args.experiment])[args.experiment]
     pred = exp.predict(args.model, args.mass, args.coupling)
     if args.format == "json":

@@ -167,10 +167,13 @@ def _ratio(r: Any) -> str:
 def cmd_gm2(args: argparse.Namespace) -> int:
     from .cli import detector_experiments
     from .cli_limits import DATASET_LABELS, _grid
+    from .gm2 import gm2_band
+    from .models import get_model
     from .output import table, to_json
 
     masses = _grid(args.masses, "masses")
     couplings = _grid(args.couplings, "couplings") if args.couplings else None
+    gm2_band(get_model(args.model), [1.0])  # unknown model / no muon coupling: before the data
     rep = gm2_report(
         args.model,
         masses,

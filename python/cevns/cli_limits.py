@@ -48,9 +48,11 @@ def _progress() -> bool:
 def cmd_limits(args: argparse.Namespace) -> int:
     from .cli import detector_experiments
     from .limits import M_HIGH_MEV, M_LOW_MEV, limit
+    from .models import get_model
     from .output import table, to_json
     from .provenance import provenance
 
+    get_model(args.model)  # an unknown name is an input error, before any data is read
     exps = detector_experiments(args, ("csi2021", "ar2020"))
     lim = limit(args.model, args.experiment, cl=args.cl, dof=args.dof, experiments=exps)
     if args.format == "json":
@@ -152,10 +154,12 @@ def _grid(spec: str, what: str) -> np.ndarray:
 
 def cmd_scan(args: argparse.Namespace) -> int:
     from .cli import detector_experiments
+    from .models import get_model
     from .output import to_json
     from .provenance import provenance
     from .scan import ModelFit, dataset_members, scan
 
+    get_model(args.model)  # an unknown name is an input error, before any data is read
     exps = detector_experiments(args, dataset_members(args.experiment))
     fit = ModelFit(args.model, args.experiment, experiments=exps)
     masses = _grid(args.masses, "masses")

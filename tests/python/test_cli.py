@@ -97,6 +97,23 @@ def test_scan_writes_grid_and_contours(capsys, data_dir, tmp_path):
     assert rc == EXIT_INPUT and "universal" in err
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["predict", "--experiment", "ar2020", "--mass", "10", "--coupling", "1e-4"],
+        ["limits", "--experiment", "csi2021"],
+        ["scan", "--experiment", "combined"],
+        ["gm2"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_unknown_model_is_an_input_error_before_any_data(capsys, tmp_path, command):
+    """A misspelt model is reported as such (exit 4, the accepted names listed) even
+    where no data are installed (exit 3 would send the user after the wrong problem)."""
+    rc, _, err = run(capsys, *command, "--model", "B-L2", "--data-dir", str(tmp_path))
+    assert rc == EXIT_INPUT and "unknown model" in err and "Lmu-Ltau" in err
+
+
 def test_exit_codes(capsys, data_dir, tmp_path):
     rc, _, err = run(
         capsys,
