@@ -86,6 +86,25 @@ def cmd_limits(args: argparse.Namespace) -> int:
     return 0
 
 
+def detector_line(settings: dict[str, dict[str, Any]]) -> str:
+    """One comment line with the detector conventions in use: every named choice
+    (quenching row, timing efficiency, shape templates, ...) and any number set away
+    from its default; JSON outputs carry every setting."""
+    from .experiments import ar2020, csi2021
+
+    defaults = {"csi2021": csi2021.DEFAULTS, "ar2020": ar2020.DEFAULTS}
+    parts = []
+    for name, st in settings.items():
+        dflt = defaults.get(name, {})
+        shown = [
+            f"{k}={v}"
+            for k, v in st.items()
+            if isinstance(v, str) or (dflt.get(k) is not None and v != dflt[k])
+        ]
+        parts.append(f"{name} [{', '.join(shown)}]")
+    return "# detector models: " + "; ".join(parts)
+
+
 def cmd_table2(args: argparse.Namespace) -> int:
     from .cli import detector_experiments
     from .limits import table2
@@ -110,6 +129,7 @@ def cmd_table2(args: argparse.Namespace) -> int:
             f"# ours vs the paper's Table 2 (universal and B-L rows), Delta chi2 level = "
             f"{s['delta_chi2']:.3f}; 'Delta chi2 at published' is ours at the published bound"
         )
+        print(detector_line(s["experiments"]))
         rows = [
             [
                 c["model"],
@@ -137,6 +157,7 @@ def cmd_table2(args: argparse.Namespace) -> int:
         f"(dof = {s['dof']}), low M = {s['m_low_MeV']:g} MeV, high M = "
         f"{s['m_high_MeV']:g} MeV; {s['definition']}"
     )
+    print(detector_line(s["experiments"]))
     print(table(rows, header, args.format), end="")
     return 0
 

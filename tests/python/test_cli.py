@@ -174,7 +174,11 @@ def test_table2_json_and_comparison(capsys, data_dir):
     rc, out, _ = run(capsys, "table2", "--compare", "--data-dir", str(data_dir))
     assert rc == EXIT_OK
     lines = out.strip().splitlines()
-    assert lines[0].startswith("# ours vs the paper") and len(lines) == 1 + 2 + 12
+    assert lines[0].startswith("# ours vs the paper") and len(lines) == 2 + 2 + 12
+    # the conventions used are printed alongside; numbers only where not the default
+    assert lines[1].startswith("# detector models: csi2021 [")
+    assert "timing_efficiency=exponential" in lines[1] and "shape_templates=symmetric" in lines[1]
+    assert "n_pot" not in lines[1]
 
 
 def test_one_version_everywhere():
