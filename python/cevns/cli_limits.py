@@ -20,8 +20,8 @@ EPILOG_TABLE2 = """examples:
   cevns table2 --compare --set ar2020.shape_templates=plus --set csi2021.timing_efficiency=none
 """
 EPILOG_SCAN = """examples:
-  cevns scan --model universal --experiment combined --out universal.json
-  cevns scan --model universal --experiment combined --out universal.json
+  cevns scan --model universal --experiment combined --out universal.json   # grid and contours
+  cevns scan --model scalar --experiment csi2021 --dof 1 --out scalar.json
   cevns scan --model B-L --experiment ar2020 --masses 1e-2:1e4:200 --couplings 1e-6:1e-1:400 \\
       --out bl.json
 """
