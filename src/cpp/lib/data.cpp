@@ -9,21 +9,9 @@
 #include <fstream>
 #include <memory>
 
-namespace cevns {
+#include "registry_table.hpp"
 
-namespace detail {
-/// One row of the registry table generated from data/registry.json by CMake
-/// (cevns_registry.cpp in the build directory).
-struct RawRegistryEntry {
-  const char* path;
-  const char* sha256;
-  unsigned long long size;
-  const char* dataset;
-  bool required;
-};
-extern const RawRegistryEntry registry_table[];
-extern const std::size_t registry_table_size;
-}  // namespace detail
+namespace cevns {
 
 namespace {
 
