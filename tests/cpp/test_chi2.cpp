@@ -396,7 +396,7 @@ TEST_CASE("ArChi2: a huge CEvNS prediction keeps its precision") {
     return chi2.profile(c);
   };
   const double ref = at(1e12).chi2;
-  for (double k : {1e10, 1e14, 1e16, 1e18}) {
+  for (double k : {1e10, 1e14, 1e16, 1e18, 1e60, 1e140}) {
     INFO("k = " << k);
     const cevns::ProfileResult r = at(k);
     CHECK(r.converged);
@@ -423,7 +423,7 @@ TEST_CASE("CsiChi2: a huge CEvNS prediction is profiled to a finite limit") {
   const double ref = at(1e12).chi2;
   CHECK(ref > base.chi2);
   CHECK(ref < base.chi2 + 1e3);  // (1/0.12)^2 + the data without CEvNS
-  for (double k : {1e10, 1e14, 1e16, 1e18}) {
+  for (double k : {1e10, 1e14, 1e16, 1e18, 1e60, 1e140}) {
     INFO("k = " << k);
     const cevns::ProfileResult r = at(k);
     CHECK(r.converged);
@@ -433,4 +433,22 @@ TEST_CASE("CsiChi2: a huge CEvNS prediction is profiled to a finite limit") {
   // cost of removing it, (1/0.12)^2
   const CsiChi2 free(d.obs, d.brn, d.nin, d.ss, {1e6, 0.25, 0.35, 0.021});
   CHECK(ref == doctest::Approx(free.profile(d.cevns).chi2 + 1.0 / (0.12 * 0.12)).epsilon(1e-9));
+}
+
+// Beyond kMaxPredictionEvents per bin squares overflow a double: refused, not
+// answered wrongly (before, 1e200 x the SM gave a wrong CsI chi2 and an
+// infinite Ar chi2).
+TEST_CASE("profiles refuse predictions beyond kMaxPredictionEvents") {
+  const CsiData c = make_csi(99, 23, false);
+  const CsiChi2 csi(c.obs, c.brn, c.nin, c.ss);
+  const ArData a = make_ar(120, 21, false);
+  const ArChi2 ar = make_ar_chi2(a);
+  Vec cc(c.cevns.size(), 1.0), ac(a.cevns.size(), 1.0);
+  cc[3] = cevns::kMaxPredictionEvents;
+  ac[3] = cevns::kMaxPredictionEvents;
+  CHECK(std::isfinite(csi.profile(cc).chi2));
+  CHECK(std::isfinite(ar.profile(ac).chi2));
+  cc[3] = ac[3] = 1e200;
+  CHECK_THROWS_AS(csi.profile(cc), std::invalid_argument);
+  CHECK_THROWS_AS(ar.profile(ac), std::invalid_argument);
 }

@@ -331,3 +331,16 @@ def test_pulls():
     assert "eta_cevns" not in pulls(fit, lik.with_sigmas(eta_cevns=0.0))
     with pytest.raises(InputError, match="no sigma"):
         pulls(res, {"eta_cevns": 0.13})
+
+
+@pytest.mark.parametrize("name", ["csi2021", "ar2020"])
+def test_huge_predictions_keep_their_limit_or_are_refused(name, data_dir):
+    """Up to 1e150 events per bin the profiled χ² is its no-CEvNS limit; beyond, refused."""
+    import cevns
+
+    e = cevns.experiment(name, data_dir)
+    sm = e.predict()
+    at = [e.chi2(sm * k).chi2 for k in (1e19, 1e100)]
+    assert at[1] == pytest.approx(at[0], rel=1e-12)
+    with pytest.raises(InputError, match="accepted: at most 1e\\+150 events per bin"):
+        e.chi2(sm * 1e200)

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <nlopt.hpp>
 #include <stdexcept>
@@ -48,6 +49,13 @@ void check_prediction(const double *p, std::size_t n, const char *name) {
     if (p[i] < 0.0) {
       throw std::invalid_argument(std::string(name) + ": negative value " + std::to_string(p[i]) +
                                   " at bin " + std::to_string(i));
+    }
+    if (p[i] > kMaxPredictionEvents) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf,
+                    ": %.3g events at bin %zu; accepted: at most %.0e events per bin", p[i], i,
+                    kMaxPredictionEvents);
+      throw std::invalid_argument(std::string(name) + buf);
     }
   }
 }

@@ -19,6 +19,13 @@
 
 namespace cevns {
 
+/// Largest CEvNS prediction per bin [events] the profiled chi2 accepts. Up to
+/// here the profiles keep full precision (far above the data the chi2 tends to
+/// its no-CEvNS limit); beyond it squares of the prediction overflow a double,
+/// so larger predictions are refused (std::invalid_argument) rather than
+/// answered wrongly.
+constexpr double kMaxPredictionEvents = 1e150;
+
 /// Result of profiling the nuisance parameters at one model point.
 struct ProfileResult {
   double chi2 = 0.0;              ///< minimum over the nuisances of -2 ln L (+ const)
