@@ -12,6 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cevns
 from cevns.cli import main
@@ -121,6 +123,27 @@ def test_plugin_loglike_matches_python(plugin, data_dir, model, points):
         assert value == pytest.approx(-0.5 * py, rel=1e-10, abs=0)
     parts = [float(v) for v in re.findall(r"^  chi2_\w+ = (\S+)$", proc.stdout, re.M)]
     assert sum(parts[:2]) == pytest.approx(-2 * values[0], rel=1e-12)
+
+
+@pytest.fixture(scope="module")
+def python_pair(data_dir):
+    return cevns.experiment("csi2021", data_dir), cevns.experiment("ar2020", data_dir)
+
+
+@settings(max_examples=6, deadline=None, database=None)
+@given(
+    model=st.sampled_from(["universal", "B-3Lmu", "Le-Ltau", "scalar"]),
+    log_mass=st.floats(-2.0, 4.0),
+    log_g=st.floats(-6.0, -2.0),
+)
+def test_plugin_anywhere_in_the_plane(plugin, data_dir, python_pair, model, log_mass, log_g):
+    """Any model at any (M, g) of the scan range: plugin ln L = -chi2/2 of Python."""
+    mass, g = 10.0**log_mass, 10.0**log_g
+    proc = run_host(plugin, data_dir, f"fit:{model}", (mass, g))
+    assert proc.returncode == 0, proc.stderr
+    value = float(re.search(r"^loglike .*: (\S+)$", proc.stdout, re.M)[1])
+    py = sum(e.chi2(e.predict(model, mass, g)).chi2 for e in python_pair)
+    assert value == pytest.approx(-0.5 * py, rel=1e-10, abs=0)
 
 
 def test_plugin_errors(plugin, data_dir):
