@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,18 @@ def test_plugin_errors(plugin, data_dir):
         env=env,
     )
     assert proc.returncode == 1 and "no parameter 'g'" in proc.stderr
+
+
+def test_missing_extra_is_one_clear_error(monkeypatch, tmp_path, capsys):
+    """Without matplotlib (the `plot` extra) `cevns figures` says how to install it."""
+    from cevns.errors import MissingExtraError
+    from cevns.extras import require
+
+    for name in [m for m in list(sys.modules) if m.split(".")[0] == "matplotlib"]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(MissingExtraError, match=r"pip install 'cevns\[plot\]'"):
+        require("matplotlib.pyplot", "plot", "plotting")
+    rc = main(["figures", "--out", str(tmp_path), "--only", "fig2"])
+    err = capsys.readouterr().err
+    assert rc != 0 and "pip install 'cevns[plot]'" in err and "Traceback" not in err
