@@ -8,7 +8,15 @@ experiments from the COHERENT data releases and exposes a Python API and the
 
 from __future__ import annotations
 
-__version__ = "0.3.0"
+try:  # written into the wheel at build time from project(cevns VERSION ...) in CMakeLists.txt
+    from ._version import __version__
+except ModuleNotFoundError:  # the source tree, not built (pure-Python parts only)
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        __version__ = version("cevns")
+    except PackageNotFoundError:
+        __version__ = "0+unknown"
 
 from .errors import (  # noqa: F401
     CevnsError,

@@ -34,6 +34,7 @@ EPILOG_DATA = """examples:
   cevns data verify ../shared/data/coherent
   cevns data import ~/Downloads/coherent # verify and install a release you have
   cevns data fetch                       # download from the official sources
+  cevns data cite                        # how to cite the releases, their licences
 """
 
 
@@ -206,6 +207,9 @@ def cmd_data(args: argparse.Namespace) -> int:
     if args.data_command == "import":
         _print_report(data.import_dir(args.src, args.data_dir))
         return EXIT_OK
+    if args.data_command == "cite":
+        print(data.citations(args.dataset))
+        return EXIT_OK
     if args.data_command == "fetch":
         _print_report(
             data.fetch(args.data_dir, base_url=args.base_url, progress=sys.stderr.isatty())
@@ -256,6 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("src", type=Path)
     q = add_command(dsub, "fetch", "download from the official sources (hash-checked)", EPILOG_DATA)
     q.add_argument("--base-url", default=None, help="a mirror to download from instead")
+    q = add_command(dsub, "cite", "citations and licences of the data releases", EPILOG_DATA)
+    q.add_argument("--dataset", action="append", choices=("csi2021", "ar2020"), default=None)
     p.set_defaults(func=cmd_data)
 
     p = add_command(sub, "config", "where the C++ headers and CMake package are", EPILOG_CONFIG)

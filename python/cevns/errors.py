@@ -33,3 +33,7 @@ class ModelError(CevnsError, ValueError):
 
 class InputError(CevnsError, ValueError):
     """An argument has the wrong shape, sign or a non-finite value."""
+
+
+class MissingExtraError(CevnsError, ModuleNotFoundError):
+    """An optional dependency (a pip extra of cevns) is not installed."""

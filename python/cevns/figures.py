@@ -130,6 +130,9 @@ def make_figures(
     list of pathlib.Path
         The files written.
     """
+    from .extras import require
+
+    require("matplotlib", "plot", "cevns figures")
     from matplotlib.figure import Figure
 
     from .experiments import experiment

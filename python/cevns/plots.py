@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from .errors import InputError
+from .extras import require
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ EXPERIMENT_LABELS = {"ar2020": "COHERENT Ar", "csi2021": "COHERENT CsI"}
 @contextmanager
 def style() -> Iterator[None]:
     """Context manager applying the house style (``cevns.mplstyle``)."""
+    require("matplotlib", "plot", "plotting")
     import matplotlib.style
 
     with matplotlib.style.context(str(STYLE_PATH)):

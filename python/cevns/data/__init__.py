@@ -14,6 +14,7 @@ Examples
 from __future__ import annotations
 
 from .acquire import fetch, import_dir
+from .cite import citations
 from .loaders import (
     ArTable,
     load_ar_efficiency,
@@ -42,6 +43,7 @@ __all__ = [
     "Mismatch",
     "Registry",
     "VerifyReport",
+    "citations",
     "clear_hash_cache",
     "data_path",
     "default_registry_path",

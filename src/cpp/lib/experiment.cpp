@@ -14,6 +14,7 @@
 #include "cevns/form_factor.hpp"
 #include "cevns/release_io.hpp"
 #include "cevns/response.hpp"
+#include "threads.hpp"
 
 #ifdef CEVNS_HAVE_OPENMP
 #include <omp.h>
@@ -487,7 +488,7 @@ std::vector<double> CombinedLikelihood::chi2_many(const std::vector<ModelPoint>&
   std::exception_ptr error;
   const long n = static_cast<long>(points.size());
 #ifdef CEVNS_HAVE_OPENMP
-  const int threads = n_threads > 0 ? n_threads : omp_get_max_threads();
+  const int threads = detail::resolve_threads(n_threads);
 #pragma omp parallel for schedule(dynamic, 4) num_threads(threads)
 #else
   (void)n_threads;

@@ -1,6 +1,7 @@
 #pragma once
 // Private helpers of the core (not installed): OpenMP thread count and a
 // parallel loop that keeps exceptions inside the parallel region.
+#include <atomic>
 #include <stdexcept>
 #include <string>
 
@@ -10,10 +11,16 @@
 
 namespace cevns::detail {
 
-/// n_threads > 0: that many; otherwise the OpenMP default (1 without OpenMP).
+/// Set by cevns::set_num_threads (0: unset); defined in threading.cpp.
+extern std::atomic<int> default_threads;
+
+/// n_threads > 0: that many; otherwise cevns::set_num_threads' default, else
+/// the OpenMP default (1 without OpenMP).
 inline int resolve_threads(int n_threads) {
 #ifdef CEVNS_HAVE_OPENMP
-  return n_threads > 0 ? n_threads : omp_get_max_threads();
+  if (n_threads > 0) return n_threads;
+  const int d = default_threads.load(std::memory_order_relaxed);
+  return d > 0 ? d : omp_get_max_threads();
 #else
   (void)n_threads;
   return 1;

@@ -24,3 +24,5 @@
 #include "cevns/release_io.hpp"
 #include "cevns/response.hpp"
 #include "cevns/scan.hpp"
+#include "cevns/threading.hpp"
+#include "cevns/version.hpp"

@@ -45,6 +45,15 @@ int cevns_profile(const cevns_experiment* experiment, const double* prediction, 
 /* Message of the last failure in this thread ("" if none). */
 const char* cevns_last_error(void);
 
+/* Version of the core library, e.g. "0.3.0". */
+const char* cevns_version(void);
+
+/* Process-wide thread count of the core's parallel loops (n <= 0: the OpenMP
+ * default, OMP_NUM_THREADS). Set 1 when calling cevns from your own threads
+ * (see cevns/threading.hpp). */
+void cevns_set_num_threads(int n);
+int cevns_num_threads(void);
+
 #ifdef __cplusplus
 }
 #endif

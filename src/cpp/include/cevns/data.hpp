@@ -59,7 +59,7 @@ const std::vector<RegistryEntry>& data_registry();
 /// \throws std::invalid_argument if relpath is not registered
 const RegistryEntry& registry_entry(const std::string& relpath);
 
-/// SHA-256 of a file's bytes, lower-case hexadecimal (OpenSSL EVP).
+/// SHA-256 of a file's bytes, lower-case hexadecimal (libmd).
 /// \throws MissingDataError if the file cannot be opened or read
 std::string sha256_file(const std::string& path);
 
