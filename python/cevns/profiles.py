@@ -111,16 +111,54 @@ class _Objective:
         return float(sum(e.likelihood.chi2(preds[n]).chi2 for n, e in self.experiments.items()))
 
     def many(self, points: np.ndarray) -> np.ndarray:
-        """χ² at many points: predictions in a loop, χ² with the threaded core."""
-        per = {n: [] for n in self.experiments}
-        for pt in points:
-            for n, v in self.predictions(pt).items():
-                per[n].append(v)
+        """χ² at many points: predictions, then χ² with the threaded core.
+
+        The rate is exactly a polynomial of degree 2 in sin2w, r2_*, mu_* and eps_*
+        jointly (Q is linear in each, the magnetic term is linear in mu²), so without
+        a neutron radius the predictions are 3 (one parameter) or 6 (two) core
+        evaluations and a least-squares-free exact solve; radii need one per point.
+        """
+        points = np.asarray(points, dtype=float)
+        if any(n.startswith("rn_") for n in self.names):
+            per = {n: [] for n in self.experiments}
+            for pt in points:
+                for n, v in self.predictions(pt).items():
+                    per[n].append(v)
+            stacked = {n: np.asarray(v) for n, v in per.items()}
+        else:
+            stacked = self._polynomial_predictions(points)
         self.n_eval += len(points)
         total = np.zeros(len(points))
         for n, e in self.experiments.items():
-            total += e.likelihood.chi2_many(np.asarray(per[n]))
+            total += e.likelihood.chi2_many(stacked[n])
         return total
+
+    def _polynomial_predictions(self, points: np.ndarray) -> dict[str, np.ndarray]:
+        dim = points.shape[1]
+        lo, hi = points.min(axis=0), points.max(axis=0)
+        mid, half = 0.5 * (lo + hi), np.maximum(0.5 * (hi - lo), 1e-3)
+        if dim == 1:
+            nodes = mid + half * np.array([[-1.0], [0.0], [1.0]])
+        else:
+            unit = np.array([[0, 0], [1, 0], [-1, 0], [0, 1], [0, -1], [1, 1]], dtype=float)
+            nodes = mid + half * unit
+
+        def basis(x: np.ndarray) -> np.ndarray:
+            u = (x - mid) / half
+            if dim == 1:
+                return np.column_stack([np.ones(len(u)), u[:, 0], u[:, 0] ** 2])
+            a, b = u[:, 0], u[:, 1]
+            return np.column_stack([np.ones(len(u)), a, b, a * a, a * b, b * b])
+
+        coef_map = np.linalg.inv(basis(nodes))  # exact interpolation on the nodes
+        at_nodes = [self.predictions(x) for x in nodes]
+        out = {}
+        for n in self.experiments:
+            y = np.stack([p[n].ravel() for p in at_nodes])  # [nodes, bins]
+            coef = coef_map @ y
+            shape = at_nodes[0][n].shape
+            out[n] = (basis(points) @ coef).reshape((len(points), *shape))
+        return out
 
 
 def _ranges(names: Sequence[str], ranges: Mapping[str, Sequence[float]] | None) -> dict:

@@ -195,3 +195,21 @@ def test_cli_fit_param_json_and_errors(capsys, data_dir):
         rc = main(["fit", "--experiment", "csi2021", *args, "--data-dir", str(data_dir)])
         err = capsys.readouterr().err
         assert rc == 4 and msg in err, (args, err)
+
+
+def test_rate_is_exactly_quadratic_in_the_non_radius_parameters(exps):
+    """The profile scans rely on it: 3 or 6 core evaluations give every grid point."""
+    from cevns.profiles import _Objective
+
+    rng = np.random.default_rng(7)
+    for names, lo, hi in (
+        (["sin2w"], [0.0], [0.5]),
+        (["eps_u_ee", "mu_nue"], [-1, 0], [1, 100]),
+        (["r2_numu", "eps_d_emu"], [-100, -1], [100, 1]),
+    ):
+        f = _Objective(exps, names)
+        pts = rng.uniform(lo, hi, (12, len(names)))
+        poly = f._polynomial_predictions(pts)
+        for n in exps:
+            exact = np.stack([f.predictions(p)[n] for p in pts])
+            np.testing.assert_allclose(poly[n], exact, rtol=1e-11, atol=1e-12)
