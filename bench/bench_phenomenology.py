@@ -85,7 +85,11 @@ def main() -> None:
     if args.json:
         out = {
             "cevns_version": cevns.__version__,
-            "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
+            "machine": {
+                "platform": platform.platform(),
+                "cpus": os.cpu_count(),
+                "load_average_1min": os.getloadavg()[0],
+            },
             "results": results,
         }
         with open(args.json, "w") as fh:

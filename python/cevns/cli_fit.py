@@ -119,6 +119,9 @@ def _cmd_fit_params(args: argparse.Namespace, names: list[str]) -> int:
             for k, v in res.intervals.items()
         ]
         print(table(rows, ["level", "delta_chi2", "allowed"], args.format))
+        lo, hi = res.ranges[params[0]]
+        if any(a == lo or b == hi for v in res.intervals.values() for a, b in v):
+            print(f"(an edge at {lo} or {hi} is the scan range, not a crossing; see --range)")
     else:
         rows = [[k, res.levels[k], len(v)] for k, v in res.contours.items()]
         print(table(rows, ["level", "delta_chi2", "contour_lines"], args.format))

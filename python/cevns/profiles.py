@@ -85,6 +85,12 @@ class ProfileResult:
         }
         if self.intervals:
             out["intervals"] = self.intervals
+            (name,) = self.names
+            lo, hi = self.ranges[name]
+            # an edge on the scan range is the range, not a Delta chi2 crossing
+            out["interval_edges_at_scan_range"] = {
+                k: [[a == lo, b == hi] for a, b in v] for k, v in self.intervals.items()
+            }
         if self.contours:
             out["contours"] = self.contours
         return out
@@ -250,7 +256,8 @@ def profile_parameters(
             if chi[i] <= chi[max(i - 1, 0)] and chi[i] <= chi[min(i + 1, npts - 1)]
         ]
         idx = sorted(idx, key=lambda i: chi[i])[:2]
-        best_x, best = float(x[idx[0]]), float(chi[idx[0]])
+        best_x = float(x[idx[0]])
+        best = f([best_x])  # exact (the grid may come from the quadratic structure)
         for i in idx:
             lo, hi = x[max(i - 1, 0)], x[min(i + 1, npts - 1)]
             r = minimize_scalar(
@@ -290,7 +297,8 @@ def profile_parameters(
         bounds=bounds,
         options={"xatol": 1e-9, "fatol": 1e-10, "maxiter": 2000},
     )
-    best_pt, best = ([float(xa[i]), float(ya[j])], float(chi[i, j]))
+    best_pt = [float(xa[i]), float(ya[j])]
+    best = f(best_pt)
     if r.fun < best:
         best_pt, best = [float(v) for v in r.x], float(r.fun)
     gen = contour_generator(x=xa, y=ya, z=(chi - best).T)

@@ -111,8 +111,8 @@ TEST_CASE("parameters: flavour-diagonal NSI equals the heavy-mass limit of a vec
   CHECK(max_rel(zp, rate.predict(Mediator::standard_model(), 0.0)) > 1e-2);  // not trivial
   for (Flavour f : cevns::all_flavours)
     CHECK(rel(cevns::dsigma_dT(cevns::cesium133(), f, 40.0, 5e-3, Mediator::vector(q, M), g),
-              cevns::dsigma_dT(cevns::cesium133(), f, 40.0, 5e-3, Mediator::standard_model(),
-                               0.0, p)) < 1e-10);
+              cevns::dsigma_dT(cevns::cesium133(), f, 40.0, 5e-3, Mediator::standard_model(), 0.0,
+                               p)) < 1e-10);
 }
 
 TEST_CASE("parameters: off-diagonal NSI adds sum_beta |Q_ab|^2 incoherently") {
@@ -215,7 +215,8 @@ TEST_CASE("parameters: magnetic moment against a hand calculation") {
   p4.set("mu_numu", 40.0);
   const auto s0 = rate.predict(sm, 0.0), s2 = rate.predict(sm, 0.0, p2),
              s4 = rate.predict(sm, 0.0, p4);
-  for (std::size_t k = 0; k < s0.size(); ++k) CHECK(rel(s4[k] - s0[k], 4.0 * (s2[k] - s0[k])) < 1e-9);
+  for (std::size_t k = 0; k < s0.size(); ++k)
+    CHECK(rel(s4[k] - s0[k], 4.0 * (s2[k] - s0[k])) < 1e-9);
 }
 
 TEST_CASE("parameters: neutron radii recompute F_N only, as a rate built with them") {
@@ -244,10 +245,8 @@ TEST_CASE("parameters: bad input throws with the name") {
                        std::invalid_argument);
   CHECK_THROWS_AS(p.set("rn_cs", 0.0), std::invalid_argument);
   CHECK_THROWS_AS(p.set("rn_ar", -3.0), std::invalid_argument);
-  CHECK_THROWS_AS(p.set("sin2w", std::numeric_limits<double>::quiet_NaN()),
-                  std::invalid_argument);
-  CHECK_THROWS_AS(p.set("mu_nue", std::numeric_limits<double>::infinity()),
-                  std::invalid_argument);
+  CHECK_THROWS_AS(p.set("sin2w", std::numeric_limits<double>::quiet_NaN()), std::invalid_argument);
+  CHECK_THROWS_AS(p.set("mu_nue", std::numeric_limits<double>::infinity()), std::invalid_argument);
   PhysicsParameters asym;
   asym.eps[0][0][1] = 0.1;
   CHECK_THROWS_WITH_AS(asym.validate(), doctest::Contains("symmetric"), std::invalid_argument);

@@ -62,14 +62,19 @@ std::vector<std::string> PhysicsParameters::names() {
 void PhysicsParameters::set(const std::string& name, double value) {
   need_finite(value, name);
   int q = 0, a = 0, b = 0;
-  if (name == "sin2w") sin2w = value;
+  if (name == "sin2w")
+    sin2w = value;
   else if (name == "rn_cs" || name == "rn_i" || name == "rn_ar") {
     if (!(value > 0.0)) throw std::invalid_argument("parameter " + name + " (fm) must be > 0");
     (name == "rn_cs" ? rn_cs : name == "rn_i" ? rn_i : rn_ar) = value;
-  } else if (name == "mu_nue") mu_nue = value;
-  else if (name == "mu_numu") mu_numu = value;
-  else if (name == "r2_nue") r2_nue = value;
-  else if (name == "r2_numu") r2_numu = value;
+  } else if (name == "mu_nue")
+    mu_nue = value;
+  else if (name == "mu_numu")
+    mu_numu = value;
+  else if (name == "r2_nue")
+    r2_nue = value;
+  else if (name == "r2_numu")
+    r2_numu = value;
   else if (parse_eps(name, q, a, b)) {
     eps[q][a][b] = value;
     eps[q][b][a] = value;
@@ -98,7 +103,8 @@ void PhysicsParameters::validate() const {
   need_finite(sin2w, "sin2w");
   for (auto [v, n] : {std::pair{rn_cs, "rn_cs"}, {rn_i, "rn_i"}, {rn_ar, "rn_ar"}}) {
     need_finite(v, n);
-    if (!(v > 0.0)) throw std::invalid_argument(std::string("parameter ") + n + " (fm) must be > 0");
+    if (!(v > 0.0))
+      throw std::invalid_argument(std::string("parameter ") + n + " (fm) must be > 0");
   }
   need_finite(mu_nue, "mu_nue");
   need_finite(mu_numu, "mu_numu");

@@ -80,8 +80,8 @@ struct PhysicsParameters {
 
 /// The charges that enter sum_beta |Q_{alpha beta}|^2 for one flavour, at one T.
 struct NsiCharges {
-  double diagonal = 0.0;      ///< Q_{alpha alpha} (SM, sin2w, charge radius, diagonal eps)
-  double off_diagonal2 = 0.0; ///< sum_{beta != alpha} Q_{alpha beta}^2
+  double diagonal = 0.0;       ///< Q_{alpha alpha} (SM, sin2w, charge radius, diagonal eps)
+  double off_diagonal2 = 0.0;  ///< sum_{beta != alpha} Q_{alpha beta}^2
 };
 NsiCharges nsi_charges(const Nucleus& n, Flavour f, const PhysicsParameters& p, double F_Z,
                        double F_N);

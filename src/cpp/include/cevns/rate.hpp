@@ -97,8 +97,7 @@ class BinnedRate {
                       std::vector<double>& a, std::vector<double>& b, std::vector<double>& c) const;
   void spectrum_terms(const Grid& g, const std::vector<double>& FN, const Target& t,
                       const Mediator& m, int flavour, const PhysicsParameters& p,
-                      std::vector<double>& a, std::vector<double>& b,
-                      std::vector<double>& c) const;
+                      std::vector<double>& a, std::vector<double>& b, std::vector<double>& c) const;
   std::vector<double> neutron_form_factors(const Grid& g, const Target& t,
                                            const PhysicsParameters& p) const;
   std::vector<double> fold_time(const std::vector<double>& spectrum) const;
