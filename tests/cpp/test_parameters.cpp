@@ -256,3 +256,44 @@ TEST_CASE("parameters: bad input throws with the name") {
   p.set("eps_d_mutau", 0.3);
   CHECK(p.get("eps_d_taumu") == 0.3);
 }
+
+#include <filesystem>
+
+#include "cevns/cevns_c.h"
+#include "cevns/experiment.hpp"
+
+TEST_CASE("parameters: the C facade takes them by name") {
+#ifdef CEVNS_TEST_DATA_DIR
+  const std::string dir = CEVNS_TEST_DATA_DIR;
+#else
+  const std::string dir;
+#endif
+  if (dir.empty() || !std::filesystem::is_directory(dir + "/csi2021")) {
+    MESSAGE("COHERENT data not found: test skipped");
+    return;
+  }
+  cevns_experiment* csi = cevns_experiment_load("csi2021", dir.c_str());
+  REQUIRE(csi != nullptr);
+  const cevns_experiment* one[] = {csi};
+  double sm = 0.0, with = 0.0, none = 0.0;
+  REQUIRE(cevns_chi2(one, 1, "SM", 0.0, 0.0, &sm) == 0);
+  REQUIRE(cevns_chi2_params(one, 1, "SM", 0.0, 0.0, nullptr, nullptr, 0, &none) == 0);
+  CHECK(none == sm);
+  const char* names[] = {"sin2w", "eps_u_ee"};
+  const double values[] = {0.25, 0.05};
+  REQUIRE(cevns_chi2_params(one, 1, "SM", 0.0, 0.0, names, values, 2, &with) == 0);
+  const cevns::Experiment c = cevns::load_csi2021(dir);
+  PhysicsParameters p;
+  p.set("sin2w", 0.25);
+  p.set("eps_u_ee", 0.05);
+  CHECK(with == c.profile(c.rate().predict(Mediator::standard_model(), 0.0, p)).chi2);
+  CHECK(with != sm);
+  const char* bad[] = {"rn_cs"};
+  const double zero[] = {0.0};
+  CHECK(cevns_chi2_params(one, 1, "SM", 0.0, 0.0, bad, zero, 1, &with) == -1);
+  CHECK(std::string(cevns_last_error()).find("rn_cs") != std::string::npos);
+  const char* unknown[] = {"sin2theta"};
+  CHECK(cevns_chi2_params(one, 1, "SM", 0.0, 0.0, unknown, zero, 1, &with) == -1);
+  CHECK(std::string(cevns_last_error()).find("unknown physics parameter") != std::string::npos);
+  cevns_free(csi);
+}
