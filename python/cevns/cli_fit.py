@@ -11,6 +11,7 @@ EPILOG = """examples:
   cevns fit --experiment ar2020 --set ar2020.exposure=release
   cevns fit --experiment csi2021 --param sin2w --format json
   cevns fit --experiment combined --param eps_u_ee,eps_d_ee --range eps_u_ee=-0.5:0.8
+  cevns fit --experiment csi2021 --param sin2w --profile rn_cs,rn_i
 """
 
 
@@ -100,11 +101,16 @@ def _cmd_fit_params(args: argparse.Namespace, names: list[str]) -> int:
         if not (sep and sep2):
             raise InputError(f"--range expects NAME=LO:HI, got {item!r}")
     params = [p.strip() for p in args.param.split(",") if p.strip()]
-    unknown = set(ranges) - set(params)
-    if unknown:
-        raise InputError(f"--range names {sorted(unknown)} are not among --param {params}")
+    profiled = [p.strip() for p in (args.profile or "").split(",") if p.strip()]
     exps = detector_experiments(args, names)
-    res = profile_parameters(exps, params, label=args.experiment, ranges=ranges, points=args.points)
+    res = profile_parameters(
+        exps,
+        params,
+        profiled=profiled,
+        label=args.experiment,
+        ranges=ranges,
+        points=args.points,
+    )
     out = res.to_dict()
     out["experiments"] = {n: e.settings for n, e in exps.items()}
     out["provenance"] = provenance(exps.values())
@@ -112,6 +118,8 @@ def _cmd_fit_params(args: argparse.Namespace, names: list[str]) -> int:
         print(to_json(out))
         return 0
     best = ", ".join(f"{k} = {v:.6g}" for k, v in res.best_fit.items())
+    if profiled:
+        print(f"profiled: {', '.join(profiled)}")
     print(f"best fit {best}: chi2_min = {res.chi2_min:.3f}; SM: chi2 = {res.chi2_sm:.3f}")
     if res.intervals:
         rows = [
@@ -148,6 +156,12 @@ def register(sub: Any) -> None:
         action="append",
         metavar="NAME=LO:HI",
         help="scan range of a --param parameter (repeatable)",
+    )
+    p.add_argument(
+        "--profile",
+        metavar="NAME[,NAME2]",
+        help="with --param: physics parameters minimised at every scanned point "
+        "(e.g. rn_cs,rn_i); the rest stay at their SM values",
     )
     p.add_argument("--points", type=int, help="grid points per axis (201 for one, 41 for two)")
     _add_format(p, ("markdown", "json", "csv"))

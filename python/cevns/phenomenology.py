@@ -15,6 +15,7 @@ name                      unit                 meaning (default)
 ``sin2w``                 --                   sin²θ_W at q² → 0, MS-bar (0.23857)
 ``rn_cs``, ``rn_i``,      fm                   neutron rms radii of ¹³³Cs, ¹²⁷I, ⁴⁰Ar
 ``rn_ar``                                      (eq. 14: 5.09, 5.03, 3.55)
+``rn_csi``                fm                   sets rn_cs and rn_i together (no SM default)
 ``mu_nue``, ``mu_numu``   1e-10 μ_B            neutrino magnetic moments (0; ν̄_μ uses mu_numu)
 ``r2_nue``, ``r2_numu``   1e-32 cm²            neutrino charge radii, total (SM: −0.83, −0.48)
 ``eps_<q>_<ab>``          --                   vector NSI ε^{qV}_{ab}, q ∈ {u, d},
@@ -55,7 +56,7 @@ class ParameterInfo:
 
     name: str
     unit: str
-    default: float
+    default: float | None  # None: no single SM value (rn_csi)
     scan_range: tuple[float, float]
     description: str
 
@@ -88,14 +89,22 @@ def _info_table() -> dict[str, ParameterInfo]:
             q, ab = name.split("_")[1:]
             info = ("", (-1.0, 1.0), f"vector NSI epsilon^({q}V)_({ab})")
         out[name] = ParameterInfo(name, info[0], d, info[1], info[2])
+        if name == "rn_i":  # one radius for both CsI nuclei, as the CsI analyses fit it
+            out["rn_csi"] = ParameterInfo(
+                "rn_csi",
+                "fm",
+                None,
+                (3.0, 9.0),
+                "common neutron rms radius of 133Cs and 127I (sets rn_cs and rn_i)",
+            )
     return out
 
 
 PARAMETERS: dict[str, ParameterInfo] = _info_table()
 
 
-def default_value(name: str) -> float:
-    """SM value of a parameter (raises InputError for unknown names)."""
+def default_value(name: str) -> float | None:
+    """SM value of a parameter (None for rn_csi; InputError for unknown names)."""
     _check_name(name)
     return PARAMETERS[name].default
 
@@ -129,7 +138,8 @@ def parameters(values: Mapping[str, float] | None = None, **kwargs: float) -> An
         if name.startswith("rn_") and v <= 0:
             raise InputError(f"physics parameter {name} (fm) must be > 0, got {value!r}")
         try:
-            p.set(name, v)
+            for target in ("rn_cs", "rn_i") if name == "rn_csi" else (name,):
+                p.set(target, v)
         except ValueError as exc:  # e.g. a radius the form factor cannot take
             raise InputError(str(exc)) from None
     return p

@@ -30,7 +30,7 @@ def test_defaults_reproduce_sm_prediction_and_chi2_bit_for_bit(exps):
             assert np.array_equal(a, b)
         sm = e.predict()
         # every parameter given explicitly at its SM value
-        explicit = {n: info.default for n, info in ph.PARAMETERS.items()}
+        explicit = {n: i.default for n, i in ph.PARAMETERS.items() if i.default is not None}
         assert np.array_equal(ph.predict(e, **explicit), sm)
         assert ph.chi2(e, **explicit).chi2 == e.chi2(sm).chi2
         t0, t1 = e.templates("B-L", 10.0), ph.templates(e, "B-L", 10.0)
@@ -213,3 +213,33 @@ def test_rate_is_exactly_quadratic_in_the_non_radius_parameters(exps):
         for n in exps:
             exact = np.stack([f.predictions(p)[n] for p in pts])
             np.testing.assert_allclose(poly[n], exact, rtol=1e-11, atol=1e-12)
+
+
+def test_rn_csi_sets_both_radii(exps):
+    csi = exps["csi2021"]
+    both = ph.predict(csi, rn_cs=5.5, rn_i=5.5)
+    assert np.array_equal(ph.predict(csi, rn_csi=5.5), both)
+    assert ph.default_value("rn_csi") is None
+
+
+def test_profiling_a_second_parameter(exps):
+    csi = {"csi2021": exps["csi2021"]}
+    fixed = profile_parameters(csi, ["sin2w"], points=41)
+    prof = profile_parameters(
+        csi, ["sin2w"], profiled=["rn_csi"], ranges={"rn_csi": (4.0, 7.5)}, points=41
+    )
+    # minimising over R_n can only lower the chi2 at every sin2w
+    assert np.all(np.array(prof.grid["chi2"]) <= np.array(fixed.grid["chi2"]) + 1e-9)
+    best = prof.best_fit
+    assert prof.chi2_min == pytest.approx(
+        ph.chi2(csi["csi2021"], sin2w=best["sin2w"], rn_csi=best["rn_csi"]).chi2, abs=1e-12
+    )
+    # the joint 2-D minimum is the same point
+    two = profile_parameters(csi, ["sin2w", "rn_csi"], ranges={"rn_csi": (4.0, 7.5)}, points=21)
+    assert prof.chi2_min == pytest.approx(two.chi2_min, abs=1e-4)
+    assert best["rn_csi"] == pytest.approx(two.best_fit["rn_csi"], abs=0.02)
+    assert prof.to_dict()["profiled"] == ["rn_csi"]
+    with pytest.raises(InputError, match="must all differ"):
+        profile_parameters(csi, ["sin2w"], profiled=["sin2w"])
+    with pytest.raises(InputError, match="not scanned or profiled"):
+        profile_parameters(csi, ["sin2w"], ranges={"rn_ar": (2, 4)})
