@@ -190,7 +190,8 @@ def test_cli_fit_param_json_and_errors(capsys, data_dir):
         (["--param", "nope"], "unknown physics parameter"),
         (["--param", "rn_cs", "--range", "rn_cs=-1:5"], "above 0 fm"),
         (["--param", "sin2w", "--range", "sin2w=a:b"], "NAME=LO:HI"),
-        (["--param", "sin2w,sin2w"], "must differ"),
+        (["--param", "sin2w,sin2w"], "must all differ"),
+        (["--param", "sin2w", "--profile", "nope"], "unknown physics parameter 'nope'"),
     ):
         rc = main(["fit", "--experiment", "csi2021", *args, "--data-dir", str(data_dir)])
         err = capsys.readouterr().err
