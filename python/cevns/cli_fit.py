@@ -112,6 +112,18 @@ def _cmd_fit_params(args: argparse.Namespace, names: list[str]) -> int:
         points=args.points,
     )
     out = res.to_dict()
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from .plots import plot_profile
+
+        fig, ax = plt.subplots()
+        plot_profile(out, ax=ax)
+        fig.savefig(args.plot)
+        plt.close(fig)
     out["experiments"] = {n: e.settings for n, e in exps.items()}
     out["provenance"] = provenance(exps.values())
     if args.format == "json":
@@ -162,6 +174,9 @@ def register(sub: Any) -> None:
         metavar="NAME[,NAME2]",
         help="with --param: physics parameters minimised at every scanned point "
         "(e.g. rn_cs,rn_i); the rest stay at their SM values",
+    )
+    p.add_argument(
+        "--plot", metavar="FILE", help="with --param: draw the profile (png/pdf; matplotlib)"
     )
     p.add_argument("--points", type=int, help="grid points per axis (201 for one, 41 for two)")
     _add_format(p, ("markdown", "json", "csv"))

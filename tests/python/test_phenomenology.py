@@ -244,3 +244,39 @@ def test_profiling_a_second_parameter(exps):
         profile_parameters(csi, ["sin2w"], profiled=["sin2w"])
     with pytest.raises(InputError, match="not scanned or profiled"):
         profile_parameters(csi, ["sin2w"], ranges={"rn_ar": (2, 4)})
+
+
+def test_plot_profile_draws_what_was_computed(exps, tmp_path, capsys, data_dir):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from cevns.plots import plot_profile
+
+    csi = {"csi2021": exps["csi2021"]}
+    one = profile_parameters(csi, ["mu_numu"], points=21).to_dict()
+    drawn = plot_profile(one)
+    np.testing.assert_array_equal(drawn["x"], one["grid"]["mu_numu"])
+    assert drawn["delta_chi2"].min() >= -1e-9
+    two = profile_parameters(csi, ["eps_u_ee", "eps_d_ee"], points=11).to_dict()
+    drawn = plot_profile(two)
+    assert drawn["best"] == (two["best_fit"]["eps_u_ee"], two["best_fit"]["eps_d_ee"])
+    assert len(drawn["2sigma"]) == len(two["contours"]["2sigma"])
+    out = tmp_path / "p.png"
+    rc = main(
+        [
+            "fit",
+            "--experiment",
+            "csi2021",
+            "--param",
+            "sin2w",
+            "--points",
+            "21",
+            "--plot",
+            str(out),
+            "--data-dir",
+            str(data_dir),
+        ]
+    )
+    capsys.readouterr()
+    assert rc == 0 and out.stat().st_size > 1000
