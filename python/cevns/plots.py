@@ -441,3 +441,45 @@ def plot_spectra(
         )
         ax.legend()
     return {"edges": np.asarray(edges), "observed": obs, "stack": stack}
+
+
+def plot_profile(data: Mapping[str, Any], ax: Any = None) -> dict[str, Any]:
+    """Δχ² of a physics-parameter profile (``ProfileResult.to_dict()``, ``cevns fit --param``).
+
+    One parameter: Δχ² against the parameter with the 1σ / 90 % / 2σ levels as
+    horizontal lines; two: the contours of each level and the best fit. Returns
+    what was drawn: ``{"x", "delta_chi2"}`` or ``{level: [polyline, ...], "best": (x, y)}``.
+    """
+    names = list(data["parameters"])
+    units = data.get("units", {})
+
+    def label(n: str) -> str:
+        return f"{n} [{units[n]}]" if units.get(n) else n
+
+    with style():
+        ax = _axes(ax)
+        colours = {"1sigma": "tab:blue", "90%": "tab:orange", "2sigma": "tab:red"}
+        if len(names) == 1:
+            x = np.asarray(data["grid"][names[0]])
+            dchi = np.asarray(data["grid"]["chi2"]) - data["chi2_min"]
+            ax.plot(x, dchi, color="black")
+            for k, lv in data["delta_chi2_levels"].items():
+                ax.axhline(lv, color=colours.get(k, "gray"), linestyle=":", label=k)
+            ax.set_xlabel(label(names[0]))
+            ax.set_ylabel(r"$\Delta\chi^2$")
+            ax.set_ylim(0, 2.0 * max(data["delta_chi2_levels"].values()))
+            ax.legend(title=data.get("experiment", ""))
+            return {"x": x, "delta_chi2": dchi}
+        drawn: dict[str, Any] = {}
+        for k, lines in data["contours"].items():
+            arrs = [np.asarray(line) for line in lines]
+            for i, a in enumerate(arrs):
+                ax.plot(a[:, 0], a[:, 1], color=colours.get(k, "gray"), label=k if i == 0 else None)
+            drawn[k] = arrs
+        best = (data["best_fit"][names[0]], data["best_fit"][names[1]])
+        ax.plot(*best, marker="+", color="black", linestyle="none", label="best fit")
+        drawn["best"] = best
+        ax.set_xlabel(label(names[0]))
+        ax.set_ylabel(label(names[1]))
+        ax.legend(title=data.get("experiment", ""))
+        return drawn

@@ -2,9 +2,12 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <map>
 #include <memory>
+#include <string>
 
 #include "bindings.hpp"
+#include "cevns/parameters.hpp"
 #include "cevns/rate.hpp"
 #include "cevns/response.hpp"
 
@@ -45,6 +48,48 @@ void register_rate(py::module_& m) {
       .def_property_readonly("n0", [](const Templates& t) { return t.n0; })
       .def_property_readonly("n1", [](const Templates& t) { return t.n1; })
       .def_property_readonly("n2", [](const Templates& t) { return t.n2; });
+
+  py::class_<PhysicsParameters>(m, "PhysicsParameters",
+                                "Physics parameters (sin2w, rn_*, eps_*, mu_*, r2_*); SM defaults.")
+      .def(py::init([](const std::map<std::string, double>& values) {
+             PhysicsParameters p;
+             for (const auto& [k, v] : values) p.set(k, v);
+             return p;
+           }),
+           py::arg("values") = std::map<std::string, double>{})
+      .def_static("names", &PhysicsParameters::names)
+      .def("set", &PhysicsParameters::set, py::arg("name"), py::arg("value"))
+      .def("get", &PhysicsParameters::get, py::arg("name"))
+      .def("validate", &PhysicsParameters::validate)
+      .def("proton_coupling", &PhysicsParameters::proton_coupling, py::arg("flavour"))
+      .def("to_dict", [](const PhysicsParameters& p) {
+        std::map<std::string, double> out;
+        for (const auto& n : PhysicsParameters::names()) out[n] = p.get(n);
+        return out;
+      });
+  m.def("charge_radius_sm", &charge_radius_sm, py::arg("lepton_mass_MeV"),
+        "SM neutrino charge radius <r^2> [1e-32 cm^2] for a charged-lepton mass [MeV].");
+  m.def("charge_radius_coupling_shift", &charge_radius_coupling_shift,
+        "sqrt2 pi alpha/(3 G_F) per 1e-32 cm^2: g_V^p shift per unit <r^2>.");
+  m.def("magnetic_kinematic_factor", &magnetic_kinematic_factor, py::arg("flavour"),
+        py::arg("T_MeV"), py::arg("M_MeV"));
+  m.def(
+      "dsigma_dT_magnetic",
+      [](const Nucleus& n, double E, double T, double mu, const std::string& ff) {
+        return dsigma_dT_magnetic(n, E, T, mu, form_factor_model_from_string(ff));
+      },
+      py::arg("nucleus"), py::arg("E_MeV"), py::arg("T_MeV"), py::arg("mu_over_muB"),
+      py::arg("form_factor") = "helm",
+      "Magnetic-moment d sigma/dT [MeV^-3] for mu_nu/mu_B (not in units of 1e-10).");
+  m.def(
+      "dsigma_dT_params",
+      [](const Nucleus& n, Flavour f, double E, double T, const Mediator& med, double g,
+         const PhysicsParameters& p, const std::string& ff) {
+        return dsigma_dT(n, f, E, T, med, g, p, form_factor_model_from_string(ff));
+      },
+      py::arg("nucleus"), py::arg("flavour"), py::arg("E_MeV"), py::arg("T_MeV"),
+      py::arg("mediator"), py::arg("coupling"), py::arg("params"), py::arg("form_factor") = "helm",
+      "d sigma/dT [MeV^-3] with the physics parameters (parameters.hpp).");
 
   py::class_<BinnedRate>(m, "BinnedRate")
       .def(py::init([](std::vector<std::pair<Nucleus, double>> targets, double eta,
@@ -136,7 +181,55 @@ void register_rate(py::module_& m) {
             }
             return to_2d(v, n_flavours, T.size());
           },
-          py::arg("mediator"), py::arg("coupling"), py::arg("T_MeV"));
+          py::arg("mediator"), py::arg("coupling"), py::arg("T_MeV"))
+      .def(
+          "predict_with",
+          [](const BinnedRate& r, const Mediator& med, double g, const PhysicsParameters& p) {
+            std::vector<double> v;
+            {
+              py::gil_scoped_release release;
+              v = r.predict(med, g, p);
+            }
+            return to_2d(v, r.n_energy(), r.n_time());
+          },
+          py::arg("mediator"), py::arg("coupling"), py::arg("params"),
+          "Binned prediction with the physics parameters [n_energy, n_time].")
+      .def(
+          "energy_spectrum_with",
+          [](const BinnedRate& r, const Mediator& med, double g, const PhysicsParameters& p) {
+            std::vector<double> v;
+            {
+              py::gil_scoped_release release;
+              v = r.energy_spectrum(med, g, p);
+            }
+            return to_2d(v, n_flavours, r.n_energy());
+          },
+          py::arg("mediator"), py::arg("coupling"), py::arg("params"))
+      .def(
+          "templates_with",
+          [](const BinnedRate& r, const Mediator& med, const PhysicsParameters& p) {
+            Templates t;
+            {
+              py::gil_scoped_release release;
+              t = r.templates(med, p);
+            }
+            return py::make_tuple(to_2d(t.n0, r.n_energy(), r.n_time()),
+                                  to_2d(t.n1, r.n_energy(), r.n_time()),
+                                  to_2d(t.n2, r.n_energy(), r.n_time()));
+          },
+          py::arg("mediator"), py::arg("params"))
+      .def(
+          "differential_rate_with",
+          [](const BinnedRate& r, const Mediator& med, double g, std::vector<double> T,
+             const PhysicsParameters& p) {
+            std::vector<double> v;
+            {
+              py::gil_scoped_release release;
+              v = r.differential_rate(med, g, T, p);
+            }
+            return to_2d(v, n_flavours, T.size());
+          },
+          py::arg("mediator"), py::arg("coupling"), py::arg("T_MeV"), py::arg("params"));
 }
 
 }  // namespace cevns_bind

@@ -9,6 +9,7 @@
 
 #include "cevns/experiment.hpp"
 #include "cevns/models.hpp"
+#include "cevns/parameters.hpp"
 
 struct cevns_experiment {
   cevns::Experiment experiment;
@@ -103,6 +104,30 @@ int cevns_profile(const cevns_experiment* experiment, const double* prediction, 
       throw std::invalid_argument("cevns_profile: NULL argument");
     const auto& e = experiment->experiment;
     *chi2 = e.profile(std::vector<double>(prediction, prediction + e.n_bins())).chi2;
+  });
+}
+
+int cevns_chi2_params(const cevns_experiment* const* experiments, unsigned long n,
+                      const char* model, double mass_MeV, double coupling, const char* const* names,
+                      const double* values, unsigned long n_params, double* chi2) {
+  return guarded([&] {
+    if (!experiments || !model || !chi2 || n == 0 || (n_params > 0 && (!names || !values)))
+      throw std::invalid_argument("cevns_chi2_params: NULL argument or no experiments");
+    const std::string name = model;
+    const cevns::Mediator m = (name == "SM") ? cevns::Mediator::standard_model()
+                                             : cevns::paper_model(name).mediator(mass_MeV);
+    cevns::PhysicsParameters params;
+    for (unsigned long i = 0; i < n_params; ++i) {
+      if (!names[i]) throw std::invalid_argument("cevns_chi2_params: NULL parameter name");
+      params.set(names[i], values[i]);
+    }
+    double total = 0.0;
+    for (unsigned long i = 0; i < n; ++i) {
+      if (!experiments[i]) throw std::invalid_argument("cevns_chi2_params: NULL experiment handle");
+      const cevns::Experiment& e = experiments[i]->experiment;
+      total += e.profile(e.rate().predict(m, coupling, params)).chi2;
+    }
+    *chi2 = total;
   });
 }
 

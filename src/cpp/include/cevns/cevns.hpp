@@ -20,6 +20,7 @@
 #include "cevns/kinetic_mixing.hpp"
 #include "cevns/model.hpp"
 #include "cevns/models.hpp"
+#include "cevns/parameters.hpp"
 #include "cevns/rate.hpp"
 #include "cevns/release_io.hpp"
 #include "cevns/response.hpp"

@@ -42,6 +42,15 @@ int cevns_chi2(const cevns_experiment* const* experiments, unsigned long n, cons
  * (events per bin, row-major [energy][time]). */
 int cevns_profile(const cevns_experiment* experiment, const double* prediction, double* chi2);
 
+/* As cevns_chi2 with physics parameters by name (parameters.hpp): n_params pairs
+ * names[i] = values[i], e.g. {"sin2w", "eps_u_ee"} = {0.25, 0.1}; every other
+ * parameter at its SM value (units: rn_* fm, mu_* 1e-10 mu_B, r2_* 1e-32 cm^2).
+ * Unknown names, non-finite values and radii <= 0 fail with a message. */
+int cevns_chi2_params(const cevns_experiment* const* experiments, unsigned long n,
+                      const char* model, double mass_MeV, double coupling,
+                      const char* const* names, const double* values, unsigned long n_params,
+                      double* chi2);
+
 /* Message of the last failure in this thread ("" if none). */
 const char* cevns_last_error(void);
 

@@ -48,6 +48,17 @@ inline constexpr double gVp_nue = 0.0401;
 inline constexpr double gVp_numu = 0.0318;
 inline constexpr double gVn = -0.5094;
 
+/// Low-energy weak mixing angle sin^2(theta_W) in the MS-bar scheme at q^2 -> 0,
+/// 0.23857(5) (PDG low-energy value, Erler and Su 2013, as used by Cadeddu et al.
+/// 2020b for the couplings of eq. 12): the reference point of PhysicsParameters::sin2w.
+inline constexpr double sin2w_low_energy = 0.23857;
+/// Neutral-to-charged current ratio rho^NC_{nu N} = 1.0082 of the neutrino-nucleon
+/// couplings (PDG 2022 Electroweak review): g_V^p = rho (1/2 - 2 sin^2 theta_W) + ...,
+/// so d g_V^p / d sin^2 theta_W = -2 rho; g_V^n = -rho/2 + ... does not depend on it.
+inline constexpr double rho_nuN = 1.0082;
+/// W mass [MeV] (PDG 2022: 80.377(12) GeV), for the SM neutrino charge radii.
+inline constexpr double m_W = 80377.0;
+
 /// Reference ratio (sigma_piN / m_ud)_ref of the scalar model (paper eq. 40).
 inline constexpr double sigma_piN_over_mud_ref = 17.3;
 

@@ -18,6 +18,7 @@
 #include "cevns/flux.hpp"
 #include "cevns/form_factor.hpp"
 #include "cevns/model.hpp"
+#include "cevns/parameters.hpp"
 #include "cevns/response.hpp"
 
 namespace cevns {
@@ -66,6 +67,22 @@ class BinnedRate {
   /// summed over the targets, before any detector effect.
   std::vector<double> differential_rate(const Mediator& m, double coupling,
                                         const std::vector<double>& T_MeV) const;
+
+  /// The same four with the physics parameters of parameters.hpp (sin^2 theta_W,
+  /// neutron radii, NSI, magnetic moments, charge radii). Only F_N is recomputed
+  /// when a neutron radius differs from the nucleus's; grid, flux kinematics and
+  /// response stay cached. Default parameters give the results above bit for bit.
+  /// The templates are in the mediator coupling g at fixed parameters: N0 holds
+  /// the SM-with-parameters rate plus the incoherent (off-diagonal NSI, magnetic) parts.
+  std::vector<double> predict(const Mediator& m, double coupling,
+                              const PhysicsParameters& params) const;
+  std::vector<double> energy_spectrum(const Mediator& m, double coupling,
+                                      const PhysicsParameters& params) const;
+  Templates templates(const Mediator& m, const PhysicsParameters& params) const;
+  std::vector<double> differential_rate(const Mediator& m, double coupling,
+                                        const std::vector<double>& T_MeV,
+                                        const PhysicsParameters& params) const;
+
   /// Number of quadrature points (for tests and benchmarks).
   std::size_t n_grid() const;
 
@@ -78,6 +95,11 @@ class BinnedRate {
   };
   void spectrum_terms(const Grid& g, const Target& t, const Mediator& m, int flavour,
                       std::vector<double>& a, std::vector<double>& b, std::vector<double>& c) const;
+  void spectrum_terms(const Grid& g, const std::vector<double>& FN, const Target& t,
+                      const Mediator& m, int flavour, const PhysicsParameters& p,
+                      std::vector<double>& a, std::vector<double>& b, std::vector<double>& c) const;
+  std::vector<double> neutron_form_factors(const Grid& g, const Target& t,
+                                           const PhysicsParameters& p) const;
   std::vector<double> fold_time(const std::vector<double>& spectrum) const;
 
   RateConfig cfg_;

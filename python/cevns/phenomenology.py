@@ -1,0 +1,203 @@
+"""Physics parameters beyond the light mediators, through the same data and likelihoods.
+
+The low-energy weak mixing angle, the neutron rms radii, heavy-mediator vector
+NSI, neutrino magnetic moments and charge radii enter the core's binned rate as
+one :class:`cevns._core.PhysicsParameters` (``src/cpp/include/cevns/parameters.hpp``
+states every convention). Every parameter defaults to its Standard-Model value
+(paper eq. 12-14), and every prediction with the defaults equals the SM
+prediction of :meth:`cevns.experiments.Experiment.predict` bit for bit.
+
+Names (keyword arguments of :func:`predict`, :func:`templates` and :func:`chi2`):
+
+========================  ===================  ==========================================
+name                      unit                 meaning (default)
+========================  ===================  ==========================================
+``sin2w``                 --                   sin²θ_W at q² → 0, MS-bar (0.23857)
+``rn_cs``, ``rn_i``,      fm                   neutron rms radii of ¹³³Cs, ¹²⁷I, ⁴⁰Ar
+``rn_ar``                                      (eq. 14: 5.09, 5.03, 3.55)
+``rn_csi``                fm                   sets rn_cs and rn_i together (no SM default)
+``mu_nue``, ``mu_numu``   1e-10 μ_B            neutrino magnetic moments (0; ν̄_μ uses mu_numu)
+``r2_nue``, ``r2_numu``   1e-32 cm²            neutrino charge radii, total (SM: −0.83, −0.48)
+``eps_<q>_<ab>``          --                   vector NSI ε^{qV}_{ab}, q ∈ {u, d},
+                                               ab ∈ {ee, emu, etau, mumu, mutau, tautau} (0)
+========================  ===================  ==========================================
+
+This module is the Python face of those parameters; it uses ``experiment.rate``
+(the core ``BinnedRate``) and ``experiment.likelihood`` and nothing else of the
+experiment, so it works with any experiment object that has those two.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import _core
+from .errors import InputError
+
+__all__ = [
+    "PARAMETERS",
+    "ParameterInfo",
+    "chi2",
+    "default_value",
+    "parameters",
+    "predict",
+    "templates",
+]
+
+
+@dataclass(frozen=True)
+class ParameterInfo:
+    """What a physics parameter is: unit, SM default and a default scan range."""
+
+    name: str
+    unit: str
+    default: float | None  # None: no single SM value (rn_csi)
+    scan_range: tuple[float, float]
+    description: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "unit": self.unit,
+            "default": self.default,
+            "scan_range": list(self.scan_range),
+            "description": self.description,
+        }
+
+
+def _info_table() -> dict[str, ParameterInfo]:
+    sm = _core.PhysicsParameters()
+    out: dict[str, ParameterInfo] = {}
+    for name in _core.PhysicsParameters.names():
+        d = sm.get(name)
+        if name == "sin2w":
+            info = ("", (0.0, 0.5), "weak mixing angle sin^2 theta_W at q^2 -> 0 (MS-bar)")
+        elif name.startswith("rn_"):
+            nucleus = {"rn_cs": "133Cs", "rn_i": "127I", "rn_ar": "40Ar"}[name]
+            lo = 2.0 if name == "rn_ar" else 3.0
+            info = ("fm", (lo, lo + 6.0), f"neutron rms radius of {nucleus}")
+        elif name.startswith("mu_"):
+            info = ("1e-10 mu_B", (0.0, 100.0), f"magnetic moment of {name[3:]}")
+        elif name.startswith("r2_"):
+            info = ("1e-32 cm^2", (-100.0, 100.0), f"charge radius <r^2> of {name[3:]}")
+        else:
+            q, ab = name.split("_")[1:]
+            info = ("", (-1.0, 1.0), f"vector NSI epsilon^({q}V)_({ab})")
+        out[name] = ParameterInfo(name, info[0], d, info[1], info[2])
+        if name == "rn_i":  # one radius for both CsI nuclei, as the CsI analyses fit it
+            out["rn_csi"] = ParameterInfo(
+                "rn_csi",
+                "fm",
+                None,
+                (3.0, 9.0),
+                "common neutron rms radius of 133Cs and 127I (sets rn_cs and rn_i)",
+            )
+    return out
+
+
+PARAMETERS: dict[str, ParameterInfo] = _info_table()
+
+
+def default_value(name: str) -> float | None:
+    """SM value of a parameter (None for rn_csi; InputError for unknown names)."""
+    _check_name(name)
+    return PARAMETERS[name].default
+
+
+def _check_name(name: str) -> None:
+    if name not in PARAMETERS:
+        raise InputError(
+            f"unknown physics parameter {name!r}; accepted: {', '.join(PARAMETERS)} "
+            "(eps names are eps_<u|d>_<ee|emu|etau|mumu|mutau|tautau>)"
+        )
+
+
+def parameters(values: Mapping[str, float] | None = None, **kwargs: float) -> Any:
+    """A core ``PhysicsParameters`` from names (SM for every name not given).
+
+    Raises
+    ------
+    InputError
+        For an unknown name, a non-numeric or non-finite value, or a radius <= 0.
+    """
+    merged = {**(values or {}), **kwargs}
+    p = _core.PhysicsParameters()
+    for name, value in merged.items():
+        _check_name(name)
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            raise InputError(f"physics parameter {name} must be a number, got {value!r}") from None
+        if not math.isfinite(v):
+            raise InputError(f"physics parameter {name} must be finite, got {value!r}")
+        if name.startswith("rn_") and v <= 0:
+            raise InputError(f"physics parameter {name} (fm) must be > 0, got {value!r}")
+        try:
+            for target in ("rn_cs", "rn_i") if name == "rn_csi" else (name,):
+                p.set(target, v)
+        except ValueError as exc:  # e.g. a radius the form factor cannot take
+            raise InputError(str(exc)) from None
+    return p
+
+
+def _mediator(model: Any, mass: float | None) -> Any:
+    from .experiments.base import _mediator as to_mediator
+
+    return to_mediator(model, mass)
+
+
+def predict(
+    experiment: Any,
+    model: Any = None,
+    mass: float | None = None,
+    coupling: float = 0.0,
+    **params: float,
+) -> np.ndarray:
+    """Binned CEvNS prediction (eq. 4) with physics parameters, shape (n_energy, n_time).
+
+    ``predict(csi, sin2w=0.25)``; ``predict(ar, "B-L", 10.0, 5e-5, eps_u_ee=0.1)``.
+    With no parameters it equals ``experiment.predict(model, mass, coupling)`` bit for bit.
+    """
+    p = parameters(params)
+    g = float(coupling)
+    if not math.isfinite(g):
+        raise InputError(f"coupling must be finite, got {coupling!r}")
+    try:
+        return experiment.rate.predict_with(_mediator(model, mass), g, p)
+    except ValueError as exc:  # a radius below what the form factor accepts
+        raise InputError(str(exc)) from None
+
+
+def templates(
+    experiment: Any, model: Any, mass: float, **params: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(N0, N1, N2) in the mediator coupling at fixed physics parameters."""
+    return experiment.rate.templates_with(_mediator(model, mass), parameters(params))
+
+
+def chi2(
+    experiments: Any,
+    model: Any = None,
+    mass: float | None = None,
+    coupling: float = 0.0,
+    **params: float,
+) -> Any:
+    """Profiled χ² (−2 ln L + const, eq. 6-9) at a physics-parameter point.
+
+    Parameters
+    ----------
+    experiments : Experiment or Mapping[str, Experiment]
+        One data set, or several (their χ² are summed: ``CombinedLikelihood``).
+    """
+    if isinstance(experiments, Mapping):
+        from .likelihood import CombinedLikelihood
+
+        lik = CombinedLikelihood(**{n: e.likelihood for n, e in experiments.items()})
+        preds = {n: predict(e, model, mass, coupling, **params) for n, e in experiments.items()}
+        return lik.chi2(preds)
+    return experiments.likelihood.chi2(predict(experiments, model, mass, coupling, **params))
