@@ -76,7 +76,9 @@ def test_ar_shape_templates(data_dir, ar):
         else:
             assert np.abs(p - m).max() > 0.01  # the two files really differ
     assert one["plus"].chi2(ar.predict()).chi2 == pytest.approx(106.805, abs=1e-3)
-    with pytest.raises(InputError, match="shape_templates must be one of"):
+    with pytest.raises(
+        InputError, match="shape_templates: 'both' is not accepted; expected one of: symmetric"
+    ):
         cevns.experiment("ar2020", data_dir, shape_templates="both")
 
 
@@ -197,3 +199,51 @@ def test_bad_inputs(data_dir, csi):
         csi.predict("B-L", 10.0, float("nan"))
     with pytest.raises(InputError, match="T_keV"):
         csi.differential_rate(np.array([-1.0]))
+
+
+# -- the option table (one definition, in the core) -----------------------------
+@pytest.mark.parametrize("name", ["csi2021", "ar2020"])
+def test_defaults_and_settings_come_from_the_option_table(data_dir, name):
+    from cevns.experiments import ar2020, csi2021, option_table
+
+    table = option_table(name)
+    dflt = {"csi2021": csi2021.DEFAULTS, "ar2020": ar2020.DEFAULTS}[name]
+    assert list(dflt) == list(table)
+    with pytest.raises(TypeError):
+        dflt["panels_per_segment"] = 3  # read-only
+    exp = cevns.experiment(name, data_dir)
+    assert list(exp.settings) == list(table)  # every reported setting is settable
+    for key, value in exp.settings.items():
+        if dflt[key] is not None:
+            assert value == dflt[key], key
+        assert table[key].doc, key
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "accepted"),
+    [
+        ("panels_per_segment", 99999999999999999999, "an integer in [1, 1000]"),
+        ("panels_per_segment", 100000000, "an integer in [1, 1000]"),
+        ("panels_per_segment", 2.5, "an integer in [1, 1000]"),
+        ("n_pot", float("nan"), "a number in (0, 1e+30]"),
+        ("n_pot", float("inf"), "a number in (0, 1e+30]"),
+        ("qf_a", -0.1, "a number in (0, 10]"),
+        ("exposure", "both", "one of: paper, release"),
+        ("baseline_m", [27.5], "a number in (0, 1e+06] m"),
+    ],
+)
+def test_option_values_are_checked_by_the_core(data_dir, option, value, accepted):
+    with pytest.raises(InputError) as info:
+        cevns.experiment("ar2020", data_dir, **{option: value})
+    msg = str(info.value)
+    assert msg.startswith(f"ar2020 option {option}: ") and accepted in msg
+
+
+def test_release_values_can_be_set(data_dir, ar):
+    from cevns.experiments import parse_option
+
+    assert parse_option("ar2020", "qf_a", "0.25") == 0.25
+    assert parse_option("ar2020", "panels_per_segment", "20") == 20
+    brighter = cevns.experiment("ar2020", data_dir, qf_a=0.25)
+    assert brighter.settings["qf_a"] == 0.25 and ar.settings["qf_a"] == 0.246
+    assert brighter.predict().sum() != ar.predict().sum()
