@@ -228,6 +228,19 @@ class _BinnedLikelihood:
         out.update(self._norm_sigmas)
         return out
 
+    @classmethod
+    def _of_core(cls, core_chi2: Any, inputs: dict[str, Any], name: str) -> Any:
+        """Wrap a chi2 the core has built (an experiment's), keeping the keyword
+        inputs of the constructor for :meth:`with_sigmas`."""
+        self = cls.__new__(cls)
+        self.name = name
+        self._inputs = inputs
+        self._shape = inputs["observed"].shape
+        defaults = CSI_SIGMAS if cls is CsiLikelihood else AR_SIGMAS
+        self._norm_sigmas = dict(zip(defaults, (float(v) for v in core_chi2.sigmas)))
+        self._core_chi2 = core_chi2
+        return self
+
     def _prediction(self, prediction: ArrayLike) -> np.ndarray:
         # Fast path: the shape is checked here, finiteness and sign in C++ (a
         # failure there is re-checked by _as_array for a message naming the bin).

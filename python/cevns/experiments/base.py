@@ -203,19 +203,22 @@ def _mediator(model: Any, mass: float | None) -> Any:
 
 
 def _likelihood_of(exp: Experiment) -> Any:
-    """CsI: eq. (6) with BRN, NIN, SS; Ar: eq. (7)-(9) with SS, prompt/delayed BRN and
+    """The experiment's own χ² (built by the core) with the Python likelihood API.
+
+    CsI: eq. (6) with BRN, NIN, SS; Ar: eq. (7)-(9) with SS, prompt/delayed BRN and
     the five shape systematics (eq. 9) of the release."""
     from ..likelihood import AR_BRN_SHAPES, AR_CEVNS_SHAPES, ArLikelihood, CsiLikelihood
 
     b, s = exp.backgrounds, exp.shape_systematics
     if exp.name == "csi2021":
-        return CsiLikelihood(exp.observed, b["brn"], b["nin"], b["ss"], name=exp.name)
-    return ArLikelihood(
-        exp.observed,
-        b["ss"],
-        b["prompt_brn"],
-        b["delayed_brn"],
-        cevns_shape={k: s[f"cevns_{k}"] for k in AR_CEVNS_SHAPES},
-        brn_shape={k: s[f"brn_{k}"] for k in AR_BRN_SHAPES},
-        name=exp.name,
-    )
+        inputs = {"observed": exp.observed, "brn": b["brn"], "nin": b["nin"], "ss": b["ss"]}
+        return CsiLikelihood._of_core(exp.core.binned_chi2, inputs, exp.name)
+    inputs = {
+        "observed": exp.observed,
+        "ss": b["ss"],
+        "prompt_brn": b["prompt_brn"],
+        "delayed_brn": b["delayed_brn"],
+        "cevns_shape": {k: s[f"cevns_{k}"] for k in AR_CEVNS_SHAPES},
+        "brn_shape": {k: s[f"brn_{k}"] for k in AR_BRN_SHAPES},
+    }
+    return ArLikelihood._of_core(exp.core.binned_chi2, inputs, exp.name)

@@ -55,6 +55,14 @@ OptionSpec choice(const char* name, const char* dflt, std::vector<std::string> c
   return s;
 }
 
+/// How the CEvNS prediction treats the finite time window.
+OptionSpec time_convention(const char* dflt) {
+  return choice("time_convention", dflt, {"window", "all"},
+                "window: events arriving outside the time window are lost; all: each "
+                "flavour's time distribution renormalised inside it (the convention of "
+                "the Ar release's cevnspdf.txt)");
+}
+
 const std::vector<std::string> kFormFactors{"helm", "symmetrized_fermi", "klein_nystrand"};
 const char* const kFormFactorDoc = "nuclear form factor (Sec. II)";
 const char* const kPanelsDoc =
@@ -92,10 +100,7 @@ const std::vector<Row<CsiOptions>>& csi_rows() {
               "eps_T(t): 1 before 0.52 us, exp(-0.0494/us (t - 0.52 us)) after "
               "(\"2017\" names the same curve), or none"),
        &O::timing_efficiency},
-      {choice("time_convention", "window", {"window", "all"},
-              "window: events arriving outside the time window are lost; all: each "
-              "flavour's time distribution renormalised inside it"),
-       &O::time_convention},
+      {time_convention("window"), &O::time_convention},
       {choice("form_factor", "helm", kFormFactors, kFormFactorDoc), &O::form_factor},
       {number("brn_events", "18.4", 0, 1e6, "", "BRN events in the analysis region", false),
        &O::brn_events},
@@ -137,10 +142,7 @@ const std::vector<Row<ArOptions>>& ar_rows() {
        &O::pot_mean_us},
       {number("pot_sigma_us", "", 0, 10, "us", "POT trace width (unset: the release's)"),
        &O::pot_sigma_us},
-      {choice("time_convention", "all", {"all", "window"},
-              "all: each flavour's time distribution renormalised inside the window (the "
-              "release's cevnspdf.txt); window: events outside it are lost"),
-       &O::time_convention},
+      {time_convention("all"), &O::time_convention},
       {choice("form_factor", "helm", kFormFactors, kFormFactorDoc), &O::form_factor},
       {integer("panels_per_segment", "16", 1, 1000, kPanelsDoc), &O::panels_per_segment},
       {choice("shape_templates", "symmetric", {"symmetric", "plus", "minus"},
