@@ -71,20 +71,12 @@ def parse_detector_options(items: Sequence[str]) -> dict[str, dict[str, Any]]:
     Each value is checked against the core's option table (type and range) and
     returned typed; an error names the option, the value and what is accepted.
     """
-    from .errors import InputError
-    from .experiments import EXPERIMENTS, parse_option
+    from .experiments import parse_setting
 
     out: dict[str, dict[str, Any]] = {}
     for item in items:
-        name, dot, rest = item.partition(".")
-        key, eq, text = rest.partition("=")
-        if not (dot and eq and key and text):
-            raise InputError(f"--set expects EXPERIMENT.OPTION=VALUE, got {item!r}")
-        if name not in EXPERIMENTS:
-            raise InputError(
-                f"--set {item!r}: unknown experiment {name!r}; accepted: {', '.join(EXPERIMENTS)}"
-            )
-        out.setdefault(name, {})[key] = parse_option(name, key, text)
+        name, key, value = parse_setting(item)
+        out.setdefault(name, {})[key] = value
     return out
 
 

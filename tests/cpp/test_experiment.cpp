@@ -250,6 +250,12 @@ TEST_CASE("the C facade loads, evaluates and reports errors") {
   CHECK(value == a_p.profile(sm_ar).chi2);
   CHECK(value != a.profile(sm_ar).chi2);
   cevns_free(ar_p);
+  const std::string table = cevns_option_table("ar2020");
+  CHECK(table.find("\npanels_per_segment\tinteger\t16\tan integer in [1, 1000]\t-\t") !=
+        std::string::npos);
+  CHECK(table.find("\nqf_a\tnumber\t-\t") != std::string::npos);
+  CHECK(cevns_option_table("xenon") == nullptr);
+  CHECK(std::string(cevns_last_error()).find("csi2021, ar2020") != std::string::npos);
   CHECK(cevns_experiment_load_with("csi2021", kDataDir.c_str(), "garbage") == nullptr);
   CHECK(std::string(cevns_last_error()).find("key=value") != std::string::npos);
   CHECK(cevns_experiment_load_with("csi2021", kDataDir.c_str(), "bogus=1") == nullptr);

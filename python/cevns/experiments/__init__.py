@@ -80,6 +80,30 @@ def parse_option(name: str, option: str, value: Any) -> Any:
     )
 
 
+def parse_setting(item: str) -> tuple[str, str, Any]:
+    """``"EXPERIMENT.OPTION=VALUE"`` (the CLI's ``--set``) checked and typed.
+
+    Returns
+    -------
+    (experiment, option, value)
+
+    Raises
+    ------
+    InputError
+        Bad syntax, an unknown experiment or option, or a value outside what the
+        option accepts (the message names them and what is accepted).
+    """
+    name, dot, rest = item.partition(".")
+    key, eq, text = rest.partition("=")
+    if not (dot and eq and key and text):
+        raise InputError(f"--set expects EXPERIMENT.OPTION=VALUE, got {item!r}")
+    if name not in EXPERIMENTS:
+        raise InputError(
+            f"--set {item!r}: unknown experiment {name!r}; accepted: {', '.join(EXPERIMENTS)}"
+        )
+    return name, key, parse_option(name, key, text)
+
+
 def experiment(name: str, data_dir: Any = None, **options: Any) -> Experiment:
     """Build a COHERENT experiment from the data release (in the C++ core).
 
@@ -116,4 +140,5 @@ __all__ = [
     "experiment",
     "option_table",
     "parse_option",
+    "parse_setting",
 ]
