@@ -12,41 +12,17 @@
 #include <string>
 #include <vector>
 
+#include "testing.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-#ifdef CEVNS_TEST_DATA_DIR
-const std::string kDataDir = CEVNS_TEST_DATA_DIR;
-#else
-const std::string kDataDir;
-#endif
-
-bool have_data() {
-  const bool ok = !kDataDir.empty() && fs::is_directory(kDataDir + "/csi2021") &&
-                  fs::is_directory(kDataDir + "/ar2020");
-  if (!ok) MESSAGE("COHERENT data not found in '" << kDataDir << "': test skipped");
-  return ok;
-}
+using cevns_test::have_data;
+using cevns_test::kDataDir;
+using cevns_test::TempDir;
 
 double total(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0); }
-
-/// A fresh temporary directory (removed by the destructor).
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& tag) {
-    path = fs::temp_directory_path() /
-           ("cevns_test_" + tag + "_" +
-            std::to_string(std::hash<std::string>{}(
-                tag + std::to_string(reinterpret_cast<std::uintptr_t>(this)))));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 void copy_dataset(const std::string& dataset, const fs::path& dst) {
   fs::create_directories(dst / dataset);
