@@ -139,7 +139,7 @@ int main(int argc, char** argv) try {
   t0 = Clock::now();
   const cevns::Experiment ar = cevns::load_ar2020(data_dir);
   results.num("load_ar2020_s", seconds_since(t0));
-  const cevns::CombinedLikelihood comb({csi, ar});
+  const cevns::CombinedExperiments comb({csi, ar});
   const cevns::NamedModel bl = cevns::paper_model("B-L");
   const cevns::Mediator m10 = bl.mediator(10.0);
 

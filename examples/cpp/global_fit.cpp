@@ -34,7 +34,7 @@ struct Scan {
 };
 
 /// chi2 on the grid with n_threads threads (templates per mass, then every coupling).
-Scan run_scan(const cevns::CombinedLikelihood& lik, const cevns::NamedModel& model,
+Scan run_scan(const cevns::CombinedExperiments& lik, const cevns::NamedModel& model,
               const std::vector<double>& masses, const std::vector<double>& couplings,
               int n_threads) {
   Scan s;
@@ -84,7 +84,7 @@ int main(int argc, char** argv) try {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("loaded csi2021 (%zu bins) and ar2020 (%zu bins) from %s in %.3f s\n", csi.n_bins(),
               ar.n_bins(), data_dir.c_str(), load_s);
-  const cevns::CombinedLikelihood lik({csi, ar});
+  const cevns::CombinedExperiments lik({csi, ar});
 
   // One point with the full rate (no templates): compared with Python by .ci/run.
   const cevns::Mediator m10 = model.mediator(10.0);

@@ -16,7 +16,7 @@
 
 #include "cevns/constants.hpp"
 #include "cevns/flux.hpp"
-#include "cevns/model.hpp"
+#include "cevns/mediator.hpp"
 #include "cevns/rate.hpp"
 #include "cevns/response.hpp"
 

@@ -1,9 +1,9 @@
 """cevns: coherent elastic neutrino-nucleus scattering phenomenology for COHERENT.
 
-The heavy lifting (form factors, loop integrals, binned rate convolutions,
-profiled chi2) is done by the C++ core ``cevns._core``; this package builds the
-experiments from the COHERENT data releases and exposes a Python API and the
-``cevns`` command line.
+The C++ core ``cevns._core`` builds the experiments from the COHERENT data
+releases and does the heavy lifting (form factors, loop integrals, binned rate
+convolutions, profiled chi2); this package wraps it in a Python API and the
+``cevns`` command line (ARCHITECTURE.md).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from .errors import (  # noqa: F401
 
 def __getattr__(name: str):
     # Lazy imports keep `import cevns` cheap and let the pure-Python parts
-    # (data registry, loaders) work before the extension is built.
+    # (data registry) work before the extension is built.
     if name == "experiment":
         from .experiments import experiment
 

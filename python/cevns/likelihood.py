@@ -31,10 +31,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Union
 
 import numpy as np
 
+from . import _core
 from .errors import InputError
 
 __all__ = [
@@ -48,26 +50,34 @@ __all__ = [
     "CsiLikelihood",
 ]
 
+
+def _nuisances(experiment: str, kind: str) -> list[Any]:
+    """The core's nuisance table (``cevns/nuisances.hpp``) rows of one kind."""
+    return [n for n in _core.nuisance_table(experiment) if n.kind == kind]
+
+
 #: Normalisation uncertainties of eq. (6) (fractions): CEvNS, BRN, NIN, SS.
-CSI_SIGMAS: Mapping[str, float] = {
-    "eta_cevns": 0.12,
-    "eta_brn": 0.25,
-    "eta_nin": 0.35,
-    "eta_ss": 0.021,
-}
+CSI_SIGMAS: Mapping[str, float] = MappingProxyType(
+    {n.name: n.sigma for n in _nuisances("csi2021", "normalisation")}
+)
 #: Normalisation uncertainties of eq. (7) (fractions): CEvNS, SS, prompt and delayed BRN.
-AR_SIGMAS: Mapping[str, float] = {
-    "eta_cevns": 0.13,
-    "eta_ss": 0.0079,
-    "eta_prompt_brn": 0.32,
-    "eta_delayed_brn": 1.0,
-}
+AR_SIGMAS: Mapping[str, float] = MappingProxyType(
+    {n.name: n.sigma for n in _nuisances("ar2020", "normalisation")}
+)
 #: Keys of ``cevns_shape`` for ArLikelihood (eq. 9, z = CEvNS): F90 energy
-#: dependence and mean time to trigger.
-AR_CEVNS_SHAPES: tuple[str, ...] = ("f90", "ttrig_mean")
+#: dependence and mean time to trigger (nuisances ``eps_cevns_<key>``).
+AR_CEVNS_SHAPES: tuple[str, ...] = tuple(
+    n.name[len("eps_cevns_") :]
+    for n in _nuisances("ar2020", "shape")
+    if n.name.startswith("eps_cevns_")
+)
 #: Keys of ``brn_shape`` for ArLikelihood (eq. 9, z = prompt BRN): energy,
-#: t_trig mean and t_trig width.
-AR_BRN_SHAPES: tuple[str, ...] = ("energy", "ttrig_mean", "ttrig_width")
+#: t_trig mean and t_trig width (nuisances ``eps_brn_<key>``).
+AR_BRN_SHAPES: tuple[str, ...] = tuple(
+    n.name[len("eps_brn_") :]
+    for n in _nuisances("ar2020", "shape")
+    if n.name.startswith("eps_brn_")
+)
 
 ArrayLike = Union[np.ndarray, Iterable[Any]]
 
@@ -218,6 +228,19 @@ class _BinnedLikelihood:
         out.update(self._norm_sigmas)
         return out
 
+    @classmethod
+    def _of_core(cls, core_chi2: Any, inputs: dict[str, Any], name: str) -> Any:
+        """Wrap a chi2 the core has built (an experiment's), keeping the keyword
+        inputs of the constructor for :meth:`with_sigmas`."""
+        self = cls.__new__(cls)
+        self.name = name
+        self._inputs = inputs
+        self._shape = inputs["observed"].shape
+        defaults = CSI_SIGMAS if cls is CsiLikelihood else AR_SIGMAS
+        self._norm_sigmas = dict(zip(defaults, (float(v) for v in core_chi2.sigmas)))
+        self._core_chi2 = core_chi2
+        return self
+
     def _prediction(self, prediction: ArrayLike) -> np.ndarray:
         # Fast path: the shape is checked here, finiteness and sign in C++ (a
         # failure there is re-checked by _as_array for a message naming the bin).
@@ -358,8 +381,6 @@ class CsiLikelihood(_BinnedLikelihood):
         *,
         name: str = "csi",
     ) -> None:
-        from . import _core
-
         self.name = name
         obs = _as_array(observed, dataset=name, what="observed", shape=None)
         self._shape = obs.shape
@@ -433,8 +454,6 @@ class ArLikelihood(_BinnedLikelihood):
         *,
         name: str = "ar",
     ) -> None:
-        from . import _core
-
         self.name = name
         obs = _as_array(observed, dataset=name, what="observed", shape=None)
         self._shape = obs.shape

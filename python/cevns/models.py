@@ -67,6 +67,18 @@ class Model:
     description: str = ""
 
     @property
+    def core(self) -> Any:
+        """The C++ core's model (kind and charges, no mass): ``cevns._core.NamedModel``."""
+        c = self.charges
+        return _core.NamedModel(
+            self.name,
+            getattr(_core.MediatorKind, self.kind),
+            _core.Charges(c.u, c.d, c.e, c.mu, c.tau),
+            self.anomalous,
+            self.description,
+        )
+
+    @property
     def muon_coupling_factor(self) -> float:
         """Factor multiplying g in the muon coupling (Q'_μ; 1 for the universal scalar)."""
         return 1.0 if self.kind == "scalar" else self.charges.mu
@@ -75,14 +87,7 @@ class Model:
         """The C++ core's Mediator for this model at mass M [MeV]."""
         if not (isinstance(mass_MeV, (int, float)) and math.isfinite(mass_MeV) and mass_MeV > 0):
             raise ModelError(f"mediator mass must be a finite number > 0 MeV, got {mass_MeV!r}")
-        c = _core.Charges(
-            self.charges.u, self.charges.d, self.charges.e, self.charges.mu, self.charges.tau
-        )
-        if self.kind == "vector":
-            return _core.Mediator.vector(c, float(mass_MeV))
-        if self.kind == "kinetic_mixing":
-            return _core.Mediator.kinetic_mixing(c, float(mass_MeV))
-        return _core.Mediator.scalar(float(mass_MeV))
+        return self.core.mediator(float(mass_MeV))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -238,38 +243,17 @@ def coupling_rescaling(relation: str, w: float = 1.0) -> float:
 
 
 def _paper_models() -> dict[str, Model]:
-    t = 1.0 / 3.0
-    models = {
-        "universal": from_charges(
-            "universal",
-            1,
-            1,
-            1,
-            1,
-            1,
-            anomalous=True,
-            description="universal Z' (effective, anomalous)",
-        ),
-        "B-L": generator_GB(1, 1, 1, 1, name="B-L"),
-        "By+Lmu+Ltau": generator_G(1, -1, -2, 0, -1, -1, name="By+Lmu+Ltau"),
-        "B-3Le": generator_GB(1, 3, 0, 0, name="B-3Le"),
-        "B-3Lmu": generator_GB(1, 0, 3, 0, name="B-3Lmu"),
-        "B-2Le-Lmu": generator_GB(1, 2, 1, 0, name="B-2Le-Lmu"),
-        "B-Le-2Lmu": generator_GB(1, 1, 2, 0, name="B-Le-2Lmu"),
-        "Le-Lmu": generator_GB(0, -1, 1, 0, name="Le-Lmu"),
-        "Le-Ltau": generator_GB(0, -1, 0, 1, name="Le-Ltau"),
-        "Lmu-Ltau": generator_GB(0, 0, -1, 1, name="Lmu-Ltau"),
-        "scalar": Model(
-            "scalar",
-            "scalar",
-            Charges(),
-            description="universal light scalar "
-            "(eq. 32-42), coupling g~_phi with (sigma_piN/m_ud)_ref = 17.3",
-        ),
+    """The paper's models as defined by the C++ core (``cevns/models.hpp``)."""
+    return {
+        m.name: Model(
+            m.name,
+            m.kind.name,
+            Charges(m.charges.u, m.charges.d, m.charges.e, m.charges.mu, m.charges.tau),
+            anomalous=m.anomalous,
+            description=m.description,
+        )
+        for m in _core.paper_models()
     }
-    # By+Lmu+Ltau = G(1, -y, y-3, 0, -1, -1): first-generation quarks carry 1/3 for any y.
-    assert abs(models["By+Lmu+Ltau"].charges.u - t) < 1e-15
-    return models
 
 
 #: The paper's models by name (Table 1 and the scalar), in the order of Table 2.

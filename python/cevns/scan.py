@@ -26,7 +26,6 @@ from .experiments import experiment
 from .models import Model, get_model
 
 DATASETS = ("csi2021", "ar2020", "combined")
-_G_F = 1.1663788e-11  # [MeV^-2], as in the C++ constants (only sets the search scale)
 
 
 def dataset_members(dataset: str) -> list[str]:
@@ -88,17 +87,18 @@ class ModelFit:
     # -- templates --------------------------------------------------------
     def templates(self, masses: Iterable[float]) -> dict[str, np.ndarray]:
         """Templates per data set, arrays [n_mass, 3, n_energy, n_time]."""
-        m = check_masses(masses)
-        med = self.model.mediator(float(m[0]))
+        m = check_masses(masses).tolist()
+        core = self.model.core
         return {
-            n: e.rate.templates_for_masses(med, m.tolist()) for n, e in self.experiments.items()
+            n: e.rate.templates_for_masses(core.kind, core.charges, m)
+            for n, e in self.experiments.items()
         }
 
     def coupling_chi2(self, tmpl: Mapping[str, np.ndarray]) -> Any:
         """The C++ χ²(g) of one mass from its templates ``tmpl[name]`` of shape (3, nE, nT)."""
         c = _core.CouplingChi2()
         for n, t in tmpl.items():
-            c.add(self.experiments[n].likelihood.core, t[0], t[1], t[2])
+            c.add(self.experiments[n].core.binned_chi2, t[0], t[1], t[2])
         return c
 
     def chi2_from_templates(self, tmpl: Mapping[str, np.ndarray], g: Iterable[float]) -> np.ndarray:
@@ -112,17 +112,20 @@ class ModelFit:
         return self.chi2_from_templates({n: v[0] for n, v in t.items()}, g)
 
     def per_mass(self, masses: np.ndarray) -> list[Any]:
-        """C++ χ²(g) objects, one per mass."""
-        tmpl_all = self.templates(masses)
-        return [
-            self.coupling_chi2({n: v[k] for n, v in tmpl_all.items()}) for k in range(len(masses))
-        ]
+        """C++ χ²(g) objects, one per mass (templates computed and kept in the core)."""
+        core = self.model.core
+        return _core.coupling_chi2_per_mass(
+            [e.core for e in self.experiments.values()],
+            core.kind,
+            core.charges,
+            check_masses(masses).tolist(),
+        )
 
     # -- search scale -----------------------------------------------------
     def coupling_grid(self, mass: float, per_decade: int = 40) -> np.ndarray:
         """Log grid of g around the scale where the new term rivals the SM charge."""
         q_ref = 30.0  # typical |q| of COHERENT recoils [MeV]
-        scale = math.sqrt(math.sqrt(2.0) * _G_F * (q_ref**2 + mass**2))
+        scale = math.sqrt(math.sqrt(2.0) * _core.constants["G_F"] * (q_ref**2 + mass**2))
         lo, hi = scale * 1e-3, scale * 3e2
         if self.model.kind == "kinetic_mixing":
             hi *= 1e2  # one-loop suppression alpha*eps/pi

@@ -12,41 +12,17 @@
 #include <string>
 #include <vector>
 
+#include "testing.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-#ifdef CEVNS_TEST_DATA_DIR
-const std::string kDataDir = CEVNS_TEST_DATA_DIR;
-#else
-const std::string kDataDir;
-#endif
-
-bool have_data() {
-  const bool ok = !kDataDir.empty() && fs::is_directory(kDataDir + "/csi2021") &&
-                  fs::is_directory(kDataDir + "/ar2020");
-  if (!ok) MESSAGE("COHERENT data not found in '" << kDataDir << "': test skipped");
-  return ok;
-}
+using cevns_test::have_data;
+using cevns_test::kDataDir;
+using cevns_test::TempDir;
 
 double total(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0); }
-
-/// A fresh temporary directory (removed by the destructor).
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& tag) {
-    path = fs::temp_directory_path() /
-           ("cevns_test_" + tag + "_" +
-            std::to_string(std::hash<std::string>{}(
-                tag + std::to_string(reinterpret_cast<std::uintptr_t>(this)))));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 void copy_dataset(const std::string& dataset, const fs::path& dst) {
   fs::create_directories(dst / dataset);
@@ -59,7 +35,7 @@ void copy_dataset(const std::string& dataset, const fs::path& dst) {
 
 }  // namespace
 
-TEST_CASE("CsI 2021 and Ar 2020 load with the Python builders' numbers") {
+TEST_CASE("CsI 2021 and Ar 2020 load with the paper's numbers") {
   if (!have_data()) return;
   const cevns::Experiment csi = cevns::load_csi2021(kDataDir);
   const cevns::Experiment ar = cevns::load_ar2020(kDataDir);
@@ -76,16 +52,17 @@ TEST_CASE("CsI 2021 and Ar 2020 load with the Python builders' numbers") {
   CHECK(total(csi.predict(sm, 0.0)) == doctest::Approx(316.5).epsilon(1e-3));
   CHECK(total(ar.predict(sm, 0.0)) == doctest::Approx(129.9).epsilon(1e-3));
   CHECK(csi.profile(csi.predict(sm, 0.0)).chi2 == doctest::Approx(107.53).epsilon(1e-4));
-  CHECK(ar.parameters().at("n_pot") == 13.7e22);
-  CHECK(ar.parameters().at("detector_mass_kg") == 24.0);
-  CHECK(ar.data_files().size() == 15);  // with the -1 sigma shape PDFs
+  CHECK(std::stod(ar.settings().at("n_pot")) == 13.7e22);
+  CHECK(std::stod(ar.settings().at("detector_mass_kg")) == 24.0);
+  CHECK(std::stod(ar.settings().at("qf_a")) == 0.246);  // from the release yaml
+  CHECK(ar.data_files().size() == 15);                  // with the -1 sigma shape PDFs
   CHECK(csi.data_files().size() == 8);
   CHECK_THROWS_AS(csi.profile(std::vector<double>(3, 1.0)), std::invalid_argument);
 
   cevns::ArOptions release;
   release.exposure = "release";
   const cevns::Experiment ar_rel = cevns::load_ar2020(kDataDir, release);
-  CHECK(ar_rel.parameters().at("n_pot") == 1.38e23);
+  CHECK(std::stod(ar_rel.settings().at("n_pot")) == 1.38e23);
   CHECK(total(ar_rel.predict(sm, 0.0)) == doctest::Approx(133.0).epsilon(1e-3));
 
   const cevns::Experiment by_name = cevns::load_experiment("ar2020", kDataDir);
@@ -122,7 +99,7 @@ TEST_CASE("models by name and the combined chi2") {
   const cevns::Experiment ar = cevns::load_ar2020(kDataDir);
   const double sum = cevns::chi2({&csi, &ar}, bl, 5e-5);
   CHECK(sum == csi.chi2(bl, 5e-5) + ar.chi2(bl, 5e-5));
-  const cevns::CombinedLikelihood comb({csi, ar});
+  const cevns::CombinedExperiments comb({csi, ar});
   CHECK(comb.chi2(bl, 5e-5) == sum);
   const auto tpl = comb.templates(bl);
   CHECK(comb.chi2(tpl, 5e-5) == doctest::Approx(sum).epsilon(1e-10));
@@ -195,7 +172,7 @@ TEST_CASE("the Ar parameter file parses to the release values") {
 
 TEST_CASE("chi2 of many points does not depend on the number of threads") {
   if (!have_data()) return;
-  const cevns::CombinedLikelihood comb(
+  const cevns::CombinedExperiments comb(
       {cevns::load_csi2021(kDataDir), cevns::load_ar2020(kDataDir)});
   const cevns::NamedModel model = cevns::paper_model("B-L");
   std::vector<cevns::ModelPoint> points;
@@ -249,12 +226,18 @@ TEST_CASE("the C facade loads, evaluates and reports errors") {
   CHECK(value == a_p.profile(sm_ar).chi2);
   CHECK(value != a.profile(sm_ar).chi2);
   cevns_free(ar_p);
+  const std::string table = cevns_option_table("ar2020");
+  CHECK(table.find("\npanels_per_segment\tinteger\t16\tan integer in [1, 1000]\t-\t") !=
+        std::string::npos);
+  CHECK(table.find("\nqf_a\tnumber\t-\t") != std::string::npos);
+  CHECK(cevns_option_table("xenon") == nullptr);
+  CHECK(std::string(cevns_last_error()).find("csi2021, ar2020") != std::string::npos);
   CHECK(cevns_experiment_load_with("csi2021", kDataDir.c_str(), "garbage") == nullptr);
   CHECK(std::string(cevns_last_error()).find("key=value") != std::string::npos);
   CHECK(cevns_experiment_load_with("csi2021", kDataDir.c_str(), "bogus=1") == nullptr);
   CHECK(std::string(cevns_last_error()).find("accepted: ") != std::string::npos);
   CHECK(cevns_experiment_load_with("csi2021", kDataDir.c_str(), "n_pot=lots") == nullptr);
-  CHECK(std::string(cevns_last_error()).find("not a finite number") != std::string::npos);
+  CHECK(std::string(cevns_last_error()).find("a number in (0, 1e+30]") != std::string::npos);
   cevns_experiment* dflt = cevns_experiment_load_with("csi2021", kDataDir.c_str(), "");
   REQUIRE(dflt != nullptr);
   CHECK(cevns_profile(dflt, sm.data(), &value) == 0);
@@ -281,6 +264,40 @@ TEST_CASE("load_experiment with text options") {
   CHECK_THROWS_WITH_AS(cevns::load_experiment("ar2020", kDataDir, {{"mass", "24"}}),
                        doctest::Contains("unknown ar2020 option 'mass'"), std::invalid_argument);
   CHECK_THROWS_WITH_AS(cevns::load_experiment("csi2021", kDataDir, {{"panels_per_segment", "2.5"}}),
-                       doctest::Contains("not an integer"), std::invalid_argument);
+                       doctest::Contains("an integer in [1, 1000]"), cevns::OptionError);
   CHECK_THROWS_AS(cevns::load_experiment("xenon", kDataDir, {}), std::invalid_argument);
+}
+
+TEST_CASE("the option tables define defaults, checks and settings once") {
+  for (const std::string& name : cevns::experiment_names()) {
+    for (const cevns::OptionSpec& o : cevns::option_table(name)) {
+      CHECK(!o.doc.empty());
+      if (!o.default_value.empty())
+        CHECK_NOTHROW(cevns::check_option(name, o.name, o.default_value));
+    }
+  }
+  const cevns::CsiOptions csi;
+  CHECK(csi.panels_per_segment == 12);
+  CHECK(csi.timing_efficiency == "exponential");
+  CHECK(csi.sigmas == cevns::csi_normalisation_sigmas);
+  const cevns::ArOptions ar;
+  CHECK(ar.exposure == "paper");
+  CHECK(!ar.n_pot.has_value());
+  CHECK(cevns::to_text(csi).at("n_pot") == "3.198e+23");
+  CHECK(cevns::check_option("csi2021", "panels_per_segment", "16") == "16");
+  for (const char* bad : {"99999999999999999999", "100000000", "2.5", "0", "nan", "", "x"})
+    CHECK_THROWS_WITH_AS(cevns::check_option("ar2020", "panels_per_segment", bad),
+                         doctest::Contains("ar2020 option panels_per_segment"), cevns::OptionError);
+  CHECK_THROWS_WITH_AS(cevns::check_option("ar2020", "n_pot", "nan"),
+                       doctest::Contains("n_pot: 'nan' is not accepted; expected a number in"),
+                       cevns::OptionError);
+  CHECK_THROWS_WITH_AS(cevns::check_option("csi2021", "quenching", "best"),
+                       doctest::Contains("one of: nominal, syst0_plus"), cevns::OptionError);
+  CHECK_THROWS_AS(cevns::option_table("xenon"), cevns::OptionError);
+  const auto nuis = cevns::nuisance_table("ar2020");
+  REQUIRE(nuis.size() == cevns::ArChi2::n_nuisances);
+  CHECK(nuis[1].name == "eta_ss");
+  CHECK(nuis[1].sigma == 0.0079);
+  CHECK(nuis[8].kind == "shape");
+  CHECK(nuis[8].equation == "eq. (9)");
 }

@@ -16,7 +16,7 @@
 #include "cevns/flux.hpp"
 #include "cevns/form_factor.hpp"
 #include "cevns/kinetic_mixing.hpp"
-#include "cevns/model.hpp"
+#include "cevns/mediator.hpp"
 #include "cevns/rate.hpp"
 #include "cevns/response.hpp"
 
@@ -536,7 +536,7 @@ TEST_CASE("rate: templates, SM total, determinism") {
   }
   // templates_for_masses matches templates one by one.
   const std::vector<double> masses{1.0, 10.0, 100.0};
-  const auto many = rate.templates_for_masses(univ, masses);
+  const auto many = rate.templates_for_masses(univ.kind, univ.charges, masses);
   REQUIRE(many.size() == masses.size());
   for (std::size_t k = 0; k < masses.size(); ++k) {
     const auto one = rate.templates(cevns::Mediator::vector(kUniversal, masses[k]));
@@ -733,7 +733,7 @@ TEST_CASE("rate: invalid configurations throw") {
   cevns::Mediator bad = cevns::Mediator::vector(kUniversal, 10.0);
   bad.mass_MeV = -1.0;
   CHECK_THROWS_AS(rate.templates(bad), std::invalid_argument);
-  CHECK_THROWS_AS(rate.templates_for_masses(cevns::Mediator::vector(kUniversal, 10.0), {1.0, 0.0}),
+  CHECK_THROWS_AS(rate.templates_for_masses(cevns::MediatorKind::Vector, kUniversal, {1.0, 0.0}),
                   std::invalid_argument);
   CHECK_THROWS_AS(rate.differential_rate(cevns::Mediator::standard_model(), 0.0, {-1e-3}),
                   std::invalid_argument);
@@ -751,5 +751,5 @@ TEST_CASE("rate: exceptions inside the parallel loops surface as exceptions") {
   const cevns::BinnedRate rate(argon_config());
   cevns::Mediator bad = cevns::Mediator::vector(kLmuMinusLtau, 10.0);
   bad.charges.u = std::numeric_limits<double>::quiet_NaN();  // bypasses the factory's check
-  CHECK_THROWS_AS(rate.templates_for_masses(bad, {1.0, 10.0, 100.0}), std::invalid_argument);
+  CHECK_THROWS_AS(rate.templates_for_masses(bad.kind, bad.charges, {1.0, 10.0, 100.0}), std::invalid_argument);
 }

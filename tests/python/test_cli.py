@@ -225,7 +225,11 @@ def test_detector_options_from_the_command_line(capsys, data_dir):
     [
         ("garbage", "EXPERIMENT.OPTION=VALUE"),
         ("xenon.mass=1", "unknown experiment"),
-        ("csi2021.pot_mean_us=abc", "must be a number"),
+        ("csi2021.pot_mean_us=abc", "pot_mean_us: 'abc' is not accepted; expected a number in"),
+        ("ar2020.panels_per_segment=99999999999999999999", "an integer in [1, 1000]"),
+        ("ar2020.panels_per_segment=100000000", "panels_per_segment: '100000000'"),
+        ("ar2020.panels_per_segment=2.5", "ar2020 option panels_per_segment: '2.5'"),
+        ("ar2020.n_pot=nan", "ar2020 option n_pot: 'nan' is not accepted"),
         ("csi2021.bogus=1", "unknown csi2021 option"),
         ("ar2020.exposure=release", "does not use"),
     ],

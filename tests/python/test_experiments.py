@@ -76,7 +76,9 @@ def test_ar_shape_templates(data_dir, ar):
         else:
             assert np.abs(p - m).max() > 0.01  # the two files really differ
     assert one["plus"].chi2(ar.predict()).chi2 == pytest.approx(106.805, abs=1e-3)
-    with pytest.raises(InputError, match="shape_templates must be one of"):
+    with pytest.raises(
+        InputError, match="shape_templates: 'both' is not accepted; expected one of: symmetric"
+    ):
         cevns.experiment("ar2020", data_dir, shape_templates="both")
 
 
@@ -197,3 +199,104 @@ def test_bad_inputs(data_dir, csi):
         csi.predict("B-L", 10.0, float("nan"))
     with pytest.raises(InputError, match="T_keV"):
         csi.differential_rate(np.array([-1.0]))
+
+
+# -- the option table (one definition, in the core) -----------------------------
+@pytest.mark.parametrize("name", ["csi2021", "ar2020"])
+def test_defaults_and_settings_come_from_the_option_table(data_dir, name):
+    from cevns.experiments import ar2020, csi2021, option_table
+
+    table = option_table(name)
+    dflt = {"csi2021": csi2021.DEFAULTS, "ar2020": ar2020.DEFAULTS}[name]
+    assert list(dflt) == list(table)
+    with pytest.raises(TypeError):
+        dflt["panels_per_segment"] = 3  # read-only
+    exp = cevns.experiment(name, data_dir)
+    assert list(exp.settings) == list(table)  # every reported setting is settable
+    for key, value in exp.settings.items():
+        if dflt[key] is not None:
+            assert value == dflt[key], key
+        assert table[key].doc, key
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "accepted"),
+    [
+        ("panels_per_segment", 99999999999999999999, "an integer in [1, 1000]"),
+        ("panels_per_segment", 100000000, "an integer in [1, 1000]"),
+        ("panels_per_segment", 2.5, "an integer in [1, 1000]"),
+        ("n_pot", float("nan"), "a number in (0, 1e+30]"),
+        ("n_pot", float("inf"), "a number in (0, 1e+30]"),
+        ("qf_a", -0.1, "a number in (0, 10]"),
+        ("exposure", "both", "one of: paper, release"),
+        ("baseline_m", [27.5], "a number in (0, 1e+06] m"),
+    ],
+)
+def test_option_values_are_checked_by_the_core(data_dir, option, value, accepted):
+    with pytest.raises(InputError) as info:
+        cevns.experiment("ar2020", data_dir, **{option: value})
+    msg = str(info.value)
+    assert msg.startswith(f"ar2020 option {option}: ") and accepted in msg
+
+
+def test_release_values_can_be_set(data_dir, ar):
+    from cevns.experiments import parse_option
+
+    assert parse_option("ar2020", "qf_a", "0.25") == 0.25
+    assert parse_option("ar2020", "panels_per_segment", "20") == 20
+    brighter = cevns.experiment("ar2020", data_dir, qf_a=0.25)
+    assert brighter.settings["qf_a"] == 0.25 and ar.settings["qf_a"] == 0.246
+    assert brighter.predict().sum() != ar.predict().sum()
+
+
+# -- the release files as the core reads them --------------------------------------
+# (malformed files are tested in tests/cpp/test_experiment.cpp: a malformed copy of a
+# registered file fails its hash check before it is parsed)
+# Sums of the released Ar tables over all 960 cells: the PDFs are normalised to the
+# collaboration's initial predictions (3152 SS, 497 prompt BRN, 33 delayed BRN).
+AR_TOTALS = {"ss": 3152.0, "prompt_brn": 497.0, "delayed_brn": 33.0}
+#: Absolute tolerance on those totals (the files carry about 6 significant digits).
+AR_TOTAL_TOL = 1e-3
+
+
+def test_csi_event_counts(csi):
+    counts = {e.file: (e.total, e.inside) for e in csi.ignored_events}
+    assert counts == {
+        "csi2021/dataBeamOnC.txt": (5142, 1578),
+        "csi2021/dataBeamOnAC.txt": (4890, 1295),
+    }
+    assert csi.observed.sum() == 1578 and csi.backgrounds["ss"].sum() == 1295
+    np.testing.assert_array_equal(csi.observed, np.round(csi.observed))
+
+
+def test_csi_background_shapes_are_normalised(csi):
+    for name, total in (("brn", 18.4), ("nin", 5.6)):
+        bkg = csi.backgrounds[name]
+        assert bkg.shape == (9, 11) and np.all(bkg >= 0)
+        assert bkg.sum() == pytest.approx(total, rel=1e-12)
+
+
+def test_ar_tables(ar_release):
+    assert ar_release.observed.shape == (12, 10)
+    assert ar_release.observed.sum() == 3752.0
+    np.testing.assert_array_equal(ar_release.observed, np.round(ar_release.observed))
+    assert ar_release.reference["cevns_sm"].sum() == pytest.approx(128.0, abs=AR_TOTAL_TOL)
+    for name, total in AR_TOTALS.items():
+        assert ar_release.backgrounds[name].sum() == pytest.approx(total, abs=AR_TOTAL_TOL)
+
+
+def test_ar_parameters_from_the_release(ar_release):
+    s = ar_release.settings
+    assert s["n_pot"] == 1.38e23  # 13.8 E22 POT, rounded once
+    assert s["baseline_m"] == 27.5 and s["detector_mass_kg"] == 24.4
+    assert s["nu_per_pot"] == 0.09
+    assert s["qf_a"] == 0.246 and s["qf_b_per_keVnr"] == 0.00078
+    assert s["resolution_a"] == 0.58
+    assert s["pot_mean_us"] == 0.44 and s["pot_sigma_us"] == 0.15
+
+
+def test_data_files_are_named_by_role(csi, ar_release):
+    assert csi.data_files["brn_pe"] == "csi2021/brnPE.txt"
+    assert len(csi.data_files) == 8
+    assert ar_release.data_files["parameters"] == "ar2020/LArParametersAnlA.yaml"
+    assert len(ar_release.data_files) == 15

@@ -1,4 +1,4 @@
-"""COHERENT data releases: registry, location, verification, download/import and loaders.
+"""COHERENT data releases: registry, location, verification, download and import.
 
 The releases are never part of the package. They live in a data directory
 (argument > ``$CEVNS_DATA_DIR`` > the user data directory) and every file is
@@ -8,22 +8,15 @@ Examples
 --------
 >>> from cevns import data
 >>> report = data.verify()                                  # doctest: +SKIP
->>> pe, t = data.load_csi_events(data.data_path("csi2021/dataBeamOnC.txt"))  # doctest: +SKIP
+
+The files are parsed by the C++ core when an experiment is built
+(:func:`cevns.experiment`).
 """
 
 from __future__ import annotations
 
 from .acquire import fetch, import_dir
 from .cite import citations
-from .loaders import (
-    ArTable,
-    load_ar_efficiency,
-    load_ar_parameters,
-    load_ar_table,
-    load_csi_coefficients,
-    load_csi_events,
-    load_csi_shape,
-)
 from .registry import Dataset, FileEntry, Registry, default_registry_path, load_registry
 from .store import (
     ENV_VAR,
@@ -37,7 +30,6 @@ from .store import (
 
 __all__ = [
     "ENV_VAR",
-    "ArTable",
     "Dataset",
     "FileEntry",
     "Mismatch",
@@ -49,12 +41,6 @@ __all__ = [
     "default_registry_path",
     "fetch",
     "import_dir",
-    "load_ar_efficiency",
-    "load_ar_parameters",
-    "load_ar_table",
-    "load_csi_coefficients",
-    "load_csi_events",
-    "load_csi_shape",
     "load_registry",
     "resolve_data_dir",
     "verify",

@@ -1,17 +1,111 @@
-"""COHERENT experiments: ``experiment("csi2021")`` and ``experiment("ar2020")``."""
+"""COHERENT experiments: ``experiment("csi2021")`` and ``experiment("ar2020")``.
+
+Every experiment is built by the C++ core (``cevns/experiment.hpp``): it parses
+and hash-checks the release files, builds the response matrices, backgrounds and
+the χ². Its options are defined once, in the core's option table
+(``cevns/options.hpp``); :func:`option_table` shows it, and :func:`experiment`
+passes options to the core as given, which checks type and range.
+"""
 
 from __future__ import annotations
 
+import math
+import numbers
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
+from .. import _core
 from ..errors import InputError
 from .base import Experiment, IgnoredEvents
 
-EXPERIMENTS = ("csi2021", "ar2020")
+#: Names of the experiments the core can build.
+EXPERIMENTS: tuple[str, ...] = tuple(_core.experiment_names())
+
+
+def _check_name(name: str) -> None:
+    if name not in EXPERIMENTS:
+        raise InputError(f"unknown experiment {name!r}; accepted: {', '.join(EXPERIMENTS)}")
+
+
+def option_table(name: str) -> dict[str, Any]:
+    """The option table of an experiment, by option name.
+
+    Each value has ``name``, ``type`` (``"number"``, ``"integer"`` or ``"choice"``),
+    ``default`` (text, or None when resolved at load time from the release or a
+    preset), ``choices``, ``min``/``max``/``min_exclusive``, ``unit``, ``doc`` and
+    ``accepted()`` (what the option accepts, in words).
+    """
+    _check_name(name)
+    return {o.name: o for o in _core.option_table(name)}
+
+
+def _typed(spec: Any, text: str | None) -> Any:
+    """An option's canonical text as a Python value of its type."""
+    if text is None or spec.type == "choice":
+        return text
+    return int(text) if spec.type == "integer" else float(text)
+
+
+def defaults(name: str) -> Mapping[str, Any]:
+    """Read-only mapping of every option of ``name`` to its default (None: resolved at load)."""
+    return MappingProxyType({k: _typed(o, o.default) for k, o in option_table(name).items()})
+
+
+def _as_text(name: str, option: str, value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        v = float(value)
+        return repr(v) if math.isfinite(v) else str(v)
+    spec = option_table(name).get(option)
+    accepted = spec.accepted() if spec is not None else "a known option"
+    raise InputError(f"{name} option {option}: {value!r} is not accepted; expected {accepted}")
+
+
+def parse_option(name: str, option: str, value: Any) -> Any:
+    """Check one option value (text or number) in the core; return it typed.
+
+    Raises
+    ------
+    InputError
+        Naming the experiment, the option, the value and what is accepted.
+    """
+    _check_name(name)
+    return _typed(
+        option_table(name).get(option),
+        _core.check_option(name, option, _as_text(name, option, value)),
+    )
+
+
+def parse_setting(item: str) -> tuple[str, str, Any]:
+    """``"EXPERIMENT.OPTION=VALUE"`` (the CLI's ``--set``) checked and typed.
+
+    Returns
+    -------
+    (experiment, option, value)
+
+    Raises
+    ------
+    InputError
+        Bad syntax, an unknown experiment or option, or a value outside what the
+        option accepts (the message names them and what is accepted).
+    """
+    name, dot, rest = item.partition(".")
+    key, eq, text = rest.partition("=")
+    if not (dot and eq and key and text):
+        raise InputError(f"--set expects EXPERIMENT.OPTION=VALUE, got {item!r}")
+    if name not in EXPERIMENTS:
+        raise InputError(
+            f"--set {item!r}: unknown experiment {name!r}; accepted: {', '.join(EXPERIMENTS)}"
+        )
+    return name, key, parse_option(name, key, text)
 
 
 def experiment(name: str, data_dir: Any = None, **options: Any) -> Experiment:
-    """Build a COHERENT experiment from the data release.
+    """Build a COHERENT experiment from the data release (in the C++ core).
 
     Parameters
     ----------
@@ -19,16 +113,32 @@ def experiment(name: str, data_dir: Any = None, **options: Any) -> Experiment:
     data_dir : path-like, optional
         Data directory (default: ``$CEVNS_DATA_DIR`` or the per-user directory).
     **options
-        Detector-model options (see ``cevns.experiments.csi2021.DEFAULTS`` and
-        ``cevns.experiments.ar2020.DEFAULTS``).
+        Detector-model options (see :func:`option_table`, or
+        ``cevns.experiments.csi2021.DEFAULTS`` and ``cevns.experiments.ar2020.DEFAULTS``).
+        None leaves an option at its default.
+
+    Raises
+    ------
+    InputError
+        Unknown experiment, option or value (the message says what is accepted).
+    MissingDataError, HashMismatchError, MalformedDataError
+        A data file is missing, corrupted or malformed (the message names it).
     """
-    if name == "csi2021":
-        from .csi2021 import build
-    elif name == "ar2020":
-        from .ar2020 import build
-    else:
-        raise InputError(f"unknown experiment {name!r}; accepted: {', '.join(EXPERIMENTS)}")
-    return build(data_dir, **options)
+    from ..data import resolve_data_dir
+
+    _check_name(name)
+    text = {k: _as_text(name, k, v) for k, v in options.items() if v is not None}
+    core = _core.load_experiment(name, str(resolve_data_dir(data_dir)), text)
+    return Experiment(core, option_table(name))
 
 
-__all__ = ["EXPERIMENTS", "Experiment", "IgnoredEvents", "experiment"]
+__all__ = [
+    "EXPERIMENTS",
+    "Experiment",
+    "IgnoredEvents",
+    "defaults",
+    "experiment",
+    "option_table",
+    "parse_option",
+    "parse_setting",
+]

@@ -1,13 +1,14 @@
 """The `Experiment` object: bins, observed counts, backgrounds and predictions.
 
-An experiment is built once from the data release (response matrices, time
-fractions, backgrounds); predictions for any model are then cheap (eq. 4).
+An experiment is built once, by the C++ core, from the data release (response
+matrices, time fractions, backgrounds); predictions for any model are then cheap
+(eq. 4). This class gives the core's experiment a numpy face.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -37,41 +38,62 @@ class IgnoredEvents:
         }
 
 
-@dataclass
 class Experiment:
-    """A COHERENT data set ready for predictions and fits.
+    """A COHERENT data set ready for predictions and fits (built by the C++ core).
 
     Attributes
     ----------
     name : str
         ``"csi2021"`` or ``"ar2020"``.
+    energy_unit : str
+        ``"PE"`` for CsI, ``"keVee"`` for Ar.
     energy_edges : ndarray
-        Reconstructed-energy bin edges, in ``energy_unit`` (PE for CsI, keVee for Ar).
+        Reconstructed-energy bin edges, in ``energy_unit``.
     time_edges : ndarray
         Time bin edges [µs].
     observed : ndarray, shape (n_energy, n_time)
         Observed counts N_ij^exp (eq. 6-7).
     backgrounds : dict of str to ndarray
         Background predictions, same shape, by name.
+    shape_systematics : dict of str to ndarray
+        Fractions (N_sys − N_CV)/N_CV of eq. (9) (Ar; empty for CsI).
+    reference : dict of str to ndarray
+        Released reference predictions (Ar: ``cevns_sm``).
+    settings : dict
+        Every option used to build the experiment, resolved (provenance).
+    data_files : dict of str to str
+        Role of every data file read (e.g. ``"brn_pe"``) -> its registered path.
+    ignored_events : list of IgnoredEvents
+        Events of a data file outside the analysis region.
     rate : cevns._core.BinnedRate
         The C++ rate engine (response matrices built once).
-    settings : dict
-        Every input and option used to build the experiment (for provenance).
+    core : cevns._core.Experiment
+        The core's experiment.
     """
 
-    name: str
-    energy_unit: str
-    energy_edges: np.ndarray
-    time_edges: np.ndarray
-    observed: np.ndarray
-    backgrounds: dict[str, np.ndarray]
-    rate: Any
-    settings: dict[str, Any]
-    data_files: dict[str, str] = field(default_factory=dict)
-    ignored_events: list[IgnoredEvents] = field(default_factory=list)
-    shape_systematics: dict[str, np.ndarray] = field(default_factory=dict)
-    reference: dict[str, np.ndarray] = field(default_factory=dict)
-    _likelihood: Any = field(default=None, repr=False)
+    def __init__(self, core: Any, options: dict[str, Any]) -> None:
+        from . import _typed
+
+        self.core = core
+        self.name: str = core.name
+        self.energy_unit: str = core.energy_unit
+        self.energy_edges: np.ndarray = core.energy_edges
+        self.time_edges: np.ndarray = core.time_edges
+        self.observed: np.ndarray = core.observed
+        self.backgrounds: dict[str, np.ndarray] = core.backgrounds
+        self.shape_systematics: dict[str, np.ndarray] = core.shape_systematics
+        self.reference: dict[str, np.ndarray] = core.reference
+        self.rate = core.rate
+        got = core.settings
+        self.settings: dict[str, Any] = {
+            k: _typed(o, got[k]) for k, o in options.items() if k in got
+        }
+        self.data_files: dict[str, str] = dict(core.data_file_roles)
+        self.ignored_events = [IgnoredEvents(*i) for i in core.ignored_events]
+        self._likelihood: Any = None
+
+    def __repr__(self) -> str:
+        return f"Experiment(name={self.name!r}, shape={self.shape})"
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -132,9 +154,7 @@ class Experiment:
     def likelihood(self) -> Any:
         """The data set's χ² object (eq. 6 for CsI, eq. 7-9 for Ar)."""
         if self._likelihood is None:
-            from .likelihoods import build_likelihood
-
-            self._likelihood = build_likelihood(self)
+            self._likelihood = _likelihood_of(self)
         return self._likelihood
 
     def chi2(self, prediction: np.ndarray) -> Any:
@@ -182,11 +202,23 @@ def _mediator(model: Any, mass: float | None) -> Any:
     return m.mediator(float(mass))
 
 
-def histogram2d(x: np.ndarray, y: np.ndarray, xedges: np.ndarray, yedges: np.ndarray) -> np.ndarray:
-    """Counts in [x_i, x_{i+1}) × [y_j, y_{j+1}) (right edges open, like the analysis cuts)."""
-    ix = np.searchsorted(xedges, x, side="right") - 1
-    iy = np.searchsorted(yedges, y, side="right") - 1
-    ok = (ix >= 0) & (ix < len(xedges) - 1) & (iy >= 0) & (iy < len(yedges) - 1)
-    out = np.zeros((len(xedges) - 1, len(yedges) - 1))
-    np.add.at(out, (ix[ok], iy[ok]), 1.0)
-    return out
+def _likelihood_of(exp: Experiment) -> Any:
+    """The experiment's own χ² (built by the core) with the Python likelihood API.
+
+    CsI: eq. (6) with BRN, NIN, SS; Ar: eq. (7)-(9) with SS, prompt/delayed BRN and
+    the five shape systematics (eq. 9) of the release."""
+    from ..likelihood import AR_BRN_SHAPES, AR_CEVNS_SHAPES, ArLikelihood, CsiLikelihood
+
+    b, s = exp.backgrounds, exp.shape_systematics
+    if exp.name == "csi2021":
+        inputs = {"observed": exp.observed, "brn": b["brn"], "nin": b["nin"], "ss": b["ss"]}
+        return CsiLikelihood._of_core(exp.core.binned_chi2, inputs, exp.name)
+    inputs = {
+        "observed": exp.observed,
+        "ss": b["ss"],
+        "prompt_brn": b["prompt_brn"],
+        "delayed_brn": b["delayed_brn"],
+        "cevns_shape": {k: s[f"cevns_{k}"] for k in AR_CEVNS_SHAPES},
+        "brn_shape": {k: s[f"brn_{k}"] for k in AR_BRN_SHAPES},
+    }
+    return ArLikelihood._of_core(exp.core.binned_chi2, inputs, exp.name)

@@ -154,7 +154,8 @@ void register_chi2(pybind11::module_ &m) {
          }),
          py::arg("observed"), py::arg("ss"), py::arg("prompt_brn"), py::arg("delayed_brn"),
          py::arg("cevns_shape"), py::arg("brn_shape"),
-         py::arg("sigmas") = std::vector<double>{0.13, 0.0079, 0.32, 1.0});
+         py::arg("sigmas") = std::vector<double>(std::begin(cevns::ar_normalisation_sigmas),
+                                                 std::end(cevns::ar_normalisation_sigmas)));
   add_common<cevns::ArChi2>(ar);
 
   py::class_<cevns::CsiChi2, cevns::BinnedChi2> csi(
@@ -167,7 +168,8 @@ void register_chi2(pybind11::module_ &m) {
                                   to_vector(ss), to_sigmas(sigmas));
           }),
           py::arg("observed"), py::arg("brn"), py::arg("nin"), py::arg("ss"),
-          py::arg("sigmas") = std::vector<double>{0.12, 0.25, 0.35, 0.021});
+          py::arg("sigmas") = std::vector<double>(std::begin(cevns::csi_normalisation_sigmas),
+                                                  std::end(cevns::csi_normalisation_sigmas)));
   add_common<cevns::CsiChi2>(csi);
   csi.def(
       "gradient",

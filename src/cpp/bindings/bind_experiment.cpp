@@ -1,6 +1,6 @@
-// Bindings of the C++ experiment loaders (cevns/experiment.hpp): the CsI and Ar
-// likelihoods built from the data directory without Python, for comparison
-// with the Python builders and for fast scans.
+// Bindings of the experiments (cevns/experiment.hpp), their option tables
+// (cevns/options.hpp), nuisances (cevns/nuisances.hpp) and the paper's models
+// (cevns/models.hpp). cevns.experiments and cevns.models wrap these.
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
@@ -9,6 +9,8 @@
 #include "bindings.hpp"
 #include "cevns/experiment.hpp"
 #include "cevns/models.hpp"
+#include "cevns/nuisances.hpp"
+#include "cevns/options.hpp"
 
 namespace py = pybind11;
 using namespace cevns;
@@ -56,6 +58,8 @@ void register_experiment(py::module_& m) {
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
+    } catch (const OptionError& e) {
+      raise_as("InputError", e);
     } catch (const MissingDataError& e) {
       raise_as("MissingDataError", e);
     } catch (const HashMismatchError& e) {
@@ -84,8 +88,16 @@ void register_experiment(py::module_& m) {
                              [](const Experiment& e) { return grids(e.shape_systematics(), e); })
       .def_property_readonly("reference",
                              [](const Experiment& e) { return grids(e.reference(), e); })
-      .def_property_readonly("parameters", &Experiment::parameters)
+      .def_property_readonly("settings", &Experiment::settings,
+                             "Every option, resolved, as canonical text (option_table names).")
+      .def_property_readonly("rate", &Experiment::rate, py::return_value_policy::reference_internal,
+                             "The rate engine (BinnedRate).")
+      .def_property_readonly(
+          "binned_chi2", static_cast<const BinnedChi2& (Experiment::*)() const>(&Experiment::chi2),
+          py::return_value_policy::reference_internal,
+          "The profiled chi2 of the data set (CsiChi2 or ArChi2).")
       .def_property_readonly("data_files", &Experiment::data_files)
+      .def_property_readonly("data_file_roles", &Experiment::data_file_roles)
       .def_property_readonly("nuisance_names", &Experiment::nuisance_names)
       .def_property_readonly("ignored_events",
                              [](const Experiment& e) {
@@ -136,13 +148,45 @@ void register_experiment(py::module_& m) {
 
   m.def(
       "load_experiment",
-      [](const std::string& name, const std::string& data_dir) {
+      [](const std::string& name, const std::string& data_dir,
+         const std::map<std::string, std::string>& options) {
         py::gil_scoped_release release;
-        return load_experiment(name, data_dir);
+        return load_experiment(name, data_dir, options);
       },
       py::arg("name"), py::arg("data_dir"),
-      "Build 'csi2021' or 'ar2020' in C++ from data_dir (hash-checked), with the default "
-      "options of the Python builders.");
+      py::arg("options") = std::map<std::string, std::string>{},
+      "Build an experiment (experiment_names()) from data_dir (hash-checked), with options "
+      "as text keyed by option_table(name).");
+
+  py::class_<OptionSpec>(m, "OptionSpec", "One row of an experiment's option table.")
+      .def_readonly("name", &OptionSpec::name)
+      .def_property_readonly("type", [](const OptionSpec& o) { return to_string(o.type); })
+      .def_property_readonly("default",
+                             [](const OptionSpec& o) -> py::object {
+                               if (o.default_value.empty()) return py::none();
+                               return py::str(o.default_value);
+                             })
+      .def_readonly("choices", &OptionSpec::choices)
+      .def_readonly("min", &OptionSpec::min)
+      .def_readonly("max", &OptionSpec::max)
+      .def_readonly("min_exclusive", &OptionSpec::min_exclusive)
+      .def_readonly("unit", &OptionSpec::unit)
+      .def_readonly("doc", &OptionSpec::doc)
+      .def("accepted", &OptionSpec::accepted)
+      .def("__repr__", [](const OptionSpec& o) { return "<OptionSpec " + o.name + ">"; });
+  m.def("experiment_names", &experiment_names);
+  m.def("option_table", &option_table, py::arg("experiment"), py::return_value_policy::copy);
+  m.def("check_option", &check_option, py::arg("experiment"), py::arg("name"), py::arg("value"),
+        "Canonical text of one option value; raises InputError naming what is accepted.");
+
+  py::class_<NuisanceSpec>(m, "NuisanceSpec", "One nuisance parameter of an experiment's chi2.")
+      .def_readonly("name", &NuisanceSpec::name)
+      .def_readonly("kind", &NuisanceSpec::kind)
+      .def_readonly("sigma", &NuisanceSpec::sigma)
+      .def_readonly("equation", &NuisanceSpec::equation)
+      .def_readonly("doc", &NuisanceSpec::doc);
+  m.def("nuisance_table", &nuisance_table, py::arg("experiment"));
+
   m.def(
       "combined_chi2",
       [](const std::vector<const Experiment*>& exps, const Mediator& med, double g) {
@@ -151,16 +195,21 @@ void register_experiment(py::module_& m) {
       },
       py::arg("experiments"), py::arg("mediator"), py::arg("coupling"),
       "Sum of the profiled chi2 of the experiments at one model point.");
-  m.def(
-      "paper_model_mediator",
-      [](const std::string& name, double mass) { return paper_model(name).mediator(mass); },
-      py::arg("name"), py::arg("mass_MeV"),
-      "The C++ core's Mediator of one of the paper's models (cevns/models.hpp).");
-  m.attr("PAPER_MODEL_NAMES") = [] {
-    py::list names;
-    for (const auto& pm : paper_models()) names.append(pm.name);
-    return py::tuple(names);
-  }();
+  py::class_<NamedModel>(m, "NamedModel", "A model without its mass: kind and U(1)' charges.")
+      .def(py::init([](std::string name, MediatorKind kind, const Charges& charges, bool anomalous,
+                       std::string description) {
+             return NamedModel{std::move(name), kind, charges, anomalous, std::move(description)};
+           }),
+           py::arg("name"), py::arg("kind"), py::arg("charges"), py::arg("anomalous") = false,
+           py::arg("description") = "")
+      .def_readonly("name", &NamedModel::name)
+      .def_readonly("kind", &NamedModel::kind)
+      .def_readonly("charges", &NamedModel::charges)
+      .def_readonly("anomalous", &NamedModel::anomalous)
+      .def_readonly("description", &NamedModel::description)
+      .def("mediator", &NamedModel::mediator, py::arg("mass_MeV"));
+  m.def("paper_models", &paper_models, "The paper's 11 models, in the order of Table 2.");
+  m.def("paper_model", &paper_model, py::arg("name"));
 }
 
 }  // namespace cevns_bind

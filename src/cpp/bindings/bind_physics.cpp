@@ -9,7 +9,7 @@
 #include "cevns/flux.hpp"
 #include "cevns/form_factor.hpp"
 #include "cevns/kinetic_mixing.hpp"
-#include "cevns/model.hpp"
+#include "cevns/mediator.hpp"
 
 namespace py = pybind11;
 using namespace cevns;

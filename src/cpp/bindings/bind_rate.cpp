@@ -153,11 +153,12 @@ void register_rate(py::module_& m) {
           py::arg("mediator"))
       .def(
           "templates_for_masses",
-          [](const BinnedRate& r, const Mediator& med, std::vector<double> masses) {
+          [](const BinnedRate& r, MediatorKind kind, const Charges& charges,
+             std::vector<double> masses) {
             std::vector<Templates> ts;
             {
               py::gil_scoped_release release;
-              ts = r.templates_for_masses(med, masses);
+              ts = r.templates_for_masses(kind, charges, masses);
             }
             const std::size_t nb = r.n_energy() * r.n_time();
             py::array_t<double> out({masses.size(), std::size_t(3), r.n_energy(), r.n_time()});
@@ -169,7 +170,7 @@ void register_rate(py::module_& m) {
             }
             return out;
           },
-          py::arg("mediator"), py::arg("masses_MeV"),
+          py::arg("kind"), py::arg("charges"), py::arg("masses_MeV"),
           "Templates (n0, n1, n2) for each mass: array [n_mass, 3, n_energy, n_time].")
       .def(
           "differential_rate",

@@ -63,6 +63,27 @@ void register_scan(py::module_& m) {
           },
           py::arg("profile"), py::arg("level"), py::call_guard<py::gil_scoped_release>());
 
+  m.def(
+      "coupling_chi2_per_mass",
+      [](const py::list& experiments, MediatorKind kind, const Charges& charges,
+         const std::vector<double>& masses) {
+        std::vector<const Experiment*> exps;
+        for (const auto& e : experiments) exps.push_back(e.cast<const Experiment*>());
+        std::vector<CouplingChi2> per_mass;
+        {
+          py::gil_scoped_release release;
+          per_mass = coupling_chi2_per_mass(exps, kind, charges, masses);
+        }
+        py::list out;
+        for (auto& c : per_mass) {
+          py::object obj = py::cast(std::move(c));
+          for (const auto& e : experiments) py::detail::keep_alive_impl(obj, e);  // chi2 refs
+          out.append(obj);
+        }
+        return out;
+      },
+      py::arg("experiments"), py::arg("kind"), py::arg("charges"), py::arg("masses_MeV"),
+      "chi2(g) of a model (kind, charges) at every mass, summed over the experiments.");
   m.def("profile_many", &profile_many, py::arg("per_mass"), py::arg("grids"),
         py::arg("n_threads") = 0, py::call_guard<py::gil_scoped_release>(),
         "Coupling profiles of many masses (OpenMP over masses).");

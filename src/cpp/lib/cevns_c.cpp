@@ -9,6 +9,7 @@
 
 #include "cevns/experiment.hpp"
 #include "cevns/models.hpp"
+#include "cevns/options.hpp"
 #include "cevns/parameters.hpp"
 
 struct cevns_experiment {
@@ -73,6 +74,20 @@ cevns_experiment* cevns_experiment_load_with(const char* name, const char* data_
     out = new cevns_experiment{cevns::load_experiment(name, data_dir, opts)};
   });
   return out;
+}
+
+const char* cevns_option_table(const char* name) {
+  thread_local std::string text;  // per thread, like the error message
+  const int rc = guarded([&] {
+    if (!name) throw std::invalid_argument("cevns_option_table: NULL argument");
+    text.clear();
+    for (const cevns::OptionSpec& o : cevns::option_table(name)) {
+      const auto or_dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
+      text += o.name + "\t" + cevns::to_string(o.type) + "\t" + or_dash(o.default_value) + "\t" +
+              o.accepted() + "\t" + or_dash(o.unit) + "\t" + o.doc + "\n";
+    }
+  });
+  return rc == 0 ? text.c_str() : nullptr;
 }
 
 void cevns_free(cevns_experiment* experiment) { delete experiment; }

@@ -10,9 +10,11 @@ namespace {
 
 /// G = c1 B1 + c2 B2 + c3 B3 - ce Le - cmu Lmu - ctau Ltau (eq. 17): only the
 /// first-generation quarks are in nuclei, Q'_u = Q'_d = c1/3 (as cevns.models.generator_G).
-NamedModel generator(const char* name, double c1, double ce, double cmu, double ctau) {
+NamedModel generator(const char* name, double c1, double ce, double cmu, double ctau,
+                     const char* eq = "eq. 19") {
   const Charges ch{c1 / 3.0, c1 / 3.0, -ce, -cmu, -ctau};
-  return NamedModel{name, c1 == 0.0 ? MediatorKind::KineticMixing : MediatorKind::Vector, ch};
+  return NamedModel{name, c1 == 0.0 ? MediatorKind::KineticMixing : MediatorKind::Vector, ch, false,
+                    std::string("generator ") + name + " (" + eq + ")"};
 }
 
 }  // namespace
@@ -33,10 +35,11 @@ Mediator NamedModel::mediator(double mass_MeV) const {
 
 std::vector<NamedModel> paper_models() {
   return {
-      NamedModel{"universal", MediatorKind::Vector, Charges{1.0, 1.0, 1.0, 1.0, 1.0}},
+      NamedModel{"universal", MediatorKind::Vector, Charges{1.0, 1.0, 1.0, 1.0, 1.0}, true,
+                 "universal Z' (effective, anomalous)"},
       generator("B-L", 1, 1, 1, 1),
-      // By+Lmu+Ltau = G(1, -1, -2, 0, -1, -1): Q'_e = -0 like the Python model.
-      generator("By+Lmu+Ltau", 1, 0, -1, -1),
+      // By+Lmu+Ltau = G(1, -1, -2, 0, -1, -1) (eq. 17): first-generation quarks carry 1/3.
+      generator("By+Lmu+Ltau", 1, 0, -1, -1, "eq. 17"),
       generator("B-3Le", 1, 3, 0, 0),
       generator("B-3Lmu", 1, 0, 3, 0),
       generator("B-2Le-Lmu", 1, 2, 1, 0),
@@ -44,7 +47,9 @@ std::vector<NamedModel> paper_models() {
       generator("Le-Lmu", 0, -1, 1, 0),
       generator("Le-Ltau", 0, -1, 0, 1),
       generator("Lmu-Ltau", 0, 0, -1, 1),
-      NamedModel{"scalar", MediatorKind::Scalar, Charges{}},
+      NamedModel{"scalar", MediatorKind::Scalar, Charges{}, false,
+                 "universal light scalar (eq. 32-42), coupling g~_phi with "
+                 "(sigma_piN/m_ud)_ref = 17.3"},
   };
 }
 

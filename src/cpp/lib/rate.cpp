@@ -224,7 +224,7 @@ Templates BinnedRate::templates(const Mediator& m) const {
   return Templates{fold_time(s0), fold_time(s1), fold_time(s2)};
 }
 
-std::vector<Templates> BinnedRate::templates_for_masses(const Mediator& m,
+std::vector<Templates> BinnedRate::templates_for_masses(MediatorKind kind, const Charges& charges,
                                                         const std::vector<double>& masses) const {
   std::vector<Templates> out(masses.size());
   for (double M : masses)
@@ -232,7 +232,9 @@ std::vector<Templates> BinnedRate::templates_for_masses(const Mediator& m,
       throw std::invalid_argument("templates_for_masses: masses must be finite and > 0 MeV");
   detail::parallel_for(static_cast<long long>(masses.size()), 0,
                        "templates_for_masses: ", [&](long long i) {
-                         Mediator mi = m;
+                         Mediator mi;
+                         mi.kind = kind;
+                         mi.charges = charges;
                          mi.mass_MeV = masses[static_cast<std::size_t>(i)];
                          out[static_cast<std::size_t>(i)] = templates(mi);
                        });

@@ -1,4 +1,4 @@
-// Strict parsers of the COHERENT release files (twins of python/cevns/data/loaders.py).
+// Strict parsers of the COHERENT release files (cevns/release_io.hpp).
 #include "cevns/release_io.hpp"
 
 #include <algorithm>
@@ -38,14 +38,14 @@ std::vector<std::string> split_ws(const std::string& s) {
   return out;
 }
 
-/// %g formatting, like Python's "{:g}".
+/// %g formatting (for messages).
 std::string fmt_g(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%g", v);
   return buf;
 }
 
-/// Python repr-like quoting of a line for messages.
+/// Quoting of a line for messages.
 std::string quoted(const std::string& s) { return "'" + s + "'"; }
 
 /// Lines of a text file (split at \n, \r\n or \r).
@@ -71,7 +71,7 @@ std::vector<std::string> read_lines(const std::string& path) {
   return lines;
 }
 
-/// Parse a whole token as a double (correctly rounded, like Python's float()).
+/// Parse a whole token as a double (correctly rounded).
 bool parse_double(const std::string& token, double& out) {
   const char* b = token.data();
   const char* e = b + token.size();
@@ -100,7 +100,7 @@ std::vector<double> parse_row(const std::string& path, int lineno, const std::st
   return values;
 }
 
-/// Strictly increasing, evenly spaced centres (numpy.isclose(rtol=1e-6, atol=1e-9)).
+/// Strictly increasing, evenly spaced centres (spacings equal to rtol 1e-6, atol 1e-9).
 void check_regular(const std::string& path, const std::vector<double>& c, const std::string& what,
                    const std::vector<int>& lines) {
   if (c.size() < 2) return;
@@ -318,8 +318,8 @@ double param_value(const std::string& path, const YNode& tree, const char* block
                            "'");
 }
 
-/// value x 1e22 rounded once from the shortest decimal representation of value
-/// (Python: float(Decimal(repr(value)) * Decimal("1e22"))).
+/// value x 1e22 rounded once from the shortest decimal representation of value,
+/// so that the yaml's 13.8 (E22 POT) gives exactly 1.38e23 (a float product rounds off).
 double times_1e22(double value) {
   char buf[64];
   const auto r = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);

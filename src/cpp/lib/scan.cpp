@@ -137,6 +137,19 @@ std::vector<Interval> CouplingChi2::allowed(const CouplingProfile& prof, double 
   return out;
 }
 
+std::vector<CouplingChi2> coupling_chi2_per_mass(const std::vector<const Experiment*>& experiments,
+                                                 MediatorKind kind, const Charges& charges,
+                                                 const std::vector<double>& masses_MeV) {
+  if (experiments.empty()) throw std::invalid_argument("coupling_chi2_per_mass: no experiments");
+  std::vector<CouplingChi2> out(masses_MeV.size());
+  for (const Experiment* e : experiments) {
+    if (e == nullptr) throw std::invalid_argument("coupling_chi2_per_mass: null experiment");
+    const std::vector<Templates> t = e->rate().templates_for_masses(kind, charges, masses_MeV);
+    for (std::size_t i = 0; i < t.size(); ++i) out[i].add(e->chi2(), t[i]);
+  }
+  return out;
+}
+
 std::vector<CouplingProfile> profile_many(const std::vector<CouplingChi2>& per_mass,
                                           const std::vector<std::vector<double>>& grids,
                                           int n_threads) {

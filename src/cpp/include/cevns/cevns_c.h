@@ -20,11 +20,18 @@ typedef struct cevns_experiment cevns_experiment; /* opaque */
 cevns_experiment* cevns_experiment_load(const char* name, const char* data_dir);
 
 /* The same with detector options as text, "key=value" pairs separated by ';'
- * (names of the C++ CsiOptions / ArOptions fields, e.g.
+ * (the names of the experiment's option table, cevns_option_table(), e.g.
  * "timing_efficiency=none" or "exposure=release;shape_templates=plus");
- * NULL or "" means the defaults. NULL on failure (see cevns_last_error). */
+ * NULL or "" means the defaults. NULL on failure (see cevns_last_error), with
+ * a message naming the option, the value and what is accepted. */
 cevns_experiment* cevns_experiment_load_with(const char* name, const char* data_dir,
                                              const char* options);
+
+/* The option table of "csi2021" or "ar2020" as text, one option a line:
+ * name, type (number, integer, choice), default ("-" when resolved at load
+ * time), what it accepts, unit ("-" if none) and doc, separated by tabs. The
+ * string stays valid until the next call in this thread; NULL on failure. */
+const char* cevns_option_table(const char* name);
 
 /* Release a handle (NULL is allowed). */
 void cevns_free(cevns_experiment* experiment);

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "cevns/nuisances.hpp"
+
 namespace cevns {
 
 /// Largest CEvNS prediction per bin [events] the profiled chi2 accepts. Up to
@@ -111,7 +113,7 @@ class ArChi2 final : public BinnedChi2 {
          std::vector<double> delayed_brn,
          std::array<std::vector<double>, n_cevns_shapes> cevns_shape,
          std::array<std::vector<double>, n_brn_shapes> brn_shape,
-         std::array<double, 4> sigmas = {0.13, 0.0079, 0.32, 1.0});
+         std::array<double, 4> sigmas = ar_normalisation_sigmas);
 
   /// Number of bins.
   std::size_t n_bins() const override { return n_; }
@@ -177,7 +179,7 @@ class CsiChi2 final : public BinnedChi2 {
   ///                  0.021); >= 0, 0 fixes the nuisance at 0
   /// \throws std::invalid_argument naming the offending argument
   CsiChi2(std::vector<double> observed, std::vector<double> brn, std::vector<double> nin,
-          std::vector<double> ss, std::array<double, 4> sigmas = {0.12, 0.25, 0.35, 0.021});
+          std::vector<double> ss, std::array<double, 4> sigmas = csi_normalisation_sigmas);
 
   std::size_t n_bins() const override { return n_; }
   std::size_t nuisance_count() const override { return n_nuisances; }

@@ -6,7 +6,7 @@
 
 #include "cevns/flux.hpp"
 #include "cevns/form_factor.hpp"
-#include "cevns/model.hpp"
+#include "cevns/mediator.hpp"
 
 namespace cevns {
 

@@ -4,9 +4,9 @@
 /// directory without Python: bins, observed counts, backgrounds, the binned
 /// rate engine (eq. 4) and the profiled chi2 (CsI eq. 6, Ar eq. 7-9).
 ///
-/// load_csi2021() and load_ar2020() reproduce cevns.experiment("csi2021") and
-/// cevns.experiment("ar2020") of the Python package with the same defaults
-/// (predictions, observed counts, backgrounds and chi2 agree to round-off).
+/// load_csi2021() and load_ar2020() are the only builders of the COHERENT
+/// experiments: the Python package's cevns.experiment() wraps them. Their
+/// options are defined once, in the option tables of cevns/options.hpp.
 /// Every file read is first checked against the registry (existence and
 /// SHA-256, cevns/data.hpp); problems throw cevns::DataError subclasses whose
 /// message names the file and the data directory.
@@ -25,56 +25,11 @@
 
 #include "cevns/chi2.hpp"
 #include "cevns/data.hpp"
-#include "cevns/model.hpp"
+#include "cevns/mediator.hpp"
+#include "cevns/options.hpp"
 #include "cevns/rate.hpp"
 
 namespace cevns {
-
-/// Options of the CsI 2021 detector model (python: cevns.experiments.csi2021.DEFAULTS).
-struct CsiOptions {
-  double detector_mass_kg = 14.6;           ///< CsI mass [kg]
-  double molar_mass_g_per_mol = 259.8;      ///< CsI molar mass [g/mol]
-  double nu_per_pot = 0.0848;               ///< neutrinos per flavour per POT
-  double n_pot = 3.198e23;                  ///< protons on target
-  double baseline_m = 19.3;                 ///< distance to the target [m]
-  double light_yield_pe_per_keVee = 13.35;  ///< light yield [PE/keVee]: mean PE = LY E_ee
-  double resolution_b = 9.56;               ///< gamma resolution b' = r_b E_ee
-  std::string quenching = "nominal";        ///< row of scintRespCoefficients.txt
-  std::string efficiency = "nominal";  ///< row of effCoefficients.txt ("nominal", "plus", "minus")
-  double pot_mean_us = 0.440;          ///< POT trace mean [us]
-  double pot_sigma_us = 0.150;         ///< POT trace width [us]
-  /// eps_T(t): "exponential" (1 before 0.52 us, exp(-0.0494/us (t - 0.52 us)) after;
-  /// "2017" is an alias) or "none"
-  std::string timing_efficiency = "exponential";
-  std::string time_convention = "window";  ///< "window" or "all"
-  std::string form_factor = "helm";        ///< "helm", "symmetrized_fermi", "klein_nystrand"
-  double brn_events = 18.4;                ///< BRN events in the analysis region
-  double nin_events = 5.6;                 ///< NIN events in the analysis region
-  int panels_per_segment = 12;             ///< Gauss-Legendre panels per segment
-  std::array<double, 4> sigmas{0.12, 0.25, 0.35, 0.021};  ///< eq. (6): CEvNS, BRN, NIN, SS
-};
-
-/// Options of the Ar 2020 detector model (python: cevns.experiments.ar2020.DEFAULTS).
-/// Unset optionals come from the exposure preset or from LArParametersAnlA.yaml.
-struct ArOptions {
-  /// "paper" (24 kg, 13.7e22 POT, Sec. II of the paper) or "release" (the yaml's
-  /// 24.4 kg and 13.8e22 POT).
-  std::string exposure = "paper";
-  std::optional<double> detector_mass_kg;  ///< [kg]; default from the exposure preset
-  double molar_mass_g_per_mol = 39.96;     ///< [g/mol]
-  std::optional<double> n_pot;             ///< POT; default from the exposure preset
-  std::optional<double> nu_per_pot;        ///< default: the release's 0.09
-  std::optional<double> baseline_m;        ///< [m]; default: the release's 27.5
-  std::string time_convention = "all";     ///< "all" or "window"
-  std::string form_factor = "helm";
-  int panels_per_segment = 16;
-  /// eq. (9) where the release has a +1σ and a -1σ PDF (CEvNS F90, BRN energy,
-  /// BRN t_trig mean): "symmetric" ((N+ - N-)/2, the linear model treating both
-  /// alike), "plus" (N+ - N_CV) or "minus" (N_CV - N-); python: SHAPE_TEMPLATES.
-  std::string shape_templates = "symmetric";
-  std::array<double, 4> sigmas{0.13, 0.0079, 0.32,
-                               1.0};  ///< eq. (7): CEvNS, SS, prompt, delayed BRN
-};
 
 /// Events of a data file that lie outside the analysis region (counted, not silently dropped).
 struct IgnoredEvents {
@@ -96,8 +51,10 @@ struct ExperimentInputs {
   std::shared_ptr<const BinnedRate> rate;
   std::shared_ptr<const BinnedChi2> chi2;
   std::vector<std::string> nuisance_names;
-  std::map<std::string, double> parameters;       ///< resolved numeric inputs (provenance)
-  std::map<std::string, std::string> data_files;  ///< registered path -> sha256 read
+  /// Every option of the option table, resolved, as canonical text (provenance).
+  std::map<std::string, std::string> settings;
+  std::map<std::string, std::string> data_files;       ///< registered path -> sha256 read
+  std::map<std::string, std::string> data_file_roles;  ///< role (e.g. "brn_pe") -> registered path
   std::vector<IgnoredEvents> ignored_events;
 };
 
@@ -127,10 +84,13 @@ class Experiment {
     return in_.shape_systematics;
   }
   const std::map<std::string, std::vector<double>>& reference() const { return in_.reference; }
-  /// Resolved numeric inputs (exposure, QF, ...) used to build the experiment.
-  const std::map<std::string, double>& parameters() const { return in_.parameters; }
+  /// Every option used to build the experiment, resolved (unset options filled
+  /// from the release or preset), as canonical text keyed by option_table() names.
+  const std::map<std::string, std::string>& settings() const { return in_.settings; }
   /// Registered path -> SHA-256 of every data file read.
   const std::map<std::string, std::string>& data_files() const { return in_.data_files; }
+  /// The role of every data file read (e.g. "data_c", "brn_pe") -> its registered path.
+  const std::map<std::string, std::string>& data_file_roles() const { return in_.data_file_roles; }
   const std::vector<IgnoredEvents>& ignored_events() const { return in_.ignored_events; }
   /// Nuisance names in the order of ProfileResult::nuisances.
   const std::vector<std::string>& nuisance_names() const { return in_.nuisance_names; }
@@ -165,18 +125,13 @@ Experiment load_csi2021(const std::string& data_dir, const CsiOptions& options =
 /// \throws std::invalid_argument on unknown option values
 Experiment load_ar2020(const std::string& data_dir, const ArOptions& options = {});
 
-/// load_csi2021 or load_ar2020 with default options, by name ("csi2021" or "ar2020").
-/// \throws std::invalid_argument on an unknown name
-Experiment load_experiment(const std::string& name, const std::string& data_dir);
-
-/// load_experiment with options given as text, keyed by the names of the
-/// CsiOptions / ArOptions fields (the Python builders' DEFAULTS), e.g.
-/// {{"timing_efficiency", "none"}} or {{"shape_templates", "plus"}}; numbers in
-/// any std::stod form. (sigmas are set through the structs.)
-/// \throws std::invalid_argument naming an unknown option (with the accepted
-///         ones) or a value that is not a number where one is needed
+/// load_csi2021 or load_ar2020 by name (experiment_names()), with options
+/// given as text keyed by the option table (cevns/options.hpp), e.g.
+/// {{"timing_efficiency", "none"}} or {{"shape_templates", "plus"}}.
+/// \throws OptionError on an unknown experiment, option or value (naming what
+///         is accepted); the DataError subclasses as the loaders
 Experiment load_experiment(const std::string& name, const std::string& data_dir,
-                           const std::map<std::string, std::string>& options);
+                           const std::map<std::string, std::string>& options = {});
 
 /// A point of a model's parameter space.
 struct ModelPoint {
@@ -189,11 +144,13 @@ struct ModelPoint {
 /// \throws std::invalid_argument on a null pointer or an empty list
 double chi2(const std::vector<const Experiment*>& experiments, const Mediator& m, double coupling);
 
-/// Independent data sets combined: chi2 = sum of the profiled chi2 of each.
-class CombinedLikelihood {
+/// Independent data sets combined: chi2 = sum of the profiled chi2 of each,
+/// evaluated at model points (the Python cevns.likelihood.CombinedLikelihood
+/// instead sums likelihoods of given predictions).
+class CombinedExperiments {
  public:
   /// \throws std::invalid_argument if experiments is empty
-  explicit CombinedLikelihood(std::vector<Experiment> experiments);
+  explicit CombinedExperiments(std::vector<Experiment> experiments);
 
   const std::vector<Experiment>& experiments() const { return experiments_; }
 
@@ -217,5 +174,8 @@ class CombinedLikelihood {
  private:
   std::vector<Experiment> experiments_;
 };
+
+/// The former name of CombinedExperiments.
+using CombinedLikelihood [[deprecated("renamed cevns::CombinedExperiments")]] = CombinedExperiments;
 
 }  // namespace cevns

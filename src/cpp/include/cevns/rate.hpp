@@ -17,7 +17,7 @@
 #include "cevns/cross_section.hpp"
 #include "cevns/flux.hpp"
 #include "cevns/form_factor.hpp"
-#include "cevns/model.hpp"
+#include "cevns/mediator.hpp"
 #include "cevns/parameters.hpp"
 #include "cevns/response.hpp"
 
@@ -60,8 +60,9 @@ class BinnedRate {
   std::vector<double> energy_spectrum(const Mediator& m, double coupling) const;
   /// Template decomposition at the mediator's mass.
   Templates templates(const Mediator& m) const;
-  /// Templates for many masses of one model (OpenMP over masses; deterministic).
-  std::vector<Templates> templates_for_masses(const Mediator& m,
+  /// Templates for many masses of one model, given by its kind and charges (the
+  /// mass comes only from masses_MeV; OpenMP over masses; deterministic).
+  std::vector<Templates> templates_for_masses(MediatorKind kind, const Charges& charges,
                                               const std::vector<double>& masses_MeV) const;
   /// True-recoil differential rate dN/dT [MeV^-1] per flavour [n_flavours * T.size()],
   /// summed over the targets, before any detector effect.

@@ -1,11 +1,11 @@
 #pragma once
 /// \file release_io.hpp
-/// Strict parsers of the COHERENT release files (the C++ twins of
-/// python/cevns/data/loaders.py). None of them guesses: a line with the wrong
-/// number of columns, a value that is not a finite number, or a grid that is
-/// incomplete or irregular throws cevns::MalformedDataError naming the file and
-/// the line. The parsers take a path and do not check hashes: use
-/// cevns::verified_path() first.
+/// Strict parsers of the COHERENT release files, the only ones of the project
+/// (the Python package reads the data through the core). None of them guesses:
+/// a line with the wrong number of columns, a value that is not a finite
+/// number, or a grid that is incomplete or irregular throws
+/// cevns::MalformedDataError naming the file and the line. The parsers take a path and do not check
+/// hashes: use cevns::verified_path() first.
 #include <array>
 #include <cstddef>
 #include <map>

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cevns/chi2.hpp"
+#include "cevns/experiment.hpp"
 #include "cevns/rate.hpp"
 
 namespace cevns {
@@ -62,6 +63,15 @@ class CouplingChi2 {
   double evaluate(double g, std::vector<std::vector<double>>* nuisances) const;
   std::vector<Term> terms_;
 };
+
+/// chi2(g) of a model (kind and charges; the mass comes from masses_MeV only) at
+/// every mass, summed over the experiments: the templates are computed once per
+/// mass and experiment (OpenMP over masses) and stay in the core. The result
+/// refers to the experiments' chi2, so the experiments must outlive it.
+/// \throws std::invalid_argument on no experiments, a null pointer or a bad mass
+std::vector<CouplingChi2> coupling_chi2_per_mass(const std::vector<const Experiment*>& experiments,
+                                                 MediatorKind kind, const Charges& charges,
+                                                 const std::vector<double>& masses_MeV);
 
 /// Profiles of many masses at once (OpenMP over masses; results do not depend
 /// on the number of threads). grids[i] is the grid of mass i.

@@ -1,4 +1,4 @@
-#include "cevns/model.hpp"
+#include "cevns/mediator.hpp"
 
 #include <cmath>
 #include <stdexcept>

@@ -1,5 +1,5 @@
 #pragma once
-/// \file model.hpp
+/// \file mediator.hpp
 /// Description of a light mediator (paper Section III): its kind, its U(1)'
 /// charges and its mass. The coupling g is kept apart on purpose: at fixed
 /// mass every binned rate is a polynomial N0 + g^2 N1 + g^4 N2 in it.
