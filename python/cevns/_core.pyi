@@ -7,7 +7,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['ArChi2', 'ArgonResponse', 'BeamTiming', 'BinnedChi2', 'BinnedRate', 'Charges', 'CouplingChi2', 'CouplingProfile', 'CsIResponse', 'CsiChi2', 'Experiment', 'Flavour', 'GM2Boson', 'Mediator', 'MediatorKind', 'NamedModel', 'Nucleus', 'NuisanceSpec', 'OptionSpec', 'ProfileResult', 'ResponseModel', 'Templates', 'allowed_many', 'argon40', 'arrival_time_cdf', 'arrival_time_pdf', 'cesium133', 'check_option', 'combined_chi2', 'constants', 'coupling_chi2_per_mass', 'dar_spectrum', 'delayed_endpoint_energy', 'delta_a_mu', 'dsigma_dT', 'epsilon_loop', 'experiment_names', 'flux_normalisation', 'form_factor', 'gm2_loop_integral', 'iodine127', 'kinematic_factors', 'load_experiment', 'loop_integral', 'mev2_to_cm2', 'momentum_transfer', 'nuisance_table', 'numu_line_energy', 'option_table', 'paper_model', 'paper_models', 'profile_many', 'time_bin_fractions']
+__all__: list[str] = ['ArChi2', 'ArgonResponse', 'BeamTiming', 'BinnedChi2', 'BinnedRate', 'Charges', 'CouplingChi2', 'CouplingProfile', 'CsIResponse', 'CsiChi2', 'Experiment', 'Flavour', 'GM2Boson', 'Mediator', 'MediatorKind', 'NamedModel', 'Nucleus', 'NuisanceSpec', 'OptionSpec', 'PhysicsParameters', 'ProfileResult', 'ResponseModel', 'Templates', 'allowed_many', 'argon40', 'arrival_time_cdf', 'arrival_time_pdf', 'cesium133', 'charge_radius_coupling_shift', 'charge_radius_sm', 'check_option', 'combined_chi2', 'constants', 'coupling_chi2_per_mass', 'dar_spectrum', 'delayed_endpoint_energy', 'delta_a_mu', 'dsigma_dT', 'dsigma_dT_magnetic', 'dsigma_dT_params', 'epsilon_loop', 'experiment_names', 'flux_normalisation', 'form_factor', 'gm2_loop_integral', 'iodine127', 'kinematic_factors', 'load_experiment', 'loop_integral', 'magnetic_kinematic_factor', 'mev2_to_cm2', 'momentum_transfer', 'nuisance_table', 'numu_line_energy', 'option_table', 'paper_model', 'paper_models', 'profile_many', 'time_bin_fractions']
 class Flavour:
     """
     Members:
@@ -212,21 +212,50 @@ class Templates:
     @property
     def n2(self) -> list[float]:
         ...
+class PhysicsParameters:
+    """
+    Physics parameters (sin2w, rn_*, eps_*, mu_*, r2_*); SM defaults.
+    """
+    @staticmethod
+    def names() -> list[str]:
+        ...
+    def __init__(self, values: collections.abc.Mapping[str, typing.SupportsFloat | typing.SupportsIndex] = {}) -> None:
+        ...
+    def get(self, name: str) -> float:
+        ...
+    def proton_coupling(self, flavour: Flavour) -> float:
+        ...
+    def set(self, name: str, value: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    def to_dict(self) -> dict[str, float]:
+        ...
+    def validate(self) -> None:
+        ...
 class BinnedRate:
     def __init__(self, targets: collections.abc.Sequence[tuple[Nucleus, typing.SupportsFloat | typing.SupportsIndex]], flux_norm_cm2: typing.SupportsFloat | typing.SupportsIndex, response: ResponseModel, energy_edges: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], time_fractions: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], form_factor: str = 'helm', panels_per_segment: typing.SupportsInt | typing.SupportsIndex = 16) -> None:
         ...
     def differential_rate(self, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex, T_MeV: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> numpy.typing.NDArray[numpy.float64]:
         ...
+    def differential_rate_with(self, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex, T_MeV: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], params: PhysicsParameters) -> numpy.typing.NDArray[numpy.float64]:
+        ...
     def energy_spectrum(self, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    def energy_spectrum_with(self, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex, params: PhysicsParameters) -> numpy.typing.NDArray[numpy.float64]:
         ...
     def predict(self, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> numpy.typing.NDArray[numpy.float64]:
         ...
+    def predict_with(self, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex, params: PhysicsParameters) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Binned prediction with the physics parameters [n_energy, n_time].
+        """
     def templates(self, mediator: Mediator) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
         ...
     def templates_for_masses(self, kind: MediatorKind, charges: Charges, masses_MeV: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> numpy.typing.NDArray[numpy.float64]:
         """
         Templates (n0, n1, n2) for each mass: array [n_mass, 3, n_energy, n_time].
         """
+    def templates_with(self, mediator: Mediator, params: PhysicsParameters) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
+        ...
     @property
     def n_energy(self) -> int:
         ...
@@ -558,6 +587,14 @@ def arrival_time_pdf(arg0: Flavour, arg1: typing.Annotated[numpy.typing.ArrayLik
     ...
 def cesium133() -> Nucleus:
     ...
+def charge_radius_coupling_shift() -> float:
+    """
+    sqrt2 pi alpha/(3 G_F) per 1e-32 cm^2: g_V^p shift per unit <r^2>.
+    """
+def charge_radius_sm(lepton_mass_MeV: typing.SupportsFloat | typing.SupportsIndex) -> float:
+    """
+    SM neutrino charge radius <r^2> [1e-32 cm^2] for a charged-lepton mass [MeV].
+    """
 def check_option(experiment: str, name: str, value: str) -> str:
     """
     Canonical text of one option value; raises InputError naming what is accepted.
@@ -581,6 +618,14 @@ def delta_a_mu(boson: GM2Boson, mass_MeV: typing.Annotated[numpy.typing.ArrayLik
 def dsigma_dT(nucleus: Nucleus, flavour: Flavour, E_MeV: typing.SupportsFloat | typing.SupportsIndex, T_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex = 0.0, form_factor: str = 'helm') -> typing.Any:
     """
     d sigma/dT [MeV^-3] (eq. 10, 16, 28, 33).
+    """
+def dsigma_dT_magnetic(nucleus: Nucleus, E_MeV: typing.SupportsFloat | typing.SupportsIndex, T_MeV: typing.SupportsFloat | typing.SupportsIndex, mu_over_muB: typing.SupportsFloat | typing.SupportsIndex, form_factor: str = 'helm') -> float:
+    """
+    Magnetic-moment d sigma/dT [MeV^-3] for mu_nu/mu_B (not in units of 1e-10).
+    """
+def dsigma_dT_params(nucleus: Nucleus, flavour: Flavour, E_MeV: typing.SupportsFloat | typing.SupportsIndex, T_MeV: typing.SupportsFloat | typing.SupportsIndex, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex, params: PhysicsParameters, form_factor: str = 'helm') -> float:
+    """
+    d sigma/dT [MeV^-3] with the physics parameters (parameters.hpp).
     """
 def epsilon_loop(m_beta_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], m_alpha_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], q_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> typing.Any:
     """
@@ -607,6 +652,8 @@ def load_experiment(name: str, data_dir: str, options: collections.abc.Mapping[s
     Build an experiment (experiment_names()) from data_dir (hash-checked), with options as text keyed by option_table(name).
     """
 def loop_integral(m_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], q_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> typing.Any:
+    ...
+def magnetic_kinematic_factor(flavour: Flavour, T_MeV: typing.SupportsFloat | typing.SupportsIndex, M_MeV: typing.SupportsFloat | typing.SupportsIndex) -> float:
     ...
 def mev2_to_cm2() -> float:
     ...
