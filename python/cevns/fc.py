@@ -13,7 +13,7 @@ or t(g | M) = χ²(M, g) − min over g at M (``statistic="mass"``, 1-D, Wilks 4
   steps of g and solved by Brent's method (`scipy.optimize.brentq`). Every t_c(g)
   uses the same seeds (common random numbers, `cevns.toys`), so t_c(g) is smooth
   up to the integer steps of the Poisson counts and the root is well defined to
-  about 1e-3 relative. The Table 2 value is then read from the FC intervals by
+  1e-3 relative (the tolerance of the root finder). The Table 2 value is then read from the FC intervals by
   the same criterion as the Wilks one (`cevns.limits.table2_bound`).
 * **Coverage.** At a true point, the fraction of toys whose Wilks region
   contains it, t ≤ Δχ²(CL), with its binomial standard error and the
@@ -177,7 +177,7 @@ def _find_edge(
     h0 = s.h(wilks_g)
     # FC allows the Wilks edge (h < 0): the FC edge lies further out of the interval
     outward = (h0 < 0) == rising  # True: search upward in g
-    step, g_prev, h_prev = 0.01, wilks_g, h0
+    step, g_prev, h_prev = 0.02, wilks_g, h0
     while True:
         g_new = wilks_g * math.exp(step if outward else -step)
         if (outward and g_new >= hi_limit) or (not outward and g_new <= lo_limit):
@@ -185,7 +185,8 @@ def _find_edge(
         h_new = s.h(g_new)
         if (h_new > 0) != (h_prev > 0):
             a, b = sorted((g_prev, g_new))
-            root = brentq(s.h, a, b, xtol=1e-4 * a, rtol=1e-4)
+            # 1e-3 relative: well below the toys' own uncertainty on the edge
+            root = brentq(s.h, a, b, xtol=1e-3 * a, rtol=1e-3)
             to, tc = s.cache.get(root, (math.nan, math.nan))
             if root not in s.cache:
                 s.h(root)
@@ -292,7 +293,7 @@ def fc_limit(
     """FC Table 2 bounds (g at `M_LOW_MEV`, g/M at `M_HIGH_MEV`) from ``n_toys`` per point."""
     if dof not in STATISTICS:
         raise InputError(f"dof must be 1 or 2, got {dof!r}")
-    spec = EngineSpec.of(model, dataset, data_dir, {k: dict(v) for k, v in (options or {}).items()})
+    spec = EngineSpec.of(model, dataset, *_spec_args(data_dir, options))
     wl = limit(model, dataset, cl=cl, dof=dof, experiments=experiments, data_dir=data_dir)
     from .scan import ModelFit, global_minimum, profile_coupling
 
@@ -327,3 +328,74 @@ def fc_limit(
         {k: [dict(e.__dict__) for e in v[1]] for k, v in res.items()},
         wl.to_dict(),
     )
+
+
+def _spec_args(
+    data_dir: Any, options: Mapping[str, Mapping[str, Any]] | None
+) -> tuple[Any, dict[str, dict[str, Any]]]:
+    return (None if data_dir is None else str(data_dir)), {
+        k: dict(v) for k, v in (options or {}).items()
+    }
+
+
+def fc_limit_run(
+    model: str,
+    dataset: str,
+    n_toys: int,
+    seed: int,
+    *,
+    cl: str | float = "2sigma",
+    dof: int = 2,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    data_dir: Any = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    experiments: Mapping[str, Any] | None = None,
+    progress: bool = False,
+) -> FCLimit:
+    """`fc_limit` on a runner made from ``workers`` / ``scheduler`` (`cevns.distributed.runner`)."""
+    from .distributed import runner
+
+    _check_toys(n_toys, seed)
+    with runner(workers, scheduler, progress=progress) as r:
+        return fc_limit(
+            model, dataset, n_toys, seed, r, cl=cl, dof=dof, data_dir=data_dir,
+            options=options, experiments=experiments,
+        )  # fmt: skip
+
+
+def coverage_run(
+    model: str,
+    dataset: str,
+    mass: float,
+    g: float,
+    n_toys: int,
+    seed: int,
+    *,
+    cl: str | float = "2sigma",
+    dof: int = 2,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    data_dir: Any = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    progress: bool = False,
+) -> Coverage:
+    """`coverage` on a runner made from ``workers`` / ``scheduler``."""
+    from .distributed import runner
+    from .models import get_model
+    from .scan import check_couplings, check_masses
+
+    get_model(model)
+    check_masses([mass])
+    check_couplings([g])
+    _check_toys(n_toys, seed)
+    spec = EngineSpec.of(model, dataset, *_spec_args(data_dir, options))
+    with runner(workers, scheduler, progress=progress) as r:
+        return coverage(spec, mass, g, n_toys, seed, r, cl=cl, dof=dof)
+
+
+def _check_toys(n_toys: int, seed: int) -> None:
+    if n_toys < 1:
+        raise InputError(f"toys must be >= 1, got {n_toys}")
+    if seed < 0:
+        raise InputError(f"seed must be >= 0, got {seed}")
