@@ -7,7 +7,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['ArChi2', 'ArgonResponse', 'BeamTiming', 'BinnedChi2', 'BinnedRate', 'Charges', 'CouplingChi2', 'CouplingProfile', 'CsIResponse', 'CsiChi2', 'Experiment', 'Flavour', 'GM2Boson', 'Mediator', 'MediatorKind', 'Nucleus', 'PAPER_MODEL_NAMES', 'ProfileResult', 'ResponseModel', 'Templates', 'allowed_many', 'argon40', 'arrival_time_cdf', 'arrival_time_pdf', 'cesium133', 'combined_chi2', 'constants', 'dar_spectrum', 'delayed_endpoint_energy', 'delta_a_mu', 'dsigma_dT', 'epsilon_loop', 'flux_normalisation', 'form_factor', 'gm2_loop_integral', 'iodine127', 'kinematic_factors', 'load_experiment', 'loop_integral', 'mev2_to_cm2', 'momentum_transfer', 'numu_line_energy', 'paper_model_mediator', 'profile_many', 'time_bin_fractions']
+__all__: list[str] = ['ArChi2', 'ArgonResponse', 'BeamTiming', 'BinnedChi2', 'BinnedRate', 'Charges', 'CouplingChi2', 'CouplingProfile', 'CsIResponse', 'CsiChi2', 'Experiment', 'Flavour', 'GM2Boson', 'Mediator', 'MediatorKind', 'Nucleus', 'PAPER_MODEL_NAMES', 'ProfileResult', 'ResponseModel', 'Templates', 'ToyPlane', 'allowed_many', 'argon40', 'arrival_time_cdf', 'arrival_time_pdf', 'cesium133', 'combined_chi2', 'constants', 'dar_spectrum', 'delayed_endpoint_energy', 'delta_a_mu', 'dsigma_dT', 'epsilon_loop', 'flux_normalisation', 'form_factor', 'gm2_loop_integral', 'iodine127', 'kinematic_factors', 'load_experiment', 'loop_integral', 'mev2_to_cm2', 'momentum_transfer', 'numu_line_energy', 'paper_model_mediator', 'profile_many', 'time_bin_fractions']
 class Flavour:
     """
     Members:
@@ -255,9 +255,30 @@ class ProfileResult:
     def nuisances(self) -> numpy.typing.NDArray[numpy.float64]:
         ...
 class BinnedChi2:
+    def expected(self, cevns: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], nuisances: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Expected counts per bin (CEvNS and every background) at given nuisances.
+        """
+    def with_data(self, observed: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], ss: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], centres: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> BinnedChi2:
+        """
+        A copy for a pseudo-experiment: other observed counts, steady-state measurement and constraint centres; the same templates and sigmas.
+        """
+    @property
+    def centres(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Centres of the nuisances' Gaussian constraints (0 for the real data).
+        """
     @property
     def n_bins(self) -> int:
         ...
+    @property
+    def nuisance_count(self) -> int:
+        ...
+    @property
+    def ss(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        The measured steady-state background per bin (flattened).
+        """
 class ArChi2(BinnedChi2):
     """
     Ar Gaussian least squares, eq. (7)-(9), nuisances profiled exactly (normal equations).
@@ -453,6 +474,24 @@ class Experiment:
         ...
     @property
     def time_edges(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+class ToyPlane:
+    """
+    The (M', g') plane of a model as templates on a fixed mass grid: per toy the profiled chi2 at the tested point and its minima over g and over the plane (toys.hpp).
+    """
+    def __init__(self, chi2s: collections.abc.Sequence[BinnedChi2], templates: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], grids: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]]) -> None:
+        """
+        chi2s: one chi2 per data set; templates: per data set an array (n_mass, 3, n_bins...) of N0, N1, N2; grids: the coupling grid of each mass.
+        """
+    def evaluate(self, observed: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], ss: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], centres: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], tested: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], tested_grid: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], g: typing.SupportsFloat | typing.SupportsIndex, plane: bool = True, n_threads: typing.SupportsInt | typing.SupportsIndex = 0) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Statistics of a batch of toys at the tested point: per data set observed and ss of shape (n_toys, n_bins), centres (n_toys, n_nuisances), tested templates (3, n_bins...). Returns (n_toys, 3): chi2 at the point, minimum over g at the tested mass, minimum over the plane (NaN with plane=False). Releases the GIL; OpenMP over toys (results independent of n_threads).
+        """
+    @property
+    def n_datasets(self) -> int:
+        ...
+    @property
+    def n_masses(self) -> int:
         ...
 def allowed_many(per_mass: collections.abc.Sequence[CouplingChi2], profiles: collections.abc.Sequence[CouplingProfile], level: typing.SupportsFloat | typing.SupportsIndex, n_threads: typing.SupportsInt | typing.SupportsIndex = 0) -> list[list[tuple[float, float]]]:
     """
