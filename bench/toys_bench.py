@@ -106,10 +106,10 @@ def fc_rows(models: list[str], datasets: list[str], n: int, seed: int, r: Runner
     return {"toys": n, "seed": seed, "rows": rows}
 
 
-def coverage_rows(n: int, seed: int, r: Runner) -> dict:
+def coverage_rows(n: int, seed: int, r: Runner, fluctuate_ss: bool = True) -> dict:
     rows = []
     for (m, d), (g_low, g_over_m) in PAPER_TABLE2.items():
-        spec = EngineSpec.of(m, d)
+        spec = EngineSpec.of(m, d, fluctuate_ss=fluctuate_ss)
         for mass, g, bound in (
             (M_LOW_MEV, g_low, "g_low"),
             (M_HIGH_MEV, g_over_m * M_HIGH_MEV * 1e-3, "g_over_M_high"),
@@ -122,7 +122,7 @@ def coverage_rows(n: int, seed: int, r: Runner) -> dict:
                 f"(t_c {c['t_critical']:.2f})",
                 flush=True,
             )
-    return {"toys": n, "seed": seed, "rows": rows}
+    return {"toys": n, "seed": seed, "fluctuate_ss": fluctuate_ss, "rows": rows}
 
 
 def main() -> None:
@@ -134,6 +134,11 @@ def main() -> None:
     p.add_argument("--datasets", default="csi2021,ar2020,combined")
     p.add_argument("--workers", type=int, default=None)
     p.add_argument("--json", type=Path, default=None)
+    p.add_argument(
+        "--fixed-ss",
+        action="store_true",
+        help="coverage: keep the data's SS template in every toy (diagnostic)",
+    )
     a = p.parse_args()
     t0 = time.perf_counter()
     if a.what == "rates":
@@ -145,7 +150,7 @@ def main() -> None:
             if a.what == "fc":
                 res = fc_rows(a.models.split(","), a.datasets.split(","), a.toys or 200, a.seed, r)
             else:
-                res = coverage_rows(a.toys or 1000, a.seed, r)
+                res = coverage_rows(a.toys or 1000, a.seed, r, not a.fixed_ss)
         res["workers"] = a.workers
     res["machine"] = machine()
     res["total_wall_s"] = time.perf_counter() - t0

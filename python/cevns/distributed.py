@@ -42,6 +42,8 @@ class EngineSpec:
     #: detector options per experiment as sorted JSON, e.g. '{"csi2021": {...}}'
     options: str = "{}"
     plane_masses: tuple[float, ...] | None = field(default=None)
+    #: False: keep the data's SS template in every toy (diagnostic, `ToyEngine`)
+    fluctuate_ss: bool = True
 
     @classmethod
     def of(
@@ -51,6 +53,7 @@ class EngineSpec:
         data_dir: Any = None,
         options: dict[str, dict[str, Any]] | None = None,
         plane_masses: Sequence[float] | None = None,
+        fluctuate_ss: bool = True,
     ) -> EngineSpec:
         return cls(
             model,
@@ -58,6 +61,7 @@ class EngineSpec:
             None if data_dir is None else str(data_dir),
             json.dumps(options or {}, sort_keys=True),
             None if plane_masses is None else tuple(float(m) for m in plane_masses),
+            bool(fluctuate_ss),
         )
 
 
@@ -77,7 +81,13 @@ def engine(spec: EngineSpec) -> Any:
             n: experiment(n, spec.data_dir, **opts.get(n, {}))
             for n in dataset_members(spec.dataset)
         }
-        eng = ToyEngine(spec.model, spec.dataset, experiments=exps, plane_masses=spec.plane_masses)
+        eng = ToyEngine(
+            spec.model,
+            spec.dataset,
+            experiments=exps,
+            plane_masses=spec.plane_masses,
+            fluctuate_ss=spec.fluctuate_ss,
+        )
         _ENGINES[spec] = eng
     return eng
 

@@ -12,9 +12,9 @@ or t(g | M) = χ²(M, g) − min over g at M (``statistic="mass"``, 1-D, Wilks 4
   to the root of t_obs(g) − t_c(g), bracketed outward from the Wilks edge in
   steps of g and solved by Brent's method (`scipy.optimize.brentq`). Every t_c(g)
   uses the same seeds (common random numbers, `cevns.toys`), so t_c(g) is smooth
-  up to the integer steps of the Poisson counts and the root is well defined to
-  1e-3 relative (the tolerance of the root finder). The Table 2 value is then read from the FC intervals by
-  the same criterion as the Wilks one (`cevns.limits.table2_bound`).
+  up to the integer steps of the Poisson counts, and the root is found to 1e-3
+  relative. The Table 2 value is then read from the FC intervals by the same
+  criterion as the Wilks one (`cevns.limits.table2_bound`).
 * **Coverage.** At a true point, the fraction of toys whose Wilks region
   contains it, t ≤ Δχ²(CL), with its binomial standard error and the
   Clopper-Pearson 68.27 % interval.

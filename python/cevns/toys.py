@@ -59,7 +59,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.stats import poisson
 
 from . import _core
 from .errors import InputError
@@ -104,6 +103,10 @@ class ToyEngine:
     data_dir : path-like, optional
     plane_masses : array, optional
         Mass grid of the plane minimum [MeV] (default `PLANE_MASSES_MEV`).
+    fluctuate_ss : bool
+        Draw the steady-state measurement again in each toy (default). ``False``
+        keeps the data's SS template in every toy: a diagnostic that isolates the
+        effect of the SS statistics, which eq. (6) for CsI does not carry.
     """
 
     def __init__(
@@ -114,7 +117,9 @@ class ToyEngine:
         experiments: Mapping[str, Any] | None = None,
         data_dir: Any = None,
         plane_masses: Iterable[float] | None = None,
+        fluctuate_ss: bool = True,
     ) -> None:
+        self.fluctuate_ss = fluctuate_ss
         self.fit = ModelFit(model, dataset, experiments=experiments, data_dir=data_dir)
         self.members = list(self.fit.members)
         self.chi2s = [self.fit.experiments[n].likelihood.core for n in self.members]
@@ -133,6 +138,7 @@ class ToyEngine:
             s = np.ones(c.nuisance_count)
             s[:4] = c.sigmas
             self._sigmas[n] = s
+        self._ss_data = {n: np.asarray(c.ss, dtype=float) for n, c in zip(self.members, self.chi2s)}
         self._ss_index = {
             n: list(type(c).nuisance_names).index("eta_ss")
             for n, c in zip(self.members, self.chi2s)
@@ -182,7 +188,10 @@ class ToyEngine:
             z = rng.standard_normal((n_toys, nn))
             observed.append(_poisson_ppf(u_obs, hyp.expected[n]))
             k = SS_EXPOSURE[n]
-            ss.append(_poisson_ppf(u_ss, k * hyp.ss[n]) / k)
+            if self.fluctuate_ss:
+                ss.append(_poisson_ppf(u_ss, k * hyp.ss[n]) / k)
+            else:
+                ss.append(np.broadcast_to(self._ss_data[n], (n_toys, nb)).copy())
             sig = hyp.sigmas[n]
             centres.append(np.where(sig > 0, hyp.nuisances[n] + sig * z, 0.0))
         return observed, ss, centres
@@ -214,6 +223,8 @@ class ToyEngine:
 
 def _poisson_ppf(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
     """Poisson counts by the inverse CDF (monotone in the mean: common random numbers)."""
+    from scipy.stats import poisson  # heavy import, only where toys are drawn
+
     m = np.broadcast_to(mean, u.shape)
     out = np.zeros(u.shape)
     pos = m > 0
