@@ -130,10 +130,14 @@ class Edge:
     """One FC interval edge at a mass, found from its Wilks edge."""
 
     wilks_g: float
-    g: float  #: NaN when the FC region bridges it (no root before the next Wilks edge)
+    g: float  #: NaN when no root was found (see ``status``)
     t_critical: float  #: t_c at g
     t_observed: float  #: t_obs at g (= t_c up to the root tolerance)
     evaluations: int  #: critical values computed (each n_toys toys)
+    #: "found"; "bridged": no root before the midpoint to the neighbouring interval
+    #: (FC allows the gap); "closed": none before the midpoint of its own interval
+    #: (FC excludes the interval)
+    status: str = "found"
 
 
 @dataclass
@@ -181,7 +185,8 @@ def _find_edge(
     while True:
         g_new = wilks_g * math.exp(step if outward else -step)
         if (outward and g_new >= hi_limit) or (not outward and g_new <= lo_limit):
-            return Edge(wilks_g, math.nan, math.nan, math.nan, len(s.cache) - n0)
+            status = "bridged" if outward == rising else "closed"
+            return Edge(wilks_g, math.nan, math.nan, math.nan, len(s.cache) - n0, status)
         h_new = s.h(g_new)
         if (h_new > 0) != (h_prev > 0):
             a, b = sorted((g_prev, g_new))
@@ -210,14 +215,16 @@ def fc_intervals(
     """FC allowed intervals of g at ``mass``, each edge root-found from a Wilks edge.
 
     The lower edge g = 0 of the first interval and an open upper end stay as they
-    are; an edge whose root is not found before the neighbouring Wilks edge (FC
-    bridges the gap or closes the interval) is dropped, merging the intervals.
+    are. An edge with no root before the midpoint (in log g) to the neighbouring
+    Wilks edge either bridges the gap to the next interval (searching outward) or
+    closes its interval (searching inward): the intervals are merged or dropped.
     """
     kind = STATISTICS[dof]
     s = _EdgeSearch(spec, runner, float(mass), n_toys, seed, cl, kind)
     flat = [x for iv in wilks for x in iv]
     edges: list[Edge] = []
     fc = list(flat)
+    status = ["found"] * len(flat)
     for i, gw in enumerate(flat):
         if gw <= 0.0 or not math.isfinite(gw):
             continue
@@ -231,18 +238,25 @@ def fc_intervals(
         e = _find_edge(s, gw, rising, lo_limit, hi_limit)
         edges.append(e)
         fc[i] = e.g
+        status[i] = e.status
+    return _assemble(fc, status), edges
+
+
+def _assemble(fc: list[float], status: list[str]) -> list[tuple[float, float]]:
+    """FC intervals from the edges [lo0, hi0, lo1, hi1, ...] and their statuses."""
+    kept = [k for k in range(0, len(fc), 2) if status[k] != "closed" and status[k + 1] != "closed"]
     out: list[tuple[float, float]] = []
-    lo = fc[0]
-    for k in range(0, len(fc), 2):
-        hi = fc[k + 1]
-        if math.isnan(hi) or (k + 2 < len(fc) and math.isnan(fc[k + 2])):
-            continue  # bridged: this interval runs into the next one
-        out.append((lo, hi))
-        if k + 2 < len(fc):
-            lo = fc[k + 2]
-    if not out:  # every gap bridged up to an open/unresolved top
-        out.append((fc[0], fc[-1]))
-    return out, edges
+    lo = None
+    for j, k in enumerate(kept):
+        lo = fc[k] if lo is None else lo
+        bridged = status[k + 1] == "bridged" or (
+            j + 1 < len(kept) and status[kept[j + 1]] == "bridged"
+        )
+        if bridged and j + 1 < len(kept):
+            continue  # the gap to the next kept interval is allowed
+        out.append((lo, fc[k + 1]))
+        lo = None
+    return out
 
 
 @dataclass(frozen=True)

@@ -207,3 +207,15 @@ def test_fixed_ss_diagnostic(data_dir):
     np.testing.assert_array_equal(ss[0], np.broadcast_to(e.chi2s[0].ss, ss[0].shape))
     assert np.ptp(obs[0], axis=0).max() > 0
     assert EngineSpec.of("B-L", "csi2021", fluctuate_ss=False) != EngineSpec.of("B-L", "csi2021")
+
+
+def test_fc_interval_assembly():
+    """Edges without a root bridge a gap (outward) or drop their interval (inward)."""
+    from cevns.fc import _assemble
+
+    fc = [0.0, 1.0, 2.0, 3.0]
+    assert _assemble(fc, ["found"] * 4) == [(0.0, 1.0), (2.0, 3.0)]
+    assert _assemble(fc, ["found", "found", "closed", "found"]) == [(0.0, 1.0)]
+    assert _assemble(fc, ["found", "found", "found", "closed"]) == [(0.0, 1.0)]
+    assert _assemble(fc, ["found", "bridged", "found", "found"]) == [(0.0, 3.0)]
+    assert _assemble(fc, ["found", "found", "bridged", "found"]) == [(0.0, 3.0)]
