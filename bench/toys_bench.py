@@ -71,8 +71,8 @@ def scaling(n: int) -> dict[str, Any]:
     ref = None
     for label, k in (("in-process", None), ("1 worker", 1), ("2 workers", 2)):
         with runner(k, batch_size=25) as r:
-            if k:  # build the engines on the workers before timing
-                r.statistics(spec, pts, 2 * k, 99)
+            if k:  # build the engines on every worker before timing (one batch each)
+                r.statistics(spec, pts, 25 * k, 99)
             w0 = time.perf_counter()
             (st,) = r.statistics(spec, pts, n, 5)
             wall = time.perf_counter() - w0
