@@ -15,6 +15,7 @@ few numbers and return a small array.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import sys
 from collections.abc import Iterator, Sequence
@@ -213,18 +214,23 @@ def runner(
         from distributed import Client, LocalCluster
     except ImportError:
         raise InputError(f"--workers/--scheduler {EXTRA_HINT}") from None
-    if scheduler is not None:
-        with Client(scheduler) as client:
-            yield Runner(client, progress, batch_size)
-        return
-    with (
-        LocalCluster(
+    # dask logs every connection at INFO: keep the terminal for results and warnings
+    log = logging.getLogger("distributed")
+    level = log.level
+    log.setLevel(logging.WARNING)
+    try:
+        if scheduler is not None:
+            with Client(scheduler) as client:
+                yield Runner(client, progress, batch_size)
+            return
+        cluster = LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        yield Runner(client, progress, batch_size)
+            dashboard_address="127.0.0.1:0",
+        )
+        with cluster, Client(cluster) as client:
+            yield Runner(client, progress, batch_size)
+    finally:
+        log.setLevel(level)
