@@ -413,3 +413,47 @@ def _check_toys(n_toys: int, seed: int) -> None:
         raise InputError(f"toys must be >= 1, got {n_toys}")
     if seed < 0:
         raise InputError(f"seed must be >= 0, got {seed}")
+
+
+def fc_scan(
+    model: str,
+    dataset: str,
+    masses: Sequence[float],
+    n_toys: int,
+    seed: int,
+    runner: Runner,
+    *,
+    couplings: Sequence[float] | None = None,
+    cl: str | float = "2sigma",
+    dof: int = 2,
+    data_dir: Any = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    experiments: Mapping[str, Any] | None = None,
+) -> Any:
+    """FC allowed regions on a mass grid (FC contours).
+
+    `cevns.scan.scan` gives the Wilks intervals at each mass; every edge is moved to
+    its FC root (`fc_intervals`). Returns the `ScanResult` with the FC intervals in
+    place of the Wilks ones, so ``.contours()`` draws the FC contours and
+    ``.lowest_edge()`` the FC exclusion line (the χ² grid is the data's, unchanged).
+    Costs one critical value (``n_toys`` toys) per root-finding step and edge.
+    """
+    from dataclasses import replace
+
+    from .scan import ModelFit, check_masses, scan
+
+    if dof not in STATISTICS:
+        raise InputError(f"dof must be 1 or 2, got {dof!r}")
+    m = check_masses(masses)
+    fit = ModelFit(model, dataset, experiments=experiments, data_dir=data_dir)
+    if couplings is None:
+        g = np.geomspace(fit.coupling_grid(m[0])[0], fit.coupling_grid(m[-1])[-1], 400)
+    else:
+        g = np.asarray(couplings, dtype=float)
+    res = scan(fit.model, dataset, m, g, cl=cl, dof=dof, fit=fit)
+    spec = EngineSpec.of(model, dataset, *_spec_args(data_dir, options))
+    fc = [
+        fc_intervals(spec, float(mass), iv, n_toys, seed, runner, cl=cl, dof=dof)[0]
+        for mass, iv in zip(res.masses_MeV, res.intervals)
+    ]
+    return replace(res, intervals=[[tuple(x) for x in iv] for iv in fc])

@@ -219,3 +219,16 @@ def test_fc_interval_assembly():
     assert _assemble(fc, ["found", "found", "found", "closed"]) == [(0.0, 1.0)]
     assert _assemble(fc, ["found", "bridged", "found", "found"]) == [(0.0, 3.0)]
     assert _assemble(fc, ["found", "found", "bridged", "found"]) == [(0.0, 3.0)]
+
+
+def test_fc_scan_contours(data_dir):
+    """FC intervals on a small mass grid, with contours through them."""
+    from cevns.fc import fc_scan
+
+    masses = [1e-2, 1e5]
+    res = fc_scan("B-L", "ar2020", masses, 10, 3, Runner(), dof=1, data_dir=data_dir,
+                  couplings=np.geomspace(1e-6, 1.0, 121))  # fmt: skip
+    assert len(res.intervals) == 2 and all(len(iv) == 1 for iv in res.intervals)
+    assert all(iv[0][0] == 0.0 and iv[0][1] > 0 for iv in res.intervals)
+    lines = res.contours()
+    assert lines and all(ln.shape[1] == 2 for ln in lines)
