@@ -12,6 +12,12 @@ import numpy as np
 EPILOG_LIMITS = """examples:
   cevns limits --model B-L --experiment combined
   cevns limits --model Lmu-Ltau --experiment csi2021 --dof 1 --format json
+  cevns limits --model B-L --experiment ar2020 --method fc --toys 1000 --seed 1 --workers 4
+"""
+EPILOG_COVERAGE = """examples:
+  cevns coverage --model B-L --experiment ar2020 --mass 0.01 --coupling 5.35e-5 --toys 1000
+  cevns coverage --model universal --experiment combined --mass 1e5 --coupling 0.048 \\
+      --toys 2000 --scheduler tcp://10.0.0.1:8786 --format json
 """
 EPILOG_TABLE2 = """examples:
   cevns table2                     # markdown, Delta chi2 = 6.18 (2 sigma, 2 parameters)
@@ -54,7 +60,16 @@ def cmd_limits(args: argparse.Namespace) -> int:
 
     get_model(args.model)  # an unknown name is an input error, before any data is read
     exps = detector_experiments(args, ("csi2021", "ar2020"))
-    lim = limit(args.model, args.experiment, cl=args.cl, dof=args.dof, experiments=exps)
+    if args.method == "fc":
+        from .fc import fc_limit_run
+
+        lim = fc_limit_run(
+            args.model, args.experiment, args.toys, args.seed, cl=args.cl, dof=args.dof,
+            workers=args.workers, scheduler=args.scheduler, data_dir=args.data_dir,
+            options=_options(args), experiments=exps, progress=_progress(),
+        )  # fmt: skip
+    else:
+        lim = limit(args.model, args.experiment, cl=args.cl, dof=args.dof, experiments=exps)
     if args.format == "json":
         print(
             to_json(
@@ -84,6 +99,51 @@ def cmd_limits(args: argparse.Namespace) -> int:
             end="",
         )
     return 0
+
+
+def _options(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    from .cli import parse_detector_options
+
+    return parse_detector_options(getattr(args, "set", []) or [])
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from .cli import detector_experiments
+    from .fc import coverage_run
+    from .models import get_model
+    from .output import table, to_json
+    from .scan import dataset_members
+
+    get_model(args.model)
+    detector_experiments(args, dataset_members(args.experiment))  # validates --set
+    cov = coverage_run(
+        args.model, args.experiment, args.mass, args.coupling, args.toys, args.seed,
+        cl=args.cl, dof=args.dof, workers=args.workers, scheduler=args.scheduler,
+        data_dir=args.data_dir, options=_options(args), progress=_progress(),
+    )  # fmt: skip
+    d = cov.to_dict()
+    if args.format == "json":
+        print(to_json(d))
+        return 0
+    keys = ["model", "dataset", "mass_MeV", "g", "toys", "wilks_level", "fraction", "error"]
+    rows = [[d[k] for k in keys] + [d["nominal"], d["t_critical"]]]
+    print(table(rows, keys + ["nominal", "t_critical"], args.format), end="")
+    return 0
+
+
+def _add_toys(p: argparse.ArgumentParser, fc_flag: bool) -> None:
+    if fc_flag:
+        p.add_argument(
+            "--method",
+            choices=("wilks", "fc"),
+            default="wilks",
+            help="wilks: Delta chi2 level (default); fc: Feldman-Cousins critical values from toys",
+        )
+    p.add_argument("--toys", type=int, default=1000, help="toys per tested point (default 1000)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the toys (default 0)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--workers", type=int, default=None, help="local Dask cluster of K processes")
+    g.add_argument("--scheduler", default=None, help="running Dask scheduler, tcp://HOST:PORT")
 
 
 def detector_line(settings: dict[str, dict[str, Any]]) -> str:
@@ -118,7 +178,7 @@ def cmd_table2(args: argparse.Namespace) -> int:
         compare_paper=args.compare,
     )
     if args.format == "json":
-        payload = {"settings": res["settings"], "rows": res["rows"]}
+        payload = {"settings": res["settings"], "rows": res["rows"], "details": res["details"]}
         if args.compare:
             payload["comparison"] = res["comparison"]
         print(to_json(payload))
@@ -229,10 +289,25 @@ def register(sub: Any) -> None:
     p.add_argument("--model", required=True, help=", ".join(MODEL_NAMES))
     p.add_argument("--experiment", choices=("csi2021", "ar2020", "combined"), required=True)
     _add_stat(p)
+    _add_toys(p, True)
     _add_format(p, ("markdown", "json", "csv"))
     _add_detector_options(p)
     _add_data_dir(p)
     p.set_defaults(func=cmd_limits)
+
+    p = add_command(
+        sub, "coverage", "coverage of the Wilks 2-sigma region at a true point", EPILOG_COVERAGE
+    )
+    p.add_argument("--model", required=True, help=", ".join(MODEL_NAMES))
+    p.add_argument("--experiment", choices=("csi2021", "ar2020", "combined"), required=True)
+    p.add_argument("--mass", type=float, required=True, help="true mediator mass [MeV]")
+    p.add_argument("--coupling", type=float, required=True, help="true coupling g")
+    _add_stat(p)
+    _add_toys(p, False)
+    _add_format(p, ("markdown", "json", "csv"))
+    _add_detector_options(p)
+    _add_data_dir(p)
+    p.set_defaults(func=cmd_coverage)
 
     p = add_command(
         sub, "table2", "the paper's Table 2: all models x Ar, CsI, CsI+Ar", EPILOG_TABLE2

@@ -156,7 +156,9 @@ def test_table2_json_and_comparison(capsys, data_dir):
     rc, out, _ = run(capsys, "table2", "--format", "json", "--data-dir", str(data_dir))
     assert rc == EXIT_OK
     d = json.loads(out)
-    assert set(d) == {"settings", "rows"}
+    assert set(d) == {"settings", "rows", "details"}
+    for lim in d["details"]:  # both readings of the intervals beside the chosen one
+        assert lim["g_low_lowest_edge"] <= lim["g_low"] <= lim["g_low_envelope_top"]
     assert d["settings"]["delta_chi2"] == pytest.approx(6.18, abs=0.01)
     assert d["settings"]["g_over_M_units"] == "GeV^-1"
     assert "cevns_version" in d["settings"]["provenance"]
@@ -215,9 +217,10 @@ def test_detector_options_from_the_command_line(capsys, data_dir):
     (c,) = [
         c
         for c in d["comparison"]
-        if (c["model"], c["dataset"], c["bound"]) == ("universal", "ar2020", "g_low")
+        if (c["model"], c["dataset"], c["bound"]) == ("universal", "ar2020", "g_over_M_high")
     ]
-    assert c["relative_difference"] == pytest.approx(-0.135, abs=0.01)
+    # default shapes: -0.090; the g_low bound is a bridged strip top (limits.table2_bound)
+    assert c["relative_difference"] == pytest.approx(-0.121, abs=0.01)
 
 
 @pytest.mark.parametrize(

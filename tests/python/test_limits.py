@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from cevns.experiments import experiment
-from cevns.limits import compare_with_paper, limit
+from cevns.limits import compare_with_paper, limit, table2_bound
 from cevns.reference import PAPER_TABLE2
 from cevns.scan import ModelFit, profile_coupling, scan
 
@@ -29,14 +29,63 @@ def table(exps):
     return {key: limit(*key, experiments=exps) for key in PAPER}
 
 
+#: Ar, universal, M = 10 keV: our χ² has a ridge only ~0.01 above the level between
+#: the lowest region and the strip (0.02 decades wide); the Table 2 criterion bridges
+#: it, the paper (whose χ² differs slightly) quotes the lowest edge (see
+#: test_universal_ar_low_mass_is_a_bridged_ridge).
+_BRIDGED = pytest.mark.xfail(
+    strict=True, reason="criterion bridges a 0.01-high ridge the paper reads as a gap"
+)
+
+
 @pytest.mark.parametrize("which", [0, 1], ids=["g_low", "g_over_M_high"])
 @pytest.mark.parametrize("key", list(PAPER), ids=[f"{m}-{d}" for m, d in PAPER])
-def test_table2_published_rows(table, key, which):
+def test_table2_published_rows(table, key, which, request):
     """Every published universal and B−L number within 10 % (README: the residuals
-    above 5 % and their reasons)."""
+    above 5 % and their reasons), but the one documented above."""
+    if key == ("universal", "ar2020") and which == 0:
+        request.applymarker(_BRIDGED)
     lim = table[key]
     ours = (lim.g_low, lim.g_over_M_high)[which]
     assert ours == pytest.approx(PAPER[key][which], rel=0.10)
+
+
+def test_universal_ar_low_mass_is_a_bridged_ridge(table):
+    """The published Ar universal low-mass bound is our lowest edge (within 10 %);
+    the criterion bridges the thin excluded gap above it up to the strip's top."""
+    lim = table[("universal", "ar2020")]
+    assert lim.g_low_lowest_edge == pytest.approx(PAPER[("universal", "ar2020")][0], rel=0.10)
+    assert lim.g_low == lim.g_low_envelope_top > 1.3 * lim.g_low_lowest_edge
+
+
+def test_table2_bound_criterion():
+    """Widths in g²: a gap narrower than the interval above is bridged, else the bound
+    stops; both edges are reported; nothing allowed gives NaN."""
+    b = table2_bound([(0.0, 1.0), (1.1, 2.0), (3.0, 3.1)])
+    # gap 1.21-1 = 0.21 < 4-1.21: bridged; gap 9-4 = 5 > 9.61-9: stop
+    assert (b.value, b.lowest_edge, b.envelope_top, b.bridged) == (2.0, 1.0, 3.1, 1)
+    b = table2_bound([(0.0, 1.0), (2.0, 2.1)])
+    assert (b.value, b.bridged) == (1.0, 0)
+    b = table2_bound([(0.0, 1.0)])
+    assert b.value == b.lowest_edge == b.envelope_top == 1.0
+    assert np.isnan(table2_bound([]).value)
+
+
+@pytest.mark.parametrize(
+    ("model", "dataset", "which", "bridged"),
+    [
+        ("By+Lmu+Ltau", "ar2020", "g_over_M_high", True),  # Sec. IV.3: thin excluded strip
+        ("universal", "combined", "g_over_M_high", False),  # Sec. IV.1: thin allowed strip
+        ("universal", "csi2021", "g_over_M_high", False),
+        ("By+Lmu+Ltau", "combined", "g_over_M_high", False),  # Sec. IV.3, CsI and combined
+    ],
+)
+def test_table2_reading_follows_the_paper_text(exps, model, dataset, which, bridged):
+    """The criterion reads Figs. 4-5 as Sec. IV.1 and IV.3 describe them."""
+    lim = limit(model, dataset, experiments=exps)
+    edge, top = getattr(lim, which + "_lowest_edge"), getattr(lim, which + "_envelope_top")
+    assert top > edge  # there is a strip above the lowest region
+    assert getattr(lim, which) == (top if bridged else edge)
 
 
 def test_published_bounds_sit_at_the_two_parameter_level(exps, table):
@@ -124,7 +173,9 @@ def test_regions_do_not_depend_on_the_grid(exps, table, per_decade):
         experiments=exps,
     )
     assert len(res.intervals[0]) >= 2
-    assert res.lowest_edge()[0] == pytest.approx(table[("universal", "ar2020")].g_low, rel=1e-6)
+    lim = table[("universal", "ar2020")]
+    assert res.lowest_edge()[0] == pytest.approx(lim.g_low_lowest_edge, rel=1e-6)
+    assert res.intervals[0][-1][1] == pytest.approx(lim.g_low_envelope_top, rel=1e-6)
 
 
 def test_scan_finds_thin_strip(exps):

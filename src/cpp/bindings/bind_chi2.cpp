@@ -137,7 +137,37 @@ void register_chi2(pybind11::module_ &m) {
       });
 
   py::class_<cevns::BinnedChi2>(m, "BinnedChi2")
-      .def_property_readonly("n_bins", &cevns::BinnedChi2::n_bins);
+      .def_property_readonly("n_bins", &cevns::BinnedChi2::n_bins)
+      .def_property_readonly("nuisance_count", &cevns::BinnedChi2::nuisance_count)
+      .def(
+          "expected",
+          [](const cevns::BinnedChi2 &self, const Array &cevns, const Array &nuisances) {
+            require_size(cevns, self.n_bins(), "cevns");
+            require_size(nuisances, self.nuisance_count(), "nuisances");
+            std::vector<double> out(self.n_bins());
+            self.expected(cevns.data(), nuisances.data(), out.data());
+            return to_array(out);
+          },
+          py::arg("cevns"), py::arg("nuisances"),
+          "Expected counts per bin (CEvNS and every background) at given nuisances.")
+      .def_property_readonly(
+          "ss", [](const cevns::BinnedChi2 &self) { return to_array(self.ss()); },
+          "The measured steady-state background per bin (flattened).")
+      .def_property_readonly(
+          "centres", [](const cevns::BinnedChi2 &self) { return to_array(self.centres()); },
+          "Centres of the nuisances' Gaussian constraints (0 for the real data).")
+      .def(
+          "with_data",
+          [](const cevns::BinnedChi2 &self, const Array &observed, const Array &ss,
+             const Array &centres) {
+            require_size(observed, self.n_bins(), "observed");
+            require_size(ss, self.n_bins(), "ss");
+            require_size(centres, self.nuisance_count(), "centres");
+            return self.with_data(observed.data(), ss.data(), centres.data());
+          },
+          py::arg("observed"), py::arg("ss"), py::arg("centres"),
+          "A copy for a pseudo-experiment: other observed counts, steady-state measurement "
+          "and constraint centres; the same templates and sigmas.");
   py::class_<cevns::ArChi2, cevns::BinnedChi2> ar(
       m, "ArChi2",
       "Ar Gaussian least squares, eq. (7)-(9), nuisances profiled "

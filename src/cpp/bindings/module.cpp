@@ -12,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
   cevns_bind::register_scan(m);
   cevns_bind::register_gm2(m);
   cevns_bind::register_experiment(m);
+  cevns_bind::register_toys(m);
 }

@@ -173,6 +173,20 @@ ArChi2::ArChi2(std::vector<double> observed, std::vector<double> ss, std::vector
   check_vector(brn_shape[2], n_, "brn_shape[2] (t_trig width)", false);
   check_sigmas(sigmas_);
 
+  f1_ = std::move(cevns_shape[0]);
+  f2_ = std::move(cevns_shape[1]);
+  for (auto &col : bkg_) col.resize(n_);
+  for (std::size_t i = 0; i < n_; ++i) {
+    bkg_[1][i] = prompt_brn[i];
+    bkg_[2][i] = delayed_brn[i];
+    bkg_[3][i] = prompt_brn[i] * brn_shape[0][i];
+    bkg_[4][i] = prompt_brn[i] * brn_shape[1][i];
+    bkg_[5][i] = prompt_brn[i] * brn_shape[2][i];
+  }
+  set_data(observed.data(), ss.data());
+}
+
+void ArChi2::set_data(const double *observed, const double *ss) {
   w_.resize(n_);
   d_.resize(n_);
   for (std::size_t i = 0; i < n_; ++i) {
@@ -180,20 +194,13 @@ ArChi2::ArChi2(std::vector<double> observed, std::vector<double> ss, std::vector
     // Empty bin (no observed, no SS events): sigma^2 := 1 event^2, so the bin
     // contributes 0 for a zero prediction and prediction^2 otherwise.
     w_[i] = var > 0.0 ? 1.0 / var : 1.0;
-    d_[i] = observed[i] - (ss[i] + prompt_brn[i] + delayed_brn[i]);
-  }
-  f1_ = std::move(cevns_shape[0]);
-  f2_ = std::move(cevns_shape[1]);
-  for (auto &col : bkg_) col.resize(n_);
-  for (std::size_t i = 0; i < n_; ++i) {
+    d_[i] = observed[i] - (ss[i] + bkg_[1][i] + bkg_[2][i]);
     bkg_[0][i] = ss[i];
-    bkg_[1][i] = prompt_brn[i];
-    bkg_[2][i] = delayed_brn[i];
-    bkg_[3][i] = prompt_brn[i] * brn_shape[0][i];
-    bkg_[4][i] = prompt_brn[i] * brn_shape[1][i];
-    bkg_[5][i] = prompt_brn[i] * brn_shape[2][i];
   }
   // Background-only blocks of A^T W A, A^T W d and d^T W d.
+  for (auto &row : hbb_) row.fill(0.0);
+  rhs_b_.fill(0.0);
+  rr_b_ = 0.0;
   for (std::size_t i = 0; i < n_; ++i) {
     const double w = w_[i];
     for (std::size_t a = 0; a < 6; ++a) {
@@ -225,9 +232,40 @@ double ArChi2::chi2_at(const double *cevns, const double *eta) const {
     const double r = d_[i] - c - shift;
     chi2 += w_[i] * r * r;
   }
-  for (std::size_t z = 0; z < 4; ++z) chi2 += prior(eta[z], sigmas_[z]);
-  for (std::size_t k = 4; k < n_nuisances; ++k) chi2 += eta[k] * eta[k];
+  for (std::size_t z = 0; z < 4; ++z) chi2 += prior(eta[z] - centres_[z], sigmas_[z]);
+  for (std::size_t k = 4; k < n_nuisances; ++k)
+    chi2 += (eta[k] - centres_[k]) * (eta[k] - centres_[k]);
   return chi2;
+}
+
+void ArChi2::expected(const double *cevns, const double *eta, double *out) const {
+  check_prediction(cevns, n_, "cevns");
+  check_nuisances(eta, n_nuisances);
+  if (out == nullptr) throw std::invalid_argument("out: null pointer");
+  for (std::size_t i = 0; i < n_; ++i) {
+    const double c = cevns[i];
+    // N_exp - d_ = SS + PBRN + DBRN: the same design matrix as chi2_at
+    out[i] = c * (1.0 + eta[0] + eta[4] * f1_[i] + eta[5] * f2_[i]) + (1.0 + eta[1]) * bkg_[0][i] +
+             (1.0 + eta[2]) * bkg_[1][i] + (1.0 + eta[3]) * bkg_[2][i] + eta[6] * bkg_[3][i] +
+             eta[7] * bkg_[4][i] + eta[8] * bkg_[5][i];
+  }
+}
+
+std::unique_ptr<BinnedChi2> ArChi2::with_data(const double *observed, const double *ss,
+                                              const double *centres) const {
+  if (observed == nullptr || ss == nullptr || centres == nullptr)
+    throw std::invalid_argument("with_data: null pointer");
+  const std::vector<double> obs(observed, observed + n_), s(ss, ss + n_);
+  check_vector(obs, n_, "observed", true);
+  check_vector(s, n_, "ss", true);
+  auto out = std::make_unique<ArChi2>(*this);
+  out->set_data(observed, ss);
+  for (std::size_t k = 0; k < n_nuisances; ++k) {
+    if (!std::isfinite(centres[k]))
+      throw std::invalid_argument("centres: non-finite value at index " + std::to_string(k));
+    out->centres_[k] = (k < 4 && !(sigmas_[k] > 0.0)) ? 0.0 : centres[k];
+  }
+  return out;
 }
 
 double ArChi2::chi2_at(const std::vector<double> &cevns,
@@ -283,7 +321,8 @@ ProfileResult ArChi2::profile(const double *cevns) const {
   // priors: (a0 - 1)^2/sigma_0^2 and (eta_z/sigma_z)^2; sigma = 0 fixes the
   // variable (a0 at 1, eta_z at 0), moved to the right-hand side.
   for (std::size_t z = 0; z < 4; ++z) {
-    const double centre = z == 0 ? 1.0 : 0.0;
+    // prior centre of a0 = 1 + eta_0 is 1 + c_0; of eta_z, c_z (0 for the data)
+    const double centre = (z == 0 ? 1.0 : 0.0) + centres_[z];
     if (sigmas_[z] > 0.0) {
       const double iv = 1.0 / (sigmas_[z] * sigmas_[z]);
       h[z][z] += iv;
@@ -298,7 +337,10 @@ ProfileResult ArChi2::profile(const double *cevns) const {
       b[z] = centre;
     }
   }
-  for (std::size_t k = 4; k < n_nuisances; ++k) h[k][k] += 1.0;
+  for (std::size_t k = 4; k < n_nuisances; ++k) {
+    h[k][k] += 1.0;
+    b[k] += centres_[k];
+  }
 
   // Jacobi scaling: a huge CEvNS prediction (a large coupling) makes the
   // columns differ by many orders of magnitude; scaled, the system stays
@@ -328,10 +370,17 @@ ProfileResult ArChi2::profile(const double *cevns) const {
     chi2 += w_[i] * r * r;
   }
   const double eta0 = b[0] - 1.0;
-  if (sigmas_[0] > 0.0) chi2 += (eta0 / sigmas_[0]) * (eta0 / sigmas_[0]);
-  for (std::size_t z = 1; z < 4; ++z)
-    if (sigmas_[z] > 0.0) chi2 += (b[z] / sigmas_[z]) * (b[z] / sigmas_[z]);
-  for (std::size_t k = 4; k < n_nuisances; ++k) chi2 += b[k] * b[k];
+  if (sigmas_[0] > 0.0) {
+    const double u = (eta0 - centres_[0]) / sigmas_[0];
+    chi2 += u * u;
+  }
+  for (std::size_t z = 1; z < 4; ++z) {
+    if (sigmas_[z] > 0.0) {
+      const double u = (b[z] - centres_[z]) / sigmas_[z];
+      chi2 += u * u;
+    }
+  }
+  for (std::size_t k = 4; k < n_nuisances; ++k) chi2 += (b[k] - centres_[k]) * (b[k] - centres_[k]);
   res.chi2 = chi2;
   res.nuisances.assign(b.begin(), b.end());
   res.nuisances[0] = eta0;
@@ -405,6 +454,7 @@ struct CsiProblem {
   const double *obs;
   const double *tmpl[4];
   std::array<double, 4> sigmas;
+  const double *centres;  // prior centres c_z of eta_z
   std::array<std::size_t, 4> free_idx;
   std::size_t n_free;
   int n_eval;
@@ -418,7 +468,7 @@ struct CsiProblem {
     for (std::size_t z = 0; z < 4; ++z) {
       if (sigmas[z] > 0.0) {
         const double iv = 1.0 / (sigmas[z] * sigmas[z]);
-        const double eta = s[z] - 1.0;
+        const double eta = s[z] - 1.0 - centres[z];
         chi2 += eta * eta * iv;
         if (grad != nullptr) g[z] += 2.0 * eta * iv;
         if (hess != nullptr) hess[z][z] += 2.0 * iv;
@@ -481,8 +531,31 @@ double CsiChi2::chi2_at(const double *cevns, const double *eta) const {
   const double *tmpl[4] = {cevns, brn_.data(), nin_.data(), ss_.data()};
   const std::array<double, 4> scale = scales(eta);
   double chi2 = csi_data_term(n_, obs_.data(), tmpl, scale.data(), nullptr, nullptr);
-  for (std::size_t z = 0; z < 4; ++z) chi2 += prior(eta[z], sigmas_[z]);
+  for (std::size_t z = 0; z < 4; ++z) chi2 += prior(eta[z] - centres_[z], sigmas_[z]);
   return chi2;
+}
+
+void CsiChi2::expected(const double *cevns, const double *eta, double *out) const {
+  check_prediction(cevns, n_, "cevns");
+  check_nuisances(eta, n_nuisances);
+  if (out == nullptr) throw std::invalid_argument("out: null pointer");
+  const std::array<double, 4> s = scales(eta);
+  for (std::size_t i = 0; i < n_; ++i)
+    out[i] = s[0] * cevns[i] + s[1] * brn_[i] + s[2] * nin_[i] + s[3] * ss_[i];
+}
+
+std::unique_ptr<BinnedChi2> CsiChi2::with_data(const double *observed, const double *ss,
+                                               const double *centres) const {
+  if (observed == nullptr || ss == nullptr || centres == nullptr)
+    throw std::invalid_argument("with_data: null pointer");
+  auto out = std::make_unique<CsiChi2>(std::vector<double>(observed, observed + n_), brn_, nin_,
+                                       std::vector<double>(ss, ss + n_), sigmas_);
+  for (std::size_t k = 0; k < n_nuisances; ++k) {
+    if (!std::isfinite(centres[k]))
+      throw std::invalid_argument("centres: non-finite value at index " + std::to_string(k));
+    out->centres_[k] = sigmas_[k] > 0.0 ? centres[k] : 0.0;
+  }
+  return out;
 }
 
 double CsiChi2::chi2_at(const std::vector<double> &cevns,
@@ -504,9 +577,9 @@ double CsiChi2::gradient(const double *cevns, const double *eta, double *grad) c
     return chi2;
   }
   for (std::size_t z = 0; z < 4; ++z) {
-    chi2 += prior(eta[z], sigmas_[z]);
+    chi2 += prior(eta[z] - centres_[z], sigmas_[z]);
     // sigma = 0 (fixed nuisance): only the data part of the derivative
-    if (sigmas_[z] > 0.0) grad[z] += 2.0 * eta[z] / (sigmas_[z] * sigmas_[z]);
+    if (sigmas_[z] > 0.0) grad[z] += 2.0 * (eta[z] - centres_[z]) / (sigmas_[z] * sigmas_[z]);
   }
   return chi2;
 }
@@ -525,8 +598,14 @@ ProfileResult CsiChi2::profile(const double *cevns) const { return profile_from(
 ProfileResult CsiChi2::profile_from(const double *cevns, const double *start) const {
   check_prediction(cevns, n_, "cevns");
 
-  CsiProblem prob{
-      n_, obs_.data(), {cevns, brn_.data(), nin_.data(), ss_.data()}, sigmas_, {0, 0, 0, 0}, 0, 0};
+  CsiProblem prob{n_,
+                  obs_.data(),
+                  {cevns, brn_.data(), nin_.data(), ss_.data()},
+                  sigmas_,
+                  centres_.data(),
+                  {0, 0, 0, 0},
+                  0,
+                  0};
   for (std::size_t z = 0; z < 4; ++z) {
     if (sigmas_[z] > 0.0) prob.free_idx[prob.n_free++] = z;
   }

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,27 @@ class BinnedChi2 {
   /// on the number of threads.
   void profile_many(const double *cevns, std::size_t n_points, double *chi2_out,
                     double *nuisances_out, int n_threads = 0) const;
+
+  // -- pseudo-experiments (toys.hpp) ----------------------------------------
+  /// Expected counts per bin, every component (CEvNS and backgrounds) at the
+  /// given nuisances: the mean of the observed counts the chi2 describes.
+  /// \param cevns     CEvNS prediction (n_bins values)
+  /// \param nuisances nuisance_count() values
+  /// \param out       n_bins values
+  virtual void expected(const double *cevns, const double *nuisances, double *out) const = 0;
+  /// The measured steady-state background N_SS per bin (the template the
+  /// chi2 uses; a measurement of its own, fluctuated in pseudo-experiments).
+  virtual const std::vector<double> &ss() const = 0;
+  /// Centres of the nuisances' Gaussian constraints (nuisance_count() values;
+  /// 0 for the real data): the prior of eta_z is ((eta_z - c_z) / sigma_z)^2.
+  virtual const std::vector<double> &centres() const = 0;
+  /// A copy for a pseudo-experiment: the same templates, shape systematics
+  /// and sigmas, with other observed counts, steady-state measurement and
+  /// constraint centres (each n_bins / n_bins / nuisance_count() values;
+  /// centres of fixed nuisances, sigma = 0, are ignored).
+  /// \throws std::invalid_argument on invalid entries
+  virtual std::unique_ptr<BinnedChi2> with_data(const double *observed, const double *ss,
+                                                const double *centres) const = 0;
 };
 
 /// Ar (COHERENT 2020 LAr) Gaussian least squares, eq. (7)-(9):
@@ -123,6 +145,13 @@ class ArChi2 final : public BinnedChi2 {
   /// Names of the 9 nuisances, in the order of ProfileResult::nuisances.
   static std::vector<std::string> nuisance_names();
 
+  void expected(const double *cevns, const double *nuisances, double *out) const override;
+  const std::vector<double> &ss() const override { return bkg_[0]; }
+  const std::vector<double> &centres() const override { return centres_; }
+  /// sigma_ij of eq. (8) is recomputed from the new observed counts and N_SS.
+  std::unique_ptr<BinnedChi2> with_data(const double *observed, const double *ss,
+                                        const double *centres) const override;
+
   /// chi2 of eq. (7) at given nuisances.
   /// \param cevns      predicted CEvNS events per bin (n_bins values)
   /// \param nuisances  the 9 nuisances in the order of nuisance_names()
@@ -150,6 +179,10 @@ class ArChi2 final : public BinnedChi2 {
   std::array<std::array<double, 6>, 6> hbb_{};
   std::array<double, 6> rhs_b_{};
   double rr_b_ = 0.0;
+  std::vector<double> centres_ = std::vector<double>(n_nuisances, 0.0);
+  /// w_, d_, the SS column and the background blocks from N_exp and N_SS
+  /// (the other background columns must be set).
+  void set_data(const double *observed, const double *ss);
 };
 
 /// CsI (COHERENT 2021) Poisson least squares (Baker-Cousins), eq. (6):
@@ -186,6 +219,12 @@ class CsiChi2 final : public BinnedChi2 {
   const std::array<double, 4> &sigmas() const { return sigmas_; }
   static std::vector<std::string> nuisance_names();
 
+  void expected(const double *cevns, const double *nuisances, double *out) const override;
+  const std::vector<double> &ss() const override { return ss_; }
+  const std::vector<double> &centres() const override { return centres_; }
+  std::unique_ptr<BinnedChi2> with_data(const double *observed, const double *ss,
+                                        const double *centres) const override;
+
   /// chi2 of eq. (6); +infinity where an expectation is <= 0 in a bin with
   /// observed events (or any expectation is negative).
   double chi2_at(const double *cevns, const double *nuisances) const;
@@ -212,6 +251,7 @@ class CsiChi2 final : public BinnedChi2 {
   std::vector<double> obs_, brn_, nin_, ss_;
   double nlnn_sum_ = 0.0;  // sum_ij N_exp ln N_exp (0 ln 0 = 0)
   double obs_sum_ = 0.0;
+  std::vector<double> centres_ = std::vector<double>(n_nuisances, 0.0);
 };
 
 }  // namespace cevns

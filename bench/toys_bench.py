@@ -1,0 +1,162 @@
+"""Toy benchmarks and the FC numbers of the README: rates, FC limits, scaling, coverage.
+
+Usage::
+
+    python bench/toys_bench.py rates   [--toys 60] [--json bench/results/toys-rates.json]
+    python bench/toys_bench.py scaling [--toys 200] [--json ...]      # 1 -> 2 Dask workers
+    python bench/toys_bench.py fc      --models universal,B-L --toys 200 [--workers K] [--json ...]
+    python bench/toys_bench.py coverage --toys 1000 [--workers K] [--json ...]
+
+``rates``: toys per CPU-second of one process (each toy = one plane minimum + χ²
+at the tested point, the 2-D statistic; and the 1-D one) for CsI, Ar and combined.
+``scaling``: wall time of the same toys in-process, on a LocalCluster of 1 and of
+2 workers (identical results checked). ``fc``: FC Table 2 rows beside the Wilks
+ones. ``coverage``: coverage of the Wilks regions at the paper's published bounds.
+Nothing in the test suite runs this file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import cevns
+from cevns.distributed import EngineSpec, Runner, engine, runner
+from cevns.fc import coverage, fc_limit
+from cevns.limits import M_HIGH_MEV, M_LOW_MEV
+from cevns.reference import PAPER_TABLE2
+from cevns.toys import batch_seed
+
+POINT = {"mass": 1e-2, "g": 4e-5}  # the tested point of the rate benchmark (B-L, low mass)
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "cevns": cevns.__version__,
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+    }
+
+
+def rates(n: int) -> dict[str, Any]:
+    out = {}
+    for ds in ("csi2021", "ar2020", "combined"):
+        eng = engine(EngineSpec.of("B-L", ds))
+        eng.run(POINT["mass"], POINT["g"], 2, batch_seed(0, 0))  # warm up
+        row = {}
+        for plane in (True, False):
+            t0, w0 = time.process_time(), time.perf_counter()
+            eng.run(POINT["mass"], POINT["g"], n, batch_seed(0, 1), plane=plane, n_threads=1)
+            cpu, wall = time.process_time() - t0, time.perf_counter() - w0
+            key = "plane" if plane else "mass"
+            row[f"toys_per_cpu_s_{key}"] = n / cpu
+            row[f"toys_per_wall_s_{key}"] = n / wall
+        out[ds] = row
+        print(ds, {k: round(v, 1) for k, v in row.items()}, flush=True)
+    return {"toys": n, "point": POINT, "model": "B-L", "rates": out}
+
+
+def scaling(n: int) -> dict[str, Any]:
+    spec = EngineSpec.of("B-L", "combined")
+    pts = [(POINT["mass"], POINT["g"])]
+    res: dict[str, Any] = {}
+    ref = None
+    for label, k in (("in-process", None), ("1 worker", 1), ("2 workers", 2)):
+        with runner(k, batch_size=25) as r:
+            if k:  # build the engines on every worker before timing (one batch each)
+                r.statistics(spec, pts, 25 * k, 99)
+            w0 = time.perf_counter()
+            (st,) = r.statistics(spec, pts, n, 5)
+            wall = time.perf_counter() - w0
+        ref = st if ref is None else ref
+        res[label] = {
+            "wall_s": wall,
+            "toys_per_s": n / wall,
+            "identical": bool(np.array_equal(st, ref)),
+        }
+        print(label, res[label], flush=True)
+    return {"toys": n, "dataset": "combined", "model": "B-L", "scaling": res}
+
+
+def fc_rows(models: list[str], datasets: list[str], n: int, seed: int, r: Runner) -> dict:
+    rows = []
+    for m in models:
+        for d in datasets:
+            t0 = time.perf_counter()
+            lim = fc_limit(m, d, n, seed, r)
+            row = lim.to_dict()
+            row["wall_s"] = time.perf_counter() - t0
+            rows.append(row)
+            w = row["wilks"]
+            print(
+                f"{m} {d}: g_low FC {lim.g_low:.3g} (t_c {lim.critical_values['g_low']:.2f}) "
+                f"Wilks {w['g_low']:.3g}; g/M FC {lim.g_over_M_high:.3g} "
+                f"(t_c {lim.critical_values['g_over_M_high']:.2f}) Wilks {w['g_over_M_high']:.3g}"
+                f"  [{row['wall_s']:.0f} s]",
+                flush=True,
+            )
+    return {"toys": n, "seed": seed, "rows": rows}
+
+
+def coverage_rows(n: int, seed: int, r: Runner, fluctuate_ss: bool = True) -> dict:
+    rows = []
+    for (m, d), (g_low, g_over_m) in PAPER_TABLE2.items():
+        spec = EngineSpec.of(m, d, fluctuate_ss=fluctuate_ss)
+        for mass, g, bound in (
+            (M_LOW_MEV, g_low, "g_low"),
+            (M_HIGH_MEV, g_over_m * M_HIGH_MEV * 1e-3, "g_over_M_high"),
+        ):
+            c = coverage(spec, mass, g, n, seed, r).to_dict()
+            c["bound"] = bound
+            rows.append(c)
+            print(
+                f"{m} {d} {bound}: coverage {c['fraction']:.4f} ± {c['error']:.4f} "
+                f"(t_c {c['t_critical']:.2f})",
+                flush=True,
+            )
+    return {"toys": n, "seed": seed, "fluctuate_ss": fluctuate_ss, "rows": rows}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("what", choices=("rates", "scaling", "fc", "coverage"))
+    p.add_argument("--toys", type=int, default=None)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--models", default="universal,B-L")
+    p.add_argument("--datasets", default="csi2021,ar2020,combined")
+    p.add_argument("--workers", type=int, default=None)
+    p.add_argument("--json", type=Path, default=None)
+    p.add_argument(
+        "--fixed-ss",
+        action="store_true",
+        help="coverage: keep the data's SS template in every toy (diagnostic)",
+    )
+    a = p.parse_args()
+    t0 = time.perf_counter()
+    if a.what == "rates":
+        res = rates(a.toys or 60)
+    elif a.what == "scaling":
+        res = scaling(a.toys or 200)
+    else:
+        with runner(a.workers) as r:
+            if a.what == "fc":
+                res = fc_rows(a.models.split(","), a.datasets.split(","), a.toys or 200, a.seed, r)
+            else:
+                res = coverage_rows(a.toys or 1000, a.seed, r, not a.fixed_ss)
+        res["workers"] = a.workers
+    res["machine"] = machine()
+    res["total_wall_s"] = time.perf_counter() - t0
+    if a.json:
+        a.json.write_text(json.dumps(res, indent=1, default=float) + "\n")
+
+
+if __name__ == "__main__":
+    main()

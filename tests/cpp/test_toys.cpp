@@ -1,0 +1,174 @@
+// Tests of the pseudo-experiment support: constraint centres, expected counts
+// and copies with other data (chi2.hpp), and the toy statistics (toys.hpp).
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cevns/chi2.hpp>
+#include <cevns/scan.hpp>
+#include <cevns/toys.hpp>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+namespace {
+
+using cevns::ArChi2;
+using cevns::CsiChi2;
+using Vec = std::vector<double>;
+
+constexpr std::size_t kBins = 12;
+
+Vec ramp(double a, double b) {
+  Vec v(kBins);
+  for (std::size_t i = 0; i < kBins; ++i) v[i] = a + b * static_cast<double>(i);
+  return v;
+}
+
+CsiChi2 make_csi() {
+  return CsiChi2(ramp(10.0, 1.0), ramp(1.0, 0.1), ramp(0.5, 0.05), ramp(3.0, 0.2));
+}
+
+ArChi2 make_ar() {
+  std::array<Vec, 2> cs{ramp(0.01, 0.002), ramp(-0.02, 0.003)};
+  std::array<Vec, 3> bs{ramp(0.03, -0.004), ramp(0.01, 0.001), ramp(-0.01, 0.002)};
+  return ArChi2(ramp(20.0, 2.0), ramp(8.0, 0.5), ramp(2.0, 0.2), ramp(0.3, 0.01), cs, bs);
+}
+
+/// Templates N0 + g^2 N1 + g^4 N2 with a cancellation (N1 < 0) near g^2 ~ 1.
+cevns::Templates make_templates(double scale) {
+  cevns::Templates t{ramp(6.0 * scale, 0.3 * scale), ramp(-6.0 * scale, -0.3 * scale),
+                     ramp(1.5 * scale, 0.075 * scale)};
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("with_data with the data's own inputs reproduces the chi2 exactly") {
+  const CsiChi2 csi = make_csi();
+  const ArChi2 ar = make_ar();
+  const Vec pred = ramp(5.0, 0.5);
+  const Vec zero4(4, 0.0), zero9(9, 0.0);
+  const Vec csi_obs = ramp(10.0, 1.0), ar_obs = ramp(20.0, 2.0);
+  auto c2 = csi.with_data(csi_obs.data(), csi.ss().data(), zero4.data());
+  auto a2 = ar.with_data(ar_obs.data(), ar.ss().data(), zero9.data());
+  CHECK(c2->profile(pred.data()).chi2 == csi.profile(pred).chi2);
+  CHECK(a2->profile(pred.data()).chi2 == ar.profile(pred).chi2);
+  CHECK(csi.centres() == zero4);
+  CHECK(ar.centres() == zero9);
+}
+
+TEST_CASE("constraint centres move the priors to ((eta - c) / sigma)^2") {
+  const CsiChi2 csi = make_csi();
+  const Vec pred = ramp(5.0, 0.5), obs = ramp(10.0, 1.0);
+  const Vec c{0.05, -0.1, 0.2, 0.01};
+  auto moved = csi.with_data(obs.data(), csi.ss().data(), c.data());
+  const auto *m = dynamic_cast<const CsiChi2 *>(moved.get());
+  REQUIRE(m != nullptr);
+  // at eta = c the prior vanishes: the moved chi2 equals the data part alone
+  const double data_only = csi.chi2_at(pred, c) - [&] {
+    double p = 0.0;
+    for (std::size_t z = 0; z < 4; ++z) p += (c[z] / csi.sigmas()[z]) * (c[z] / csi.sigmas()[z]);
+    return p;
+  }();
+  CHECK(m->chi2_at(pred, c) == doctest::Approx(data_only).epsilon(1e-12));
+  // the profile is a minimum: below chi2_at at the centres, and at the analytic gradient 0
+  const auto r = m->profile(pred);
+  CHECK(r.converged);
+  CHECK(r.chi2 <= m->chi2_at(pred, c) + 1e-12);
+  const Vec g = m->gradient(pred, r.nuisances);
+  for (double x : g) CHECK(std::abs(x) < 1e-5);
+
+  const ArChi2 ar = make_ar();
+  const Vec ca{0.05, 0.001, -0.1, 0.3, 0.5, -0.5, 0.2, 0.1, -0.3};
+  const Vec ar_obs = ramp(20.0, 2.0);
+  auto am = ar.with_data(ar_obs.data(), ar.ss().data(), ca.data());
+  const auto *a = dynamic_cast<const ArChi2 *>(am.get());
+  REQUIRE(a != nullptr);
+  const auto ra = a->profile(pred);
+  // exact normal equations: no nuisance shift lowers chi2
+  for (std::size_t k = 0; k < 9; ++k) {
+    Vec up = ra.nuisances, dn = ra.nuisances;
+    up[k] += 1e-4;
+    dn[k] -= 1e-4;
+    CHECK(a->chi2_at(pred, up) >= ra.chi2 - 1e-9);
+    CHECK(a->chi2_at(pred, dn) >= ra.chi2 - 1e-9);
+  }
+  CHECK(a->chi2_at(pred, ra.nuisances) == doctest::Approx(ra.chi2).epsilon(1e-10));
+}
+
+TEST_CASE("expected counts are the means the chi2 describes") {
+  const CsiChi2 csi = make_csi();
+  const Vec pred = ramp(5.0, 0.5);
+  Vec out(kBins);
+  const Vec eta{0.1, -0.2, 0.3, 0.0};
+  csi.expected(pred.data(), eta.data(), out.data());
+  const Vec brn = ramp(1.0, 0.1), nin = ramp(0.5, 0.05), ss = ramp(3.0, 0.2);
+  for (std::size_t i = 0; i < kBins; ++i)
+    CHECK(out[i] == doctest::Approx(1.1 * pred[i] + 0.8 * brn[i] + 1.3 * nin[i] + ss[i]));
+  // Ar: a toy equal to the expectation at the profiled nuisances fits with chi2 = priors only
+  const ArChi2 ar = make_ar();
+  const auto r = ar.profile(pred);
+  Vec mu(kBins);
+  ar.expected(pred.data(), r.nuisances.data(), mu.data());
+  Vec zero(kBins, 0.0);
+  const double residual = ar.chi2_at(pred, r.nuisances);
+  double prior = 0.0;
+  for (std::size_t z = 0; z < 4; ++z)
+    prior += (r.nuisances[z] / ar.sigmas()[z]) * (r.nuisances[z] / ar.sigmas()[z]);
+  for (std::size_t k = 4; k < 9; ++k) prior += r.nuisances[k] * r.nuisances[k];
+  // the data part of chi2_at is sum w (N_exp - mu)^2 >= 0
+  CHECK(residual - prior >= -1e-12);
+  CHECK_THROWS_AS(ar.with_data(nullptr, zero.data(), zero.data()), std::invalid_argument);
+  Vec bad = ramp(1.0, 0.0);
+  bad[3] = -1.0;
+  const Vec c9(9, 0.0);
+  CHECK_THROWS_AS(ar.with_data(bad.data(), zero.data(), c9.data()), std::invalid_argument);
+}
+
+TEST_CASE("ToyPlane: the data as a toy, t >= 0, thread independence") {
+  const CsiChi2 csi = make_csi();
+  const ArChi2 ar = make_ar();
+  std::vector<const cevns::BinnedChi2 *> chi2s{&csi, &ar};
+  std::vector<std::vector<cevns::Templates>> plane;
+  std::vector<Vec> grids;
+  Vec grid{0.0};
+  for (int k = 0; k <= 60; ++k) grid.push_back(1e-3 * std::pow(10.0, k / 20.0));
+  for (double s : {0.5, 1.0, 2.0}) {
+    plane.push_back({make_templates(s), make_templates(s)});
+    grids.push_back(grid);
+  }
+  const cevns::ToyPlane tp(chi2s, plane, grids);
+  CHECK(tp.n_datasets() == 2);
+  CHECK(tp.n_masses() == 3);
+
+  const std::vector<cevns::Templates> tested{make_templates(1.0), make_templates(1.0)};
+  // toy 0: the real data (centres 0); others: shifted counts
+  std::vector<std::vector<cevns::ToyData>> toys;
+  for (int k = 0; k < 6; ++k) {
+    const double f = 1.0 + 0.05 * k;
+    Vec co = ramp(10.0 * f, 1.0), ao = ramp(20.0 * f, 2.0);
+    toys.push_back({{co, csi.ss(), Vec(4, 0.01 * k)}, {ao, ar.ss(), Vec(9, -0.01 * k)}});
+  }
+  const double g = 0.7;
+  const auto one = tp.evaluate_many(toys, tested, grid, g, true, 1);
+  const auto two = tp.evaluate_many(toys, tested, grid, g, true, 2);
+  cevns::CouplingChi2 data;
+  data.add(csi, tested[0]);
+  data.add(ar, tested[1]);
+  CHECK(one[0].chi2_point == doctest::Approx(data(g)).epsilon(1e-12));
+  for (std::size_t k = 0; k < toys.size(); ++k) {
+    CHECK(one[k].chi2_point == two[k].chi2_point);
+    CHECK(one[k].chi2_plane_min == two[k].chi2_plane_min);
+    CHECK(one[k].t_plane() >= 0.0);
+    CHECK(one[k].t_mass() >= 0.0);
+    CHECK(one[k].chi2_plane_min <= one[k].chi2_mass_min);
+  }
+  const auto no_plane = tp.evaluate(toys[1], tested, grid, g, false);
+  CHECK(std::isnan(no_plane.chi2_plane_min));
+  CHECK(no_plane.chi2_mass_min == one[1].chi2_mass_min);
+  CHECK_THROWS_AS(tp.evaluate(toys[0], tested, grid, -1.0), std::invalid_argument);
+  CHECK_THROWS_AS(tp.evaluate({toys[0][0]}, tested, grid, g), std::invalid_argument);
+  CHECK_THROWS_AS(cevns::ToyPlane(chi2s, plane, {grid}), std::invalid_argument);
+}

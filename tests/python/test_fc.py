@@ -1,0 +1,248 @@
+"""Toys, Feldman-Cousins critical values, Wilks coverage and their distribution on Dask.
+
+Small toy counts and a short plane mass grid keep these fast; the Dask tests start
+LocalClusters on loopback (marker ``dask``) and are skipped without the extra.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from cevns.cli import main
+from cevns.distributed import EngineSpec, Runner, batches, engine, runner, toy_batch
+from cevns.errors import InputError
+from cevns.fc import coverage, critical_value, fc_intervals, observed_statistic
+from cevns.scan import ModelFit, global_minimum
+from cevns.toys import ToyEngine, batch_seed, statistic
+
+#: a short plane (the toys' minimum over these masses and the tested one) for speed
+PLANE = (1e-2, 1.0, 1e2, 1e5)
+
+
+@pytest.fixture(scope="module")
+def spec(data_dir):
+    return EngineSpec.of("B-L", "ar2020", data_dir, plane_masses=PLANE)
+
+
+@pytest.fixture(scope="module")
+def eng(spec):
+    return engine(spec)
+
+
+def test_batches_and_seeds():
+    assert batches(120, 50) == [50, 50, 20]
+    assert batches(7, 50) == [7]
+    with pytest.raises(InputError):
+        batches(0, 50)
+    a, b = batch_seed(3, 1), np.random.SeedSequence(3).spawn(2)[1]
+    assert a.generate_state(4).tolist() == b.generate_state(4).tolist()
+
+
+def test_toys_are_reproducible_and_seeded_by_batch(eng):
+    a = eng.run(1e-2, 5e-5, 6, batch_seed(1, 0))
+    b = eng.run(1e-2, 5e-5, 6, batch_seed(1, 0))
+    c = eng.run(1e-2, 5e-5, 6, batch_seed(1, 1))
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+    assert a.shape == (6, 3)
+    t, t1 = statistic(a, "plane"), statistic(a, "mass")
+    assert np.all(t >= 0) and np.all(t1 >= 0) and np.all(t >= t1 - 1e-9)
+    only_mass = eng.run(1e-2, 5e-5, 6, batch_seed(1, 0), plane=False)
+    np.testing.assert_array_equal(only_mass[:, :2], a[:, :2])
+    assert np.all(np.isnan(only_mass[:, 2]))
+    with pytest.raises(InputError):
+        statistic(a, "line")
+
+
+def test_pseudo_data_follow_the_hypothesis(eng):
+    """Means of the generated counts, SS measurement and centres: the profiled truth."""
+    hyp = eng.hypothesis(1e-2, 5e-5)
+    n = 4000
+    obs, ss, cen = eng.generate(hyp, n, batch_seed(2, 0))
+    mu, s = hyp.expected["ar2020"], hyp.ss["ar2020"]
+    assert obs[0].shape == (n, mu.size) and np.all(obs[0] == np.round(obs[0]))
+    # Poisson: mean mu, variance mu (SS: Poisson(5 s) / 5, variance s / 5)
+    z = (obs[0].mean(axis=0) - mu) / np.sqrt(np.maximum(mu, 1e-9) / n)
+    assert np.all(np.abs(z[mu > 1]) < 5)
+    np.testing.assert_allclose(ss[0].mean(axis=0)[s > 1], s[s > 1], rtol=0.05)
+    np.testing.assert_allclose(ss[0].var(axis=0)[s > 5], s[s > 5] / 5, rtol=0.2)
+    sig = hyp.sigmas["ar2020"]
+    np.testing.assert_allclose(
+        cen[0].mean(axis=0), hyp.nuisances["ar2020"], atol=5 * sig.max() / np.sqrt(n)
+    )
+    np.testing.assert_allclose(cen[0].std(axis=0), sig, rtol=0.1)
+    # the truth reproduces the data's chi2 at the hypothesis
+    fit = eng.fit
+    assert hyp.chi2_data == pytest.approx(fit.chi2(1e-2, [5e-5])[0], rel=1e-12)
+
+
+def test_common_random_numbers_make_t_smooth_in_g(eng):
+    """The same seed at a nearby coupling gives nearly the same statistics."""
+    a = statistic(eng.run(1e-2, 5e-5, 20, batch_seed(4, 0)))
+    b = statistic(eng.run(1e-2, 5.0001e-5, 20, batch_seed(4, 0)))
+    assert np.max(np.abs(a - b)) < 0.05
+
+
+def test_observed_statistic_is_the_data_delta_chi2(spec, eng, data_dir):
+    """t_obs with the toys' minimisation equals χ² − χ²_min of the scan code."""
+    fit = ModelFit("B-L", "ar2020", data_dir=data_dir)
+    ref = fit.chi2(1e-2, [5e-5])[0] - global_minimum(fit, masses=PLANE)["chi2"]
+    assert observed_statistic(spec, 1e-2, 5e-5) == pytest.approx(ref, abs=1e-6)
+
+
+def test_critical_value_and_coverage(spec):
+    assert critical_value(np.arange(101.0), 0.5) == 50.0
+    with pytest.raises(InputError):
+        critical_value(np.array([]))
+    cov = coverage(spec, 1e-2, 5e-5, 40, 5, Runner())
+    assert 0 <= cov.covered <= 40 and cov.fraction == cov.covered / 40
+    assert cov.error == pytest.approx(np.sqrt(cov.fraction * (1 - cov.fraction) / 40))
+    lo, hi = cov.interval_68
+    assert lo <= cov.fraction <= hi
+    assert cov.wilks_level == pytest.approx(6.18, abs=0.01)
+    one = coverage(spec, 1e-2, 5e-5, 40, 5, Runner(), dof=1)
+    assert one.statistic == "mass" and one.wilks_level == pytest.approx(4.0, abs=0.01)
+
+
+def test_fc_edge_is_a_root_of_t_obs_minus_t_c(spec):
+    """The FC edge found from the Wilks edge: t_obs = t_c there (to the root tolerance)."""
+    eng = engine(spec)
+    fit = eng.fit
+    level = global_minimum(fit, masses=PLANE)["chi2"] + 6.180074306244173
+    c = fit.per_mass(np.array([1e-2]))[0]
+    wilks = c.allowed(c.profile([0.0, *np.geomspace(1e-6, 1e-2, 81)]), level)
+    ivs, edges = fc_intervals(spec, 1e-2, wilks, 30, 1, Runner())
+    assert len(edges) == 1 and ivs[0][0] == 0.0
+    e = edges[0]
+    assert ivs[0][1] == e.g
+    assert abs(e.t_observed - e.t_critical) < 0.05
+    assert e.g == pytest.approx(e.wilks_g, rel=0.3)
+
+
+def test_runner_arguments():
+    with pytest.raises(InputError, match="not both"):
+        with runner(2, "tcp://127.0.0.1:1"):
+            pass
+    with pytest.raises(InputError, match=">= 1"):
+        with runner(0):
+            pass
+
+
+def test_missing_extra_names_it(monkeypatch):
+    import builtins
+
+    real = builtins.__import__
+
+    def fake(name, *a, **k):
+        if name == "distributed" or name.startswith("distributed."):
+            raise ImportError(name)
+        return real(name, *a, **k)
+
+    monkeypatch.setattr(builtins, "__import__", fake)
+    with pytest.raises(InputError, match=r"cevns\[distributed\]"):
+        with runner(1):
+            pass
+
+
+@pytest.mark.dask
+def test_same_results_in_process_and_on_local_clusters(spec):
+    """Bit-identical statistics in-process and on LocalClusters of 1 and 2 workers."""
+    pytest.importorskip("distributed")
+    pts = [(1e-2, 5e-5), (1e5, 0.15)]
+    ref = Runner(batch_size=4).statistics(spec, pts, 10, 11)
+    for k in (1, 2):
+        with runner(k, batch_size=4) as r:
+            got = r.statistics(spec, pts, 10, 11)
+            assert r.where.startswith("dask tcp://127.0.0.1")
+        for a, b in zip(ref, got):
+            np.testing.assert_array_equal(a, b)
+    # the task itself is pure: recomputing a batch gives the same array
+    np.testing.assert_array_equal(toy_batch(spec, 1e-2, 5e-5, 11, 2, 2), ref[0][8:10])
+
+
+def test_cli_coverage_and_fc_limits(capsys, data_dir):
+    dd = ("--data-dir", str(data_dir))
+    args = ("--model", "B-L", "--experiment", "ar2020", "--toys", "20", "--seed", "2")
+    rc = main(["coverage", *args, "--mass", "0.01", "--coupling", "5e-5", "--format", "json", *dd])
+    assert rc == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["toys"] == 20 and d["statistic"] == "plane" and 0 <= d["fraction"] <= 1
+    rc = main(["limits", *args, "--method", "fc", "--format", "json", "--dof", "1", *dd])
+    assert rc == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["method"] == "feldman-cousins" and d["toys"] == 20 and d["seed"] == 2
+    assert d["statistic"] == "mass"
+    assert set(d["critical_values"]) == {"g_low", "g_over_M_high"}
+    assert d["g_low"] == pytest.approx(d["wilks"]["g_low"], rel=0.3)
+    rc = main(["coverage", *args, "--mass", "-1", "--coupling", "5e-5", *dd])
+    assert rc == 4
+    assert "masses" in capsys.readouterr().err
+
+
+def test_table2_json_reports_both_edges(capsys, data_dir):
+    rc = main(["limits", "--model", "universal", "--experiment", "ar2020", "--format", "json",
+               "--data-dir", str(data_dir)])  # fmt: skip
+    assert rc == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["g_low_lowest_edge"] < d["g_low"] == d["g_low_envelope_top"]
+    assert d["g_over_M_high"] == d["g_over_M_high_lowest_edge"] < d["g_over_M_high_envelope_top"]
+
+
+def test_toy_engine_direct(data_dir):
+    e = ToyEngine("universal", "combined", data_dir=data_dir, plane_masses=[1e-2, 1e5])
+    st = e.run(1e5, 0.05, 3, batch_seed(0, 0))
+    assert st.shape == (3, 3) and np.all(np.isfinite(st))
+    with pytest.raises(InputError):
+        e.hypothesis(-1.0, 1e-3)
+
+
+def test_fixed_ss_diagnostic(data_dir):
+    """fluctuate_ss=False keeps the data's SS template in every toy; counts still vary."""
+    e = ToyEngine("B-L", "csi2021", data_dir=data_dir, plane_masses=[1e-2], fluctuate_ss=False)
+    hyp = e.hypothesis(1e-2, 5e-5)
+    obs, ss, _ = e.generate(hyp, 5, batch_seed(0, 0))
+    np.testing.assert_array_equal(ss[0], np.broadcast_to(e.chi2s[0].ss, ss[0].shape))
+    assert np.ptp(obs[0], axis=0).max() > 0
+    assert EngineSpec.of("B-L", "csi2021", fluctuate_ss=False) != EngineSpec.of("B-L", "csi2021")
+
+
+def test_fc_interval_assembly():
+    """Edges without a root bridge a gap (outward) or drop their interval (inward)."""
+    from cevns.fc import _assemble
+
+    fc = [0.0, 1.0, 2.0, 3.0]
+    assert _assemble(fc, ["found"] * 4) == [(0.0, 1.0), (2.0, 3.0)]
+    assert _assemble(fc, ["found", "found", "closed", "found"]) == [(0.0, 1.0)]
+    assert _assemble(fc, ["found", "found", "found", "closed"]) == [(0.0, 1.0)]
+    assert _assemble(fc, ["found", "bridged", "found", "found"]) == [(0.0, 3.0)]
+    assert _assemble(fc, ["found", "found", "bridged", "found"]) == [(0.0, 3.0)]
+
+
+def test_fc_scan_contours(data_dir):
+    """FC intervals on a small mass grid, with contours through them."""
+    from cevns.fc import fc_scan
+
+    masses = [1e-2, 1e5]
+    res = fc_scan("B-L", "ar2020", masses, 10, 3, Runner(), dof=1, data_dir=data_dir,
+                  couplings=np.geomspace(1e-6, 1.0, 121))  # fmt: skip
+    assert len(res.intervals) == 2 and all(len(iv) == 1 for iv in res.intervals)
+    assert all(iv[0][0] == 0.0 and iv[0][1] > 0 for iv in res.intervals)
+    lines = res.contours()
+    assert lines and all(ln.shape[1] == 2 for ln in lines)
+
+
+def test_inverse_poisson_cdf_matches_scipy():
+    """The table-based inverse CDF gives exactly scipy.stats.poisson.ppf's counts."""
+    from scipy.stats import poisson
+
+    from cevns.toys import _poisson_ppf
+
+    rng = np.random.default_rng(5)
+    u = rng.random((300, 40))
+    mean = np.concatenate([[0.0, 1e-4, 0.5, 3e3, 2e5], rng.exponential(15.0, 35)])
+    got = _poisson_ppf(u, mean)
+    want = np.where(mean > 0, poisson.ppf(u, np.maximum(mean, 1e-300)), 0.0)
+    np.testing.assert_array_equal(got, want)
