@@ -309,17 +309,26 @@ def fc_limit(
         raise InputError(f"dof must be 1 or 2, got {dof!r}")
     spec = EngineSpec.of(model, dataset, *_spec_args(data_dir, options))
     wl = limit(model, dataset, cl=cl, dof=dof, experiments=experiments, data_dir=data_dir)
+    from .regions import flags_from, sm_region_flags
     from .scan import ModelFit, global_minimum, profile_coupling
 
     fit = ModelFit(model, dataset, experiments=experiments, data_dir=data_dir)
     level = global_minimum(fit)["chi2"] + delta_chi2_threshold(cl, dof)
     res: dict[str, tuple[Bound, list[Edge]]] = {}
-    for name, mass in (("low", M_LOW_MEV), ("high", M_HIGH_MEV)):
+    masses = {"low": M_LOW_MEV, "high": M_HIGH_MEV}
+    wilks = {}
+    for name, mass in masses.items():
         c, prof = profile_coupling(fit, mass)
-        ivs, edges = fc_intervals(
-            spec, mass, c.allowed(prof, level), n_toys, seed, runner, cl=cl, dof=dof
-        )
-        res[name] = (table2_bound(ivs), edges)
+        wilks[name] = [(float(a), float(b)) for a, b in c.allowed(prof, level)]
+    # which Wilks intervals lie in the SM's connected region (limits.table2_bound);
+    # the FC intervals inherit it by overlap: the plane's connectivity is the Wilks scan's
+    flags = {k: [True] * len(v) for k, v in wilks.items()}
+    if any(len(v) > 1 for v in wilks.values()):
+        found = sm_region_flags(fit, level, list(masses.values()))
+        flags = {k: flags_from(r, f, wilks[k]) for k, (r, f) in zip(masses, found)}
+    for name, mass in masses.items():
+        ivs, edges = fc_intervals(spec, mass, wilks[name], n_toys, seed, runner, cl=cl, dof=dof)
+        res[name] = (table2_bound(ivs, flags_from(wilks[name], flags[name], ivs)), edges)
     gev = M_HIGH_MEV * 1e-3
     low, high = res["low"][0], res["high"][0]
     return FCLimit(

@@ -11,21 +11,24 @@ Along g at fixed M the allowed set is one or more intervals: the region around
 the SM (g = 0) and, in the models with a cancellation (eq. 44-49), a strip where
 the Z′ flips the sign of the weak charge. The paper reads its figures in two
 ways: "a thin allowed strip" above an excluded band, which the bound ignores
-(Sec. IV.1, IV.3 for CsI and the combined fit, IV.9, IV.10), and "the allowed
-region below the upper line, with the exception of the excluded thin strip that
-corresponds to the cancellation condition" (Sec. IV.3, Ar), where the bound is the
-top of the allowed region. Whether the strip or the excluded band is the "thin"
-feature is a comparison of widths, made here in g², the variable in which the
-Z′ term shifts the weak charge (Q_SM+V = Q_SM + const × g² at fixed M, eq. 22-26):
+(Sec. IV.1, with the Ar universal strip "delimited by the two red-dashed lines
+above" the bound; IV.3 for CsI and the combined fit; IV.9, IV.10), and "the
+allowed region below the upper line, with the exception of the excluded thin
+strip that corresponds to the cancellation condition" (Sec. IV.3, Ar), where the
+bound is the top of the allowed region. Both are one rule once "the 2σ allowed
+region" is read as a region of the (M, g) plane, the connected one that contains
+the SM:
 
-    going up from the lowest allowed interval, an excluded gap is bridged (a thin
-    excluded strip inside the allowed region) when its width in g² is smaller than
-    that of the allowed interval directly above it; otherwise that interval is a
-    thin allowed strip beyond an excluded band, and the bound is the top of the
-    intervals bridged so far.
+    the bound at a mass is the top of the allowed intervals that belong to the
+    connected allowed region of the (M, g) plane containing the SM (g = 0).
 
-The same rule for every model, data set and method (Wilks or Feldman-Cousins);
-both the lowest edge and the top of the allowed envelope are reported beside it.
+A strip that never joins the SM's region is a separate allowed region and does not
+count; an excluded strip that the SM's region goes around (it joins above and
+below the strip at other masses) does not stop it. Connectivity comes from a scan
+of the plane (`cevns.regions`), made only where a Table 2 mass has more than one
+allowed interval. The same rule for every model, data set and method (for
+Feldman-Cousins the connectivity of the Wilks scan is kept, `regions.flags_from`);
+the lowest edge and the top of the allowed envelope are reported beside it.
 """
 
 from __future__ import annotations
@@ -47,9 +50,9 @@ M_HIGH_MEV = 1e5
 
 #: One-line statement of `table2_bound`'s criterion (for JSON outputs).
 CRITERION = (
-    "top of the lowest allowed envelope: going up in g, an excluded gap is bridged when it "
-    "is narrower in g^2 than the allowed interval above it (a thin excluded strip, Sec. IV.3), "
-    "otherwise the interval above is a thin allowed strip and the bound stops (Sec. IV.1)"
+    "top of the allowed intervals in the connected allowed region of the (M, g) plane that "
+    "contains the SM (g = 0): a separate allowed strip does not count (Sec. IV.1), an excluded "
+    "strip inside the region does not stop it (Sec. IV.3)"
 )
 
 
@@ -60,33 +63,48 @@ class Bound:
     value: float  #: the bound chosen by the criterion
     lowest_edge: float  #: upper edge of the lowest allowed interval
     envelope_top: float  #: upper edge of the highest allowed interval
-    bridged: int  #: excluded gaps bridged by the criterion
+    in_region: int  #: allowed intervals at this mass inside the SM's region
 
 
-def table2_bound(intervals: Iterable[tuple[float, float]]) -> Bound:
+def table2_bound(intervals: Iterable[tuple[float, float]], in_region: Iterable[bool]) -> Bound:
     """Apply the Table 2 criterion (module docstring) to allowed intervals [lo, hi] in g.
 
     Parameters
     ----------
     intervals : iterable of (lo, hi)
         Allowed intervals of g at one mass, ascending and disjoint.
+    in_region : iterable of bool
+        For each interval, whether it belongs to the SM's connected allowed region
+        (`cevns.regions.sm_region_flags`).
 
     Returns
     -------
     Bound
-        All NaN when nothing is allowed.
+        All NaN when nothing is allowed; value NaN when no interval is in the region.
     """
     iv = [(float(a), float(b)) for a, b in intervals]
+    flags = [bool(f) for f in in_region]
+    if len(flags) != len(iv):
+        raise ValueError("one region flag per interval is needed")
     if not iv:
         return Bound(math.nan, math.nan, math.nan, 0)
-    top, bridged = iv[0][1], 0
-    for (_, hi_below), (lo, hi) in zip(iv, iv[1:]):
-        gap = lo * lo - hi_below * hi_below
-        width = hi * hi - lo * lo
-        if not gap < width:
-            break
-        top, bridged = hi, bridged + 1
-    return Bound(top, iv[0][1], iv[-1][1], bridged)
+    tops = [b for (_, b), f in zip(iv, flags) if f]
+    return Bound(max(tops) if tops else math.nan, iv[0][1], iv[-1][1], len(tops))
+
+
+def bounds_at(fit: ModelFit, masses: Iterable[float], level: float) -> list[Bound]:
+    """`table2_bound` at each mass; the plane is scanned for connectivity only when needed."""
+    from .regions import flags_from, sm_region_flags
+
+    masses = [float(m) for m in masses]
+    found = []
+    for m in masses:
+        c, prof = profile_coupling(fit, m)
+        found.append([(float(a), float(b)) for a, b in c.allowed(prof, level)])
+    if all(len(iv) <= 1 for iv in found):
+        return [table2_bound(iv, [True] * len(iv)) for iv in found]
+    regions = sm_region_flags(fit, level, masses)
+    return [table2_bound(iv, flags_from(r, f, iv)) for iv, (r, f) in zip(found, regions)]
 
 
 @dataclass(frozen=True)
@@ -108,11 +126,6 @@ class Limit:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
-
-
-def _bound(fit: ModelFit, mass: float, level: float) -> Bound:
-    c, prof = profile_coupling(fit, mass)
-    return table2_bound(c.allowed(prof, level))
 
 
 def limit(
@@ -137,8 +150,7 @@ def _limit_of(
     thr = delta_chi2_threshold(cl, dof)
     best = global_minimum(fit)
     level = best["chi2"] + thr
-    low = _bound(fit, m_low, level)
-    high = _bound(fit, m_high, level)
+    low, high = bounds_at(fit, (m_low, m_high), level)
     gev = m_high * 1e-3
     return Limit(
         fit.model.name,

@@ -50,6 +50,15 @@ def check_couplings(g: Iterable[float]) -> np.ndarray:
     return a
 
 
+#: Typical |q| of COHERENT recoils [MeV] (sets the search scale of the couplings).
+Q_REF_MEV = 30.0
+
+
+def coupling_scale(mass: float) -> float:
+    """s(M) = √(√2 G_F (q_ref² + M²)): the g at which a Z′ of mass M [MeV] rivals G_F."""
+    return math.sqrt(math.sqrt(2.0) * _core.constants["G_F"] * (Q_REF_MEV**2 + mass**2))
+
+
 class ModelFit:
     """Profiled χ² of a model for one data set (``csi2021``, ``ar2020`` or ``combined``).
 
@@ -124,8 +133,7 @@ class ModelFit:
     # -- search scale -----------------------------------------------------
     def coupling_grid(self, mass: float, per_decade: int = 40) -> np.ndarray:
         """Log grid of g around the scale where the new term rivals the SM charge."""
-        q_ref = 30.0  # typical |q| of COHERENT recoils [MeV]
-        scale = math.sqrt(math.sqrt(2.0) * _core.constants["G_F"] * (q_ref**2 + mass**2))
+        scale = coupling_scale(mass)
         lo, hi = scale * 1e-3, scale * 3e2
         if self.model.kind == "kinetic_mixing":
             hi *= 1e2  # one-loop suppression alpha*eps/pi

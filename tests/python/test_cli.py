@@ -219,7 +219,7 @@ def test_detector_options_from_the_command_line(capsys, data_dir):
         for c in d["comparison"]
         if (c["model"], c["dataset"], c["bound"]) == ("universal", "ar2020", "g_over_M_high")
     ]
-    # default shapes: -0.090; the g_low bound is a bridged strip top (limits.table2_bound)
+    # default shapes: -0.090
     assert c["relative_difference"] == pytest.approx(-0.121, abs=0.01)
 
 

@@ -29,46 +29,54 @@ def table(exps):
     return {key: limit(*key, experiments=exps) for key in PAPER}
 
 
-#: Ar, universal, M = 10 keV: our χ² has a ridge only ~0.01 above the level between
-#: the lowest region and the strip (0.02 decades wide); the Table 2 criterion bridges
-#: it, the paper (whose χ² differs slightly) quotes the lowest edge (see
-#: test_universal_ar_low_mass_is_a_bridged_ridge).
-_BRIDGED = pytest.mark.xfail(
-    strict=True, reason="criterion bridges a 0.01-high ridge the paper reads as a gap"
-)
-
-
 @pytest.mark.parametrize("which", [0, 1], ids=["g_low", "g_over_M_high"])
 @pytest.mark.parametrize("key", list(PAPER), ids=[f"{m}-{d}" for m, d in PAPER])
-def test_table2_published_rows(table, key, which, request):
+def test_table2_published_rows(table, key, which):
     """Every published universal and B−L number within 10 % (README: the residuals
     above 5 % and their reasons), but the one documented above."""
-    if key == ("universal", "ar2020") and which == 0:
-        request.applymarker(_BRIDGED)
     lim = table[key]
     ours = (lim.g_low, lim.g_over_M_high)[which]
     assert ours == pytest.approx(PAPER[key][which], rel=0.10)
 
 
-def test_universal_ar_low_mass_is_a_bridged_ridge(table):
-    """The published Ar universal low-mass bound is our lowest edge (within 10 %);
-    the criterion bridges the thin excluded gap above it up to the strip's top."""
+def test_universal_ar_low_mass_strip_is_a_separate_region(table):
+    """Sec. IV.1: for Ar the lowest red line bounds the allowed region and "the two
+    red-dashed lines above delimit the strip", which extends to small M. At 10 keV the
+    strip starts just above the lowest region (a ridge ~0.01 above the level) but never
+    joins the SM's region in the plane: the bound is the lowest edge."""
     lim = table[("universal", "ar2020")]
-    assert lim.g_low_lowest_edge == pytest.approx(PAPER[("universal", "ar2020")][0], rel=0.10)
-    assert lim.g_low == lim.g_low_envelope_top > 1.3 * lim.g_low_lowest_edge
+    assert lim.g_low == lim.g_low_lowest_edge
+    assert lim.g_low_envelope_top > 1.3 * lim.g_low_lowest_edge
 
 
 def test_table2_bound_criterion():
-    """Widths in g²: a gap narrower than the interval above is bridged, else the bound
-    stops; both edges are reported; nothing allowed gives NaN."""
-    b = table2_bound([(0.0, 1.0), (1.1, 2.0), (3.0, 3.1)])
-    # gap 1.21-1 = 0.21 < 4-1.21: bridged; gap 9-4 = 5 > 9.61-9: stop
-    assert (b.value, b.lowest_edge, b.envelope_top, b.bridged) == (2.0, 1.0, 3.1, 1)
-    b = table2_bound([(0.0, 1.0), (2.0, 2.1)])
-    assert (b.value, b.bridged) == (1.0, 0)
-    b = table2_bound([(0.0, 1.0)])
+    """The top of the intervals in the SM's region; both edges reported; nothing
+    allowed gives NaN; one flag per interval."""
+    b = table2_bound([(0.0, 1.0), (1.1, 2.0), (3.0, 3.1)], [True, True, False])
+    assert (b.value, b.lowest_edge, b.envelope_top, b.in_region) == (2.0, 1.0, 3.1, 2)
+    b = table2_bound([(0.0, 1.0), (2.0, 2.1)], [True, False])
+    assert (b.value, b.in_region) == (1.0, 1)
+    b = table2_bound([(0.0, 1.0)], [True])
     assert b.value == b.lowest_edge == b.envelope_top == 1.0
-    assert np.isnan(table2_bound([]).value)
+    assert np.isnan(table2_bound([], []).value)
+    assert np.isnan(table2_bound([(1.0, 2.0)], [False]).value)
+    with pytest.raises(ValueError, match="one region flag per interval"):
+        table2_bound([(0.0, 1.0)], [])
+
+
+def test_region_flags_follow_the_plane(exps):
+    """Connectivity in the plane, not widths at one mass: By+Lmu+Ltau Ar joins its upper
+    interval at 100 GeV to the SM's region (one interval at 10 keV), universal Ar never."""
+    from cevns.regions import flags_from, sm_region_flags
+    from cevns.scan import global_minimum
+    from cevns.stats import delta_chi2_threshold
+
+    for model, expected in (("By+Lmu+Ltau", [True, True]), ("universal", [True, False])):
+        fit = ModelFit(model, "ar2020", experiments=exps)
+        level = global_minimum(fit)["chi2"] + delta_chi2_threshold("2sigma", 2)
+        ((ivs, flags),) = sm_region_flags(fit, level, [1e5])
+        assert len(ivs) == 2 and flags == expected
+        assert flags_from(ivs, flags, [(0.0, ivs[0][1] * 0.5), ivs[1]]) == [True, expected[1]]
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,8 @@
-"""Rewrite the frozen reference outputs with the installed cevns (see README.md)."""
+"""Rewrite frozen reference outputs with the installed cevns (see README.md).
+
+``python tests/reference/regenerate.py table2.json`` rewrites one file; without
+arguments, all of them (only for a deliberate change of every number).
+"""
 
 from __future__ import annotations
 
@@ -26,6 +30,11 @@ def run(args: list[str], out: Path) -> None:
 
 
 if __name__ == "__main__":
-    for name, args in json.loads((HERE / "commands.json").read_text()).items():
-        run(args, HERE / name)
+    commands = json.loads((HERE / "commands.json").read_text())
+    names = sys.argv[1:] or list(commands)
+    unknown = sorted(set(names) - set(commands))
+    if unknown:
+        sys.exit(f"unknown reference file(s) {unknown}; accepted: {sorted(commands)}")
+    for name in names:
+        run(commands[name], HERE / name)
         print("wrote", HERE / name)
