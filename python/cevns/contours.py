@@ -122,5 +122,7 @@ def boundary_and_excluded(
         return [], []
     cg = log_contour_generator(m, g, field)
     lines = [10.0 ** np.asarray(seg) for seg in cg.lines(0.0) if len(seg) > 1]
-    pts, codes = cg.filled(float(np.min(field)) - 1.0, 0.0)
+    # the excluded region is field < 0; below the lowest value (at most 0: a grid
+    # allowed everywhere has an empty excluded region, not an inverted level pair)
+    pts, codes = cg.filled(min(float(np.min(field)), 0.0) - 1.0, 0.0)
     return lines, list(zip(pts, codes))

@@ -221,22 +221,29 @@ def read_overlay_csv(path: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """
     p = Path(path)
     curves: dict[str, tuple[list[float], list[float]]] = {}
-    with p.open(newline="") as f:
-        rows = csv.DictReader(line for line in f if not line.lstrip().startswith("#"))
-        fields = set(rows.fieldnames or ())
-        if not {"mass_MeV", "g"} <= fields:
-            raise InputError(
-                f"{p}: overlay CSV needs the columns mass_MeV,g[,label]; got {sorted(fields)}"
-            )
-        for i, row in enumerate(rows, start=2):
-            try:
-                m, g = float(row["mass_MeV"]), float(row["g"])
-            except (TypeError, ValueError):
-                raise InputError(f"{p}: line {i}: mass_MeV and g must be numbers") from None
-            label = (row.get("label") or "").strip() or p.stem
-            xs, ys = curves.setdefault(label, ([], []))
-            xs.append(m)
-            ys.append(g)
+    try:
+        with p.open(newline="") as f:
+            lines = [line for line in f if not line.lstrip().startswith("#")]
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError(f"overlay CSV {p} cannot be read ({reason})") from None
+    rows = csv.DictReader(lines)
+    fields = set(rows.fieldnames or ())
+    if not {"mass_MeV", "g"} <= fields:
+        raise InputError(
+            f"{p}: overlay CSV needs the columns mass_MeV,g[,label]; got {sorted(fields)}"
+        )
+    for i, row in enumerate(rows, start=2):
+        try:
+            m, g = float(row["mass_MeV"]), float(row["g"])
+        except (TypeError, ValueError):
+            raise InputError(f"{p}: data row {i}: mass_MeV and g must be numbers") from None
+        if not (np.isfinite(m) and np.isfinite(g) and m > 0 and g > 0):
+            raise InputError(f"{p}: data row {i}: mass_MeV and g must be finite and > 0")
+        label = (row.get("label") or "").strip() or p.stem
+        xs, ys = curves.setdefault(label, ([], []))
+        xs.append(m)
+        ys.append(g)
     return {k: (np.array(v[0]), np.array(v[1])) for k, v in curves.items()}
 
 
@@ -270,6 +277,7 @@ def plot_exclusion(
         ``gm2``: (masses, g_lower, g_upper) or None; ``overlays``: label → (M, g).
     """
     from .contours import allowed_field, boundary_and_excluded
+    from .datasets import PAPER_ORDER
 
     m = np.asarray(data["masses_MeV"], dtype=float)
     g = np.asarray(data["couplings"], dtype=float)
@@ -283,7 +291,7 @@ def plot_exclusion(
 
         ax = _axes(ax)
         handles = []
-        for d in ("combined", "csi2021", "ar2020"):
+        for d in reversed(PAPER_ORDER):  # CsI+Ar drawn first, underneath
             if d not in data["intervals"]:
                 continue
             st = DATASET_STYLE[d]

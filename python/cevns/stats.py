@@ -49,6 +49,7 @@ def delta_chi2_threshold(cl: str | float = "2sigma", dof: int = 1) -> float:
     if dof not in (1, 2):
         raise InputError(f"dof must be 1 or 2, got {dof!r}")
     p = parse_cl(cl)
-    if dof == 1:
-        return NormalDist().inv_cdf(0.5 + 0.5 * p) ** 2
-    return -2.0 * math.log1p(-p)
+    thr = NormalDist().inv_cdf(0.5 + 0.5 * p) ** 2 if dof == 1 else -2.0 * math.log1p(-p)
+    if not (thr > 0 and math.isfinite(thr)):  # a coverage so close to 0 that Δχ² underflows
+        raise InputError(f"confidence level {cl!r} gives Delta chi2 = {thr:g}; use e.g. 1sigma")
+    return thr

@@ -322,3 +322,18 @@ def test_cli_figures(tmp_path, data_dir, capsys):
     assert (tmp_path / "out" / "fig3_csi.png").is_file()
     assert capsys.readouterr().out.strip().endswith("fig3_csi.png")
     assert main(["figures", "--out", str(tmp_path), "--only", "nope"]) == 4
+
+
+def test_contours_of_a_grid_allowed_everywhere():
+    """Found by the generated inputs: every grid point allowed (a tiny scan far from any
+    bound) gave an inverted contour level pair; now no boundary and no excluded region."""
+    from cevns.contours import boundary_and_excluded, boundary_lines
+
+    m = np.array([1.0, 2.0])
+    g = np.geomspace(1e-6, 1e-2, 5)
+    intervals = [[(0.0, 1.0)], [(0.0, 1.0)]]
+    assert boundary_lines(m, g, intervals) == []
+    grid, field = allowed_field(intervals, g)
+    assert field.min() > 1
+    lines, filled = boundary_and_excluded(m, grid, field)
+    assert lines == [] and filled == []

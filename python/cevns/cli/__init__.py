@@ -71,9 +71,10 @@ def exit_code(exc: BaseException) -> tuple[int, str]:
         return EXIT_DATA, f"cevns: data error: cannot read {where}{exc.strerror or exc}"
     if isinstance(exc, (CevnsError, ValueError)):
         return EXIT_INPUT, f"cevns: error: {exc}"
+    first = (str(exc).strip().splitlines() or [""])[0]
     return (
         EXIT_FAIL,
-        f"cevns: unexpected error ({type(exc).__name__}: {exc}); please report it "
+        f"cevns: unexpected error ({type(exc).__name__}: {first}); please report it "
         "(rerun with --verbose for the traceback)",
     )
 

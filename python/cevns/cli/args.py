@@ -186,6 +186,8 @@ def parse_detector_options(items: Sequence[str]) -> dict[str, dict[str, Any]]:
                 value = float(text)
             except ValueError:
                 raise InputError(f"--set {item!r}: {key} must be a number") from None
+            if not math.isfinite(value):
+                raise InputError(f"--set {item!r}: {key} must be a finite number")
         out.setdefault(name, {})[key] = value
     return out
 

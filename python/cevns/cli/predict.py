@@ -80,9 +80,20 @@ def cmd_predict(args: argparse.Namespace) -> int:
     with np.errstate(over="ignore", invalid="ignore"):
         pred = exp.predict(args.model, args.mass, coupling)
     if not np.all(np.isfinite(pred)):
+        if args.model:
+            raise InputError(
+                f"--coupling {coupling:g}: the prediction of {args.model} at {args.mass:g} MeV "
+                "overflows (not a finite number of events); use a smaller coupling"
+            )
         raise InputError(
-            f"--coupling {coupling:g}: the prediction overflows (not a finite number of "
-            "events); use a smaller coupling"
+            f"the SM prediction with --set {' '.join(args.set)} is not a finite number of "
+            "events; use detector options closer to the defaults"
+        )
+    bad = [k for k, b in exp.backgrounds.items() if not np.all(np.isfinite(b))]
+    if bad:
+        raise InputError(
+            f"the {', '.join(bad)} background with --set {' '.join(args.set)} is not a finite "
+            "number of events; use detector options closer to the defaults"
         )
     if args.format == "json":
         payload = exp.summary()

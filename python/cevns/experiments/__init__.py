@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..datasets import EXPERIMENTS
 from ..errors import InputError
 from .base import Experiment, IgnoredEvents
-
-EXPERIMENTS = ("csi2021", "ar2020")
 
 
 def experiment(name: str, data_dir: Any = None, **options: Any) -> Experiment:
