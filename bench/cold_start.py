@@ -24,30 +24,16 @@ import sys
 import time
 from pathlib import Path
 
+CEVNS = [sys.executable, "-m", "cevns.cli"]
 COMMANDS: dict[str, list[str]] = {
     "import numpy": [sys.executable, "-c", "import numpy"],
-    "cevns --version": [sys.executable, "-m", "cevns.cli", "--version"],
-    "cevns limits --model B-L --experiment combined": [
-        sys.executable,
-        "-m",
-        "cevns.cli",
-        "limits",
-        "--model",
-        "B-L",
-        "--experiment",
-        "combined",
-    ],
-    "cevns limits --model B-L --experiment csi2021": [
-        sys.executable,
-        "-m",
-        "cevns.cli",
-        "limits",
-        "--model",
-        "B-L",
-        "--experiment",
-        "csi2021",
-    ],
-    "cevns table2": [sys.executable, "-m", "cevns.cli", "table2"],
+    "cevns --version": CEVNS + ["--version"],
+    **{
+        f"cevns limits --model B-L --experiment {d}": CEVNS
+        + ["limits", "--model", "B-L", "--experiment", d]
+        for d in ("combined", "csi2021")
+    },
+    "cevns table2": CEVNS + ["table2"],
 }
 
 

@@ -52,6 +52,12 @@ def add_detector_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_inputs(p: argparse.ArgumentParser) -> None:
+    """``--set`` and ``--data-dir``: what every command that builds experiments takes."""
+    add_detector_options(p)
+    add_data_dir(p)
+
+
 def add_format(p: argparse.ArgumentParser, choices: Sequence[str]) -> None:
     p.add_argument(
         "--format",
@@ -150,6 +156,15 @@ def parse_range(spec: str, option: str, *, min_n: int = 1, what: str = "") -> An
     if n > 1 and lo == hi:
         raise InputError(f"{option} {spec!r}: LO = HI gives {n} equal points; {accepted}")
     return np.geomspace(lo, hi, n)
+
+
+def parse_grids(args: argparse.Namespace) -> tuple[Any, Any]:
+    """``--masses`` and ``--couplings`` (None when not given) as ascending grids."""
+    masses = parse_range(args.masses, "--masses", what="masses [MeV]")
+    couplings = None
+    if args.couplings:
+        couplings = parse_range(args.couplings, "--couplings", min_n=3, what="couplings")
+    return masses, couplings
 
 
 # -- detector options -------------------------------------------------------------------

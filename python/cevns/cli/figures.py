@@ -13,8 +13,7 @@ from ..errors import InputError, UsageError
 from .args import (
     EXIT_OK,
     add_command,
-    add_data_dir,
-    add_detector_options,
+    add_inputs,
     check_output_dir,
     detector_experiments,
 )
@@ -108,6 +107,5 @@ def register(sub: Any) -> None:
         help="scan cache (default: $CEVNS_CACHE_DIR or the per-user cache directory)",
     )
     p.add_argument("--no-cache", action="store_true", help="recompute every scan, no cache")
-    add_detector_options(p)
-    add_data_dir(p)
+    add_inputs(p)
     p.set_defaults(func=cmd_figures)

@@ -14,13 +14,12 @@ from typing import Any
 from .args import (
     EXIT_OK,
     add_command,
-    add_data_dir,
-    add_detector_options,
     add_format,
+    add_inputs,
     add_stat,
     check_stat,
     detector_experiments,
-    parse_range,
+    parse_grids,
 )
 
 EPILOG_GM2 = """examples:
@@ -57,12 +56,7 @@ def cmd_gm2(args: argparse.Namespace) -> int:
     from ..models import get_model
     from ..output import table, to_json
 
-    masses = parse_range(args.masses, "--masses", what="masses [MeV]")
-    couplings = (
-        parse_range(args.couplings, "--couplings", min_n=3, what="couplings")
-        if args.couplings
-        else None
-    )
+    masses, couplings = parse_grids(args)
     check_stat(args)
     gm2_band(get_model(args.model), [1.0])  # unknown model / no muon coupling: before the data
     rep = gm2_report(
@@ -161,6 +155,5 @@ def register(sub: Any) -> None:
     )
     add_stat(p)
     add_format(p, ("markdown", "json", "csv"))
-    add_detector_options(p)
-    add_data_dir(p)
+    add_inputs(p)
     p.set_defaults(func=cmd_gm2)

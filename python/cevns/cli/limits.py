@@ -9,15 +9,14 @@ from typing import Any
 from .args import (
     EXIT_OK,
     add_command,
-    add_data_dir,
     add_dataset,
-    add_detector_options,
     add_format,
+    add_inputs,
     add_stat,
     check_output_file,
     check_stat,
     detector_experiments,
-    parse_range,
+    parse_grids,
     progress,
     write_output,
 )
@@ -167,12 +166,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from ..provenance import provenance
     from ..scan import ModelFit, scan
 
-    masses = parse_range(args.masses, "--masses", what="masses [MeV]")
-    g = (
-        parse_range(args.couplings, "--couplings", min_n=3, what="couplings")
-        if args.couplings
-        else None
-    )
+    masses, g = parse_grids(args)
     check_stat(args)
     if args.out:
         check_output_file(args.out)
@@ -226,8 +220,7 @@ def register(sub: Any) -> None:
     add_dataset(p)
     add_stat(p)
     add_format(p, ("markdown", "json", "csv"))
-    add_detector_options(p)
-    add_data_dir(p)
+    add_inputs(p)
     p.set_defaults(func=cmd_limits)
 
     p = add_command(
@@ -241,8 +234,7 @@ def register(sub: Any) -> None:
         help="print ours against the paper's published rows (relative difference and our "
         "Delta chi2 at the published bound) instead of the table; JSON: adds 'comparison'",
     )
-    add_detector_options(p)
-    add_data_dir(p)
+    add_inputs(p)
     p.set_defaults(func=cmd_table2)
 
     p = add_command(
@@ -260,6 +252,5 @@ def register(sub: Any) -> None:
     # contours are always written since 0.3; the flag of 0.2 is still accepted
     p.add_argument("--contours", action="store_true", help=ap.SUPPRESS)
     add_stat(p)
-    add_detector_options(p)
-    add_data_dir(p)
+    add_inputs(p)
     p.set_defaults(func=cmd_scan)

@@ -11,10 +11,9 @@ from ..errors import InputError, UsageError
 from .args import (
     EXIT_OK,
     add_command,
-    add_data_dir,
     add_dataset,
-    add_detector_options,
     add_format,
+    add_inputs,
     detector_experiments,
 )
 
@@ -186,8 +185,7 @@ def register(sub: Any) -> None:
         "--coupling", type=float, default=None, help="coupling g (g~_phi for scalar; with --model)"
     )
     add_format(p, ("json", "csv", "markdown"))
-    add_detector_options(p)
-    add_data_dir(p)
+    add_inputs(p)
     p.set_defaults(func=cmd_predict)
 
     p = add_command(
@@ -195,6 +193,5 @@ def register(sub: Any) -> None:
     )
     add_dataset(p)
     add_format(p, ("markdown", "json", "csv"))
-    add_detector_options(p)
-    add_data_dir(p)
+    add_inputs(p)
     p.set_defaults(func=cmd_fit)
