@@ -322,3 +322,82 @@ def test_chi2_refuses_complex_masked_and_huge(ar):
             ar.chi2(bad)
     # full precision up to the stated range: the no-CEvNS limit
     assert ar.chi2(sm * 1e90).chi2 == pytest.approx(ar.chi2(sm * 1e20).chi2, rel=1e-12)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="drops privileges from root to 'nobody'")
+def test_permission_denied_as_an_unprivileged_user(data_dir):
+    """chmod 000 is ignored by root: run the command as 'nobody' on a copy with one file
+    unreadable, and expect a data error naming the file (not a PermissionError traceback)."""
+    import pwd
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    from conftest import copy_release
+
+    try:
+        nobody = pwd.getpwnam("nobody")
+    except KeyError:
+        pytest.skip("no user 'nobody'")
+    root = Path(tempfile.mkdtemp(prefix="cevns-perm-"))
+    try:
+        root.chmod(0o755)
+        copy = copy_release(data_dir, root / "data")
+        for p in [copy, *copy.rglob("*")]:
+            p.chmod(0o755 if p.is_dir() else 0o644)
+        (copy / FILE).chmod(0o000)
+
+        def drop() -> None:
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+
+        env = {**os.environ, "HOME": str(root), "CEVNS_CACHE_DIR": str(root / "cache")}
+        try:  # can 'nobody' run this interpreter and import cevns at all?
+            probe = subprocess.run(
+                [sys.executable, "-c", "import cevns.cli"], preexec_fn=drop, env=env, timeout=60
+            )
+        except OSError:
+            probe = None
+        if probe is None or probe.returncode != 0:
+            pytest.skip("this interpreter or cevns is not readable by 'nobody'")
+        for args in (["data", "verify", str(copy)], ["fit", "--experiment", "csi2021"]):
+            extra = [] if args[0] == "data" else ["--data-dir", str(copy)]
+            proc = subprocess.run(
+                [sys.executable, "-m", "cevns.cli", *args, *extra],
+                preexec_fn=drop,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert proc.returncode == EXIT_DATA, proc.stderr
+            assert "Traceback" not in proc.stderr
+            assert "dataBeamOnC.txt" in proc.stdout + proc.stderr
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_permission_error_while_hashing_is_a_data_error(capsys, data_copy, monkeypatch):
+    """The PermissionError path itself (as root chmod 000 cannot produce it): opening the
+    file for its hash fails -> data error naming the file, in verify and in a command."""
+    from cevns.data import store
+
+    real_open = Path.open
+
+    def deny(self, *args, **kwargs):
+        if self.name == "dataBeamOnC.txt":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    store.clear_hash_cache()
+    monkeypatch.setattr(Path, "open", deny)
+    try:
+        rc, out, _ = run(capsys, "data", "verify", str(data_copy))
+        assert rc == EXIT_DATA and json.loads(out)["unreadable"] == [
+            {"path": FILE, "reason": "Permission denied"}
+        ]
+        rc, _, err = run(capsys, "fit", "--experiment", "csi2021", "--data-dir", str(data_copy))
+        assert rc == EXIT_DATA and "dataBeamOnC.txt" in one_line(err) and "Permission" in err
+    finally:
+        store.clear_hash_cache()
