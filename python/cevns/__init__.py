@@ -26,6 +26,8 @@ from .errors import (  # noqa: F401
     MalformedDataError,
     MissingDataError,
     ModelError,
+    UnreadableDataError,
+    UsageError,
 )
 
 

@@ -6,6 +6,9 @@ that a user can act on it without reading the source.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 
 class CevnsError(Exception):
     """Base class of every error raised by cevns."""
@@ -23,6 +26,18 @@ class HashMismatchError(DataError):
     """A data file does not have the SHA-256 recorded in the registry."""
 
 
+class UnreadableDataError(DataError):
+    """A data file exists but cannot be read (no permission, a directory in its place)."""
+
+    def __init__(self, path: os.PathLike[str] | str, exc: OSError | str) -> None:
+        self.path = Path(path)
+        self.reason = exc if isinstance(exc, str) else (exc.strerror or str(exc))
+        super().__init__(
+            f"COHERENT data file {self.path} cannot be read ({self.reason}); check its "
+            "permissions, or replace it with `cevns data import DIR`"
+        )
+
+
 class MalformedDataError(DataError):
     """A data file has the right name but cannot be parsed as expected."""
 
@@ -37,3 +52,8 @@ class InputError(CevnsError, ValueError):
 
 class MissingExtraError(CevnsError, ModuleNotFoundError):
     """An optional dependency (a pip extra of cevns) is not installed."""
+
+
+class UsageError(CevnsError):
+    """A command-line argument cannot be used as given: a missing companion option
+    (``--mass`` without ``--model``), an output path that cannot be written."""

@@ -4,9 +4,8 @@ Nothing here imports matplotlib: each ``*_data`` function returns plain numpy
 arrays in a dict, which :mod:`cevns.plots` draws and tests check directly.
 
 Scans for the exclusion plots (Figs. 4-8) are cached on disk by
-:func:`cached_scan`, keyed by everything that determines them (model charges,
-data set, grids, confidence level, package version, SHA-256 of the data files
-and the detector settings).
+:func:`cevns.scan_cache.cached_scan`; the geometry of the allowed regions (masks,
+contours) is :mod:`cevns.contours`.
 
 Examples
 --------
@@ -18,20 +17,30 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from . import __version__, _core
+from . import _core
+from .datasets import PAPER_ORDER, experiments_for
 from .errors import InputError
 from .models import Model, get_model
+from .scan_cache import DEFAULT_MASSES_MEV, DEFAULT_N_COUPLINGS, cached_scan, default_couplings
+
+__all__ = [
+    "DEFAULT_MASSES_MEV",
+    "DEFAULT_N_COUPLINGS",
+    "EXCLUSION_DATASETS",
+    "EXCLUSION_FIGURES",
+    "default_couplings",
+    "exclusion_data",
+    "fig1_data",
+    "fig2_data",
+    "fig3_data",
+    "spectra_data",
+]
 
 log = logging.getLogger(__name__)
 
@@ -64,23 +73,7 @@ EXCLUSION_FIGURES: dict[str, tuple[str, ...]] = {
 }
 
 #: Data sets drawn in each exclusion panel (paper: red Ar, blue CsI, black CsI+Ar).
-EXCLUSION_DATASETS = ("ar2020", "csi2021", "combined")
-
-#: Default mass grid of the exclusion figures [MeV]: 10 per decade, 10 keV - 10 GeV.
-DEFAULT_MASSES_MEV = np.geomspace(1e-2, 1e4, 61)
-#: Number of couplings of the default (log) coupling grid.
-DEFAULT_N_COUPLINGS = 200
-
-
-def default_couplings(model: str | Model, n: int = DEFAULT_N_COUPLINGS) -> np.ndarray:
-    """Log grid of couplings g for the exclusion plots of a model.
-
-    Tree-level vector and scalar models: 1e-6 ... 1; kinetic-mixing (L_alpha - L_beta,
-    one loop weaker, eq. 28): 1e-5 ... 10. Both cover the allowed strips at high mass.
-    """
-    kind = get_model(model).kind
-    lo, hi = (1e-5, 10.0) if kind == "kinetic_mixing" else (1e-6, 1.0)
-    return np.geomspace(lo, hi, int(n))
+EXCLUSION_DATASETS = PAPER_ORDER
 
 
 # -- Fig. 1 and 3: differential rates ------------------------------------------------
@@ -228,243 +221,7 @@ def fig2_data(q_MeV: Iterable[float] | None = None) -> dict[str, Any]:
     }
 
 
-# -- scan cache ----------------------------------------------------------------------
-def resolve_cache_dir(path: Any = None) -> Path:
-    """Directory of the scan cache: ``path``, ``$CEVNS_CACHE_DIR`` or the per-user cache.
-
-    The per-user cache is ``platformdirs.user_cache_dir("cevns")`` (e.g.
-    ``~/.cache/cevns`` on Linux).
-    """
-    if path is not None:
-        return Path(path)
-    env = os.environ.get("CEVNS_CACHE_DIR", "").strip()
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("cevns"))
-
-
-def _experiments_for(
-    dataset: str, experiments: Mapping[str, Any] | None, data_dir: Any
-) -> dict[str, Any]:
-    from .experiments import experiment
-    from .scan import dataset_members
-
-    given = dict(experiments or {})
-    return {n: given.get(n) or experiment(n, data_dir) for n in dataset_members(dataset)}
-
-
-def scan_cache_key(
-    model: str | Model,
-    dataset: str,
-    masses: Iterable[float],
-    couplings: Iterable[float],
-    dof: int = 2,
-    cl: str | float = "2sigma",
-    experiments: Mapping[str, Any] | None = None,
-    data_dir: Any = None,
-) -> str:
-    """SHA-256 (hex) identifying a scan: everything its result depends on.
-
-    The key covers the model (kind and charges), the data set, both grids (exact
-    float64 bytes), dof and CL, ``cevns.__version__``, the SHA-256 of every data file
-    read (:func:`cevns.provenance.provenance`) and the detector settings.
-    """
-    from .provenance import provenance
-
-    mdl = get_model(model)
-    exps = _experiments_for(dataset, experiments, data_dir)
-    m = np.ascontiguousarray(masses, dtype=np.float64)
-    g = np.ascontiguousarray(couplings, dtype=np.float64)
-    key = {
-        "model": {"kind": mdl.kind, "charges": mdl.charges.to_dict(), "name": mdl.name},
-        "dataset": dataset,
-        "masses_sha256": hashlib.sha256(m.tobytes()).hexdigest(),
-        "couplings_sha256": hashlib.sha256(g.tobytes()).hexdigest(),
-        "n": [int(m.size), int(g.size)],
-        "dof": int(dof),
-        "cl": str(cl),
-        "cevns_version": __version__,
-        "data_sha256": provenance(exps.values())["data_sha256"],
-        "settings": {n: e.settings for n, e in sorted(exps.items())},
-    }
-    text = json.dumps(key, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def scan_from_dict(d: Mapping[str, Any]) -> Any:
-    """Rebuild a :class:`cevns.scan.ScanResult` from its ``to_dict()``."""
-    from .scan import ScanResult
-
-    return ScanResult(
-        d["model"],
-        d["dataset"],
-        np.asarray(d["masses_MeV"], dtype=float),
-        np.asarray(d["couplings"], dtype=float),
-        np.asarray(d["chi2"], dtype=float),
-        float(d["chi2_min"]),
-        {k: float(v) for k, v in d["best"].items()},
-        float(d["delta_chi2_level"]),
-        [[(float(a), float(b)) for a, b in iv] for iv in d["allowed_intervals"]],
-    )
-
-
-def cached_scan(
-    model: str | Model,
-    dataset: str,
-    masses: Iterable[float] | None = None,
-    couplings: Iterable[float] | None = None,
-    dof: int = 2,
-    cache_dir: Any = None,
-    *,
-    cl: str | float = "2sigma",
-    experiments: Mapping[str, Any] | None = None,
-    data_dir: Any = None,
-    refresh: bool = False,
-) -> Any:
-    """:func:`cevns.scan.scan` with an on-disk JSON cache.
-
-    Parameters
-    ----------
-    model : str or Model
-    dataset : {"csi2021", "ar2020", "combined"}
-    masses, couplings : array_like, optional
-        Grids [MeV] and g (default: :data:`DEFAULT_MASSES_MEV`, :func:`default_couplings`).
-    dof : {1, 2}
-        Parameters of the Δχ² (2: 6.18 at 2σ, the package default).
-    cache_dir : path-like, optional
-        Cache directory (default: :func:`resolve_cache_dir`: ``$CEVNS_CACHE_DIR`` or the
-        per-user cache directory). Files are ``scan-<sha256>.json``.
-    cl : str or float
-        Confidence level (default 2σ).
-    experiments : mapping, optional
-        Built experiments to reuse.
-    refresh : bool
-        Recompute and overwrite even if cached.
-
-    Returns
-    -------
-    cevns.scan.ScanResult
-        Identical (to the JSON round trip of float64) whether computed or read.
-    """
-    from . import scan as scan_mod
-
-    m = DEFAULT_MASSES_MEV if masses is None else np.asarray(masses, dtype=float)
-    g = default_couplings(model) if couplings is None else np.asarray(couplings, dtype=float)
-    exps = _experiments_for(dataset, experiments, data_dir)
-    key = scan_cache_key(model, dataset, m, g, dof, cl, exps)
-    directory = resolve_cache_dir(cache_dir)
-    path = directory / f"scan-{key}.json"
-    if path.is_file() and not refresh:
-        try:
-            payload = json.loads(path.read_text())
-            if payload.get("key") == key:
-                log.info("scan cache hit %s", path)
-                return scan_from_dict(payload["result"])
-        except (OSError, ValueError, KeyError, TypeError) as exc:  # corrupt entry: recompute
-            log.warning("ignoring unreadable cache file %s (%s)", path, exc)
-    log.info("scanning %s %s (%d x %d)", get_model(model).name, dataset, m.size, g.size)
-    res = scan_mod.scan(model, dataset, m, g, cl=cl, dof=dof, experiments=exps)
-    payload = {"key": key, "cevns_version": __version__, "result": res.to_dict()}
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".scan-", suffix=".json", dir=directory)
-        with os.fdopen(fd, "w") as f:
-            json.dump(payload, f)
-        os.replace(tmp, path)
-    except OSError as exc:  # a read-only cache must not break the computation
-        log.warning("cannot write scan cache %s (%s)", path, exc)
-    return scan_from_dict(json.loads(json.dumps(res.to_dict())))
-
-
 # -- Figs. 4-8: exclusion regions ---------------------------------------------------
-def allowed_mask(
-    intervals: Sequence[Sequence[tuple[float, float]]], g: Iterable[float]
-) -> np.ndarray:
-    """Boolean map [mass, g] of the points inside the allowed intervals of each mass."""
-    gg = np.asarray(g, dtype=float)
-    out = np.zeros((len(intervals), gg.size), dtype=bool)
-    for i, iv in enumerate(intervals):
-        for lo, hi in iv:
-            out[i] |= (gg >= lo) & (gg <= hi)
-    return out
-
-
-def allowed_field(
-    intervals: Sequence[Sequence[tuple[float, float]]], g: Iterable[float]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Signed distance in ln g to the nearest edge of the allowed intervals, per mass.
-
-    Positive inside an allowed interval, negative outside, zero on the edges found by
-    the scan's root finder; its zero contour is the boundary of the allowed region,
-    exact at every scan mass and linearly interpolated between masses. The coupling
-    grid is ``g`` plus every finite edge and the log-midpoint of every interval, so
-    that no interval, however thin, falls between two grid points.
-
-    Returns
-    -------
-    (g_grid, field)
-        The coupling grid (ascending) and the field, shape (n_mass, n_g).
-    """
-    gg = np.asarray(g, dtype=float)
-    lo_g, hi_g = float(gg.min()), float(gg.max())
-    extra = []
-    for iv in intervals:
-        for a, b in iv:
-            for x in (a, b):
-                if np.isfinite(x) and lo_g < x < hi_g:
-                    extra.append(x)
-            if a > 0 and np.isfinite(b) and lo_g < np.sqrt(a * b) < hi_g:
-                extra.append(float(np.sqrt(a * b)))
-    grid = np.unique(np.concatenate([gg, np.asarray(extra, dtype=float)]))
-    lg = np.log(grid)
-    field = np.empty((len(intervals), grid.size))
-    big = float(lg[-1] - lg[0]) + 1.0
-    for i, iv in enumerate(intervals):
-        inside = np.zeros(grid.size, dtype=bool)
-        dist = np.full(grid.size, big)
-        for a, b in iv:
-            inside |= (grid >= a) & (grid <= b)
-            for x in (a, b):
-                if np.isfinite(x) and x > 0:
-                    dist = np.minimum(dist, np.abs(lg - np.log(x)))
-        field[i] = np.where(inside, dist, -dist)
-    return grid, field
-
-
-def log_contour_generator(m: Iterable[float], g: Iterable[float], field: np.ndarray) -> Any:
-    """contourpy generator of ``field`` [mass, g] in (log10 M, log10 g).
-
-    Contours computed in log coordinates are straight between grid points on a
-    log-log plot.
-    """
-    from contourpy import FillType, LineType, contour_generator
-
-    return contour_generator(
-        x=np.log10(np.asarray(m, dtype=float)),
-        y=np.log10(np.asarray(g, dtype=float)),
-        z=np.asarray(field).T,
-        line_type=LineType.Separate,
-        fill_type=FillType.OuterCode,
-    )
-
-
-def boundary_lines(
-    masses: Iterable[float],
-    couplings: Iterable[float],
-    intervals: Sequence[Sequence[tuple[float, float]]],
-) -> list[np.ndarray]:
-    """The boundary of the allowed region as polylines, each an (n, 2) array [M (MeV), g].
-
-    From the scan's root-found interval edges (:func:`allowed_field`), so the lines
-    pass through the exact edges at every scan mass, thin strips included.
-    """
-    g_grid, field = allowed_field(intervals, couplings)
-    cg = log_contour_generator(masses, g_grid, field)
-    return [10.0 ** np.asarray(seg) for seg in cg.lines(0.0) if len(seg) > 1]
-
-
 def exclusion_data(
     model: str | Model,
     masses: Iterable[float] | None = None,
@@ -513,7 +270,7 @@ def exclusion_data(
     g = default_couplings(mdl) if couplings is None else np.asarray(couplings, dtype=float)
     exps = dict(experiments or {})
     for d in datasets:
-        exps.update(_experiments_for(d, exps, data_dir))
+        exps.update(experiments_for(d, data_dir, exps))
     scans = {}
     for d in datasets:
         if cache:

@@ -31,6 +31,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .datasets import EXPERIMENTS
 from .errors import InputError
 from .figure_data import (
     DEFAULT_MASSES_MEV,
@@ -155,7 +156,7 @@ def make_figures(
         return exps[name]
 
     def both() -> dict[str, Any]:
-        return {n: exp(n) for n in ("csi2021", "ar2020")}
+        return {n: exp(n) for n in EXPERIMENTS}
 
     def fig1(name: str) -> Callable[[], Any]:
         def draw() -> Any:
@@ -209,7 +210,7 @@ def make_figures(
         return draw
 
     jobs: dict[str, Callable[[], Any]] = {"fig2": fig2}
-    for e in ("ar2020", "csi2021"):
+    for e in reversed(EXPERIMENTS):  # Ar before CsI, as in the paper
         jobs[f"fig1_{_SHORT[e]}"] = fig1(e)
         jobs[f"fig3_{_SHORT[e]}"] = fig3(e)
         jobs[f"spectra_{_SHORT[e]}"] = spectra(e)

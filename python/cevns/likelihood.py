@@ -37,6 +37,7 @@ from typing import Any, Union
 import numpy as np
 
 from . import _core
+from ._validate import check_counts
 from .errors import InputError
 
 __all__ = [
@@ -244,6 +245,7 @@ class _BinnedLikelihood:
     def _prediction(self, prediction: ArrayLike) -> np.ndarray:
         # Fast path: the shape is checked here, finiteness and sign in C++ (a
         # failure there is re-checked by _as_array for a message naming the bin).
+        check_counts(prediction, dataset=self.name, what="CEvNS prediction")
         if isinstance(prediction, np.ndarray) and prediction.shape == self._shape:
             return np.ascontiguousarray(prediction, dtype=np.float64).ravel()
         return _as_array(
@@ -317,6 +319,7 @@ class _BinnedLikelihood:
         -------
         numpy.ndarray, shape ``(n_points,)``
         """
+        check_counts(predictions, dataset=self.name, what="CEvNS predictions")
         arr = np.array(predictions, dtype=np.float64, order="C")
         if arr.ndim != 3 or arr.shape[1:] != self._shape:
             raise InputError(

@@ -245,11 +245,10 @@ def table2(
     ``experiments`` (by name) are used where given, e.g. with non-default
     detector options; the others are built with the defaults.
     """
-    from .experiments import experiment
+    from .datasets import experiments_for
     from .provenance import provenance
 
-    given = dict(experiments or {})
-    exps = {n: given.get(n) or experiment(n, data_dir) for n in ("csi2021", "ar2020")}
+    exps = experiments_for("combined", data_dir, experiments)
     models, datasets = list(models), list(datasets)
     jobs = [(m, d) for m in models for d in datasets]
     it: Any = jobs

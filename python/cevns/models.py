@@ -167,7 +167,7 @@ def from_charges(
         raise ModelError(
             f"model {name!r} is anomalous: "
             + "; ".join(problems)
-            + ". Pass anomalous=True (CLI: --anomalous) for an effective model whose anomalies "
+            + ". Pass anomalous=True to from_charges() for an effective model whose anomalies "
             "are cancelled by new fermions, or use generator_G() if the quark charges differ "
             "between generations."
         )

@@ -223,37 +223,30 @@ def read_overlay_csv(path: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """
     p = Path(path)
     curves: dict[str, tuple[list[float], list[float]]] = {}
-    with p.open(newline="") as f:
-        rows = csv.DictReader(line for line in f if not line.lstrip().startswith("#"))
-        fields = set(rows.fieldnames or ())
-        if not {"mass_MeV", "g"} <= fields:
-            raise InputError(
-                f"{p}: overlay CSV needs the columns mass_MeV,g[,label]; got {sorted(fields)}"
-            )
-        for i, row in enumerate(rows, start=2):
-            try:
-                m, g = float(row["mass_MeV"]), float(row["g"])
-            except (TypeError, ValueError):
-                raise InputError(f"{p}: line {i}: mass_MeV and g must be numbers") from None
-            label = (row.get("label") or "").strip() or p.stem
-            xs, ys = curves.setdefault(label, ([], []))
-            xs.append(m)
-            ys.append(g)
+    try:
+        with p.open(newline="") as f:
+            lines = [line for line in f if not line.lstrip().startswith("#")]
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError(f"overlay CSV {p} cannot be read ({reason})") from None
+    rows = csv.DictReader(lines)
+    fields = set(rows.fieldnames or ())
+    if not {"mass_MeV", "g"} <= fields:
+        raise InputError(
+            f"{p}: overlay CSV needs the columns mass_MeV,g[,label]; got {sorted(fields)}"
+        )
+    for i, row in enumerate(rows, start=2):
+        try:
+            m, g = float(row["mass_MeV"]), float(row["g"])
+        except (TypeError, ValueError):
+            raise InputError(f"{p}: data row {i}: mass_MeV and g must be numbers") from None
+        if not (np.isfinite(m) and np.isfinite(g) and m > 0 and g > 0):
+            raise InputError(f"{p}: data row {i}: mass_MeV and g must be finite and > 0")
+        label = (row.get("label") or "").strip() or p.stem
+        xs, ys = curves.setdefault(label, ([], []))
+        xs.append(m)
+        ys.append(g)
     return {k: (np.array(v[0]), np.array(v[1])) for k, v in curves.items()}
-
-
-def _log_contours(m: np.ndarray, g: np.ndarray, field: np.ndarray) -> tuple[list[np.ndarray], Any]:
-    """Zero lines of ``field`` [mass, g] and the filled region field < 0, in (M, g) coordinates.
-
-    Contours are computed in (log M, log g), so the straight pieces between grid points
-    are straight on the log-log plot.
-    """
-    from .figure_data import log_contour_generator
-
-    cg = log_contour_generator(m, g, field)
-    lines = [10.0 ** np.asarray(seg) for seg in cg.lines(0.0) if len(seg) > 1]
-    filled = cg.filled(float(field.min()) - 1.0, 0.0)
-    return lines, filled
 
 
 def plot_exclusion(
@@ -262,7 +255,7 @@ def plot_exclusion(
     """Figs. 4-8: 2σ exclusion regions in the (M, g) plane with the (g−2)_μ band.
 
     The boundary of each data set's allowed region (the scan's root-found interval
-    edges, thin strips included; :func:`cevns.figure_data.allowed_field`) is drawn as
+    edges, thin strips included; :func:`cevns.contours.allowed_field`) is drawn as
     in the paper: black CsI+Ar, blue dashed CsI, red dashed Ar. The region excluded by
     ``shade`` is filled grey; the (g−2)_μ band is green.
 
@@ -285,7 +278,8 @@ def plot_exclusion(
         drawn; ``exclusion_line``: data set → (masses, g of the lowest edge);
         ``gm2``: (masses, g_lower, g_upper) or None; ``overlays``: label → (M, g).
     """
-    from .figure_data import allowed_field
+    from .contours import allowed_field, boundary_and_excluded
+    from .datasets import PAPER_ORDER
 
     m = np.asarray(data["masses_MeV"], dtype=float)
     g = np.asarray(data["couplings"], dtype=float)
@@ -299,16 +293,16 @@ def plot_exclusion(
 
         ax = _axes(ax)
         handles = []
-        for d in ("combined", "csi2021", "ar2020"):
+        for d in reversed(PAPER_ORDER):  # CsI+Ar drawn first, underneath
             if d not in data["intervals"]:
                 continue
             st = DATASET_STYLE[d]
             g_grid, field = allowed_field(data["intervals"][d], g)
-            lines, filled = _log_contours(m, g_grid, field)
+            lines, filled = boundary_and_excluded(m, g_grid, field)
             out["boundaries"][d] = lines
             out["exclusion_line"][d] = (m, np.asarray(data["exclusion_line"][d]))
             if d == shade:
-                for pts, codes in zip(*filled):
+                for pts, codes in filled:
                     path = MplPath(10.0 ** np.asarray(pts), np.asarray(codes))
                     ax.add_patch(
                         mpatches.PathPatch(path, facecolor="0.87", edgecolor="none", zorder=0)

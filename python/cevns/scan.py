@@ -21,19 +21,12 @@ from typing import Any
 import numpy as np
 
 from . import _core
+from .datasets import DATASETS, experiments_for
+from .datasets import members as dataset_members
 from .errors import InputError
-from .experiments import experiment
 from .models import Model, get_model
 
-DATASETS = ("csi2021", "ar2020", "combined")
-
-
-def dataset_members(dataset: str) -> list[str]:
-    if dataset == "combined":
-        return ["csi2021", "ar2020"]
-    if dataset in ("csi2021", "ar2020"):
-        return [dataset]
-    raise InputError(f"unknown data set {dataset!r}; accepted: {', '.join(DATASETS)}")
+__all__ = ["DATASETS", "ModelFit", "ScanResult", "dataset_members", "global_minimum", "scan"]
 
 
 def check_masses(masses: Iterable[float]) -> np.ndarray:
@@ -85,8 +78,7 @@ class ModelFit:
         self.model = get_model(model)
         self.dataset = dataset
         self.members = dataset_members(dataset)
-        experiments = dict(experiments or {})
-        self.experiments = {n: experiments.get(n) or experiment(n, data_dir) for n in self.members}
+        self.experiments = experiments_for(dataset, data_dir, experiments)
         self.n_threads = n_threads
         self._sm = {n: e.predict() for n, e in self.experiments.items()}
         self.chi2_sm = float(
@@ -205,9 +197,9 @@ class ScanResult:
 
         Each an (n, 2) array [M (MeV), g], through the root-found interval edges at
         every scan mass (thin strips included), straight in (log M, log g) between
-        masses.
+        masses. Empty for a scan of one mass (no 2-D contour; see ``intervals``).
         """
-        from .figure_data import boundary_lines
+        from .contours import boundary_lines
 
         return boundary_lines(self.masses_MeV, self.couplings, self.intervals)
 
@@ -224,6 +216,21 @@ class ScanResult:
             "allowed_intervals": [[list(x) for x in iv] for iv in self.intervals],
             "exclusion_line": self.lowest_edge().tolist(),
         }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> ScanResult:
+        """The inverse of :meth:`to_dict` (e.g. from a JSON file or the scan cache)."""
+        return cls(
+            d["model"],
+            d["dataset"],
+            np.asarray(d["masses_MeV"], dtype=float),
+            np.asarray(d["couplings"], dtype=float),
+            np.asarray(d["chi2"], dtype=float),
+            float(d["chi2_min"]),
+            {k: float(v) for k, v in d["best"].items()},
+            float(d["delta_chi2_level"]),
+            [[(float(a), float(b)) for a, b in iv] for iv in d["allowed_intervals"]],
+        )
 
 
 def scan(
@@ -244,13 +251,14 @@ def scan(
     The Δχ² reference is the minimum over the (M, g) plane (this grid and
     `global_minimum`'s wide mass range), with every local minimum along g refined
     (so thin strips count); the allowed intervals per mass have root-found edges.
+    The masses may come in any order: the result is on the ascending grid.
     """
     from .stats import delta_chi2_threshold
 
-    m = check_masses(masses)
-    g = check_couplings(couplings)
+    m = np.sort(check_masses(masses))  # a grid is a set: any order gives the same scan
+    g = np.sort(check_couplings(couplings))
     if g.size < 3 or np.any(np.diff(g) <= 0):
-        raise InputError("need at least 3 ascending couplings")
+        raise InputError("need at least 3 distinct couplings")
     thr = delta_chi2_threshold(cl, dof)
     fit = fit or ModelFit(model, dataset, experiments=experiments, data_dir=data_dir)
     per_mass = fit.per_mass(m)

@@ -1,10 +1,15 @@
-"""Confidence levels and Δχ² thresholds."""
+"""Confidence levels and Δχ² thresholds.
+
+The Δχ² of a coverage p for one or two parameters has a closed form (Wilks), so no
+statistics library is imported for it: dof = 1, Δχ² = z² with z the two-sided
+Gaussian quantile, Φ⁻¹((1 + p)/2) (:class:`statistics.NormalDist`); dof = 2,
+Δχ² = −2 ln(1 − p).
+"""
 
 from __future__ import annotations
 
 import math
-
-from scipy.stats import chi2 as _chi2
+from statistics import NormalDist
 
 from .errors import InputError
 
@@ -22,7 +27,10 @@ def parse_cl(cl: str | float) -> float:
         s = cl.strip().lower()
         try:
             if s.endswith("sigma"):
-                p = cl_from_sigma(float(s[:-5]))
+                n = float(s[:-5])
+                if not (math.isfinite(n) and n > 0):
+                    raise ValueError(n)
+                p = cl_from_sigma(n)
             elif s.endswith("%"):
                 p = float(s[:-1]) / 100.0
             else:
@@ -40,4 +48,8 @@ def delta_chi2_threshold(cl: str | float = "2sigma", dof: int = 1) -> float:
     """Δχ² for a coverage and number of parameters (2σ: 4.0 for dof=1, 6.18 for dof=2)."""
     if dof not in (1, 2):
         raise InputError(f"dof must be 1 or 2, got {dof!r}")
-    return float(_chi2.ppf(parse_cl(cl), dof))
+    p = parse_cl(cl)
+    thr = NormalDist().inv_cdf(0.5 + 0.5 * p) ** 2 if dof == 1 else -2.0 * math.log1p(-p)
+    if not (thr > 0 and math.isfinite(thr)):  # a coverage so close to 0 that Δχ² underflows
+        raise InputError(f"confidence level {cl!r} gives Delta chi2 = {thr:g}; use e.g. 1sigma")
+    return thr

@@ -10,9 +10,26 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = REPO.parent / "shared" / "data" / "coherent"
+
+# Generated-input tests (hypothesis): a small random sample locally, the same
+# derandomised sample in CI (selected when $CI is set), never a deadline (commands
+# build experiments and run scans).
+_HYPOTHESIS = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+settings.register_profile("dev", max_examples=20, **_HYPOTHESIS)
+settings.register_profile("ci", max_examples=20, derandomize=True, print_blob=True, **_HYPOTHESIS)
+settings.register_profile(
+    "thorough", max_examples=300, **_HYPOTHESIS
+)  # HYPOTHESIS_PROFILE=thorough
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 
 @pytest.fixture(scope="session")

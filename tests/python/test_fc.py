@@ -179,7 +179,7 @@ def test_cli_coverage_and_fc_limits(capsys, data_dir):
     assert d["g_low"] == pytest.approx(d["wilks"]["g_low"], rel=0.3)
     rc = main(["coverage", *args, "--mass", "-1", "--coupling", "5e-5", *dd])
     assert rc == 4
-    assert "masses" in capsys.readouterr().err
+    assert "--mass must be a mediator mass > 0 MeV" in capsys.readouterr().err
 
 
 def test_table2_json_reports_both_edges(capsys, data_dir):

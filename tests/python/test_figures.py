@@ -14,7 +14,9 @@ import pytest
 
 import cevns.scan
 from cevns import figure_data as fd
+from cevns.contours import allowed_field
 from cevns.experiments import experiment
+from cevns.scan_cache import cached_scan, resolve_cache_dir, scan_cache_key
 
 SMALL_MASSES = np.geomspace(1e-1, 1e4, 11)
 SMALL_COUPLINGS = np.geomspace(1e-6, 1.0, 60)
@@ -148,7 +150,7 @@ def test_exclusion_data_no_gm2_band(exps, tmp_path):
 def test_allowed_field_keeps_thin_strips():
     intervals = [[(0.0, 1e-4), (2.0e-3, 2.01e-3)], [(0.0, 2e-4)]]
     g = np.geomspace(1e-6, 1.0, 20)  # far coarser than the strip
-    grid, field = fd.allowed_field(intervals, g)
+    grid, field = allowed_field(intervals, g)
     assert field.shape == (2, grid.size)
     inside = field[0] > 0
     assert np.any(inside & (grid > 1e-3))  # the strip has a sample inside it
@@ -158,7 +160,7 @@ def test_allowed_field_keeps_thin_strips():
 def test_cached_scan_does_not_recompute(exps, tmp_path, monkeypatch):
     cache = tmp_path / "scan-cache"
     m, g = SMALL_MASSES[:5], SMALL_COUPLINGS
-    first = fd.cached_scan("B-L", "csi2021", m, g, 2, cache, experiments=exps)
+    first = cached_scan("B-L", "csi2021", m, g, 2, cache, experiments=exps)
     files = list(cache.glob("scan-*.json"))
     assert len(files) == 1
 
@@ -166,7 +168,7 @@ def test_cached_scan_does_not_recompute(exps, tmp_path, monkeypatch):
         raise AssertionError("scan recomputed despite the cache")
 
     monkeypatch.setattr(cevns.scan, "scan", boom)
-    second = fd.cached_scan("B-L", "csi2021", m, g, 2, cache, experiments=exps)
+    second = cached_scan("B-L", "csi2021", m, g, 2, cache, experiments=exps)
     assert second.to_dict() == first.to_dict()
     np.testing.assert_array_equal(second.lowest_edge(), first.lowest_edge())
     # a different key (dof, grid, model, data set) is a different entry: recomputes
@@ -179,27 +181,27 @@ def test_cached_scan_does_not_recompute(exps, tmp_path, monkeypatch):
         args = {"model": "B-L", "dataset": "csi2021", "masses": m, "couplings": g, "dof": 2}
         args.update(kwargs)
         with pytest.raises(AssertionError, match="recomputed"):
-            fd.cached_scan(cache_dir=cache, experiments=exps, **args)
+            cached_scan(cache_dir=cache, experiments=exps, **args)
 
 
 def test_cache_key_and_directory(exps, tmp_path, monkeypatch):
-    k1 = fd.scan_cache_key("B-L", "combined", SMALL_MASSES, SMALL_COUPLINGS, 2, "2sigma", exps)
-    k2 = fd.scan_cache_key("B-L", "combined", SMALL_MASSES, SMALL_COUPLINGS, 2, "2sigma", exps)
-    k3 = fd.scan_cache_key("B-L", "combined", SMALL_MASSES, SMALL_COUPLINGS, 2, "3sigma", exps)
+    k1 = scan_cache_key("B-L", "combined", SMALL_MASSES, SMALL_COUPLINGS, 2, "2sigma", exps)
+    k2 = scan_cache_key("B-L", "combined", SMALL_MASSES, SMALL_COUPLINGS, 2, "2sigma", exps)
+    k3 = scan_cache_key("B-L", "combined", SMALL_MASSES, SMALL_COUPLINGS, 2, "3sigma", exps)
     assert k1 == k2 != k3 and len(k1) == 64
     monkeypatch.setenv("CEVNS_CACHE_DIR", str(tmp_path / "env"))
-    assert fd.resolve_cache_dir() == tmp_path / "env"
-    assert fd.resolve_cache_dir(tmp_path / "arg") == tmp_path / "arg"
+    assert resolve_cache_dir() == tmp_path / "env"
+    assert resolve_cache_dir(tmp_path / "arg") == tmp_path / "arg"
     monkeypatch.delenv("CEVNS_CACHE_DIR")
-    assert fd.resolve_cache_dir().name == "cevns"
+    assert resolve_cache_dir().name == "cevns"
 
 
 def test_corrupt_cache_entry_is_recomputed(exps, tmp_path):
     m = SMALL_MASSES[:3]
-    first = fd.cached_scan("B-L", "csi2021", m, SMALL_COUPLINGS, 2, tmp_path, experiments=exps)
+    first = cached_scan("B-L", "csi2021", m, SMALL_COUPLINGS, 2, tmp_path, experiments=exps)
     (path,) = tmp_path.glob("scan-*.json")
     path.write_text("{not json")
-    again = fd.cached_scan("B-L", "csi2021", m, SMALL_COUPLINGS, 2, tmp_path, experiments=exps)
+    again = cached_scan("B-L", "csi2021", m, SMALL_COUPLINGS, 2, tmp_path, experiments=exps)
     np.testing.assert_array_equal(again.lowest_edge(), first.lowest_edge())
 
 
@@ -320,3 +322,18 @@ def test_cli_figures(tmp_path, data_dir, capsys):
     assert (tmp_path / "out" / "fig3_csi.png").is_file()
     assert capsys.readouterr().out.strip().endswith("fig3_csi.png")
     assert main(["figures", "--out", str(tmp_path), "--only", "nope"]) == 4
+
+
+def test_contours_of_a_grid_allowed_everywhere():
+    """Found by the generated inputs: every grid point allowed (a tiny scan far from any
+    bound) gave an inverted contour level pair; now no boundary and no excluded region."""
+    from cevns.contours import boundary_and_excluded, boundary_lines
+
+    m = np.array([1.0, 2.0])
+    g = np.geomspace(1e-6, 1e-2, 5)
+    intervals = [[(0.0, 1.0)], [(0.0, 1.0)]]
+    assert boundary_lines(m, g, intervals) == []
+    grid, field = allowed_field(intervals, g)
+    assert field.min() > 1
+    lines, filled = boundary_and_excluded(m, grid, field)
+    assert lines == [] and filled == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cevns.cli_fit import sm_fit
+from cevns.fit import sm_fit
 
 
 @pytest.fixture(scope="module")

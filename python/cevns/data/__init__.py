@@ -15,18 +15,42 @@ The files are parsed by the C++ core when an experiment is built
 
 from __future__ import annotations
 
-from .acquire import fetch, import_dir
-from .cite import citations
-from .registry import Dataset, FileEntry, Registry, default_registry_path, load_registry
-from .store import (
-    ENV_VAR,
-    Mismatch,
-    VerifyReport,
-    clear_hash_cache,
-    data_path,
-    resolve_data_dir,
-    verify,
-)
+import importlib
+from typing import Any
+
+#: Public name -> submodule defining it (imported on first use: a command that only
+#: reads data does not pay for the download machinery).
+_EXPORTS = {
+    "fetch": "acquire",
+    "import_dir": "acquire",
+    "citations": "cite",
+    "Dataset": "registry",
+    "FileEntry": "registry",
+    "Registry": "registry",
+    "default_registry_path": "registry",
+    "load_registry": "registry",
+    "ENV_VAR": "store",
+    "Mismatch": "store",
+    "VerifyReport": "store",
+    "clear_hash_cache": "store",
+    "data_path": "store",
+    "resolve_data_dir": "store",
+    "verify": "store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
 
 __all__ = [
     "ENV_VAR",

@@ -259,7 +259,9 @@ def _load(path: Path) -> Registry:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataError(f"registry file {path} does not exist") from None
-    except json.JSONDecodeError as exc:
+    except OSError as exc:  # a directory in its place, no permission, ...
+        raise DataError(f"registry file {path} cannot be read: {exc.strerror or exc}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DataError(f"registry file {path} is not valid JSON: {exc}") from None
     registry = parse_registry(document, origin=str(path))
     LOG.debug("loaded %d registry entries from %s", len(registry.files), path)

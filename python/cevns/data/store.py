@@ -18,7 +18,7 @@ from typing import Any, Union
 
 import platformdirs
 
-from ..errors import HashMismatchError, MissingDataError
+from ..errors import DataError, HashMismatchError, MissingDataError, UnreadableDataError
 from .registry import FileEntry, Registry, as_dataset_list, load_registry
 
 LOG = logging.getLogger(__name__)
@@ -67,18 +67,37 @@ _HASH_LOCK = threading.Lock()
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    """Return the hexadecimal SHA-256 of a file (no caching)."""
+    """Return the hexadecimal SHA-256 of a file (no caching).
+
+    Raises
+    ------
+    DataError
+        If the file exists but cannot be read (no permission, a directory in its
+        place, an I/O error), naming it.
+    """
     digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(chunk), b""):
-            digest.update(block)
+    try:
+        with Path(path).open("rb") as handle:
+            for block in iter(lambda: handle.read(chunk), b""):
+                digest.update(block)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise UnreadableDataError(path, exc) from None
     return digest.hexdigest()
 
 
 def cached_sha256(path: Path) -> str:
     """Return the SHA-256 of a file, reusing the result while its mtime and size hold."""
     path = Path(path).resolve()
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise UnreadableDataError(path, exc) from None
+    if not path.is_file():
+        raise UnreadableDataError(path, "not a regular file")
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     with _HASH_LOCK:
         cached = _HASH_CACHE.get(key)
@@ -130,6 +149,9 @@ class VerifyReport:
         Absent documentation files (``required: false``); they do not spoil ``ok``.
     checked : int
         Number of registry entries examined.
+    unreadable : tuple of (str, str)
+        Files present that cannot be read (relative path, reason: no permission, a
+        directory in the file's place, ...); they spoil ``ok``.
     """
 
     ok: bool
@@ -138,6 +160,7 @@ class VerifyReport:
     mismatched: tuple[Mismatch, ...]
     missing_optional: tuple[str, ...]
     checked: int
+    unreadable: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dictionary."""
@@ -147,6 +170,7 @@ class VerifyReport:
             "missing": list(self.missing),
             "mismatched": [m.to_dict() for m in self.mismatched],
             "missing_optional": list(self.missing_optional),
+            "unreadable": [{"path": p, "reason": r} for p, r in self.unreadable],
             "checked": self.checked,
         }
 
@@ -157,6 +181,7 @@ class VerifyReport:
             f"sha256 mismatch: {m.path} (expected {m.expected}, found {m.actual})"
             for m in self.mismatched
         ]
+        lines += [f"unreadable: {p} ({r})" for p, r in self.unreadable]
         return lines
 
 
@@ -184,29 +209,43 @@ def verify(
     registry = registry if registry is not None else load_registry()
     datasets = as_dataset_list(datasets)
     root = resolve_data_dir(data_dir)
+    check_data_dir(root)
     entries = registry.select(datasets)
     missing: list[str] = []
     missing_optional: list[str] = []
     mismatched: list[Mismatch] = []
+    unreadable: list[tuple[str, str]] = []
     for entry in entries:
         path = root / entry.path
-        if not path.is_file():
+        if not path.exists():
             (missing if entry.required else missing_optional).append(entry.path)
             continue
-        actual = cached_sha256(path)
+        try:
+            actual = cached_sha256(path)
+        except UnreadableDataError as exc:
+            unreadable.append((entry.path, exc.reason))
+            continue
         if actual != entry.sha256:
             mismatched.append(Mismatch(entry.path, entry.sha256, actual))
     report = VerifyReport(
-        ok=not missing and not mismatched,
+        ok=not missing and not mismatched and not unreadable,
         data_dir=root,
         missing=tuple(missing),
         mismatched=tuple(mismatched),
         missing_optional=tuple(missing_optional),
         checked=len(entries),
+        unreadable=tuple(unreadable),
     )
     for line in report.problems():
         LOG.info("%s: %s", root, line)
     return report
+
+
+def check_data_dir(root: Path) -> Path:
+    """Refuse a data directory that exists but is not a directory (a file in its place)."""
+    if root.exists() and not root.is_dir():
+        raise DataError(f"the data directory {root} is a file, not a directory. {fix_hint(root)}")
+    return root
 
 
 def check_file(path: Path, entry: FileEntry, data_dir: Path) -> Path:
@@ -216,10 +255,13 @@ def check_file(path: Path, entry: FileEntry, data_dir: Path) -> Path:
     ------
     MissingDataError
         If the file does not exist.
+    UnreadableDataError
+        If it exists but cannot be read (no permission, a directory in its place).
     HashMismatchError
         If its SHA-256 is not the registered one.
     """
-    if not path.is_file():
+    check_data_dir(data_dir)
+    if not path.exists():
         raise MissingDataError(
             f"COHERENT data file {entry.path} was not found in the data directory "
             f"{data_dir} (looked for {path}). {fix_hint(data_dir)}"

@@ -16,11 +16,9 @@ from types import MappingProxyType
 from typing import Any
 
 from .. import _core
+from ..datasets import EXPERIMENTS
 from ..errors import InputError
 from .base import Experiment, IgnoredEvents
-
-#: Names of the experiments the core can build.
-EXPERIMENTS: tuple[str, ...] = tuple(_core.experiment_names())
 
 
 def _check_name(name: str) -> None:

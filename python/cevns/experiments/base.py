@@ -7,7 +7,6 @@ matrices, time fractions, backgrounds); predictions for any model are then cheap
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -179,12 +178,9 @@ class Experiment:
 
 
 def _check_finite(name: str, value: float) -> None:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(v):
-        raise InputError(f"{name} must be finite, got {value!r}")
+    from .._validate import real_number
+
+    real_number(name, value)
 
 
 def _mediator(model: Any, mass: float | None) -> Any:

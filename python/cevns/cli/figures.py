@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from ..errors import InputError
+from .args import (
+    EXIT_OK,
+    add_command,
+    add_inputs,
+    check_output_dir,
+    detector_experiments,
+)
 
 EPILOG_FIGURES = """examples:
   cevns figures --out figs                           # everything, PNG and PDF
@@ -17,6 +27,7 @@ EPILOG_FIGURES = """examples:
 groups for --only: fig1 fig2 fig3 fig4 fig5 fig6 fig7 fig8 spectra, or file names such
 as fig1_ar, fig5_B-L, spectra_csi. Exclusion scans (fig4-fig8) are cached in
 $CEVNS_CACHE_DIR or the per-user cache directory: a second run only redraws.
+Needs matplotlib: pip install "cevns[plot]".
 """
 
 
@@ -26,10 +37,24 @@ def _split(text: str | None) -> list[str] | None:
     return [s.strip() for s in text.split(",") if s.strip()]
 
 
-def cmd_figures(args: argparse.Namespace) -> int:
-    from .cli import detector_experiments
-    from .figures import make_figures
+def require_matplotlib() -> None:
+    """A missing matplotlib is a set-up problem with a one-line fix (exit 2)."""
+    from ..extras import require
 
+    require("matplotlib", "plot", "cevns figures")
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    from ..datasets import EXPERIMENTS
+    from ..figures import make_figures
+    from ..plots import read_overlay_csv
+
+    require_matplotlib()
+    check_output_dir(args.out)
+    if args.dpi is not None and not (math.isfinite(args.dpi) and 0 < args.dpi <= 2400):
+        raise InputError(f"--dpi {args.dpi:g}: accepted: a resolution from 1 to 2400")
+    if args.overlay is not None:
+        read_overlay_csv(args.overlay)  # a missing or malformed file: before any work
     t0 = time.perf_counter()
     paths = make_figures(
         args.out,
@@ -41,7 +66,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
         cache=not args.no_cache,
         dpi=args.dpi,
         overlay_csv=args.overlay,
-        experiments=detector_experiments(args, ("csi2021", "ar2020")) if args.set else None,
+        experiments=detector_experiments(args, EXPERIMENTS) if args.set else None,
     )
     for p in paths:
         print(p)
@@ -49,12 +74,10 @@ def cmd_figures(args: argparse.Namespace) -> int:
         f"wrote {len(paths)} files to {args.out} in {time.perf_counter() - t0:.1f} s",
         file=sys.stderr,
     )
-    return 0
+    return EXIT_OK
 
 
 def register(sub: Any) -> None:
-    from .cli import _add_data_dir, _add_detector_options, add_command
-
     p = add_command(
         sub, "figures", "draw the paper's Figs. 1-8 and the spectra (matplotlib)", EPILOG_FIGURES
     )
@@ -81,6 +104,5 @@ def register(sub: Any) -> None:
         help="scan cache (default: $CEVNS_CACHE_DIR or the per-user cache directory)",
     )
     p.add_argument("--no-cache", action="store_true", help="recompute every scan, no cache")
-    _add_detector_options(p)
-    _add_data_dir(p)
+    add_inputs(p)
     p.set_defaults(func=cmd_figures)

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-import numpy as np
+from ..errors import InputError, UsageError
+from .args import (
+    EXIT_OK,
+    add_command,
+    add_dataset,
+    add_format,
+    add_inputs,
+    add_stat,
+    check_output_file,
+    check_stat,
+    detector_experiments,
+    parse_grids,
+    progress,
+    write_output,
+)
 
 EPILOG_LIMITS = """examples:
   cevns limits --model B-L --experiment combined
@@ -30,45 +43,33 @@ EPILOG_SCAN = """examples:
   cevns scan --model scalar --experiment csi2021 --dof 1 --out scalar.json
   cevns scan --model B-L --experiment ar2020 --masses 1e-2:1e4:200 --couplings 1e-6:1e-1:400 \\
       --out bl.json
+
+Ranges LO:HI:N are log-spaced grids and mean the same in either order.
 """
-
-DATASET_LABELS = {"ar2020": "Ar", "csi2021": "CsI", "combined": "CsI+Ar"}
-
-
-def _add_stat(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--cl", default="2sigma", help="confidence level: 2sigma, 95%%, 0.9 ...")
-    p.add_argument(
-        "--dof",
-        type=int,
-        choices=(1, 2),
-        default=2,
-        help="parameters of the Delta chi2 (2: 6.18 at 2 sigma, reproduces the "
-        "paper's Table 2 best; 1: 4.0)",
-    )
-
-
-def _progress() -> bool:
-    return sys.stderr.isatty()
 
 
 def cmd_limits(args: argparse.Namespace) -> int:
-    from .cli import detector_experiments
-    from .limits import M_HIGH_MEV, M_LOW_MEV, limit
-    from .models import get_model
-    from .output import table, to_json
-    from .provenance import provenance
+    from ..datasets import members
+    from ..limits import M_HIGH_MEV, M_LOW_MEV, limit
+    from ..models import get_model
+    from ..output import table, to_json
+    from ..provenance import provenance
 
+    check_stat(args)
     get_model(args.model)  # an unknown name is an input error, before any data is read
-    exps = detector_experiments(args, ("csi2021", "ar2020"))
+    exps = detector_experiments(args, members(args.experiment))
     if args.method == "fc":
-        from .fc import fc_limit_run
+        from ..fc import fc_limit_run
 
         lim = fc_limit_run(
             args.model, args.experiment, args.toys, args.seed, cl=args.cl, dof=args.dof,
             workers=args.workers, scheduler=args.scheduler, data_dir=args.data_dir,
-            options=_options(args), experiments=exps, progress=_progress(),
+            options=_options(args), experiments=exps, progress=progress(),
         )  # fmt: skip
     else:
+        for opt, default in (("toys", 1000), ("seed", 0), ("workers", None), ("scheduler", None)):
+            if getattr(args, opt) != default:
+                raise UsageError(f"--{opt} goes with --method fc")
         lim = limit(args.model, args.experiment, cl=args.cl, dof=args.dof, experiments=exps)
     if args.format == "json":
         print(
@@ -98,37 +99,45 @@ def cmd_limits(args: argparse.Namespace) -> int:
             ),
             end="",
         )
-    return 0
+    return EXIT_OK
 
 
 def _options(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
-    from .cli import parse_detector_options
+    from .args import parse_detector_options
 
     return parse_detector_options(getattr(args, "set", []) or [])
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from .cli import detector_experiments
-    from .fc import coverage_run
-    from .models import get_model
-    from .output import table, to_json
-    from .scan import dataset_members
+    """``cevns coverage``: the Wilks coverage at a true point, from toys (`cevns.fc`)."""
+    from .._validate import real_number
+    from ..datasets import members
+    from ..fc import coverage_run
+    from ..models import get_model
+    from ..output import table, to_json
 
+    check_stat(args)
     get_model(args.model)
-    detector_experiments(args, dataset_members(args.experiment))  # validates --set
+    mass = real_number("--mass", args.mass)
+    g = real_number("--coupling", args.coupling)
+    if not mass > 0:
+        raise InputError(f"--mass must be a mediator mass > 0 MeV, got {args.mass!r}")
+    if g < 0:
+        raise InputError(f"--coupling must be >= 0, got {args.coupling!r}")
+    detector_experiments(args, members(args.experiment))  # validates --set before the toys
     cov = coverage_run(
-        args.model, args.experiment, args.mass, args.coupling, args.toys, args.seed,
+        args.model, args.experiment, mass, g, args.toys, args.seed,
         cl=args.cl, dof=args.dof, workers=args.workers, scheduler=args.scheduler,
-        data_dir=args.data_dir, options=_options(args), progress=_progress(),
+        data_dir=args.data_dir, options=_options(args), progress=progress(),
     )  # fmt: skip
     d = cov.to_dict()
     if args.format == "json":
         print(to_json(d))
-        return 0
+        return EXIT_OK
     keys = ["model", "dataset", "mass_MeV", "g", "toys", "wilks_level", "fraction", "error"]
     rows = [[d[k] for k in keys] + [d["nominal"], d["t_critical"]]]
     print(table(rows, keys + ["nominal", "t_critical"], args.format), end="")
-    return 0
+    return EXIT_OK
 
 
 def _add_toys(p: argparse.ArgumentParser, fc_flag: bool) -> None:
@@ -150,7 +159,7 @@ def detector_line(settings: dict[str, dict[str, Any]]) -> str:
     """One comment line with the detector conventions in use: every named choice
     (quenching row, timing efficiency, shape templates, ...) and any number set away
     from its default; JSON outputs carry every setting."""
-    from .experiments import ar2020, csi2021
+    from ..experiments import ar2020, csi2021
 
     defaults = {"csi2021": csi2021.DEFAULTS, "ar2020": ar2020.DEFAULTS}
     parts = []
@@ -166,15 +175,16 @@ def detector_line(settings: dict[str, dict[str, Any]]) -> str:
 
 
 def cmd_table2(args: argparse.Namespace) -> int:
-    from .cli import detector_experiments
-    from .limits import table2
-    from .output import table, to_json
+    from ..datasets import EXPERIMENTS, LABELS, PAPER_ORDER
+    from ..limits import table2
+    from ..output import table, to_json
 
+    check_stat(args)
     res = table2(
         cl=args.cl,
         dof=args.dof,
-        experiments=detector_experiments(args, ("csi2021", "ar2020")),
-        progress=_progress(),
+        experiments=detector_experiments(args, EXPERIMENTS),
+        progress=progress(),
         compare_paper=args.compare,
     )
     if args.format == "json":
@@ -182,7 +192,7 @@ def cmd_table2(args: argparse.Namespace) -> int:
         if args.compare:
             payload["comparison"] = res["comparison"]
         print(to_json(payload))
-        return 0
+        return EXIT_OK
     s = res["settings"]
     if args.compare:
         print(
@@ -193,7 +203,7 @@ def cmd_table2(args: argparse.Namespace) -> int:
         rows = [
             [
                 c["model"],
-                DATASET_LABELS[c["dataset"]],
+                LABELS[c["dataset"]],
                 c["bound"],
                 c["published"],
                 c["ours"],
@@ -204,14 +214,11 @@ def cmd_table2(args: argparse.Namespace) -> int:
         ]
         header = ["model", "data set", "bound", "published", "ours", "difference"]
         print(table(rows, header + ["Delta chi2 at published"], args.format), end="")
-        return 0
+        return EXIT_OK
     header = ["model"]
-    for d in ("ar2020", "csi2021", "combined"):
-        header += [f"{DATASET_LABELS[d]} g (low M)", f"{DATASET_LABELS[d]} g/M [GeV^-1] (high M)"]
-    rows = [
-        [m] + [x for d in ("ar2020", "csi2021", "combined") for x in r[d]]
-        for m, r in res["rows"].items()
-    ]
+    for d in PAPER_ORDER:
+        header += [f"{LABELS[d]} g (low M)", f"{LABELS[d]} g/M [GeV^-1] (high M)"]
+    rows = [[m] + [x for d in PAPER_ORDER for x in r[d]] for m, r in res["rows"].items()]
     print(
         f"# Table 2: {s['cl']} upper bounds, Delta chi2 = {s['delta_chi2']:.3f} "
         f"(dof = {s['dof']}), low M = {s['m_low_MeV']:g} MeV, high M = "
@@ -219,34 +226,26 @@ def cmd_table2(args: argparse.Namespace) -> int:
     )
     print(detector_line(s["experiments"]))
     print(table(rows, header, args.format), end="")
-    return 0
-
-
-def _grid(spec: str, what: str) -> np.ndarray:
-    from .errors import InputError
-
-    try:
-        lo, hi, n = spec.split(":")
-        arr = np.geomspace(float(lo), float(hi), int(n))
-    except ValueError:
-        raise InputError(f"--{what} must be LO:HI:N (log-spaced), got {spec!r}") from None
-    return arr
+    return EXIT_OK
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from .cli import detector_experiments
-    from .models import get_model
-    from .output import to_json
-    from .provenance import provenance
-    from .scan import ModelFit, dataset_members, scan
+    import numpy as np
 
+    from ..datasets import members
+    from ..models import get_model
+    from ..output import to_json
+    from ..provenance import provenance
+    from ..scan import ModelFit, scan
+
+    masses, g = parse_grids(args)
+    check_stat(args)
+    if args.out:
+        check_output_file(args.out)
     get_model(args.model)  # an unknown name is an input error, before any data is read
-    exps = detector_experiments(args, dataset_members(args.experiment))
+    exps = detector_experiments(args, members(args.experiment))
     fit = ModelFit(args.model, args.experiment, experiments=exps)
-    masses = _grid(args.masses, "masses")
-    if args.couplings:
-        g = _grid(args.couplings, "couplings")
-    else:
+    if g is None:
         lo = fit.coupling_grid(masses[0])[0]
         hi = fit.coupling_grid(masses[-1])[-1]
         g = np.geomspace(lo, hi, 400)
@@ -258,7 +257,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         cl=args.cl,
         dof=args.dof,
         fit=fit,
-        progress=_progress(),
+        progress=progress(),
     )
     payload = {
         **res.to_dict(),
@@ -268,9 +267,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
         "provenance": provenance(fit.experiments.values()),
     }
     payload["contours"] = [line.tolist() for line in res.contours()]
+    if masses.size == 1:
+        print("cevns: one mass: the allowed intervals, but no 2-D contour", file=sys.stderr)
     text = to_json(payload)
     if args.out:
-        Path(args.out).write_text(text + "\n")
+        write_output(text + "\n", args.out)
         print(
             f"wrote {args.out}: {len(masses)} masses x {len(g)} couplings, "
             f"chi2_min = {res.chi2_min:.3f}",
@@ -278,63 +279,64 @@ def cmd_scan(args: argparse.Namespace) -> int:
         )
     else:
         print(text)
-    return 0
+    return EXIT_OK
 
 
 def register(sub: Any) -> None:
-    from .cli import _add_data_dir, _add_detector_options, _add_format, add_command
-    from .models import MODEL_NAMES
+    import argparse as ap
+
+    from ..models import MODEL_NAMES
 
     p = add_command(sub, "limits", "Table 2 bounds of one model and data set", EPILOG_LIMITS)
     p.add_argument("--model", required=True, help=", ".join(MODEL_NAMES))
-    p.add_argument("--experiment", choices=("csi2021", "ar2020", "combined"), required=True)
-    _add_stat(p)
+    add_dataset(p)
+    add_stat(p)
     _add_toys(p, True)
-    _add_format(p, ("markdown", "json", "csv"))
-    _add_detector_options(p)
-    _add_data_dir(p)
+    add_format(p, ("markdown", "json", "csv"))
+    add_inputs(p)
     p.set_defaults(func=cmd_limits)
 
     p = add_command(
         sub, "coverage", "coverage of the Wilks 2-sigma region at a true point", EPILOG_COVERAGE
     )
     p.add_argument("--model", required=True, help=", ".join(MODEL_NAMES))
-    p.add_argument("--experiment", choices=("csi2021", "ar2020", "combined"), required=True)
+    add_dataset(p)
     p.add_argument("--mass", type=float, required=True, help="true mediator mass [MeV]")
     p.add_argument("--coupling", type=float, required=True, help="true coupling g")
-    _add_stat(p)
+    add_stat(p)
     _add_toys(p, False)
-    _add_format(p, ("markdown", "json", "csv"))
-    _add_detector_options(p)
-    _add_data_dir(p)
+    add_format(p, ("markdown", "json", "csv"))
+    add_inputs(p)
     p.set_defaults(func=cmd_coverage)
 
     p = add_command(
         sub, "table2", "the paper's Table 2: all models x Ar, CsI, CsI+Ar", EPILOG_TABLE2
     )
-    _add_stat(p)
-    _add_format(p, ("markdown", "json", "csv"))
+    add_stat(p)
+    add_format(p, ("markdown", "json", "csv"))
     p.add_argument(
         "--compare",
         action="store_true",
         help="print ours against the paper's published rows (relative difference and our "
         "Delta chi2 at the published bound) instead of the table; JSON: adds 'comparison'",
     )
-    _add_detector_options(p)
-    _add_data_dir(p)
+    add_inputs(p)
     p.set_defaults(func=cmd_table2)
 
     p = add_command(
         sub, "scan", "profiled chi2 on an (M, g) grid with the allowed regions", EPILOG_SCAN
     )
     p.add_argument("--model", required=True, help=", ".join(MODEL_NAMES))
-    p.add_argument("--experiment", choices=("csi2021", "ar2020", "combined"), required=True)
-    p.add_argument("--masses", default="1e-2:1e4:200", help="LO:HI:N in MeV (default %(default)s)")
+    add_dataset(p)
+    p.add_argument(
+        "--masses",
+        default="1e-2:1e4:200",
+        help="LO:HI:N in MeV, log-spaced, either order (default %(default)s)",
+    )
     p.add_argument("--couplings", default=None, help="LO:HI:N (default: from the model)")
     p.add_argument("--out", default=None, help="JSON file (default: stdout)")
     # contours are always written since 0.3; the flag of 0.2 is still accepted
-    p.add_argument("--contours", action="store_true", help=argparse.SUPPRESS)
-    _add_stat(p)
-    _add_detector_options(p)
-    _add_data_dir(p)
+    p.add_argument("--contours", action="store_true", help=ap.SUPPRESS)
+    add_stat(p)
+    add_inputs(p)
     p.set_defaults(func=cmd_scan)

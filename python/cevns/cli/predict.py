@@ -1,0 +1,301 @@
+"""``cevns predict`` and ``cevns fit``: binned predictions and the Standard-Model fits."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from typing import Any
+
+from ..errors import InputError, UsageError
+from .args import (
+    EXIT_OK,
+    add_command,
+    add_dataset,
+    add_format,
+    add_inputs,
+    detector_experiments,
+)
+
+EPILOG_PREDICT = """examples:
+  cevns predict --experiment csi2021
+  cevns predict --experiment ar2020 --format csv     # or markdown
+  cevns predict --experiment ar2020 --model B-L --mass 10 --coupling 1e-4
+  cevns predict --experiment csi2021 --set csi2021.timing_efficiency=none
+
+--mass and --coupling go with --model (all three, or none for the Standard Model).
+"""
+EPILOG_FIT = """examples:
+  cevns fit --experiment csi2021
+  cevns fit --experiment combined --format json
+  cevns fit --experiment ar2020 --set ar2020.exposure=release
+  cevns fit --experiment csi2021 --param sin2w --format json
+  cevns fit --experiment combined --param eps_u_ee,eps_d_ee --range eps_u_ee=-0.5:0.8
+  cevns fit --experiment csi2021 --param sin2w --profile rn_cs,rn_i
+
+Without --param, two fits are shown: the SM fit of the data set (chi2_min and the
+profiled nuisances, the CEvNS normalisation constrained by its sigma, eq. 6-9) and, per
+experiment, the CEvNS events fitted with a free normalisation (that experiment alone,
+1 sigma).
+"""
+
+
+def check_model_arguments(args: argparse.Namespace) -> None:
+    """``--model``, ``--mass`` and ``--coupling`` go together; values finite, mass > 0.
+
+    What is given is checked before what is missing: an unknown model or a bad mass
+    is named even when another option is missing too.
+    """
+    from ..models import get_model
+
+    if args.model is not None:
+        get_model(args.model)  # an unknown name is an input error, before any data is read
+    if args.mass is not None and not (math.isfinite(args.mass) and args.mass > 0):
+        raise InputError(f"--mass {args.mass:g}: the mediator mass must be a finite number > 0 MeV")
+    if args.coupling is not None and not math.isfinite(args.coupling):
+        raise InputError(f"--coupling {args.coupling:g}: the coupling must be a finite number")
+    if args.model is None:
+        given = [
+            o for o, v in (("--mass", args.mass), ("--coupling", args.coupling)) if v is not None
+        ]
+        if given:
+            raise UsageError(
+                f"{' and '.join(given)} given without --model; name the model "
+                "(e.g. --model B-L --mass 10 --coupling 1e-4), or drop them for the Standard Model"
+            )
+        return
+    missing = [o for o, v in (("--mass", args.mass), ("--coupling", args.coupling)) if v is None]
+    if missing:
+        raise UsageError(
+            f"--model {args.model} needs {' and '.join(missing)} (e.g. --mass 10 --coupling 1e-4)"
+        )
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from ..output import table, to_json
+    from ..provenance import provenance
+
+    check_model_arguments(args)
+    exp = detector_experiments(args, [args.experiment])[args.experiment]
+    coupling = 0.0 if args.coupling is None else args.coupling
+    with np.errstate(over="ignore", invalid="ignore"):
+        pred = exp.predict(args.model, args.mass, coupling)
+    if not np.all(np.isfinite(pred)):
+        if args.model:
+            raise InputError(
+                f"--coupling {coupling:g}: the prediction of {args.model} at {args.mass:g} MeV "
+                "overflows (not a finite number of events); use a smaller coupling"
+            )
+        raise InputError(
+            f"the SM prediction with --set {' '.join(args.set)} is not a finite number of "
+            "events; use detector options closer to the defaults"
+        )
+    bad = [k for k, b in exp.backgrounds.items() if not np.all(np.isfinite(b))]
+    if bad:
+        raise InputError(
+            f"the {', '.join(bad)} background with --set {' '.join(args.set)} is not a finite "
+            "number of events; use detector options closer to the defaults"
+        )
+    if args.format == "json":
+        payload = exp.summary()
+        payload.update(
+            {
+                "model": args.model or "SM",
+                "mass_MeV": args.mass,
+                "coupling": coupling,
+                "cevns": pred,
+                "cevns_total": float(pred.sum()),
+                "provenance": provenance([exp]),
+            }
+        )
+        print(to_json(payload))
+    else:
+        rows = []
+        for i in range(exp.shape[0]):
+            for j in range(exp.shape[1]):
+                rows.append(
+                    [
+                        exp.energy_edges[i],
+                        exp.energy_edges[i + 1],
+                        exp.time_edges[j],
+                        exp.time_edges[j + 1],
+                        pred[i, j],
+                        exp.observed[i, j],
+                    ]
+                    + [b[i, j] for b in exp.backgrounds.values()]
+                )
+        header = [
+            f"e_lo_{exp.energy_unit}",
+            f"e_hi_{exp.energy_unit}",
+            "t_lo_us",
+            "t_hi_us",
+            "cevns",
+            "observed",
+        ] + list(exp.backgrounds)
+        sys.stdout.write(table(rows, header, args.format))
+    return EXIT_OK
+
+
+def cmd_fit(args: argparse.Namespace) -> int:
+    from ..datasets import members
+    from ..fit import sm_fit
+    from ..output import table, to_json
+
+    if args.param:
+        return cmd_fit_params(args)
+    for opt in ("range", "profile", "plot", "points"):
+        if getattr(args, opt):
+            raise UsageError(f"--{opt} goes with --param NAME[,NAME2]")
+    result = sm_fit(
+        args.experiment, args.data_dir, detector_experiments(args, members(args.experiment))
+    )
+    if args.format == "json":
+        print(to_json(result))
+        return EXIT_OK
+    ev = result["cevns_events"]
+    ev = ev if args.experiment == "combined" else {args.experiment: ev}
+    rows = [
+        [k, v["predicted"], v["best"], v["best"] - v["lower"], v["upper"] - v["best"]]
+        for k, v in ev.items()
+    ]
+    print(
+        f"# SM fit of {args.experiment}: chi2_min = {result['chi2_min']:.3f} for "
+        f"{result['n_bins']} bins (CEvNS normalisation constrained, nuisances profiled)"
+    )
+    print("# CEvNS events with a free normalisation ('fitted', 1 sigma), each experiment alone:")
+    print(
+        table(
+            rows,
+            ["data set", "predicted", "fitted", "minus_1sigma", "plus_1sigma"],
+            args.format,
+        )
+    )
+    print(f"# nuisances at the SM fit of {args.experiment} (value and pull = value / sigma):")
+    rows = [[k, v, result["pulls"][k]] for k, v in result["nuisances"].items()]
+    print(table(rows, ["nuisance", "value", "pull"], args.format))
+    return EXIT_OK
+
+
+def _parse_param_ranges(items: list[str]) -> dict[str, tuple[float, float]]:
+    """``["sin2w=0.1:0.4", ...]`` -> ``{"sin2w": (0.1, 0.4)}`` (either order, finite)."""
+    ranges = {}
+    for item in items:
+        key, sep, val = item.partition("=")
+        lo, sep2, hi = val.partition(":")
+        try:
+            a, b = float(lo), float(hi)
+        except ValueError:
+            raise InputError(f"--range expects NAME=LO:HI, got {item!r}") from None
+        if not (sep and sep2 and key) or not (math.isfinite(a) and math.isfinite(b)) or a == b:
+            raise InputError(f"--range expects NAME=LO:HI with finite LO != HI, got {item!r}")
+        ranges[key] = (min(a, b), max(a, b))
+    return ranges
+
+
+def cmd_fit_params(args: argparse.Namespace) -> int:
+    """``cevns fit --param``: `cevns.profiles.profile_parameters`, printed."""
+    from ..datasets import members
+    from ..output import table, to_json
+    from ..profiles import profile_parameters
+    from ..provenance import provenance
+
+    ranges = _parse_param_ranges(args.range or [])
+    params = [p.strip() for p in args.param.split(",") if p.strip()]
+    profiled = [p.strip() for p in (args.profile or "").split(",") if p.strip()]
+    if args.points is not None and args.points < 3:
+        raise InputError(f"--points must be at least 3, got {args.points}")
+    exps = detector_experiments(args, members(args.experiment))
+    res = profile_parameters(
+        exps, params, profiled=profiled, label=args.experiment, ranges=ranges, points=args.points
+    )
+    out = res.to_dict()
+    if args.plot:
+        from ..extras import require
+
+        require("matplotlib", "plot", "to draw --plot")
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from .._io import atomic_output
+        from ..plots import plot_profile
+
+        fig, ax = plt.subplots()
+        plot_profile(out, ax=ax)
+        with atomic_output(args.plot) as tmp:
+            fig.savefig(tmp, format=str(args.plot).rsplit(".", 1)[-1])
+        plt.close(fig)
+    out["experiments"] = {n: e.settings for n, e in exps.items()}
+    out["provenance"] = provenance(exps.values())
+    if args.format == "json":
+        print(to_json(out))
+        return EXIT_OK
+    best = ", ".join(f"{k} = {v:.6g}" for k, v in res.best_fit.items())
+    if profiled:
+        print(f"profiled: {', '.join(profiled)}")
+    print(f"best fit {best}: chi2_min = {res.chi2_min:.3f}; SM: chi2 = {res.chi2_sm:.3f}")
+    if res.intervals:
+        rows = [
+            [k, res.levels[k], "; ".join(f"[{a:.6g}, {b:.6g}]" for a, b in v)]
+            for k, v in res.intervals.items()
+        ]
+        print(table(rows, ["level", "delta_chi2", "allowed"], args.format))
+        lo, hi = res.ranges[params[0]]
+        if any(a == lo or b == hi for v in res.intervals.values() for a, b in v):
+            print(f"(an edge at {lo} or {hi} is the scan range, not a crossing; see --range)")
+    else:
+        rows = [[k, res.levels[k], len(v)] for k, v in res.contours.items()]
+        print(table(rows, ["level", "delta_chi2", "contour_lines"], args.format))
+        print("(contours as polylines in --format json)")
+    return EXIT_OK
+
+
+def register(sub: Any) -> None:
+    from ..datasets import EXPERIMENTS
+    from ..models import MODEL_NAMES
+
+    p = add_command(sub, "predict", "binned CEvNS prediction (SM or a model)", EPILOG_PREDICT)
+    p.add_argument("--experiment", choices=EXPERIMENTS, required=True)
+    p.add_argument(
+        "--model",
+        default=None,
+        help=f"model name: {', '.join(MODEL_NAMES)} (default: Standard Model)",
+    )
+    p.add_argument("--mass", type=float, default=None, help="mediator mass M [MeV] (with --model)")
+    p.add_argument(
+        "--coupling", type=float, default=None, help="coupling g (g~_phi for scalar; with --model)"
+    )
+    add_format(p, ("json", "csv", "markdown"))
+    add_inputs(p)
+    p.set_defaults(func=cmd_predict)
+
+    p = add_command(
+        sub, "fit", "Standard-Model fit: chi2_min, nuisances, fitted CEvNS events", EPILOG_FIT
+    )
+    add_dataset(p)
+    p.add_argument(
+        "--param",
+        metavar="NAME[,NAME2]",
+        help="profile the chi2 in one or two physics parameters (sin2w, rn_cs, rn_i, rn_csi, "
+        "rn_ar, mu_nue, mu_numu, r2_nue, r2_numu, eps_<u|d>_<ee|emu|etau|mumu|mutau|tautau>); "
+        "every other one at its SM value",
+    )
+    p.add_argument(
+        "--range",
+        action="append",
+        metavar="NAME=LO:HI",
+        help="scan range of a --param (repeatable)",
+    )
+    p.add_argument(
+        "--profile",
+        metavar="NAME[,NAME2]",
+        help="with --param: physics parameters minimised at every scanned point (e.g. rn_cs,rn_i)",
+    )
+    p.add_argument("--plot", metavar="FILE", help="with --param: draw the profile (png/pdf)")
+    p.add_argument("--points", type=int, help="with --param: grid points per axis (201 / 41)")
+    add_format(p, ("markdown", "json", "csv"))
+    add_inputs(p)
+    p.set_defaults(func=cmd_fit)
