@@ -144,8 +144,31 @@ def profile_coupling(fit: ModelFit, mass: float, g: np.ndarray | None = None) ->
     return c, c.profile(grid.tolist())
 
 
+#: The plane of `global_minimum`: 3 masses per decade from 10 keV to 100 GeV, and
+#: couplings per decade along g (every local minimum refined).
+PLANE_MASSES_MEV = np.geomspace(1e-2, 1e5, 22)
+PLANE_PER_DECADE = 20
+
+
+def profiles_at(fit: ModelFit, masses: Iterable[float], per_decade: int = PLANE_PER_DECADE) -> Any:
+    """(masses, per-mass χ²(g) objects, profiles) on `fit.coupling_grid` at each mass."""
+    m = check_masses(masses)
+    per_mass = fit.per_mass(m)
+    grids = [_with_zero(fit.coupling_grid(float(x), per_decade)).tolist() for x in m]
+    return m, per_mass, _core.profile_many(per_mass, grids, fit.n_threads)
+
+
+def plane_profiles(fit: ModelFit) -> Any:
+    """`profiles_at` on the plane of `global_minimum`, computed once per ModelFit."""
+    cached = getattr(fit, "_plane_profiles", None)
+    if cached is None:
+        cached = profiles_at(fit, PLANE_MASSES_MEV)
+        fit._plane_profiles = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def global_minimum(
-    fit: ModelFit, masses: Iterable[float] | None = None, per_decade: int = 20
+    fit: ModelFit, masses: Iterable[float] | None = None, per_decade: int = PLANE_PER_DECADE
 ) -> dict[str, float]:
     """Minimum of χ² over the (M, g) plane (g = 0 is the SM), refined along g.
 
@@ -153,10 +176,12 @@ def global_minimum(
     g every local minimum of the coarse grid is refined, so narrow valleys
     (strips) are found without a fine grid.
     """
-    m = check_masses(np.geomspace(1e-2, 1e5, 22) if masses is None else masses)
-    per_mass = fit.per_mass(m)
-    grids = [_with_zero(fit.coupling_grid(float(x), per_decade)).tolist() for x in m]
-    profiles = _core.profile_many(per_mass, grids, fit.n_threads)
+    if masses is None and per_decade == PLANE_PER_DECADE:
+        m, _, profiles = plane_profiles(fit)
+    else:
+        m, _, profiles = profiles_at(
+            fit, PLANE_MASSES_MEV if masses is None else masses, per_decade
+        )
     best = {"chi2": fit.chi2_sm, "mass_MeV": math.nan, "g": 0.0}
     for mass, prof in zip(m, profiles):
         g, c = prof.best()
