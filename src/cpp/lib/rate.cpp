@@ -112,33 +112,6 @@ std::size_t BinnedRate::n_grid() const {
   return n;
 }
 
-// Per grid point, the three coefficients of the true-recoil spectrum
-// dN/dT = a + g^2 b + g^4 c [MeV^-1] for one flavour and target.
-void BinnedRate::spectrum_terms(const Grid& g, const Target& t, const Mediator& m, int f,
-                                std::vector<double>& a, std::vector<double>& b,
-                                std::vector<double>& c) const {
-  const double M = t.nucleus.mass_MeV;
-  const double norm = t.n_nuclei * cfg_.flux_norm_cm2 * mev2_to_cm2();
-  const double pref_v = norm * G_F * G_F * M / pi;
-  const std::size_t nT = g.T.size();
-  a.resize(nT);
-  b.resize(nT);
-  c.resize(nT);
-  const Flavour fl = all_flavours[f];
-  for (std::size_t k = 0; k < nT; ++k) {
-    const ChargeTerms ct = charge_terms(t.nucleus, fl, m, g.T[k], g.FZ[k], g.FN[k]);
-    const double kv = pref_v * g.k0[f][k];
-    a[k] = kv * ct.sm * ct.sm;
-    if (m.kind == MediatorKind::Scalar) {
-      b[k] = 0.0;
-      c[k] = norm * M * M * g.T[k] / (4.0 * pi) * g.k2[f][k] * ct.x * ct.x;
-    } else {
-      b[k] = 2.0 * kv * ct.sm * ct.x;
-      c[k] = kv * ct.x * ct.x;
-    }
-  }
-}
-
 std::vector<double> BinnedRate::neutron_form_factors(const Grid& g, const Target& t,
                                                      const PhysicsParameters& p) const {
   const double rn = p.neutron_radius(t.nucleus);
@@ -149,7 +122,9 @@ std::vector<double> BinnedRate::neutron_form_factors(const Grid& g, const Target
   return FN;
 }
 
-// As above with the physics parameters: a holds the coherent weak part with
+// Per grid point, the three coefficients of the true-recoil spectrum
+// dN/dT = a + g^2 b + g^4 c [MeV^-1] for one flavour and target, with the physics
+// parameters (their defaults are the SM of eq. 10-14): a holds the coherent weak part with
 // Q_aa (SM + sin2w + charge radius + diagonal NSI) plus the incoherent parts
 // (off-diagonal NSI, magnetic moment); b and c the mediator terms.
 void BinnedRate::spectrum_terms(const Grid& g, const std::vector<double>& FN, const Target& t,
@@ -199,29 +174,7 @@ std::vector<double> BinnedRate::fold_time(const std::vector<double>& spec) const
 }
 
 Templates BinnedRate::templates(const Mediator& m) const {
-  m.validate();
-  std::vector<double> s0(n_flavours * n_energy_, 0.0), s1(s0), s2(s0);
-  std::vector<double> a, b, c;
-  for (std::size_t ti = 0; ti < grids_.size(); ++ti) {
-    const Grid& g = grids_[ti];
-    const std::size_t nT = g.T.size();
-    for (int f = 0; f < n_flavours; ++f) {
-      spectrum_terms(g, cfg_.targets[ti], m, f, a, b, c);
-      for (std::size_t i = 0; i < n_energy_; ++i) {
-        const double* r = &g.response[i * nT];
-        double x0 = 0.0, x1 = 0.0, x2 = 0.0;
-        for (std::size_t k = 0; k < nT; ++k) {
-          x0 += r[k] * a[k];
-          x1 += r[k] * b[k];
-          x2 += r[k] * c[k];
-        }
-        s0[f * n_energy_ + i] += x0;
-        s1[f * n_energy_ + i] += x1;
-        s2[f * n_energy_ + i] += x2;
-      }
-    }
-  }
-  return Templates{fold_time(s0), fold_time(s1), fold_time(s2)};
+  return templates(m, PhysicsParameters{});
 }
 
 std::vector<Templates> BinnedRate::templates_for_masses(MediatorKind kind, const Charges& charges,
@@ -245,25 +198,8 @@ std::vector<double> BinnedRate::energy_spectrum(const Mediator& m, double g) con
   m.validate();
   if (!std::isfinite(g)) throw std::invalid_argument("energy_spectrum: coupling must be finite");
   if (!sm_spectrum_.empty() && (m.kind == MediatorKind::StandardModel || g == 0.0))
-    return sm_spectrum_;
-  const double g2 = g * g, g4 = g2 * g2;
-  std::vector<double> spec(n_flavours * n_energy_, 0.0);
-  std::vector<double> a, b, c;
-  for (std::size_t ti = 0; ti < grids_.size(); ++ti) {
-    const Grid& gr = grids_[ti];
-    const std::size_t nT = gr.T.size();
-    for (int f = 0; f < n_flavours; ++f) {
-      spectrum_terms(gr, cfg_.targets[ti], m, f, a, b, c);
-      for (std::size_t k = 0; k < nT; ++k) a[k] += g2 * b[k] + g4 * c[k];
-      for (std::size_t i = 0; i < n_energy_; ++i) {
-        const double* r = &gr.response[i * nT];
-        double x = 0.0;
-        for (std::size_t k = 0; k < nT; ++k) x += r[k] * a[k];
-        spec[f * n_energy_ + i] += x;
-      }
-    }
-  }
-  return spec;
+    return sm_spectrum_;  // model independent: computed once at construction
+  return energy_spectrum(m, g, PhysicsParameters{});
 }
 
 std::vector<double> BinnedRate::predict(const Mediator& m, double g) const {
@@ -272,38 +208,7 @@ std::vector<double> BinnedRate::predict(const Mediator& m, double g) const {
 
 std::vector<double> BinnedRate::differential_rate(const Mediator& m, double g,
                                                   const std::vector<double>& T) const {
-  m.validate();
-  if (!std::isfinite(g)) throw std::invalid_argument("differential_rate: coupling must be finite");
-  const double g2 = g * g, g4 = g2 * g2;
-  std::vector<double> out(n_flavours * T.size(), 0.0);
-  for (const Target& t : cfg_.targets) {
-    Grid g1;
-    g1.T = T;
-    g1.FZ.resize(T.size());
-    g1.FN.resize(T.size());
-    for (int f = 0; f < n_flavours; ++f) {
-      g1.k0[f].resize(T.size());
-      g1.k2[f].resize(T.size());
-    }
-    for (std::size_t k = 0; k < T.size(); ++k) {
-      if (!(T[k] >= 0.0)) throw std::invalid_argument("differential_rate: T must be >= 0");
-      const double q = momentum_transfer(t.nucleus, T[k]);
-      g1.FZ[k] = form_factor(cfg_.form_factor, q, t.nucleus.r_p_fm);
-      g1.FN[k] = form_factor(cfg_.form_factor, q, t.nucleus.r_n_fm);
-      for (int f = 0; f < n_flavours; ++f) {
-        const KinematicFactors kf = kinematic_factors(all_flavours[f], T[k], t.nucleus.mass_MeV);
-        g1.k0[f][k] = kf.k0;
-        g1.k2[f][k] = kf.k2;
-      }
-    }
-    std::vector<double> a, b, c;
-    for (int f = 0; f < n_flavours; ++f) {
-      spectrum_terms(g1, t, m, f, a, b, c);
-      for (std::size_t k = 0; k < T.size(); ++k)
-        out[f * T.size() + k] += a[k] + g2 * b[k] + g4 * c[k];
-    }
-  }
-  return out;
+  return differential_rate(m, g, T, PhysicsParameters{});
 }
 
 Templates BinnedRate::templates(const Mediator& m, const PhysicsParameters& p) const {

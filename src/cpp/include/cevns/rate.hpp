@@ -94,8 +94,6 @@ class BinnedRate {
     std::array<std::vector<double>, n_flavours> k0, k2;  ///< flux-averaged kinematics
     std::vector<double> response;                        ///< [n_energy * n_T], weights folded in
   };
-  void spectrum_terms(const Grid& g, const Target& t, const Mediator& m, int flavour,
-                      std::vector<double>& a, std::vector<double>& b, std::vector<double>& c) const;
   void spectrum_terms(const Grid& g, const std::vector<double>& FN, const Target& t,
                       const Mediator& m, int flavour, const PhysicsParameters& p,
                       std::vector<double>& a, std::vector<double>& b, std::vector<double>& c) const;
