@@ -398,3 +398,54 @@ def test_permission_error_while_hashing_is_a_data_error(capsys, data_copy, monke
         ]
     finally:
         store.clear_hash_cache()
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (
+            ["limits", "--model", "B-L", "--experiment", "ar2020", "--toys", "10"],
+            "--toys goes with",
+        ),
+        (["limits", "--model", "B-L", "--experiment", "ar2020", "--workers", "2"], "--workers"),
+        (["fit", "--experiment", "csi2021", "--range", "sin2w=0.1:0.3"], "--range goes with"),
+        (["fit", "--experiment", "csi2021", "--plot", "x.png"], "--plot goes with"),
+    ],
+)
+def test_options_without_their_method_are_usage_errors(capsys, dd, args, needle):
+    """Options that only mean something with --method fc / --param are not ignored."""
+    rc, _, err = run(capsys, *args, *dd)
+    assert rc == EXIT_USAGE and needle in one_line(err)
+
+
+@pytest.mark.parametrize(
+    ("spec", "needle"),
+    [("sin2w=0.1", "NAME=LO:HI"), ("sin2w=a:b", "NAME=LO:HI"), ("sin2w=0.2:0.2", "LO != HI")],
+)
+def test_fit_param_range_is_checked(capsys, dd, spec, needle):
+    rc, _, err = run(
+        capsys, "fit", "--experiment", "csi2021", "--param", "sin2w", "--range", spec, *dd
+    )
+    assert rc == EXIT_INPUT and needle in one_line(err)
+
+
+def test_fit_param_range_either_order(capsys, dd):
+    base = [
+        "fit",
+        "--experiment",
+        "csi2021",
+        "--param",
+        "sin2w",
+        "--points",
+        "21",
+        "--format",
+        "json",
+    ]
+    outs = []
+    for spec in ("sin2w=0.15:0.35", "sin2w=0.35:0.15"):
+        rc, out, _ = run(capsys, *base, "--range", spec, *dd)
+        assert rc == EXIT_OK
+        d = json.loads(out)
+        d.pop("provenance")
+        outs.append(d)
+    assert outs[0] == outs[1]
