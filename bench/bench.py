@@ -86,7 +86,7 @@ def benchmarks(data_dir: Any) -> dict[str, Callable[[], Any]]:
     out["templates_one_mass_combined"] = lambda: fit.per_mass(np.array([10.0]))
     out["coupling_chi2_combined"] = lambda: c(3e-5)
     out["scan_200x400_combined"] = lambda: scan(fit.model, "combined", masses, couplings, fit=fit)
-    out["table2_cold"] = lambda: table2(data_dir=data_dir)
+    out["table2_cold"] = lambda: table2(data_dir=data_dir)  # a Table2
     return out
 
 

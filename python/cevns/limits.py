@@ -228,6 +228,40 @@ def compare_with_paper(
     return out
 
 
+@dataclass(frozen=True)
+class Table2:
+    """The paper's Table 2 computed: one `Limit` per (model, data set), with the settings.
+
+    ``table[("B-L", "combined")]`` is a `Limit`; `rows` the table itself; `to_dict` the
+    JSON of ``cevns table2 --format json``.
+    """
+
+    settings: dict[str, Any]  #: CL, Δχ², masses, criterion, detector settings, provenance
+    limits: dict[tuple[str, str], Limit]  #: (model, data set) -> Limit, in table order
+    comparison: list[PaperComparison] | None = None  #: vs the published rows, if asked
+
+    def __getitem__(self, key: tuple[str, str]) -> Limit:
+        return self.limits[key]
+
+    @property
+    def rows(self) -> dict[str, dict[str, list[float]]]:
+        """``{model: {dataset: [g_low, g_over_M_high]}}`` (g/M in GeV⁻¹)."""
+        out: dict[str, dict[str, list[float]]] = {}
+        for (m, d), lim in self.limits.items():
+            out.setdefault(m, {})[d] = [lim.g_low, lim.g_over_M_high]
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "settings": self.settings,
+            "rows": self.rows,
+            "details": [lim.to_dict() for lim in self.limits.values()],
+        }
+        if self.comparison is not None:
+            out["comparison"] = [c.to_dict() for c in self.comparison]
+        return out
+
+
 def table2(
     models: Iterable[str] = MODEL_NAMES,
     datasets: Iterable[str] = DATASETS,
@@ -238,12 +272,12 @@ def table2(
     progress: bool = False,
     compare_paper: bool = False,
     experiments: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """All Table 2 rows: ``{"settings": ..., "rows": {model: {dataset: [g_low, g/M_high]}}}``.
+) -> Table2:
+    """All Table 2 entries (`Table2`): every model × data set, by `limit`.
 
-    With ``compare_paper`` also ``"comparison"``: `compare_with_paper` as dicts.
-    ``experiments`` (by name) are used where given, e.g. with non-default
-    detector options; the others are built with the defaults.
+    With ``compare_paper`` also the comparison with the published rows
+    (`compare_with_paper`). ``experiments`` (by name) are used where given, e.g. with
+    non-default detector options; the others are built with the defaults.
     """
     from .datasets import experiments_for
     from .provenance import provenance
@@ -256,29 +290,19 @@ def table2(
         from tqdm import tqdm
 
         it = tqdm(jobs, desc="table2", unit="limit")
-    rows: dict[str, dict[str, list[float]]] = {}
-    limits: dict[tuple[str, str], Limit] = {}
-    for m, d in it:
-        lim = limit(m, d, cl=cl, dof=dof, experiments=exps)
-        rows.setdefault(m, {})[d] = [lim.g_low, lim.g_over_M_high]
-        limits[(m, d)] = lim
-    out = {
-        "settings": {
-            "cl": cl,
-            "dof": dof,
-            "delta_chi2": delta_chi2_threshold(cl, dof),
-            "m_low_MeV": M_LOW_MEV,
-            "m_high_MeV": M_HIGH_MEV,
-            "g_over_M_units": "GeV^-1",
-            "definition": CRITERION + "; Delta chi2 relative to the minimum over the (M, g) plane",
-            "experiments": {n: e.settings for n, e in exps.items()},
-            "provenance": provenance(exps.values()),
-        },
-        "rows": rows,
-        "details": [lim.to_dict() for lim in limits.values()],
+    limits = {(m, d): limit(m, d, cl=cl, dof=dof, experiments=exps) for m, d in it}
+    settings = {
+        "cl": cl,
+        "dof": dof,
+        "delta_chi2": delta_chi2_threshold(cl, dof),
+        "m_low_MeV": M_LOW_MEV,
+        "m_high_MeV": M_HIGH_MEV,
+        "g_over_M_units": "GeV^-1",
+        "definition": CRITERION + "; Delta chi2 relative to the minimum over the (M, g) plane",
+        "experiments": {n: e.settings for n, e in exps.items()},
+        "provenance": provenance(exps.values()),
     }
-    if compare_paper:
-        out["comparison"] = [
-            c.to_dict() for c in compare_with_paper(limits, cl=cl, dof=dof, experiments=exps)
-        ]
-    return out
+    comparison = (
+        compare_with_paper(limits, cl=cl, dof=dof, experiments=exps) if compare_paper else None
+    )
+    return Table2(settings, limits, comparison)

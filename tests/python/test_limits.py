@@ -225,3 +225,19 @@ def test_scan_contours_pass_through_the_edges(exps):
     for m, edge in zip(masses, res.lowest_edge()):
         near = pts[np.isclose(pts[:, 0], m, rtol=1e-9)]
         assert np.any(np.isclose(near[:, 1], edge, rtol=1e-9))
+
+
+def test_table2_is_a_result_object(exps):
+    """`table2()` returns `Table2`: Limits by (model, data set), rows and the CLI's JSON."""
+    from cevns.limits import Limit, Table2, table2
+
+    t = table2(["B-L"], ["ar2020", "combined"], experiments=exps, compare_paper=True)
+    assert isinstance(t, Table2) and isinstance(t[("B-L", "ar2020")], Limit)
+    assert t.rows == {
+        "B-L": {
+            d: [t[("B-L", d)].g_low, t[("B-L", d)].g_over_M_high] for d in ("ar2020", "combined")
+        }
+    }
+    d = t.to_dict()
+    assert set(d) == {"settings", "rows", "details", "comparison"}
+    assert len(d["details"]) == 2 and d["settings"]["delta_chi2"] == t[("B-L", "ar2020")].delta_chi2

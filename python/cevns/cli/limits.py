@@ -186,12 +186,9 @@ def cmd_table2(args: argparse.Namespace) -> int:
         experiments=detector_experiments(args, EXPERIMENTS),
         progress=progress(),
         compare_paper=args.compare,
-    )
+    ).to_dict()
     if args.format == "json":
-        payload = {"settings": res["settings"], "rows": res["rows"], "details": res["details"]}
-        if args.compare:
-            payload["comparison"] = res["comparison"]
-        print(to_json(payload))
+        print(to_json(res))
         return EXIT_OK
     s = res["settings"]
     if args.compare:
