@@ -19,6 +19,8 @@ Files (``<name>.<format>``):
 ``fig8_<model>``       Fig. 8: Le-Ltau, Le-Lmu, Lmu-Ltau, scalar
 ``spectra_csi``        CsI data vs SM prediction (best-fit nuisances): energy | time
 ``spectra_ar``         Ar data vs SM prediction: energy | time
+``profile_sin2w``      Δχ² of sin²θ_W, CsI+Ar (``cevns fit --param sin2w``)
+``nsi_ee``             1σ / 90 % / 2σ contours of (ε^{uV}_ee, ε^{dV}_ee), CsI+Ar
 =====================  ===============================================================
 """
 
@@ -48,7 +50,9 @@ from .figure_data import (
 log = logging.getLogger(__name__)
 
 #: Groups accepted by ``only`` (a group selects all its files; a file name selects one).
-GROUPS = ("fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig7", "fig8", "spectra")
+GROUPS = ("fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig7", "fig8", "spectra", "physics")
+#: Beyond the paper: physics-parameter profiles on the same data (group ``physics``).
+PHYSICS_FIGURES = {"profile_sin2w": ("sin2w",), "nsi_ee": ("eps_u_ee", "eps_d_ee")}
 FORMATS = ("png", "pdf", "svg")
 _SHORT = {"ar2020": "ar", "csi2021": "csi"}
 
@@ -57,7 +61,7 @@ def figure_names() -> list[str]:
     """Every file stem :func:`make_figures` can write, in order."""
     names = ["fig1_ar", "fig1_csi", "fig2", "fig3_ar", "fig3_csi"]
     names += [f"{fig}_{m}" for fig, models in EXCLUSION_FIGURES.items() for m in models]
-    return names + ["spectra_csi", "spectra_ar"]
+    return names + ["spectra_csi", "spectra_ar", *PHYSICS_FIGURES]
 
 
 def _select(only: Iterable[str] | None) -> list[str]:
@@ -69,6 +73,8 @@ def _select(only: Iterable[str] | None) -> list[str]:
     for w in wanted:
         if w in names:
             hits = [w]
+        elif w == "physics":
+            hits = list(PHYSICS_FIGURES)
         elif w in GROUPS:
             hits = [n for n in names if n == w or n.startswith(w + "_")]
         else:
@@ -137,7 +143,15 @@ def make_figures(
     from matplotlib.figure import Figure
 
     from .experiments import experiment
-    from .plots import plot_exclusion, plot_fig1, plot_fig2, plot_fig3, plot_spectra, style
+    from .plots import (
+        plot_exclusion,
+        plot_fig1,
+        plot_fig2,
+        plot_fig3,
+        plot_profile,
+        plot_spectra,
+        style,
+    )
 
     fmts = [f.strip().lower().lstrip(".") for f in formats if f and f.strip()]
     bad = [f for f in fmts if f not in FORMATS]
@@ -209,7 +223,20 @@ def make_figures(
 
         return draw
 
+    def physics(params: tuple[str, ...]) -> Callable[[], Any]:
+        def draw() -> Any:
+            from .profiles import profile_parameters
+
+            res = profile_parameters(both(), list(params), label="combined")
+            fig = Figure(figsize=(5.2, 4.2))
+            plot_profile(res.to_dict(), ax=fig.subplots())
+            return fig
+
+        return draw
+
     jobs: dict[str, Callable[[], Any]] = {"fig2": fig2}
+    for stem, params in PHYSICS_FIGURES.items():
+        jobs[stem] = physics(params)
     for e in reversed(EXPERIMENTS):  # Ar before CsI, as in the paper
         jobs[f"fig1_{_SHORT[e]}"] = fig1(e)
         jobs[f"fig3_{_SHORT[e]}"] = fig3(e)

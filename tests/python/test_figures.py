@@ -293,7 +293,8 @@ def test_make_figures_selection_errors(tmp_path):
 
     assert _select(["fig5"]) == ["fig5_B-L", "fig5_By+Lmu+Ltau"]
     assert _select(["fig8_scalar", "fig1"]) == ["fig1_ar", "fig1_csi", "fig8_scalar"]
-    assert len(figure_names()) == 18
+    assert len(figure_names()) == 20
+    assert _select(["physics"]) == ["profile_sin2w", "nsi_ee"]
     with pytest.raises(InputError, match="unknown figure"):
         make_figures(tmp_path, only=["fig9"])
     with pytest.raises(InputError, match="format"):
@@ -337,3 +338,13 @@ def test_contours_of_a_grid_allowed_everywhere():
     assert field.min() > 1
     lines, filled = boundary_and_excluded(m, grid, field)
     assert lines == [] and filled == []
+
+
+def test_physics_figures(tmp_path, data_dir):
+    """Issue 16: the sin2w profile and the NSI contours come out of `cevns figures`."""
+    pytest.importorskip("matplotlib")
+    from cevns.figures import make_figures
+
+    paths = make_figures(tmp_path, only=["physics"], formats=["png"], data_dir=data_dir)
+    assert [p.name for p in paths] == ["profile_sin2w.png", "nsi_ee.png"]
+    assert all(p.stat().st_size > 10_000 for p in paths)
