@@ -38,6 +38,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .models import MODEL_NAMES
 from .reference import PAPER_TABLE2
 from .scan import DATASETS, ModelFit, global_minimum, profile_coupling
@@ -94,13 +96,22 @@ def table2_bound(intervals: Iterable[tuple[float, float]], in_region: Iterable[b
 
 def bounds_at(fit: ModelFit, masses: Iterable[float], level: float) -> list[Bound]:
     """`table2_bound` at each mass; the plane is scanned for connectivity only when needed."""
+    from . import _core
     from .regions import flags_from, sm_region_flags
+    from .scan import plane_profiles
 
     masses = [float(m) for m in masses]
+    grid, per_mass, profiles = plane_profiles(fit)  # computed once for χ²_min already
     found = []
     for m in masses:
-        c, prof = profile_coupling(fit, m)
-        found.append([(float(a), float(b)) for a, b in c.allowed(prof, level)])
+        hit = np.flatnonzero(grid == m)
+        if hit.size:  # a mass of the plane: its profile is there
+            i = int(hit[0])
+            ivs = _core.allowed_many([per_mass[i]], [profiles[i]], level, fit.n_threads)[0]
+        else:
+            c, prof = profile_coupling(fit, m)
+            ivs = c.allowed(prof, level)
+        found.append([(float(a), float(b)) for a, b in ivs])
     if all(len(iv) <= 1 for iv in found):
         return [table2_bound(iv, [True] * len(iv)) for iv in found]
     regions = sm_region_flags(fit, level, masses)
