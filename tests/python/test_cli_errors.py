@@ -322,7 +322,7 @@ def test_chi2_refuses_complex_masked_and_huge(ar):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="drops privileges from root to 'nobody'")
-def test_permission_denied_as_an_unprivileged_user(data_dir):
+def test_permission_denied_as_an_unprivileged_user(data_dir, copy_tree):
     """chmod 000 is ignored by root: run the command as 'nobody' on a copy with one file
     unreadable, and expect a data error naming the file (not a PermissionError traceback)."""
     import pwd
@@ -331,8 +331,6 @@ def test_permission_denied_as_an_unprivileged_user(data_dir):
     import sys
     import tempfile
 
-    from conftest import copy_release
-
     try:
         nobody = pwd.getpwnam("nobody")
     except KeyError:
@@ -340,7 +338,7 @@ def test_permission_denied_as_an_unprivileged_user(data_dir):
     root = Path(tempfile.mkdtemp(prefix="cevns-perm-"))
     try:
         root.chmod(0o755)
-        copy = copy_release(data_dir, root / "data")
+        copy = copy_tree(data_dir, root / "data")
         for p in [copy, *copy.rglob("*")]:
             p.chmod(0o755 if p.is_dir() else 0o644)
         (copy / FILE).chmod(0o000)
