@@ -127,6 +127,12 @@ double PhysicsParameters::neutron_radius(const Nucleus& n) const {
   return n.r_n_fm;
 }
 
+void PhysicsParameters::set_neutron_radius(const Nucleus& n, double r_fm) {
+  if (n.name == "Cs133") rn_cs = r_fm;
+  if (n.name == "I127") rn_i = r_fm;
+  if (n.name == "Ar40") rn_ar = r_fm;
+}
+
 double PhysicsParameters::proton_coupling(Flavour f) const {
   const bool e = f == Flavour::NuE;
   const double g0 = e ? gVp_nue : gVp_numu;

@@ -102,6 +102,7 @@ BinnedRate::BinnedRate(RateConfig config) : cfg_(std::move(config)) {
         8);
     grids_.push_back(std::move(g));
   }
+  for (const Target& t : cfg_.targets) own_.set_neutron_radius(t.nucleus, t.nucleus.r_n_fm);
   // The SM spectrum is the same for every call: compute it once.
   sm_spectrum_ = energy_spectrum(Mediator::standard_model(), 0.0);
 }
@@ -173,9 +174,7 @@ std::vector<double> BinnedRate::fold_time(const std::vector<double>& spec) const
   return out;
 }
 
-Templates BinnedRate::templates(const Mediator& m) const {
-  return templates(m, PhysicsParameters{});
-}
+Templates BinnedRate::templates(const Mediator& m) const { return templates(m, own_); }
 
 std::vector<Templates> BinnedRate::templates_for_masses(MediatorKind kind, const Charges& charges,
                                                         const std::vector<double>& masses) const {
@@ -199,7 +198,7 @@ std::vector<double> BinnedRate::energy_spectrum(const Mediator& m, double g) con
   if (!std::isfinite(g)) throw std::invalid_argument("energy_spectrum: coupling must be finite");
   if (!sm_spectrum_.empty() && (m.kind == MediatorKind::StandardModel || g == 0.0))
     return sm_spectrum_;  // model independent: computed once at construction
-  return energy_spectrum(m, g, PhysicsParameters{});
+  return energy_spectrum(m, g, own_);
 }
 
 std::vector<double> BinnedRate::predict(const Mediator& m, double g) const {
@@ -208,7 +207,7 @@ std::vector<double> BinnedRate::predict(const Mediator& m, double g) const {
 
 std::vector<double> BinnedRate::differential_rate(const Mediator& m, double g,
                                                   const std::vector<double>& T) const {
-  return differential_rate(m, g, T, PhysicsParameters{});
+  return differential_rate(m, g, T, own_);
 }
 
 Templates BinnedRate::templates(const Mediator& m, const PhysicsParameters& p) const {

@@ -72,6 +72,9 @@ struct PhysicsParameters {
   /// Neutron rms radius [fm] for a nucleus (by name: Cs133, I127, Ar40); the
   /// nucleus's own r_n_fm for any other.
   double neutron_radius(const Nucleus& n) const;
+  /// Set the neutron radius [fm] used for a nucleus (Cs133, I127, Ar40; any other
+  /// nucleus always uses its own r_n_fm, so this is a no-op for it).
+  void set_neutron_radius(const Nucleus& n, double r_fm);
   /// g_V^p for flavour f (eq. 12 shifted by sin2w and the charge radius).
   double proton_coupling(Flavour f) const;
   /// Squared neutrino magnetic moment (mu/mu_B)^2 for flavour f.

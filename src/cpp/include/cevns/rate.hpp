@@ -84,6 +84,11 @@ class BinnedRate {
                                         const std::vector<double>& T_MeV,
                                         const PhysicsParameters& params) const;
 
+  /// The SM parameters with this rate's own nuclear radii (those of its targets):
+  /// what the overloads without parameters use; start from it to vary one parameter
+  /// of a rate built with non-default radii.
+  const PhysicsParameters& own_parameters() const { return own_; }
+
   /// Number of quadrature points (for tests and benchmarks).
   std::size_t n_grid() const;
 
@@ -104,6 +109,7 @@ class BinnedRate {
   RateConfig cfg_;
   std::size_t n_energy_ = 0, n_time_ = 0;
   std::vector<Grid> grids_;          ///< one per target
+  PhysicsParameters own_;            ///< SM parameters, radii of the targets' nuclei
   std::vector<double> sm_spectrum_;  ///< SM energy spectrum per flavour (model independent)
 };
 
