@@ -148,23 +148,33 @@ double PhysicsParameters::magnetic_moment_sq(Flavour f) const {
   return mu * mu;
 }
 
-NsiCharges nsi_charges(const Nucleus& n, Flavour f, const PhysicsParameters& p, double FZ,
-                       double FN) {
-  const double ZF = n.Z * FZ;
-  const double NF = n.N * FN;
-  const int a = lepton_index(f);
-  auto q_of = [&](int b) {
-    const double eu = p.eps[0][a][b], ed = p.eps[1][a][b];
-    return (2.0 * eu + ed) * ZF + (eu + 2.0 * ed) * NF;
-  };
+NsiCoefficients nsi_coefficients(Flavour f, const PhysicsParameters& p) {
+  NsiCoefficients c;
+  c.alpha = lepton_index(f);
+  c.g_p = p.proton_coupling(f);
+  for (int b = 0; b < 3; ++b) {
+    const double eu = p.eps[0][c.alpha][b], ed = p.eps[1][c.alpha][b];
+    c.z[b] = 2.0 * eu + ed;
+    c.n[b] = eu + 2.0 * ed;
+  }
+  return c;
+}
+
+NsiCharges nsi_charges(const NsiCoefficients& c, double ZF, double NF) {
+  auto q_of = [&](int b) { return c.z[b] * ZF + c.n[b] * NF; };
   NsiCharges out;
-  out.diagonal = p.proton_coupling(f) * ZF + gVn * NF + q_of(a);
+  out.diagonal = c.g_p * ZF + gVn * NF + q_of(c.alpha);
   for (int b = 0; b < 3; ++b)
-    if (b != a) {
+    if (b != c.alpha) {
       const double qb = q_of(b);
       out.off_diagonal2 += qb * qb;
     }
   return out;
+}
+
+NsiCharges nsi_charges(const Nucleus& n, Flavour f, const PhysicsParameters& p, double FZ,
+                       double FN) {
+  return nsi_charges(nsi_coefficients(f, p), n.Z * FZ, n.N * FN);
 }
 
 namespace {

@@ -113,14 +113,15 @@ std::size_t BinnedRate::n_grid() const {
   return n;
 }
 
-std::vector<double> BinnedRate::neutron_form_factors(const Grid& g, const Target& t,
-                                                     const PhysicsParameters& p) const {
+const std::vector<double>& BinnedRate::neutron_form_factors(const Grid& g, const Target& t,
+                                                            const PhysicsParameters& p,
+                                                            std::vector<double>& buffer) const {
   const double rn = p.neutron_radius(t.nucleus);
-  if (rn == t.nucleus.r_n_fm) return g.FN;
-  std::vector<double> FN(g.T.size());
+  if (rn == t.nucleus.r_n_fm) return g.FN;  // the cached ones: no copy
+  buffer.resize(g.T.size());
   for (std::size_t k = 0; k < g.T.size(); ++k)
-    FN[k] = form_factor(cfg_.form_factor, momentum_transfer(t.nucleus, g.T[k]), rn);
-  return FN;
+    buffer[k] = form_factor(cfg_.form_factor, momentum_transfer(t.nucleus, g.T[k]), rn);
+  return buffer;
 }
 
 // Per grid point, the three coefficients of the true-recoil spectrum
@@ -142,9 +143,10 @@ void BinnedRate::spectrum_terms(const Grid& g, const std::vector<double>& FN, co
   const Flavour fl = all_flavours[f];
   const double mu2 = p.magnetic_moment_sq(fl);
   const double pref_mu = norm * pi * alpha_em * alpha_em / (m_e * m_e) * mu2;
+  const NsiCoefficients nsi = nsi_coefficients(fl, p);  // once per flavour, not per point
   for (std::size_t k = 0; k < nT; ++k) {
     const ChargeTerms ct = charge_terms(t.nucleus, fl, m, g.T[k], g.FZ[k], FN[k]);
-    const NsiCharges nc = nsi_charges(t.nucleus, fl, p, g.FZ[k], FN[k]);
+    const NsiCharges nc = nsi_charges(nsi, t.nucleus.Z * g.FZ[k], t.nucleus.N * FN[k]);
     const double kv = pref_v * g.k0[f][k];
     a[k] = kv * nc.diagonal * nc.diagonal;
     double incoherent = kv * nc.off_diagonal2;
@@ -214,10 +216,10 @@ Templates BinnedRate::templates(const Mediator& m, const PhysicsParameters& p) c
   m.validate();
   p.validate();
   std::vector<double> s0(n_flavours * n_energy_, 0.0), s1(s0), s2(s0);
-  std::vector<double> a, b, c;
+  std::vector<double> a, b, c, fn_buffer;
   for (std::size_t ti = 0; ti < grids_.size(); ++ti) {
     const Grid& g = grids_[ti];
-    const std::vector<double> FN = neutron_form_factors(g, cfg_.targets[ti], p);
+    const std::vector<double>& FN = neutron_form_factors(g, cfg_.targets[ti], p, fn_buffer);
     const std::size_t nT = g.T.size();
     for (int f = 0; f < n_flavours; ++f) {
       spectrum_terms(g, FN, cfg_.targets[ti], m, f, p, a, b, c);
@@ -245,10 +247,10 @@ std::vector<double> BinnedRate::energy_spectrum(const Mediator& m, double g,
   if (!std::isfinite(g)) throw std::invalid_argument("energy_spectrum: coupling must be finite");
   const double g2 = g * g, g4 = g2 * g2;
   std::vector<double> spec(n_flavours * n_energy_, 0.0);
-  std::vector<double> a, b, c;
+  std::vector<double> a, b, c, fn_buffer;
   for (std::size_t ti = 0; ti < grids_.size(); ++ti) {
     const Grid& gr = grids_[ti];
-    const std::vector<double> FN = neutron_form_factors(gr, cfg_.targets[ti], p);
+    const std::vector<double>& FN = neutron_form_factors(gr, cfg_.targets[ti], p, fn_buffer);
     const std::size_t nT = gr.T.size();
     for (int f = 0; f < n_flavours; ++f) {
       spectrum_terms(gr, FN, cfg_.targets[ti], m, f, p, a, b, c);

@@ -89,6 +89,18 @@ struct NsiCharges {
 NsiCharges nsi_charges(const Nucleus& n, Flavour f, const PhysicsParameters& p, double F_Z,
                        double F_N);
 
+/// What nsi_charges needs of the parameters for one flavour alpha, computed once per
+/// flavour (a rate evaluates it at every grid point): Q_{alpha beta} =
+/// delta_{alpha beta} (g_p Z F_Z + g_V^n N F_N) + z[beta] Z F_Z + n[beta] N F_N.
+struct NsiCoefficients {
+  int alpha = 0;                   ///< lepton index of the flavour (e = 0, mu = 1)
+  double g_p = 0.0;                ///< g_V^p with sin2w and the charge radius
+  std::array<double, 3> z{}, n{};  ///< 2 eps^u + eps^d and eps^u + 2 eps^d, by beta
+};
+NsiCoefficients nsi_coefficients(Flavour f, const PhysicsParameters& p);
+/// nsi_charges from precomputed coefficients (same numbers, bit for bit).
+NsiCharges nsi_charges(const NsiCoefficients& c, double Z_F_Z, double N_F_N);
+
 /// Flux-averaged kinematics of the magnetic-moment cross section [MeV^-1]:
 /// K_mu(T) = \int_{E_min(T)} dE phi(E) (1/T - 1/E), per neutrino (closed form).
 double magnetic_kinematic_factor(Flavour f, double T_MeV, double M_MeV);

@@ -102,8 +102,11 @@ class BinnedRate {
   void spectrum_terms(const Grid& g, const std::vector<double>& FN, const Target& t,
                       const Mediator& m, int flavour, const PhysicsParameters& p,
                       std::vector<double>& a, std::vector<double>& b, std::vector<double>& c) const;
-  std::vector<double> neutron_form_factors(const Grid& g, const Target& t,
-                                           const PhysicsParameters& p) const;
+  /// F_N on the grid for the parameters' neutron radius: the cached g.FN when it is
+  /// the nucleus's own, else computed into `buffer`.
+  const std::vector<double>& neutron_form_factors(const Grid& g, const Target& t,
+                                                  const PhysicsParameters& p,
+                                                  std::vector<double>& buffer) const;
   std::vector<double> fold_time(const std::vector<double>& spectrum) const;
 
   RateConfig cfg_;
