@@ -7,7 +7,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['ArChi2', 'ArgonResponse', 'BeamTiming', 'BinnedChi2', 'BinnedRate', 'Charges', 'CouplingChi2', 'CouplingProfile', 'CsIResponse', 'CsiChi2', 'Experiment', 'Flavour', 'GM2Boson', 'Mediator', 'MediatorKind', 'Nucleus', 'PAPER_MODEL_NAMES', 'ProfileResult', 'ResponseModel', 'Templates', 'ToyPlane', 'allowed_many', 'argon40', 'arrival_time_cdf', 'arrival_time_pdf', 'cesium133', 'combined_chi2', 'constants', 'dar_spectrum', 'delayed_endpoint_energy', 'delta_a_mu', 'dsigma_dT', 'epsilon_loop', 'flux_normalisation', 'form_factor', 'gm2_loop_integral', 'iodine127', 'kinematic_factors', 'load_experiment', 'loop_integral', 'mev2_to_cm2', 'momentum_transfer', 'numu_line_energy', 'paper_model_mediator', 'profile_many', 'time_bin_fractions']
+__all__: list[str] = ['ArChi2', 'ArgonResponse', 'BeamTiming', 'BinnedChi2', 'BinnedRate', 'Charges', 'CouplingChi2', 'CouplingProfile', 'CsIResponse', 'CsiChi2', 'Experiment', 'Flavour', 'GM2Boson', 'Mediator', 'MediatorKind', 'NamedModel', 'Nucleus', 'NuisanceSpec', 'OptionSpec', 'PhysicsParameters', 'ProfileResult', 'ResponseModel', 'Templates', 'ToyPlane', 'allowed_many', 'argon40', 'arrival_time_cdf', 'arrival_time_pdf', 'cesium133', 'charge_radius_coupling_shift', 'charge_radius_sm', 'check_option', 'combined_chi2', 'constants', 'coupling_chi2_per_mass', 'dar_spectrum', 'delayed_endpoint_energy', 'delta_a_mu', 'dsigma_dT', 'dsigma_dT_magnetic', 'dsigma_dT_params', 'epsilon_loop', 'experiment_names', 'flux_normalisation', 'form_factor', 'gm2_loop_integral', 'iodine127', 'kinematic_factors', 'load_experiment', 'loop_integral', 'magnetic_kinematic_factor', 'mev2_to_cm2', 'momentum_transfer', 'nuisance_table', 'numu_line_energy', 'option_table', 'paper_model', 'paper_models', 'profile_many', 'time_bin_fractions']
 class Flavour:
     """
     Members:
@@ -212,21 +212,50 @@ class Templates:
     @property
     def n2(self) -> list[float]:
         ...
+class PhysicsParameters:
+    """
+    Physics parameters (sin2w, rn_*, eps_*, mu_*, r2_*); SM defaults.
+    """
+    @staticmethod
+    def names() -> list[str]:
+        ...
+    def __init__(self, values: collections.abc.Mapping[str, typing.SupportsFloat | typing.SupportsIndex] = {}) -> None:
+        ...
+    def get(self, name: str) -> float:
+        ...
+    def proton_coupling(self, flavour: Flavour) -> float:
+        ...
+    def set(self, name: str, value: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    def to_dict(self) -> dict[str, float]:
+        ...
+    def validate(self) -> None:
+        ...
 class BinnedRate:
     def __init__(self, targets: collections.abc.Sequence[tuple[Nucleus, typing.SupportsFloat | typing.SupportsIndex]], flux_norm_cm2: typing.SupportsFloat | typing.SupportsIndex, response: ResponseModel, energy_edges: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], time_fractions: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], form_factor: str = 'helm', panels_per_segment: typing.SupportsInt | typing.SupportsIndex = 16) -> None:
         ...
     def differential_rate(self, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex, T_MeV: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> numpy.typing.NDArray[numpy.float64]:
         ...
+    def differential_rate_with(self, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex, T_MeV: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], params: PhysicsParameters) -> numpy.typing.NDArray[numpy.float64]:
+        ...
     def energy_spectrum(self, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    def energy_spectrum_with(self, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex, params: PhysicsParameters) -> numpy.typing.NDArray[numpy.float64]:
         ...
     def predict(self, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> numpy.typing.NDArray[numpy.float64]:
         ...
+    def predict_with(self, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex, params: PhysicsParameters) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Binned prediction with the physics parameters [n_energy, n_time].
+        """
     def templates(self, mediator: Mediator) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
         ...
-    def templates_for_masses(self, mediator: Mediator, masses_MeV: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> numpy.typing.NDArray[numpy.float64]:
+    def templates_for_masses(self, kind: MediatorKind, charges: Charges, masses_MeV: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], params: typing.Any = None) -> numpy.typing.NDArray[numpy.float64]:
         """
-        Templates (n0, n1, n2) for each mass: array [n_mass, 3, n_energy, n_time].
+        Templates (n0, n1, n2) for each mass: array [n_mass, 3, n_energy, n_time] (on top of PhysicsParameters `params`, if given).
         """
+    def templates_with(self, mediator: Mediator, params: PhysicsParameters) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
+        ...
     @property
     def n_energy(self) -> int:
         ...
@@ -440,6 +469,14 @@ class Experiment:
     def backgrounds(self) -> dict:
         ...
     @property
+    def binned_chi2(self) -> BinnedChi2:
+        """
+        The profiled chi2 of the data set (CsiChi2 or ArChi2).
+        """
+    @property
+    def data_file_roles(self) -> dict[str, str]:
+        ...
+    @property
     def data_files(self) -> dict[str, str]:
         ...
     @property
@@ -461,11 +498,18 @@ class Experiment:
     def observed(self) -> numpy.typing.NDArray[numpy.float64]:
         ...
     @property
-    def parameters(self) -> dict[str, float]:
-        ...
+    def rate(self) -> BinnedRate:
+        """
+        The rate engine (BinnedRate).
+        """
     @property
     def reference(self) -> dict:
         ...
+    @property
+    def settings(self) -> dict[str, str]:
+        """
+        Every option, resolved, as canonical text (option_table names).
+        """
     @property
     def shape(self) -> tuple[int, int]:
         ...
@@ -474,6 +518,83 @@ class Experiment:
         ...
     @property
     def time_edges(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+class OptionSpec:
+    """
+    One row of an experiment's option table.
+    """
+    def __repr__(self) -> str:
+        ...
+    def accepted(self) -> str:
+        ...
+    @property
+    def choices(self) -> list[str]:
+        ...
+    @property
+    def default(self) -> typing.Any:
+        ...
+    @property
+    def doc(self) -> str:
+        ...
+    @property
+    def max(self) -> float:
+        ...
+    @property
+    def min(self) -> float:
+        ...
+    @property
+    def min_exclusive(self) -> bool:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def type(self) -> str:
+        ...
+    @property
+    def unit(self) -> str:
+        ...
+class NuisanceSpec:
+    """
+    One nuisance parameter of an experiment's chi2.
+    """
+    @property
+    def doc(self) -> str:
+        ...
+    @property
+    def equation(self) -> str:
+        ...
+    @property
+    def kind(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def sigma(self) -> float:
+        ...
+class NamedModel:
+    """
+    A model without its mass: kind and U(1)' charges.
+    """
+    def __init__(self, name: str, kind: MediatorKind, charges: Charges, anomalous: bool = False, description: str = '') -> None:
+        ...
+    def mediator(self, mass_MeV: typing.SupportsFloat | typing.SupportsIndex) -> Mediator:
+        ...
+    @property
+    def anomalous(self) -> bool:
+        ...
+    @property
+    def charges(self) -> Charges:
+        ...
+    @property
+    def description(self) -> str:
+        ...
+    @property
+    def kind(self) -> MediatorKind:
+        ...
+    @property
+    def name(self) -> str:
         ...
 class ToyPlane:
     """
@@ -505,9 +626,25 @@ def arrival_time_pdf(arg0: Flavour, arg1: typing.Annotated[numpy.typing.ArrayLik
     ...
 def cesium133() -> Nucleus:
     ...
+def charge_radius_coupling_shift() -> float:
+    """
+    sqrt2 pi alpha/(3 G_F) per 1e-32 cm^2: g_V^p shift per unit <r^2>.
+    """
+def charge_radius_sm(lepton_mass_MeV: typing.SupportsFloat | typing.SupportsIndex) -> float:
+    """
+    SM neutrino charge radius <r^2> [1e-32 cm^2] for a charged-lepton mass [MeV].
+    """
+def check_option(experiment: str, name: str, value: str) -> str:
+    """
+    Canonical text of one option value; raises InputError naming what is accepted.
+    """
 def combined_chi2(experiments: collections.abc.Sequence[Experiment], mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex) -> float:
     """
     Sum of the profiled chi2 of the experiments at one model point.
+    """
+def coupling_chi2_per_mass(experiments: list, kind: MediatorKind, charges: Charges, masses_MeV: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], params: typing.Any = None) -> list:
+    """
+    chi2(g) of a model (kind, charges) at every mass, summed over the experiments (on top of PhysicsParameters `params`, if given).
     """
 def dar_spectrum(arg0: Flavour, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> typing.Any:
     ...
@@ -521,10 +658,20 @@ def dsigma_dT(nucleus: Nucleus, flavour: Flavour, E_MeV: typing.SupportsFloat | 
     """
     d sigma/dT [MeV^-3] (eq. 10, 16, 28, 33).
     """
+def dsigma_dT_magnetic(nucleus: Nucleus, E_MeV: typing.SupportsFloat | typing.SupportsIndex, T_MeV: typing.SupportsFloat | typing.SupportsIndex, mu_over_muB: typing.SupportsFloat | typing.SupportsIndex, form_factor: str = 'helm') -> float:
+    """
+    Magnetic-moment d sigma/dT [MeV^-3] for mu_nu/mu_B (not in units of 1e-10).
+    """
+def dsigma_dT_params(nucleus: Nucleus, flavour: Flavour, E_MeV: typing.SupportsFloat | typing.SupportsIndex, T_MeV: typing.SupportsFloat | typing.SupportsIndex, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex, params: PhysicsParameters, form_factor: str = 'helm') -> float:
+    """
+    d sigma/dT [MeV^-3] with the physics parameters (parameters.hpp).
+    """
 def epsilon_loop(m_beta_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], m_alpha_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], q_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> typing.Any:
     """
     One-loop kinetic mixing epsilon_{beta alpha}(|q|) of eq. (29).
     """
+def experiment_names() -> list[str]:
+    ...
 def flux_normalisation(nu_per_pot: typing.SupportsFloat | typing.SupportsIndex, n_pot: typing.SupportsFloat | typing.SupportsIndex, baseline_m: typing.SupportsFloat | typing.SupportsIndex) -> float:
     ...
 def form_factor(model: str, q_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], r_rms_fm: typing.SupportsFloat | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float64]:
@@ -539,21 +686,29 @@ def iodine127() -> Nucleus:
     ...
 def kinematic_factors(arg0: Flavour, arg1: typing.SupportsFloat | typing.SupportsIndex, arg2: typing.SupportsFloat | typing.SupportsIndex) -> tuple[float, float]:
     ...
-def load_experiment(name: str, data_dir: str) -> Experiment:
+def load_experiment(name: str, data_dir: str, options: collections.abc.Mapping[str, str] = {}) -> Experiment:
     """
-    Build 'csi2021' or 'ar2020' in C++ from data_dir (hash-checked), with the default options of the Python builders.
+    Build an experiment (experiment_names()) from data_dir (hash-checked), with options as text keyed by option_table(name).
     """
 def loop_integral(m_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], q_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> typing.Any:
+    ...
+def magnetic_kinematic_factor(flavour: Flavour, T_MeV: typing.SupportsFloat | typing.SupportsIndex, M_MeV: typing.SupportsFloat | typing.SupportsIndex) -> float:
     ...
 def mev2_to_cm2() -> float:
     ...
 def momentum_transfer(arg0: Nucleus, arg1: typing.SupportsFloat | typing.SupportsIndex) -> float:
     ...
+def nuisance_table(experiment: str) -> list[NuisanceSpec]:
+    ...
 def numu_line_energy() -> float:
     ...
-def paper_model_mediator(name: str, mass_MeV: typing.SupportsFloat | typing.SupportsIndex) -> Mediator:
+def option_table(experiment: str) -> list[OptionSpec]:
+    ...
+def paper_model(name: str) -> NamedModel:
+    ...
+def paper_models() -> list[NamedModel]:
     """
-    The C++ core's Mediator of one of the paper's models (cevns/models.hpp).
+    The paper's 11 models, in the order of Table 2.
     """
 def profile_many(per_mass: collections.abc.Sequence[CouplingChi2], grids: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]], n_threads: typing.SupportsInt | typing.SupportsIndex = 0) -> list[CouplingProfile]:
     """
@@ -561,5 +716,4 @@ def profile_many(per_mass: collections.abc.Sequence[CouplingChi2], grids: collec
     """
 def time_bin_fractions(flavour: Flavour, edges_us: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], timing: BeamTiming, eff_t0_us: typing.SupportsFloat | typing.SupportsIndex = 0.0, eff_rate_per_us: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> list[float]:
     ...
-PAPER_MODEL_NAMES: tuple = ('universal', 'B-L', 'By+Lmu+Ltau', 'B-3Le', 'B-3Lmu', 'B-2Le-Lmu', 'B-Le-2Lmu', 'Le-Lmu', 'Le-Ltau', 'Lmu-Ltau', 'scalar')
 constants: dict = {'G_F': 1.1663788e-11, 'alpha_em': 0.0072973525692838015, 'hbar_c_MeV_fm': 197.3269804, 'N_A': 6.02214076e+23, 'amu_MeV': 931.49410242, 'm_e': 0.51099895, 'm_mu': 105.6583755, 'm_tau': 1776.86, 'm_pi': 139.57039, 'tau_pi_ns': 26.033, 'tau_mu_ns': 2196.9811, 'gVp_nue': 0.0401, 'gVp_numu': 0.0318, 'gVn': -0.5094, 'sigma_piN_over_mud_ref': 17.3}

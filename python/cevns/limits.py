@@ -149,9 +149,11 @@ def limit(
     data_dir: Any = None,
     m_low: float = M_LOW_MEV,
     m_high: float = M_HIGH_MEV,
+    params: Mapping[str, float] | None = None,
 ) -> Limit:
-    """Table 2 bounds for one model and data set."""
-    fit = ModelFit(model, dataset, experiments=experiments, data_dir=data_dir)
+    """Table 2 bounds for one model and data set (on top of physics ``params``, if given:
+    `cevns.phenomenology.PARAMETERS`, the others at their SM values)."""
+    fit = ModelFit(model, dataset, experiments=experiments, data_dir=data_dir, params=params)
     return _limit_of(fit, dataset, cl, dof, m_low, m_high)
 
 

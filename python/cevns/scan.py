@@ -64,6 +64,10 @@ class ModelFit:
     data_dir : path-like, optional
     n_threads : int
         Threads of the C++ χ² (0: OpenMP default).
+    params : mapping of str to float, optional
+        Physics parameters under the mediator (`cevns.phenomenology.PARAMETERS`, e.g.
+        ``{"sin2w": 0.24, "rn_cs": 5.3}``); the others, and all by default, at their SM
+        values. g = 0 is then this non-standard "SM".
     """
 
     def __init__(
@@ -74,13 +78,25 @@ class ModelFit:
         experiments: Mapping[str, Any] | None = None,
         data_dir: Any = None,
         n_threads: int = 0,
+        params: Mapping[str, float] | None = None,
     ) -> None:
         self.model = get_model(model)
         self.dataset = dataset
         self.members = dataset_members(dataset)
         self.experiments = experiments_for(dataset, data_dir, experiments)
         self.n_threads = n_threads
-        self._sm = {n: e.predict() for n, e in self.experiments.items()}
+        self.params = dict(params or {})
+        self._core_params = None
+        if self.params:
+            from .phenomenology import parameters
+
+            self._core_params = parameters(self.params)
+        self._sm = {
+            n: e.predict()
+            if self._core_params is None
+            else e.rate.predict_with(_core.Mediator.standard_model(), 0.0, self._core_params)
+            for n, e in self.experiments.items()
+        }
         self.chi2_sm = float(
             sum(e.likelihood.chi2(self._sm[n]).chi2 for n, e in self.experiments.items())
         )
@@ -91,7 +107,7 @@ class ModelFit:
         m = check_masses(masses).tolist()
         core = self.model.core
         return {
-            n: e.rate.templates_for_masses(core.kind, core.charges, m)
+            n: e.rate.templates_for_masses(core.kind, core.charges, m, self._core_params)
             for n, e in self.experiments.items()
         }
 
@@ -120,6 +136,7 @@ class ModelFit:
             core.kind,
             core.charges,
             check_masses(masses).tolist(),
+            self._core_params,
         )
 
     # -- search scale -----------------------------------------------------
@@ -270,6 +287,7 @@ def scan(
     data_dir: Any = None,
     progress: bool = False,
     fit: ModelFit | None = None,
+    params: Mapping[str, float] | None = None,
 ) -> ScanResult:
     """Profiled χ² on the grid ``masses × couplings`` and the allowed regions.
 
@@ -285,7 +303,7 @@ def scan(
     if g.size < 3 or np.any(np.diff(g) <= 0):
         raise InputError("need at least 3 distinct couplings")
     thr = delta_chi2_threshold(cl, dof)
-    fit = fit or ModelFit(model, dataset, experiments=experiments, data_dir=data_dir)
+    fit = fit or ModelFit(model, dataset, experiments=experiments, data_dir=data_dir, params=params)
     per_mass = fit.per_mass(m)
     grid = _with_zero(g)
     profiles = []

@@ -280,3 +280,36 @@ def test_plot_profile_draws_what_was_computed(exps, tmp_path, capsys, data_dir):
     )
     capsys.readouterr()
     assert rc == 0 and out.stat().st_size > 1000
+
+
+def test_mediator_scans_on_top_of_physics_parameters(data_dir):
+    """Issue 16: the (M, g) machinery takes physics parameters; SM values change nothing."""
+    from cevns.experiments import experiment
+    from cevns.limits import limit
+    from cevns.phenomenology import chi2 as pchi2
+    from cevns.scan import ModelFit, scan
+
+    exps = {n: experiment(n, data_dir) for n in ("csi2021", "ar2020")}
+    plain = ModelFit("B-L", "combined", experiments=exps)
+    same = ModelFit("B-L", "combined", experiments=exps, params={"sin2w": plain_sin2w()})
+    g = [0.0, 3e-5, 6e-5]
+    np.testing.assert_allclose(same.chi2(10.0, g), plain.chi2(10.0, g), rtol=1e-12)
+    shifted = ModelFit("B-L", "combined", experiments=exps, params={"sin2w": 0.25, "rn_cs": 5.4})
+    got = shifted.chi2(10.0, g)
+    assert not np.allclose(got, plain.chi2(10.0, g))
+    for x, c in zip(g, got):  # the same point through cevns.phenomenology
+        ref = pchi2(exps, "B-L", 10.0, x, sin2w=0.25, rn_cs=5.4).chi2
+        assert c == pytest.approx(ref, rel=1e-9)
+    res = scan("B-L", "combined", [1.0, 100.0], np.geomspace(1e-6, 1e-2, 30), experiments=exps,
+               params={"sin2w": 0.25})  # fmt: skip
+    assert len(res.intervals) == 2 and res.intervals[0]
+    lim = limit("B-L", "ar2020", experiments=exps, params={"sin2w": 0.25})
+    assert lim.g_low > 0 and lim.g_low != limit("B-L", "ar2020", experiments=exps).g_low
+    with pytest.raises(InputError, match="unknown physics parameter"):
+        ModelFit("B-L", "ar2020", experiments=exps, params={"sin2x": 0.2})
+
+
+def plain_sin2w() -> float:
+    from cevns.phenomenology import default_value
+
+    return default_value("sin2w")

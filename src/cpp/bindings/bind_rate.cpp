@@ -154,11 +154,14 @@ void register_rate(py::module_& m) {
       .def(
           "templates_for_masses",
           [](const BinnedRate& r, MediatorKind kind, const Charges& charges,
-             std::vector<double> masses) {
+             std::vector<double> masses, const py::object& params) {
             std::vector<Templates> ts;
+            const PhysicsParameters* p =
+                params.is_none() ? nullptr : params.cast<const PhysicsParameters*>();
             {
               py::gil_scoped_release release;
-              ts = r.templates_for_masses(kind, charges, masses);
+              ts = p == nullptr ? r.templates_for_masses(kind, charges, masses)
+                                : r.templates_for_masses(kind, charges, masses, *p);
             }
             const std::size_t nb = r.n_energy() * r.n_time();
             py::array_t<double> out({masses.size(), std::size_t(3), r.n_energy(), r.n_time()});
@@ -171,7 +174,9 @@ void register_rate(py::module_& m) {
             return out;
           },
           py::arg("kind"), py::arg("charges"), py::arg("masses_MeV"),
-          "Templates (n0, n1, n2) for each mass: array [n_mass, 3, n_energy, n_time].")
+          py::arg("params") = py::none(),
+          "Templates (n0, n1, n2) for each mass: array [n_mass, 3, n_energy, n_time] "
+          "(on top of PhysicsParameters `params`, if given).")
       .def(
           "differential_rate",
           [](const BinnedRate& r, const Mediator& med, double g, std::vector<double> T) {

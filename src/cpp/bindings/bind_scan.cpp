@@ -66,13 +66,15 @@ void register_scan(py::module_& m) {
   m.def(
       "coupling_chi2_per_mass",
       [](const py::list& experiments, MediatorKind kind, const Charges& charges,
-         const std::vector<double>& masses) {
+         const std::vector<double>& masses, const py::object& params) {
         std::vector<const Experiment*> exps;
         for (const auto& e : experiments) exps.push_back(e.cast<const Experiment*>());
+        const PhysicsParameters* p =
+            params.is_none() ? nullptr : params.cast<const PhysicsParameters*>();
         std::vector<CouplingChi2> per_mass;
         {
           py::gil_scoped_release release;
-          per_mass = coupling_chi2_per_mass(exps, kind, charges, masses);
+          per_mass = coupling_chi2_per_mass(exps, kind, charges, masses, p);
         }
         py::list out;
         for (auto& c : per_mass) {
@@ -83,7 +85,9 @@ void register_scan(py::module_& m) {
         return out;
       },
       py::arg("experiments"), py::arg("kind"), py::arg("charges"), py::arg("masses_MeV"),
-      "chi2(g) of a model (kind, charges) at every mass, summed over the experiments.");
+      py::arg("params") = py::none(),
+      "chi2(g) of a model (kind, charges) at every mass, summed over the experiments "
+      "(on top of PhysicsParameters `params`, if given).");
   m.def("profile_many", &profile_many, py::arg("per_mass"), py::arg("grids"),
         py::arg("n_threads") = 0, py::call_guard<py::gil_scoped_release>(),
         "Coupling profiles of many masses (OpenMP over masses).");

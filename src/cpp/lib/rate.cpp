@@ -180,6 +180,12 @@ Templates BinnedRate::templates(const Mediator& m) const { return templates(m, o
 
 std::vector<Templates> BinnedRate::templates_for_masses(MediatorKind kind, const Charges& charges,
                                                         const std::vector<double>& masses) const {
+  return templates_for_masses(kind, charges, masses, own_);
+}
+
+std::vector<Templates> BinnedRate::templates_for_masses(MediatorKind kind, const Charges& charges,
+                                                        const std::vector<double>& masses,
+                                                        const PhysicsParameters& p) const {
   std::vector<Templates> out(masses.size());
   for (double M : masses)
     if (!(M > 0.0) || !std::isfinite(M))
@@ -190,7 +196,7 @@ std::vector<Templates> BinnedRate::templates_for_masses(MediatorKind kind, const
                          mi.kind = kind;
                          mi.charges = charges;
                          mi.mass_MeV = masses[static_cast<std::size_t>(i)];
-                         out[static_cast<std::size_t>(i)] = templates(mi);
+                         out[static_cast<std::size_t>(i)] = templates(mi, p);
                        });
   return out;
 }

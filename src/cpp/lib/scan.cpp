@@ -139,12 +139,15 @@ std::vector<Interval> CouplingChi2::allowed(const CouplingProfile& prof, double 
 
 std::vector<CouplingChi2> coupling_chi2_per_mass(const std::vector<const Experiment*>& experiments,
                                                  MediatorKind kind, const Charges& charges,
-                                                 const std::vector<double>& masses_MeV) {
+                                                 const std::vector<double>& masses_MeV,
+                                                 const PhysicsParameters* params) {
   if (experiments.empty()) throw std::invalid_argument("coupling_chi2_per_mass: no experiments");
   std::vector<CouplingChi2> out(masses_MeV.size());
   for (const Experiment* e : experiments) {
     if (e == nullptr) throw std::invalid_argument("coupling_chi2_per_mass: null experiment");
-    const std::vector<Templates> t = e->rate().templates_for_masses(kind, charges, masses_MeV);
+    const std::vector<Templates> t =
+        params == nullptr ? e->rate().templates_for_masses(kind, charges, masses_MeV)
+                          : e->rate().templates_for_masses(kind, charges, masses_MeV, *params);
     for (std::size_t i = 0; i < t.size(); ++i) out[i].add(e->chi2(), t[i]);
   }
   return out;

@@ -64,6 +64,11 @@ class BinnedRate {
   /// mass comes only from masses_MeV; OpenMP over masses; deterministic).
   std::vector<Templates> templates_for_masses(MediatorKind kind, const Charges& charges,
                                               const std::vector<double>& masses_MeV) const;
+  /// The same with physics parameters (see below): the scans of a mediator on top of
+  /// a non-standard sin^2 theta_W, neutron radii, NSI, magnetic moments or charge radii.
+  std::vector<Templates> templates_for_masses(MediatorKind kind, const Charges& charges,
+                                              const std::vector<double>& masses_MeV,
+                                              const PhysicsParameters& params) const;
   /// True-recoil differential rate dN/dT [MeV^-1] per flavour [n_flavours * T.size()],
   /// summed over the targets, before any detector effect.
   std::vector<double> differential_rate(const Mediator& m, double coupling,

@@ -67,11 +67,14 @@ class CouplingChi2 {
 /// chi2(g) of a model (kind and charges; the mass comes from masses_MeV only) at
 /// every mass, summed over the experiments: the templates are computed once per
 /// mass and experiment (OpenMP over masses) and stay in the core. The result
-/// refers to the experiments' chi2, so the experiments must outlive it.
+/// refers to the experiments' chi2, so the experiments must outlive it. With
+/// `params` the templates are those of the mediator on top of these physics
+/// parameters (sin^2 theta_W, R_n, NSI, ...; parameters.hpp); null: each rate's own SM.
 /// \throws std::invalid_argument on no experiments, a null pointer or a bad mass
 std::vector<CouplingChi2> coupling_chi2_per_mass(const std::vector<const Experiment*>& experiments,
                                                  MediatorKind kind, const Charges& charges,
-                                                 const std::vector<double>& masses_MeV);
+                                                 const std::vector<double>& masses_MeV,
+                                                 const PhysicsParameters* params = nullptr);
 
 /// Profiles of many masses at once (OpenMP over masses; results do not depend
 /// on the number of threads). grids[i] is the grid of mass i.
