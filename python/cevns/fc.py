@@ -31,7 +31,7 @@ import numpy as np
 
 from .distributed import EngineSpec, Runner, engine
 from .errors import InputError
-from .limits import M_HIGH_MEV, M_LOW_MEV, Bound, limit, table2_bound
+from .limits import M_HIGH_MEV, M_LOW_MEV, Bound, _limit_of, table2_bound
 from .stats import delta_chi2_threshold, parse_cl
 from .toys import statistic as toy_statistic
 
@@ -308,12 +308,13 @@ def fc_limit(
     if dof not in STATISTICS:
         raise InputError(f"dof must be 1 or 2, got {dof!r}")
     spec = EngineSpec.of(model, dataset, *_spec_args(data_dir, options))
-    wl = limit(model, dataset, cl=cl, dof=dof, experiments=experiments, data_dir=data_dir)
     from .regions import flags_from, sm_region_flags
-    from .scan import ModelFit, global_minimum, profile_coupling
+    from .scan import ModelFit, profile_coupling
 
+    # one fit for the Wilks row and the FC edges: the plane's minimum is computed once
     fit = ModelFit(model, dataset, experiments=experiments, data_dir=data_dir)
-    level = global_minimum(fit)["chi2"] + delta_chi2_threshold(cl, dof)
+    wl = _limit_of(fit, dataset, cl, dof, M_LOW_MEV, M_HIGH_MEV)
+    level = wl.chi2_min + wl.delta_chi2
     res: dict[str, tuple[Bound, list[Edge]]] = {}
     masses = {"low": M_LOW_MEV, "high": M_HIGH_MEV}
     wilks = {}

@@ -133,11 +133,7 @@ def parameters(values: Mapping[str, float] | None = None, **kwargs: float) -> An
             v = float(value)
         except (TypeError, ValueError):
             raise InputError(f"physics parameter {name} must be a number, got {value!r}") from None
-        if not math.isfinite(v):
-            raise InputError(f"physics parameter {name} must be finite, got {value!r}")
-        if name.startswith("rn_") and v <= 0:
-            raise InputError(f"physics parameter {name} (fm) must be > 0, got {value!r}")
-        try:
+        try:  # finiteness and radii > 0 are checked by the core's set()
             for target in ("rn_cs", "rn_i") if name == "rn_csi" else (name,):
                 p.set(target, v)
         except ValueError as exc:  # e.g. a radius the form factor cannot take

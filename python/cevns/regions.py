@@ -103,8 +103,9 @@ def sm_region_flags(
         m2, pm2, pr2 = profiles_at(fit, extra)
         order = np.argsort(np.concatenate((grid, m2)), kind="stable")
         grid = np.concatenate((grid, m2))[order]
-        per_mass = [(list(per_mass) + list(pm2))[i] for i in order]
-        profiles = [(list(profiles) + list(pr2))[i] for i in order]
+        all_chi2, all_prof = list(per_mass) + list(pm2), list(profiles) + list(pr2)
+        per_mass = [all_chi2[i] for i in order]
+        profiles = [all_prof[i] for i in order]
     intervals: list[list[Interval]] = [
         [(float(a), float(b)) for a, b in iv]
         for iv in _core.allowed_many(list(per_mass), list(profiles), level, fit.n_threads)

@@ -85,6 +85,7 @@ class ModelFit:
         self.members = dataset_members(dataset)
         self.experiments = experiments_for(dataset, data_dir, experiments)
         self.n_threads = n_threads
+        self._plane_profiles: Any = None  # `plane_profiles`, computed on first use
         self.params = dict(params or {})
         self._core_params = None
         if self.params:
@@ -177,11 +178,9 @@ def profiles_at(fit: ModelFit, masses: Iterable[float], per_decade: int = PLANE_
 
 def plane_profiles(fit: ModelFit) -> Any:
     """`profiles_at` on the plane of `global_minimum`, computed once per ModelFit."""
-    cached = getattr(fit, "_plane_profiles", None)
-    if cached is None:
-        cached = profiles_at(fit, PLANE_MASSES_MEV)
-        fit._plane_profiles = cached  # type: ignore[attr-defined]
-    return cached
+    if fit._plane_profiles is None:
+        fit._plane_profiles = profiles_at(fit, PLANE_MASSES_MEV)
+    return fit._plane_profiles
 
 
 def global_minimum(
