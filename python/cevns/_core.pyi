@@ -242,6 +242,10 @@ class BinnedRate:
         ...
     def energy_spectrum_with(self, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex, params: PhysicsParameters) -> numpy.typing.NDArray[numpy.float64]:
         ...
+    def flux_averaged_cross_section(self, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex = 0.0, params: typing.Any = None) -> float:
+        """
+        Flux-averaged total cross section <sigma>_Phi [cm^2 per nucleus] (all recoil energies, the beam's three flavours and the targets averaged).
+        """
     def predict(self, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> numpy.typing.NDArray[numpy.float64]:
         ...
     def predict_with(self, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex, params: PhysicsParameters) -> numpy.typing.NDArray[numpy.float64]:

@@ -198,7 +198,10 @@ def pulls(
 
 
 def sm_fit(
-    dataset: str, data_dir: Any = None, experiments: Mapping[str, Any] | None = None
+    dataset: str,
+    data_dir: Any = None,
+    experiments: Mapping[str, Any] | None = None,
+    params: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     """The Standard-Model fit of a data set, as ``cevns fit`` prints it.
 
@@ -214,19 +217,29 @@ def sm_fit(
     data_dir : path-like, optional
     experiments : mapping, optional
         Already built experiments by name (built with the defaults where missing).
+    params : mapping, optional
+        Physics parameters away from their SM values (:mod:`cevns.phenomenology`,
+        e.g. ``{"rn_csi": 4.86}``): the fit of that prediction instead of the SM's.
 
     Returns
     -------
     dict
         JSON-ready: ``experiment``, ``chi2_min``, ``n_bins``, ``nuisances``, ``pulls``,
-        ``cevns_events`` (one entry per experiment for ``combined``), ``fits`` (what
-        each part is), ``convention``, ``experiments`` (settings) and ``provenance``.
+        ``cevns_events`` (one entry per experiment for ``combined``, each with the
+        flux-averaged cross section ``cross_section_1e40_cm2`` predicted and fitted:
+        the fitted normalisation times the predicted ⟨σ⟩_Φ), ``fits`` (what each part
+        is), ``fixed`` (the params), ``convention``, ``experiments`` (settings) and
+        ``provenance``.
     """
     from .datasets import experiments_for
+    from .phenomenology import flux_averaged_cross_section, parameters
+    from .phenomenology import predict as predict_with
     from .provenance import provenance
 
+    params = dict(params or {})
+    parameters(params)  # InputError for a bad name or value, before any work
     exps = experiments_for(dataset, data_dir, experiments)
-    preds = {n: e.predict() for n, e in exps.items()}
+    preds = {n: predict_with(e, **params) if params else e.predict() for n, e in exps.items()}
     if dataset == "combined":
         lik: Any = CombinedLikelihood(**{n: e.likelihood for n, e in exps.items()})
         res = lik.chi2(preds)
@@ -240,6 +253,13 @@ def sm_fit(
     for n, e in exps.items():
         f = fit_normalisation(e.likelihood, preds[n])
         events[n] = {"predicted": f.predicted, "best": f.best, "lower": f.lower, "upper": f.upper}
+        if not any(k.startswith("mu_") and v for k, v in params.items()):  # no total with μ_ν
+            # <sigma>_Phi scales with the CEvNS normalisation: fitted = s * predicted
+            sigma = flux_averaged_cross_section(e, **params) / 1e-40
+            events[n]["cross_section_1e40_cm2"] = {
+                k: sigma * events[n][k] / f.predicted
+                for k in ("predicted", "best", "lower", "upper")
+            }
     return {
         "experiment": dataset,
         "chi2_min": res.chi2,
@@ -251,8 +271,10 @@ def sm_fit(
             "chi2_min, nuisances, pulls": f"SM fit of {dataset}: CEvNS normalisation "
             "constrained by its sigma, every nuisance profiled",
             "cevns_events": "free CEvNS normalisation of each experiment alone "
-            "(best and 1 sigma interval)",
+            "(best and 1 sigma interval); cross_section_1e40_cm2: the flux-averaged "
+            "cross section <sigma>_Phi per nucleus, predicted and times that normalisation",
         },
+        "fixed": params,
         "convention": "chi2 = -2 ln L up to a constant, nuisances profiled (eq. 6, 7-9)",
         "experiments": {n: e.settings for n, e in exps.items()},
         "provenance": provenance(exps.values()),

@@ -82,7 +82,8 @@ class ProfileResult:
             "delta_chi2_levels": self.levels,
             "grid": self.grid,
             "profiled": list(self.extra.get("profiled", [])),
-            "others": "every parameter neither scanned nor profiled at its SM value",
+            "fixed": dict(self.extra.get("fixed", {})),
+            "others": "every parameter not scanned, profiled or fixed at its SM value",
             "convention": "chi2 = -2 ln L up to a constant, nuisances profiled (eq. 6, 7-9)",
         }
         if self.intervals:
@@ -101,20 +102,26 @@ class ProfileResult:
 class _Objective:
     """χ²(parameter values) for one or several data sets (SM elsewhere)."""
 
-    def __init__(self, experiments: Mapping[str, Any], names: Sequence[str]) -> None:
+    def __init__(
+        self,
+        experiments: Mapping[str, Any],
+        names: Sequence[str],
+        fixed: Mapping[str, float] | None = None,
+    ) -> None:
         self.experiments = dict(experiments)
         self.names = list(names)
+        self.fixed = dict(fixed or {})  # held at these values, not scanned
         self.n_eval = 0
 
     def predictions(self, point: Sequence[float]) -> dict[str, np.ndarray]:
         from .experiments.base import _mediator
 
-        p = parameters(dict(zip(self.names, (float(v) for v in point))))
+        p = parameters({**self.fixed, **dict(zip(self.names, (float(v) for v in point)))})
         sm = _mediator(None, None)
         return {n: e.rate.predict_with(sm, 0.0, p) for n, e in self.experiments.items()}
 
     def sm(self) -> float:
-        """χ² with every parameter at its SM value."""
+        """χ² with every parameter at its SM value (the fixed ones too)."""
         return _Objective(self.experiments, [])([])
 
     def __call__(self, point: Sequence[float]) -> float:
@@ -243,6 +250,14 @@ class _Profiled:
         return self.refine(xs, prof[0])[0]
 
 
+def _expand_aliases(names: Sequence[str]) -> list[str]:
+    """``names`` with ``rn_csi`` standing for ``rn_cs`` and ``rn_i`` (duplicates kept)."""
+    out: list[str] = []
+    for n in names:
+        out += ["rn_cs", "rn_i"] if n == "rn_csi" else [n]
+    return out
+
+
 def _ranges(names: Sequence[str], ranges: Mapping[str, Sequence[float]] | None) -> dict:
     out = {}
     for n in names:
@@ -281,6 +296,7 @@ def profile_parameters(
     names: Sequence[str],
     *,
     profiled: Sequence[str] = (),
+    fixed: Mapping[str, float] | None = None,
     label: str | None = None,
     ranges: Mapping[str, Sequence[float]] | None = None,
     points: int | None = None,
@@ -296,7 +312,10 @@ def profile_parameters(
         One or two names of :data:`cevns.phenomenology.PARAMETERS`.
     profiled : sequence of str
         At most two further parameters minimised at every scanned point (within
-        their ranges); every parameter in neither list stays at its SM value.
+        their ranges); every parameter in none of the lists stays at its SM value.
+    fixed : Mapping[str, float], optional
+        Parameters held at these values instead of their SM ones (e.g.
+        ``{"rn_cs": 4.86}``: sin²θ_W with a measured neutron radius).
     label : str, optional
         Name of the data set in the result (default: the names joined by ``+``).
     ranges : Mapping[str, (lo, hi)], optional
@@ -320,10 +339,13 @@ def profile_parameters(
         raise InputError(f"--param takes one or two parameter names, got {len(names)}")
     if len(profiled) > 2:
         raise InputError(f"--profile takes at most two parameter names, got {len(profiled)}")
-    if len(set(names + profiled)) != len(names + profiled):
-        raise InputError(f"--param and --profile names must all differ, got {names + profiled}")
+    fixed = dict(fixed or {})
+    every = _expand_aliases(names + profiled) + _expand_aliases(list(fixed))
+    if len(set(every)) != len(every):
+        raise InputError(f"--param, --profile and --fix names must all differ, got {every}")
     for n in names + profiled:
         default_value(n)  # InputError for an unknown name
+    parameters(fixed)  # InputError for an unknown name or a bad value
     unknown = set(ranges or {}) - set(names + profiled)
     if unknown:
         raise InputError(f"ranges given for {sorted(unknown)}, which are not scanned or profiled")
@@ -331,13 +353,13 @@ def profile_parameters(
     npts = int(points) if points is not None else (201 if len(names) == 1 else 41)
     if npts < 5 or profiled_points < 3:
         raise InputError(f"need at least 5 grid points per axis, got {npts}")
-    f = _Objective(experiments, names + profiled)
+    f = _Objective(experiments, names + profiled, fixed)
     P = _Profiled(f, len(names), [rng[n] for n in profiled], int(profiled_points))
     chi2_sm = f.sm()
     dof = len(names)
     levels = delta_chi2_levels(dof)
     label = label or "+".join(experiments)
-    extra: dict[str, Any] = {"profiled": profiled}
+    extra: dict[str, Any] = {"profiled": profiled, "fixed": fixed}
 
     def exact(xs: Sequence[float], start: Sequence[float]) -> tuple[float, np.ndarray]:
         return P.refine(xs, start)

@@ -297,3 +297,55 @@ TEST_CASE("parameters: the C facade takes them by name") {
   CHECK(std::string(cevns_last_error()).find("unknown physics parameter") != std::string::npos);
   cevns_free(csi);
 }
+
+namespace {
+/// Simpson's rule with n (even) intervals.
+template <class F>
+double simpson(F f, double a, double b, int n) {
+  double s = f(a) + f(b);
+  for (int k = 1; k < n; ++k) s += (k % 2 ? 4.0 : 2.0) * f(a + (b - a) * k / n);
+  return s * (b - a) / n / 3.0;
+}
+
+/// <sigma>_Phi of one nucleus [cm^2]: Simpson in E over the DAR spectra and in T.
+double sigma_by_simpson(const cevns::Nucleus& n, const PhysicsParameters& p) {
+  const Mediator sm = Mediator::standard_model();
+  auto total = [&](Flavour f, double E) {
+    if (E <= 0.0) return 0.0;  // sigma ~ E^2
+    return simpson([&](double T) { return cevns::dsigma_dT(n, f, E, T, sm, 0.0, p); }, 0.0,
+                   2.0 * E * E / n.mass_MeV, 400);
+  };
+  double s = total(Flavour::NuMu, cevns::numu_line_energy());
+  for (Flavour f : {Flavour::NuE, Flavour::NuMuBar})
+    s += simpson([&](double E) { return cevns::dar_spectrum(f, E) * total(f, E); }, 0.0,
+                 cevns::delayed_endpoint_energy(), 400);
+  return s / 3.0 * cevns::mev2_to_cm2();
+}
+}  // namespace
+
+TEST_CASE("flux-averaged cross section: the rate's grid against a direct double integral") {
+  const cevns::BinnedRate rate(csi_config());
+  const Mediator sm = Mediator::standard_model();
+  PhysicsParameters p;  // the rate's own radii are the defaults here
+  const double want =
+      0.5 * (sigma_by_simpson(cevns::cesium133(), p) + sigma_by_simpson(cevns::iodine127(), p));
+  CHECK(rel(rate.flux_averaged_cross_section(sm, 0.0), want) < 1e-6);
+  CHECK(want > 1.7e-38);  // ~ 181e-40 cm^2 per nucleus with the paper's eq. 12-14
+  CHECK(want < 1.9e-38);
+  // with parameters: a smaller neutron radius and NSI through the same integral
+  p.set("rn_cs", 4.8);
+  p.set("eps_u_ee", 0.05);
+  const double want_p =
+      0.5 * (sigma_by_simpson(cevns::cesium133(), p) + sigma_by_simpson(cevns::iodine127(), p));
+  CHECK(rel(rate.flux_averaged_cross_section(sm, 0.0, p), want_p) < 1e-6);
+  // independent of the detector: flux normalisation and number of nuclei cancel
+  cevns::RateConfig other = csi_config();
+  other.flux_norm_cm2 *= 7.0;
+  for (auto& t : other.targets) t.n_nuclei *= 0.3;
+  CHECK(rel(cevns::BinnedRate(other).flux_averaged_cross_section(sm, 0.0),
+            rate.flux_averaged_cross_section(sm, 0.0)) < 1e-13);
+  PhysicsParameters mu;
+  mu.set("mu_nue", 1.0);
+  CHECK_THROWS_AS(rate.flux_averaged_cross_section(sm, 0.0, mu), std::invalid_argument);
+  CHECK_THROWS_AS(rate.flux_averaged_cross_section(sm, std::nan("")), std::invalid_argument);
+}

@@ -313,3 +313,54 @@ def plain_sin2w() -> float:
     from cevns.phenomenology import default_value
 
     return default_value("sin2w")
+
+
+def test_fixed_parameters_in_profiles_fits_and_the_cli(exps, capsys, data_dir):
+    """``fixed=`` / ``--fix NAME=VALUE``: held away from the SM in every command."""
+    csi = {"csi2021": exps["csi2021"]}
+    res = profile_parameters(csi, ["sin2w"], fixed={"rn_cs": 4.86}, points=11)
+    x = res.grid["sin2w"]
+    for xi, c in zip(x[::5], res.grid["chi2"][::5]):  # the same points through phenomenology
+        assert c == pytest.approx(ph.chi2(exps["csi2021"], sin2w=xi, rn_cs=4.86).chi2, rel=1e-9)
+    assert res.to_dict()["fixed"] == {"rn_cs": 4.86}
+    with pytest.raises(InputError, match="must all differ"):
+        profile_parameters(csi, ["rn_csi"], fixed={"rn_cs": 5.0})
+    with pytest.raises(InputError, match="unknown physics parameter"):
+        profile_parameters(csi, ["sin2w"], fixed={"rn_x": 5.0})
+
+    def cli(*args):
+        rc = main([*args, "--data-dir", str(data_dir)])
+        out, err = capsys.readouterr()
+        return rc, out, err
+
+    rc, out, _ = cli("fit", "--experiment", "csi2021", "--fix", "rn_csi=4.86", "--format", "json")
+    d = json.loads(out)
+    assert rc == 0 and d["fixed"] == {"rn_csi": 4.86}
+    pred = ph.predict(exps["csi2021"], rn_csi=4.86)
+    assert d["cevns_events"]["predicted"] == pytest.approx(pred.sum(), rel=1e-12)
+    rc, out, _ = cli("predict", "--experiment", "csi2021", "--fix", "sin2w=0.25,eps_u_ee=0.05")
+    d = json.loads(out)
+    assert np.array_equal(
+        np.asarray(d["cevns"]), ph.predict(exps["csi2021"], sin2w=0.25, eps_u_ee=0.05)
+    )
+    sigma = ph.flux_averaged_cross_section(exps["csi2021"], sin2w=0.25, eps_u_ee=0.05)
+    assert d["flux_averaged_cross_section_cm2"] == pytest.approx(sigma, rel=1e-12)
+    rc, out, _ = cli("limits", "--model", "B-L", "--experiment", "ar2020", "--fix", "sin2w=0.25",
+                     "--format", "json")  # fmt: skip
+    from cevns.limits import limit
+
+    want = limit("B-L", "ar2020", experiments={"ar2020": exps["ar2020"]}, params={"sin2w": 0.25})
+    assert rc == 0 and json.loads(out)["g_low"] == pytest.approx(want.g_low, rel=1e-12)
+    for bad, code, msg in (
+        (["--fix", "rn_cs=-1"], 4, "must be > 0"),
+        (["--fix", "rn_x=3"], 4, "unknown physics parameter"),
+        (["--fix", "sin2w"], 4, "NAME=VALUE"),
+        (["--fix", "sin2w=abc"], 4, "not a number"),
+        (["--fix", "sin2w=nan"], 4, "finite"),
+        (["--fix", "sin2w=0.2,sin2w=0.3"], 4, "twice"),
+    ):
+        rc, _, err = cli("fit", "--experiment", "csi2021", *bad)
+        assert rc == code and msg in err and "Traceback" not in err
+    rc, _, err = cli("limits", "--model", "B-L", "--experiment", "ar2020", "--method", "fc",
+                     "--fix", "sin2w=0.25")  # fmt: skip
+    assert rc == 2 and "--method wilks" in err

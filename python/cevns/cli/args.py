@@ -58,6 +58,49 @@ def add_inputs(p: argparse.ArgumentParser) -> None:
     add_data_dir(p)
 
 
+def add_fixed_parameters(p: argparse.ArgumentParser, what: str) -> None:
+    """``--fix NAME=VALUE``: physics parameters held away from their SM values."""
+    p.add_argument(
+        "--fix",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE[,NAME=VALUE]",
+        help=f"physics parameter held at VALUE {what}, repeatable: e.g. rn_cs=4.86, "
+        "sin2w=0.24,eps_u_ee=0.05 (names: cevns.phenomenology.PARAMETERS; units fm, "
+        "1e-10 mu_B, 1e-32 cm^2)",
+    )
+
+
+def parse_fixed_parameters(items: Sequence[str]) -> dict[str, float]:
+    """``["rn_cs=4.86", "sin2w=0.24,eps_u_ee=0.05"]`` → ``{"rn_cs": 4.86, ...}``.
+
+    Unknown names, non-numbers, non-finite values, radii <= 0 and a name given twice
+    are :class:`InputError` naming the item (checked by the core's ``set()``).
+    """
+    from ..phenomenology import parameters
+
+    out: dict[str, float] = {}
+    for item in (x.strip() for group in items for x in group.split(",")):
+        if not item:
+            continue
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name or not text.strip():
+            raise InputError(f"--fix expects NAME=VALUE (e.g. rn_cs=4.86), got {item!r}")
+        try:
+            value = float(text)
+        except ValueError:
+            raise InputError(f"--fix {item}: {text.strip()!r} is not a number") from None
+        if name in out:
+            raise InputError(f"--fix gives {name} twice")
+        out[name] = value
+    try:
+        parameters(out)
+    except InputError as exc:
+        raise InputError(f"--fix: {exc}") from None
+    return out
+
+
 def add_format(p: argparse.ArgumentParser, choices: Sequence[str]) -> None:
     p.add_argument(
         "--format",

@@ -11,12 +11,14 @@ from .args import (
     EXIT_OK,
     add_command,
     add_dataset,
+    add_fixed_parameters,
     add_format,
     add_inputs,
     add_stat,
     check_output_file,
     check_stat,
     detector_experiments,
+    parse_fixed_parameters,
     parse_grids,
     progress,
     write_output,
@@ -26,6 +28,7 @@ EPILOG_LIMITS = """examples:
   cevns limits --model B-L --experiment combined
   cevns limits --model Lmu-Ltau --experiment csi2021 --dof 1 --format json
   cevns limits --model B-L --experiment ar2020 --method fc --toys 1000 --seed 1 --workers 4
+  cevns limits --model B-L --experiment csi2021 --fix rn_csi=5.5    # a larger neutron radius
 """
 EPILOG_COVERAGE = """examples:
   cevns coverage --model B-L --experiment ar2020 --mass 0.01 --coupling 5.35e-5 --toys 1000
@@ -57,6 +60,9 @@ def cmd_limits(args: argparse.Namespace) -> int:
 
     check_stat(args)
     get_model(args.model)  # an unknown name is an input error, before any data is read
+    fixed = parse_fixed_parameters(args.fix)
+    if fixed and args.method == "fc":
+        raise UsageError("--fix goes with --method wilks (the toys are SM-parameter toys)")
     exps = detector_experiments(args, members(args.experiment))
     if args.method == "fc":
         from ..fc import fc_limit_run
@@ -70,7 +76,14 @@ def cmd_limits(args: argparse.Namespace) -> int:
         for opt, default in (("toys", 1000), ("seed", 0), ("workers", None), ("scheduler", None)):
             if getattr(args, opt) != default:
                 raise UsageError(f"--{opt} goes with --method fc")
-        lim = limit(args.model, args.experiment, cl=args.cl, dof=args.dof, experiments=exps)
+        lim = limit(
+            args.model,
+            args.experiment,
+            cl=args.cl,
+            dof=args.dof,
+            experiments=exps,
+            params=fixed or None,
+        )
     if args.format == "json":
         print(
             to_json(
@@ -80,6 +93,7 @@ def cmd_limits(args: argparse.Namespace) -> int:
                     "dof": args.dof,
                     "m_low_MeV": M_LOW_MEV,
                     "m_high_MeV": M_HIGH_MEV,
+                    "fixed": fixed,
                     "experiments": {n: e.settings for n, e in exps.items()},
                     "provenance": provenance(exps.values()),
                 }
@@ -240,8 +254,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if args.out:
         check_output_file(args.out)
     get_model(args.model)  # an unknown name is an input error, before any data is read
+    fixed = parse_fixed_parameters(args.fix)
     exps = detector_experiments(args, members(args.experiment))
-    fit = ModelFit(args.model, args.experiment, experiments=exps)
+    fit = ModelFit(args.model, args.experiment, experiments=exps, params=fixed or None)
     if g is None:
         lo = fit.coupling_grid(masses[0])[0]
         hi = fit.coupling_grid(masses[-1])[-1]
@@ -260,6 +275,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         **res.to_dict(),
         "cl": args.cl,
         "dof": args.dof,
+        "fixed": fixed,
         "experiments": {n: e.settings for n, e in fit.experiments.items()},
         "provenance": provenance(fit.experiments.values()),
     }
@@ -289,6 +305,7 @@ def register(sub: Any) -> None:
     add_dataset(p)
     add_stat(p)
     _add_toys(p, True)
+    add_fixed_parameters(p, "under the mediator (Wilks only): e.g. sin2w=0.25, rn_csi=4.86")
     add_format(p, ("markdown", "json", "csv"))
     add_inputs(p)
     p.set_defaults(func=cmd_limits)
@@ -335,5 +352,6 @@ def register(sub: Any) -> None:
     # contours are always written since 0.3; the flag of 0.2 is still accepted
     p.add_argument("--contours", action="store_true", help=ap.SUPPRESS)
     add_stat(p)
+    add_fixed_parameters(p, "under the mediator: e.g. sin2w=0.25, eps_u_ee=0.05")
     add_inputs(p)
     p.set_defaults(func=cmd_scan)

@@ -12,9 +12,11 @@ from .args import (
     EXIT_OK,
     add_command,
     add_dataset,
+    add_fixed_parameters,
     add_format,
     add_inputs,
     detector_experiments,
+    parse_fixed_parameters,
 )
 
 EPILOG_PREDICT = """examples:
@@ -22,6 +24,7 @@ EPILOG_PREDICT = """examples:
   cevns predict --experiment ar2020 --format csv     # or markdown
   cevns predict --experiment ar2020 --model B-L --mass 10 --coupling 1e-4
   cevns predict --experiment csi2021 --set csi2021.timing_efficiency=none
+  cevns predict --experiment csi2021 --fix sin2w=0.25,rn_csi=5.5
 
 --mass and --coupling go with --model (all three, or none for the Standard Model).
 """
@@ -32,6 +35,7 @@ EPILOG_FIT = """examples:
   cevns fit --experiment csi2021 --param sin2w --format json
   cevns fit --experiment combined --param eps_u_ee,eps_d_ee --range eps_u_ee=-0.5:0.8
   cevns fit --experiment csi2021 --param sin2w --profile rn_cs,rn_i
+  cevns fit --experiment csi2021 --param sin2w --fix rn_cs=4.86   # a measured R_n(Cs)
 
 Without --param, two fits are shown: the SM fit of the data set (chi2_min and the
 profiled nuisances, the CEvNS normalisation constrained by its sigma, eq. 6-9) and, per
@@ -75,13 +79,19 @@ def cmd_predict(args: argparse.Namespace) -> int:
     import numpy as np
 
     from ..output import table, to_json
+    from ..phenomenology import flux_averaged_cross_section
+    from ..phenomenology import predict as predict_with
     from ..provenance import provenance
 
     check_model_arguments(args)
+    fixed = parse_fixed_parameters(args.fix)
     exp = detector_experiments(args, [args.experiment])[args.experiment]
     coupling = 0.0 if args.coupling is None else args.coupling
     with np.errstate(over="ignore", invalid="ignore"):
-        pred = exp.predict(args.model, args.mass, coupling)
+        if fixed:
+            pred = predict_with(exp, args.model, args.mass, coupling, **fixed)
+        else:
+            pred = exp.predict(args.model, args.mass, coupling)
     if not np.all(np.isfinite(pred)):
         if args.model:
             raise InputError(
@@ -105,11 +115,16 @@ def cmd_predict(args: argparse.Namespace) -> int:
                 "model": args.model or "SM",
                 "mass_MeV": args.mass,
                 "coupling": coupling,
+                "fixed": fixed,
                 "cevns": pred,
                 "cevns_total": float(pred.sum()),
                 "provenance": provenance([exp]),
             }
         )
+        if not any(k.startswith("mu_") and v for k, v in fixed.items()):  # no total with μ_ν
+            payload["flux_averaged_cross_section_cm2"] = flux_averaged_cross_section(
+                exp, args.model, args.mass, coupling, **fixed
+            )
         print(to_json(payload))
     else:
         rows = []
@@ -148,8 +163,12 @@ def cmd_fit(args: argparse.Namespace) -> int:
     for opt in ("range", "profile", "plot", "points"):
         if getattr(args, opt):
             raise UsageError(f"--{opt} goes with --param NAME[,NAME2]")
+    fixed = parse_fixed_parameters(args.fix)
     result = sm_fit(
-        args.experiment, args.data_dir, detector_experiments(args, members(args.experiment))
+        args.experiment,
+        args.data_dir,
+        detector_experiments(args, members(args.experiment)),
+        params=fixed,
     )
     if args.format == "json":
         print(to_json(result))
@@ -172,6 +191,22 @@ def cmd_fit(args: argparse.Namespace) -> int:
             args.format,
         )
     )
+    xs = {k: v["cross_section_1e40_cm2"] for k, v in ev.items() if "cross_section_1e40_cm2" in v}
+    if xs:
+        print("# flux-averaged cross section <sigma>_Phi [1e-40 cm^2 per nucleus], the same fits:")
+        rows = [
+            [k, v["predicted"], v["best"], v["best"] - v["lower"], v["upper"] - v["best"]]
+            for k, v in xs.items()
+        ]
+        print(
+            table(
+                rows,
+                ["data set", "predicted", "fitted", "minus_1sigma", "plus_1sigma"],
+                args.format,
+            )
+        )
+    if fixed:
+        print(f"# fixed: {', '.join(f'{k} = {v:g}' for k, v in fixed.items())}")
     print(f"# nuisances at the SM fit of {args.experiment} (value and pull = value / sigma):")
     rows = [[k, v, result["pulls"][k]] for k, v in result["nuisances"].items()]
     print(table(rows, ["nuisance", "value", "pull"], args.format))
@@ -206,9 +241,16 @@ def cmd_fit_params(args: argparse.Namespace) -> int:
     profiled = [p.strip() for p in (args.profile or "").split(",") if p.strip()]
     if args.points is not None and args.points < 3:
         raise InputError(f"--points must be at least 3, got {args.points}")
+    fixed = parse_fixed_parameters(args.fix)
     exps = detector_experiments(args, members(args.experiment))
     res = profile_parameters(
-        exps, params, profiled=profiled, label=args.experiment, ranges=ranges, points=args.points
+        exps,
+        params,
+        profiled=profiled,
+        fixed=fixed,
+        label=args.experiment,
+        ranges=ranges,
+        points=args.points,
     )
     out = res.to_dict()
     if args.plot:
@@ -236,6 +278,8 @@ def cmd_fit_params(args: argparse.Namespace) -> int:
     best = ", ".join(f"{k} = {v:.6g}" for k, v in res.best_fit.items())
     if profiled:
         print(f"profiled: {', '.join(profiled)}")
+    if fixed:
+        print(f"fixed: {', '.join(f'{k} = {v:g}' for k, v in fixed.items())}")
     print(f"best fit {best}: chi2_min = {res.chi2_min:.3f}; SM: chi2 = {res.chi2_sm:.3f}")
     if res.intervals:
         rows = [
@@ -268,6 +312,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--coupling", type=float, default=None, help="coupling g (g~_phi for scalar; with --model)"
     )
+    add_fixed_parameters(p, "instead of its SM value")
     add_format(p, ("json", "csv", "markdown"))
     add_inputs(p)
     p.set_defaults(func=cmd_predict)
@@ -296,6 +341,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--plot", metavar="FILE", help="with --param: draw the profile (png/pdf)")
     p.add_argument("--points", type=int, help="with --param: grid points per axis (201 / 41)")
+    add_fixed_parameters(p, "instead of its SM value (in the SM fit and under --param)")
     add_format(p, ("markdown", "json", "csv"))
     add_inputs(p)
     p.set_defaults(func=cmd_fit)

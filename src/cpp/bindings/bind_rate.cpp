@@ -235,7 +235,18 @@ void register_rate(py::module_& m) {
             }
             return to_2d(v, n_flavours, T.size());
           },
-          py::arg("mediator"), py::arg("coupling"), py::arg("T_MeV"), py::arg("params"));
+          py::arg("mediator"), py::arg("coupling"), py::arg("T_MeV"), py::arg("params"))
+      .def(
+          "flux_averaged_cross_section",
+          [](const BinnedRate& r, const Mediator& med, double g, py::object params) {
+            const PhysicsParameters p =
+                params.is_none() ? r.own_parameters() : params.cast<PhysicsParameters>();
+            py::gil_scoped_release release;
+            return r.flux_averaged_cross_section(med, g, p);
+          },
+          py::arg("mediator"), py::arg("coupling") = 0.0, py::arg("params") = py::none(),
+          "Flux-averaged total cross section <sigma>_Phi [cm^2 per nucleus] (all recoil "
+          "energies, the beam's three flavours and the targets averaged).");
 }
 
 }  // namespace cevns_bind

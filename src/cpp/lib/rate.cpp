@@ -277,6 +277,37 @@ std::vector<double> BinnedRate::predict(const Mediator& m, double g,
   return fold_time(energy_spectrum(m, g, p));
 }
 
+double BinnedRate::flux_averaged_cross_section(const Mediator& m, double g) const {
+  return flux_averaged_cross_section(m, g, own_);
+}
+
+double BinnedRate::flux_averaged_cross_section(const Mediator& m, double g,
+                                               const PhysicsParameters& p) const {
+  m.validate();
+  p.validate();
+  if (!std::isfinite(g))
+    throw std::invalid_argument("flux_averaged_cross_section: coupling must be finite");
+  for (Flavour f : all_flavours)
+    if (p.magnetic_moment_sq(f) != 0.0)
+      throw std::invalid_argument(
+          "flux_averaged_cross_section: a neutrino magnetic moment has no total cross section "
+          "(d sigma/dT grows like 1/T as T -> 0); set mu_nue = mu_numu = 0");
+  const double g2 = g * g, g4 = g2 * g2;
+  double events = 0.0, nuclei = 0.0;
+  std::vector<double> a, b, c, fn_buffer;
+  for (std::size_t ti = 0; ti < grids_.size(); ++ti) {
+    const Grid& gr = grids_[ti];
+    const std::vector<double>& FN = neutron_form_factors(gr, cfg_.targets[ti], p, fn_buffer);
+    for (int f = 0; f < n_flavours; ++f) {
+      spectrum_terms(gr, FN, cfg_.targets[ti], m, f, p, a, b, c);
+      for (std::size_t k = 0; k < gr.T.size(); ++k)
+        events += gr.w[k] * (a[k] + g2 * b[k] + g4 * c[k]);
+    }
+    nuclei += cfg_.targets[ti].n_nuclei;
+  }
+  return events / (n_flavours * cfg_.flux_norm_cm2 * nuclei);
+}
+
 std::vector<double> BinnedRate::differential_rate(const Mediator& m, double g,
                                                   const std::vector<double>& T,
                                                   const PhysicsParameters& p) const {

@@ -89,6 +89,16 @@ class BinnedRate {
                                         const std::vector<double>& T_MeV,
                                         const PhysicsParameters& params) const;
 
+  /// Flux-averaged total cross section <sigma>_Phi [cm^2 per nucleus], the quantity
+  /// COHERENT quotes: the true scatterings (every recoil energy, no threshold,
+  /// efficiency or timing) per unit flux, averaged over the beam's three flavours
+  /// (equal numbers) and over the targets weighted by their numbers of nuclei
+  /// = sum_f int dT dN_f/dT / (3 eta sum_t n_t). Integrated on the rate's own
+  /// quadrature grid (exact kinematic breakpoints). A neutrino magnetic moment is
+  /// refused: its cross section grows like 1/T as T -> 0 and has no total.
+  double flux_averaged_cross_section(const Mediator& m, double coupling,
+                                     const PhysicsParameters& p) const;
+  double flux_averaged_cross_section(const Mediator& m, double coupling) const;
   /// The SM parameters with this rate's own nuclear radii (those of its targets):
   /// what the overloads without parameters use; start from it to vary one parameter
   /// of a rate built with non-default radii.
