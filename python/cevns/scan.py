@@ -29,10 +29,26 @@ from .models import Model, get_model
 __all__ = ["DATASETS", "ModelFit", "ScanResult", "dataset_members", "global_minimum", "scan"]
 
 
+#: Heaviest mediator a scan takes [MeV] (1 PeV). Far above it the coupling grid
+#: (g ∝ M) overflows; physically such a mediator is a contact interaction: the NSI
+#: parameters ``eps_*`` of `cevns.phenomenology` describe it.
+MAX_MASS_MEV = 1e9
+
+
 def check_masses(masses: Iterable[float]) -> np.ndarray:
     m = np.atleast_1d(np.asarray(masses, dtype=float))
-    if m.ndim != 1 or m.size == 0 or not np.all(np.isfinite(m)) or np.any(m <= 0):
-        raise InputError("masses must be a non-empty 1-D array of finite values > 0 MeV")
+    if (
+        m.ndim != 1
+        or m.size == 0
+        or not np.all(np.isfinite(m))
+        or np.any(m <= 0)
+        or np.any(m > MAX_MASS_MEV)
+    ):
+        raise InputError(
+            f"masses out of range; accepted: a non-empty 1-D array of finite values in "
+            f"(0, {MAX_MASS_MEV:g}] MeV (heavier mediators act as contact interactions: use "
+            "the NSI parameters eps_* of cevns.phenomenology)"
+        )
     return m
 
 
@@ -143,6 +159,7 @@ class ModelFit:
     # -- search scale -----------------------------------------------------
     def coupling_grid(self, mass: float, per_decade: int = 40) -> np.ndarray:
         """Log grid of g around the scale where the new term rivals the SM charge."""
+        (mass,) = check_masses([mass])
         scale = coupling_scale(mass)
         lo, hi = scale * 1e-3, scale * 3e2
         if self.model.kind == "kinetic_mixing":

@@ -80,6 +80,7 @@ def test_predict_refuses_non_finite(capsys, dd, args, needle):
         ("1e-2:1e4:2.5", "whole number"),
         ("a:b:3", "numbers"),
         ("10:10:3", "equal points"),
+        ("1e8:1e12:5", "1e+09] MeV"),  # beyond 1 PeV: a contact interaction (NSI)
     ],
 )
 def test_bad_ranges_name_the_argument(capsys, tmp_path, spec, needle):

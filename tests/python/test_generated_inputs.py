@@ -286,3 +286,36 @@ def test_api_chi2(ar, scale, kind):
         return
     assert kind in ("plain", "list", "int") and math.isfinite(res.chi2)
     assert kind == "int" or (math.isfinite(scale) and scale >= 0)
+
+
+# -- physics parameters (--fix) ---------------------------------------------------------------
+def _parameter_names() -> list[str]:
+    from cevns.phenomenology import PARAMETERS
+
+    return list(PARAMETERS)
+
+
+@settings(max_examples=40)
+@given(
+    name=st.one_of(st.sampled_from(_parameter_names()),
+                   st.sampled_from(["sin2x", "rn", "eps_s_ee", "", "mu_nutau", "SIN2W"])),
+    value=TOKENS,
+    experiment=st.sampled_from(["csi2021", "ar2020"]),
+)  # fmt: skip
+def test_fix_parameters(capsys, dd, name, value, experiment):
+    """predict, then fit where predict succeeds, with one generated --fix NAME=VALUE."""
+    fix = ["--fix", f"{name}={value}", "--format", "json"]
+    rc, out, _ = run(capsys, ["predict", "--experiment", experiment] + fix + dd)
+    if rc != 0:
+        return
+    d = json.loads(out)
+    assert finite_tree(d["cevns"]) and math.isfinite(d["cevns_total"])
+    assert d["fixed"] == {name: float(value)}
+    if "flux_averaged_cross_section_cm2" in d:
+        assert math.isfinite(d["flux_averaged_cross_section_cm2"])
+    else:  # only a magnetic moment has no total cross section
+        assert name.startswith("mu_") and float(value) != 0
+    rc, out, _ = run(capsys, ["fit", "--experiment", experiment] + fix + dd)
+    if rc == 0:
+        d = json.loads(out)
+        assert math.isfinite(d["chi2_min"]) and finite_tree(d["cevns_events"])

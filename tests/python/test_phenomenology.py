@@ -129,8 +129,15 @@ def test_bad_parameters_raise_input_error(kwargs, match):
 
 
 def test_radius_below_the_form_factor_domain_is_an_input_error(exps):
-    with pytest.raises(InputError, match="R_rms"):
+    # the message names the radius and the smallest accepted (sqrt(3) s, s = 0.9 fm)
+    with pytest.raises(InputError, match=r"rms radius 1 fm is too small; accepted: > 1\.559 fm"):
         ph.predict(exps["ar2020"], rn_ar=1.0)
+
+
+def test_an_overflowing_flux_normalisation_says_so(data_dir):
+    """A baseline so short that r N_POT / (4 pi L^2) overflows: named as such, not '<= 0'."""
+    with pytest.raises(InputError, match="must be finite and > 0, got inf"):
+        cevns.experiment("ar2020", data_dir, baseline_m=1e-300)
 
 
 def test_profile_sin2w_csi(exps):

@@ -203,7 +203,13 @@ def parse_range(spec: str, option: str, *, min_n: int = 1, what: str = "") -> An
 
 def parse_grids(args: argparse.Namespace) -> tuple[Any, Any]:
     """``--masses`` and ``--couplings`` (None when not given) as ascending grids."""
+    from ..scan import check_masses
+
     masses = parse_range(args.masses, "--masses", what="masses [MeV]")
+    try:
+        check_masses(masses)
+    except InputError as exc:
+        raise InputError(f"--masses {args.masses}: {exc}") from None
     couplings = None
     if args.couplings:
         couplings = parse_range(args.couplings, "--couplings", min_n=3, what="couplings")

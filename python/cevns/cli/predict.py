@@ -93,6 +93,12 @@ def cmd_predict(args: argparse.Namespace) -> int:
         else:
             pred = exp.predict(args.model, args.mass, coupling)
     if not np.all(np.isfinite(pred)):
+        if fixed:
+            given = ",".join(f"{k}={v:g}" for k, v in fixed.items())
+            raise InputError(
+                f"--fix {given}: the prediction is not a finite number of events; "
+                "use values closer to the SM ones (cevns.phenomenology.PARAMETERS)"
+            )
         if args.model:
             raise InputError(
                 f"--coupling {coupling:g}: the prediction of {args.model} at {args.mass:g} MeV "

@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import _core
 from ..datasets import EXPERIMENTS
-from ..errors import InputError
+from ..errors import CevnsError, InputError
 from .base import Experiment, IgnoredEvents
 
 
@@ -126,7 +126,12 @@ def experiment(name: str, data_dir: Any = None, **options: Any) -> Experiment:
 
     _check_name(name)
     text = {k: _as_text(name, k, v) for k, v in options.items() if v is not None}
-    core = _core.load_experiment(name, str(resolve_data_dir(data_dir)), text)
+    try:
+        core = _core.load_experiment(name, str(resolve_data_dir(data_dir)), text)
+    except CevnsError:
+        raise
+    except ValueError as exc:  # options each in range, but together out of reach (overflow)
+        raise InputError(f"{name}: {exc}") from None
     return Experiment(core, option_table(name))
 
 

@@ -1,6 +1,7 @@
 #include "cevns/form_factor.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include "cevns/constants.hpp"
@@ -44,10 +45,22 @@ std::string to_string(FormFactorModel model) {
   return "unknown";
 }
 
+namespace {
+// "helm_form_factor: rms radius 0.1 fm is too small; accepted: > 1.559 fm (sqrt(3) s)"
+std::string radius_too_small(const char* who, double r_fm, double min_fm, const char* what) {
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "%s: rms radius %g fm is too small; accepted: > %.4g fm (%s)", who,
+                r_fm, min_fm, what);
+  return buf;
+}
+}  // namespace
+
 double helm_form_factor(double q_MeV, double r_rms_fm, double s_fm) {
   check_inputs(q_MeV, r_rms_fm, "helm_form_factor");
   const double r0_sq = 5.0 / 3.0 * (r_rms_fm * r_rms_fm - 3.0 * s_fm * s_fm);
-  if (r0_sq <= 0.0) throw std::invalid_argument("helm_form_factor: R_rms^2 <= 3 s^2");
+  if (r0_sq <= 0.0)
+    throw std::invalid_argument(
+        radius_too_small("helm_form_factor", r_rms_fm, std::sqrt(3.0) * s_fm, "sqrt(3) s"));
   const double q = q_MeV / constants::hbar_c_MeV_fm;  // [fm^-1]
   return three_j1_over_x(q * std::sqrt(r0_sq)) * std::exp(-0.5 * q * q * s_fm * s_fm);
 }
@@ -56,7 +69,9 @@ double symmetrized_fermi_form_factor(double q_MeV, double r_rms_fm, double a_fm)
   check_inputs(q_MeV, r_rms_fm, "symmetrized_fermi_form_factor");
   const double pa = constants::pi * a_fm;
   const double c_sq = 5.0 / 3.0 * (r_rms_fm * r_rms_fm - 7.0 / 5.0 * pa * pa);
-  if (c_sq <= 0.0) throw std::invalid_argument("symmetrized_fermi_form_factor: radius too small");
+  if (c_sq <= 0.0)
+    throw std::invalid_argument(radius_too_small("symmetrized_fermi_form_factor", r_rms_fm,
+                                                 std::sqrt(1.4) * pa, "sqrt(7/5) pi a"));
   const double c = std::sqrt(c_sq);
   const double q = q_MeV / constants::hbar_c_MeV_fm;
   const double qc = q * c;
@@ -73,7 +88,9 @@ double symmetrized_fermi_form_factor(double q_MeV, double r_rms_fm, double a_fm)
 double klein_nystrand_form_factor(double q_MeV, double r_rms_fm, double ak_fm) {
   check_inputs(q_MeV, r_rms_fm, "klein_nystrand_form_factor");
   const double ra_sq = 5.0 / 3.0 * (r_rms_fm * r_rms_fm - 6.0 * ak_fm * ak_fm);
-  if (ra_sq <= 0.0) throw std::invalid_argument("klein_nystrand_form_factor: radius too small");
+  if (ra_sq <= 0.0)
+    throw std::invalid_argument(radius_too_small("klein_nystrand_form_factor", r_rms_fm,
+                                                 std::sqrt(6.0) * ak_fm, "sqrt(6) a_k"));
   const double q = q_MeV / constants::hbar_c_MeV_fm;
   return three_j1_over_x(q * std::sqrt(ra_sq)) / (1.0 + q * q * ak_fm * ak_fm);
 }

@@ -1,6 +1,7 @@
 #include "cevns/rate.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -21,6 +22,12 @@ constexpr std::array<double, 8> gl_w{0.1012285362903763, 0.2223810344533745, 0.3
                                      0.3626837833783620, 0.3626837833783620, 0.3137066458778873,
                                      0.2223810344533745, 0.1012285362903763};
 
+std::string format_g(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
+}
+
 void require(bool ok, const std::string& msg) {
   if (!ok) throw std::invalid_argument("BinnedRate: " + msg);
 }
@@ -39,7 +46,9 @@ std::vector<double> Templates::evaluate(double g) const {
 BinnedRate::BinnedRate(RateConfig config) : cfg_(std::move(config)) {
   require(!cfg_.targets.empty(), "no targets");
   require(cfg_.flux_norm_cm2 > 0.0 && std::isfinite(cfg_.flux_norm_cm2),
-          "flux normalisation must be > 0");
+          "flux normalisation r N_POT / (4 pi L^2) must be finite and > 0, got " +
+              format_g(cfg_.flux_norm_cm2) +
+              " cm^-2 (an overflow or underflow of the detector options?)");
   require(cfg_.response != nullptr, "no response model");
   require(cfg_.energy_edges.size() >= 2, "need >= 2 energy edges");
   for (std::size_t i = 1; i < cfg_.energy_edges.size(); ++i)
