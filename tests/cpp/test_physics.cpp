@@ -751,5 +751,6 @@ TEST_CASE("rate: exceptions inside the parallel loops surface as exceptions") {
   const cevns::BinnedRate rate(argon_config());
   cevns::Mediator bad = cevns::Mediator::vector(kLmuMinusLtau, 10.0);
   bad.charges.u = std::numeric_limits<double>::quiet_NaN();  // bypasses the factory's check
-  CHECK_THROWS_AS(rate.templates_for_masses(bad.kind, bad.charges, {1.0, 10.0, 100.0}), std::invalid_argument);
+  CHECK_THROWS_AS(rate.templates_for_masses(bad.kind, bad.charges, {1.0, 10.0, 100.0}),
+                  std::invalid_argument);
 }
