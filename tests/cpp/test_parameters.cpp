@@ -295,6 +295,18 @@ TEST_CASE("parameters: the C facade takes them by name") {
   const char* unknown[] = {"sin2theta"};
   CHECK(cevns_chi2_params(one, 1, "SM", 0.0, 0.0, unknown, zero, 1, &with) == -1);
   CHECK(std::string(cevns_last_error()).find("unknown physics parameter") != std::string::npos);
+  // the flux-averaged cross section through the same names
+  double sigma = 0.0, sigma_p = 0.0;
+  REQUIRE(cevns_flux_averaged_cross_section(csi, "SM", 0.0, 0.0, nullptr, nullptr, 0, &sigma) == 0);
+  CHECK(sigma == c.rate().flux_averaged_cross_section(Mediator::standard_model(), 0.0));
+  REQUIRE(cevns_flux_averaged_cross_section(csi, "SM", 0.0, 0.0, names, values, 2, &sigma_p) == 0);
+  CHECK(sigma_p == c.rate().flux_averaged_cross_section(Mediator::standard_model(), 0.0, p));
+  const char* mu[] = {"mu_nue"};
+  const double one_unit[] = {1.0};
+  CHECK(cevns_flux_averaged_cross_section(csi, "SM", 0.0, 0.0, mu, one_unit, 1, &sigma) == -1);
+  CHECK(std::string(cevns_last_error()).find("magnetic moment") != std::string::npos);
+  CHECK(cevns_flux_averaged_cross_section(nullptr, "SM", 0.0, 0.0, nullptr, nullptr, 0, &sigma) ==
+        -1);
   cevns_free(csi);
 }
 

@@ -122,20 +122,40 @@ int cevns_profile(const cevns_experiment* experiment, const double* prediction, 
   });
 }
 
+}  // extern "C"
+
+namespace {
+// The model and physics parameters of the *_params functions, by name.
+cevns::Mediator mediator_by_name(const char* model, double mass_MeV) {
+  const std::string name = model;
+  return name == "SM" ? cevns::Mediator::standard_model()
+                      : cevns::paper_model(name).mediator(mass_MeV);
+}
+
+cevns::PhysicsParameters parameters_by_name(const char* who, const char* const* names,
+                                            const double* values, unsigned long n_params) {
+  if (n_params > 0 && (!names || !values))
+    throw std::invalid_argument(std::string(who) + ": NULL parameter names or values");
+  cevns::PhysicsParameters params;
+  for (unsigned long i = 0; i < n_params; ++i) {
+    if (!names[i]) throw std::invalid_argument(std::string(who) + ": NULL parameter name");
+    params.set(names[i], values[i]);
+  }
+  return params;
+}
+}  // namespace
+
+extern "C" {
+
 int cevns_chi2_params(const cevns_experiment* const* experiments, unsigned long n,
                       const char* model, double mass_MeV, double coupling, const char* const* names,
                       const double* values, unsigned long n_params, double* chi2) {
   return guarded([&] {
-    if (!experiments || !model || !chi2 || n == 0 || (n_params > 0 && (!names || !values)))
+    if (!experiments || !model || !chi2 || n == 0)
       throw std::invalid_argument("cevns_chi2_params: NULL argument or no experiments");
-    const std::string name = model;
-    const cevns::Mediator m = (name == "SM") ? cevns::Mediator::standard_model()
-                                             : cevns::paper_model(name).mediator(mass_MeV);
-    cevns::PhysicsParameters params;
-    for (unsigned long i = 0; i < n_params; ++i) {
-      if (!names[i]) throw std::invalid_argument("cevns_chi2_params: NULL parameter name");
-      params.set(names[i], values[i]);
-    }
+    const cevns::Mediator m = mediator_by_name(model, mass_MeV);
+    const cevns::PhysicsParameters params =
+        parameters_by_name("cevns_chi2_params", names, values, n_params);
     double total = 0.0;
     for (unsigned long i = 0; i < n; ++i) {
       if (!experiments[i]) throw std::invalid_argument("cevns_chi2_params: NULL experiment handle");
@@ -143,6 +163,25 @@ int cevns_chi2_params(const cevns_experiment* const* experiments, unsigned long 
       total += e.profile(e.rate().predict(m, coupling, params)).chi2;
     }
     *chi2 = total;
+  });
+}
+
+int cevns_flux_averaged_cross_section(const cevns_experiment* experiment, const char* model,
+                                      double mass_MeV, double coupling, const char* const* names,
+                                      const double* values, unsigned long n_params,
+                                      double* sigma_cm2) {
+  return guarded([&] {
+    if (!experiment || !model || !sigma_cm2)
+      throw std::invalid_argument("cevns_flux_averaged_cross_section: NULL argument");
+    const cevns::Mediator m = mediator_by_name(model, mass_MeV);
+    // no names: the experiment's own radii (as the C++ overload without parameters)
+    const cevns::BinnedRate& rate = experiment->experiment.rate();
+    *sigma_cm2 =
+        n_params == 0
+            ? rate.flux_averaged_cross_section(m, coupling)
+            : rate.flux_averaged_cross_section(
+                  m, coupling,
+                  parameters_by_name("cevns_flux_averaged_cross_section", names, values, n_params));
   });
 }
 

@@ -54,9 +54,17 @@ int cevns_profile(const cevns_experiment* experiment, const double* prediction, 
  * parameter at its SM value (units: rn_* fm, mu_* 1e-10 mu_B, r2_* 1e-32 cm^2).
  * Unknown names, non-finite values and radii <= 0 fail with a message. */
 int cevns_chi2_params(const cevns_experiment* const* experiments, unsigned long n,
-                      const char* model, double mass_MeV, double coupling,
-                      const char* const* names, const double* values, unsigned long n_params,
-                      double* chi2);
+                      const char* model, double mass_MeV, double coupling, const char* const* names,
+                      const double* values, unsigned long n_params, double* chi2);
+
+/* Flux-averaged total cross section <sigma>_Phi [cm^2 per nucleus] of one experiment
+ * (every recoil energy, the beam's three flavours and the detector's nuclei averaged)
+ * for a paper model or "SM", with physics parameters by name as in cevns_chi2_params
+ * (none: the experiment's own radii). A neutrino magnetic moment fails (no total). */
+int cevns_flux_averaged_cross_section(const cevns_experiment* experiment, const char* model,
+                                      double mass_MeV, double coupling, const char* const* names,
+                                      const double* values, unsigned long n_params,
+                                      double* sigma_cm2);
 
 /* Message of the last failure in this thread ("" if none). */
 const char* cevns_last_error(void);
