@@ -319,3 +319,24 @@ def test_fix_parameters(capsys, dd, name, value, experiment):
     if rc == 0:
         d = json.loads(out)
         assert math.isfinite(d["chi2_min"]) and finite_tree(d["cevns_events"])
+
+
+@settings(max_examples=8)
+@given(
+    name=st.sampled_from(
+        ["sin2w", "eps_u_ee", "eps_d_emu", "rn_csi", "rn_ar", "mu_numu", "r2_nue"]
+    ),
+    value=TOKENS,
+)
+def test_fix_parameters_under_a_limit(capsys, dd, name, value):
+    """``cevns limits --fix``: a limit, or one line with exit 4, whatever the value."""
+    args = ["limits", "--model", "B-L", "--experiment", "ar2020", "--format", "json"]
+    rc, out, _ = run(capsys, args + ["--fix", f"{name}={value}"] + dd)
+    if rc == 0:
+        d = json.loads(out)
+        assert d["fixed"] == {name: float(value)}
+        # a bound that is not a finite number comes with a note saying why
+        missing = [k for k in ("g_low", "g_over_M_high") if not isinstance(d[k], float)]
+        assert len(d["notes"]) == len(missing)
+        for k, note in zip(missing, d["notes"]):
+            assert note.startswith(k)

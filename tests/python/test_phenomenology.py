@@ -358,6 +358,14 @@ def test_fixed_parameters_in_profiles_fits_and_the_cli(exps, capsys, data_dir):
 
     want = limit("B-L", "ar2020", experiments={"ar2020": exps["ar2020"]}, params={"sin2w": 0.25})
     assert rc == 0 and json.loads(out)["g_low"] == pytest.approx(want.g_low, rel=1e-12)
+    assert json.loads(out)["notes"] == []
+    # a parameter point the data exclude: no low-mass bound, and a note saying why
+    rc, out, err = cli("limits", "--model", "B-L", "--experiment", "ar2020", "--fix", "sin2w=-1",
+                       "--format", "json")  # fmt: skip
+    d = json.loads(out)
+    assert rc == 0 and d["g_low"] is None and math.isfinite(d["g_over_M_high"])
+    assert d["notes"] == ["g_low: no bound at M = 0.01 MeV: nothing is allowed there at this CL"]
+    assert "cevns: note: g_low: no bound" in err
     for bad, code, msg in (
         (["--fix", "rn_cs=-1"], 4, "must be > 0"),
         (["--fix", "rn_x=3"], 4, "unknown physics parameter"),

@@ -84,11 +84,15 @@ def cmd_limits(args: argparse.Namespace) -> int:
             experiments=exps,
             params=fixed or None,
         )
+    notes = _missing_bound_notes(lim, M_LOW_MEV, M_HIGH_MEV)
+    for note in notes:
+        print(f"cevns: note: {note}", file=sys.stderr)
     if args.format == "json":
         print(
             to_json(
                 {
                     **lim.to_dict(),
+                    "notes": notes,
                     "cl": args.cl,
                     "dof": args.dof,
                     "m_low_MeV": M_LOW_MEV,
@@ -114,6 +118,31 @@ def cmd_limits(args: argparse.Namespace) -> int:
             end="",
         )
     return EXIT_OK
+
+
+def _missing_bound_notes(lim: Any, m_low: float, m_high: float) -> list[str]:
+    """Why a Table 2 bound is NaN or infinite (one sentence each; none when both are finite)."""
+    import math
+
+    notes = []
+    for label, value, edge, mass in (
+        ("g_low", lim.g_low, lim.g_low_lowest_edge, m_low),
+        ("g_over_M_high", lim.g_over_M_high, lim.g_over_M_high_lowest_edge, m_high),
+    ):
+        if math.isinf(value):
+            notes.append(
+                f"{label}: no upper bound at M = {m_low if label == 'g_low' else m_high:g} MeV: "
+                "the allowed region reaches the top of the coupling grid"
+            )
+        elif math.isnan(value):
+            why = (
+                "nothing is allowed there at this CL"
+                if math.isnan(edge)
+                else "no allowed interval there belongs to the allowed region that contains "
+                "g = 0 (the Table 2 criterion): g = 0 itself is excluded at this CL"
+            )
+            notes.append(f"{label}: no bound at M = {mass:g} MeV: {why}")
+    return notes
 
 
 def _options(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
