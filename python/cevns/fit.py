@@ -253,13 +253,14 @@ def sm_fit(
     for n, e in exps.items():
         f = fit_normalisation(e.likelihood, preds[n])
         events[n] = {"predicted": f.predicted, "best": f.best, "lower": f.lower, "upper": f.upper}
-        if not any(k.startswith("mu_") and v for k, v in params.items()):  # no total with μ_ν
-            # <sigma>_Phi scales with the CEvNS normalisation: fitted = s * predicted
+        try:
             sigma = flux_averaged_cross_section(e, **params) / 1e-40
-            events[n]["cross_section_1e40_cm2"] = {
-                k: sigma * events[n][k] / f.predicted
-                for k in ("predicted", "best", "lower", "upper")
-            }
+        except InputError:  # a magnetic moment: no total cross section (the core's rule)
+            continue
+        # <sigma>_Phi scales with the CEvNS normalisation: fitted = s * predicted
+        events[n]["cross_section_1e40_cm2"] = {
+            k: sigma * events[n][k] / f.predicted for k in ("predicted", "best", "lower", "upper")
+        }
     return {
         "experiment": dataset,
         "chi2_min": res.chi2,

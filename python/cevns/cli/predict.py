@@ -127,10 +127,12 @@ def cmd_predict(args: argparse.Namespace) -> int:
                 "provenance": provenance([exp]),
             }
         )
-        if not any(k.startswith("mu_") and v for k, v in fixed.items()):  # no total with μ_ν
+        try:
             payload["flux_averaged_cross_section_cm2"] = flux_averaged_cross_section(
                 exp, args.model, args.mass, coupling, **fixed
             )
+        except InputError:  # a magnetic moment: no total cross section (the core's rule)
+            pass
         print(to_json(payload))
     else:
         rows = []
