@@ -361,8 +361,7 @@ def profile_parameters(
     label = label or "+".join(experiments)
     extra: dict[str, Any] = {"profiled": profiled, "fixed": fixed}
 
-    def exact(xs: Sequence[float], start: Sequence[float]) -> tuple[float, np.ndarray]:
-        return P.refine(xs, start)
+    exact = P.refine  # the exact (bounded) minimum over the profiled parameters
 
     if dof == 1:
         (n,) = names

@@ -131,7 +131,7 @@ def _missing_bound_notes(lim: Any, m_low: float, m_high: float) -> list[str]:
     ):
         if math.isinf(value):
             notes.append(
-                f"{label}: no upper bound at M = {m_low if label == 'g_low' else m_high:g} MeV: "
+                f"{label}: no upper bound at M = {mass:g} MeV: "
                 "the allowed region reaches the top of the coupling grid"
             )
         elif math.isnan(value):

@@ -214,11 +214,16 @@ def cmd_fit(args: argparse.Namespace) -> int:
             )
         )
     if fixed:
-        print(f"# fixed: {', '.join(f'{k} = {v:g}' for k, v in fixed.items())}")
+        print(f"# fixed: {_fixed_text(fixed)}")
     print(f"# nuisances at the SM fit of {args.experiment} (value and pull = value / sigma):")
     rows = [[k, v, result["pulls"][k]] for k, v in result["nuisances"].items()]
     print(table(rows, ["nuisance", "value", "pull"], args.format))
     return EXIT_OK
+
+
+def _fixed_text(fixed: dict[str, float]) -> str:
+    """``{"rn_cs": 4.86}`` → ``"rn_cs = 4.86"`` (the text outputs' 'fixed' line)."""
+    return ", ".join(f"{k} = {v:g}" for k, v in fixed.items())
 
 
 def _parse_param_ranges(items: list[str]) -> dict[str, tuple[float, float]]:
@@ -287,7 +292,7 @@ def cmd_fit_params(args: argparse.Namespace) -> int:
     if profiled:
         print(f"profiled: {', '.join(profiled)}")
     if fixed:
-        print(f"fixed: {', '.join(f'{k} = {v:g}' for k, v in fixed.items())}")
+        print(f"fixed: {_fixed_text(fixed)}")
     print(f"best fit {best}: chi2_min = {res.chi2_min:.3f}; SM: chi2 = {res.chi2_sm:.3f}")
     if res.intervals:
         rows = [

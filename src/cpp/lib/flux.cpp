@@ -34,12 +34,18 @@ double dar_spectrum(Flavour f, double E) {
 }
 
 namespace {
-// Antiderivatives of phi(E) (F0) and phi(E)/E^2 (F2) of the delayed spectra.
+// Antiderivatives of phi(E) (F0), phi(E)/E (F1) and phi(E)/E^2 (F2) of the delayed spectra.
 double F0(Flavour f, double E) {
   const double m3 = m_mu * m_mu * m_mu;
   const double E3 = E * E * E;
   if (f == Flavour::NuMuBar) return 64.0 / m3 * (E3 / 4.0 - E3 * E / (4.0 * m_mu));
   return 192.0 / m3 * (E3 / 6.0 - E3 * E / (4.0 * m_mu));
+}
+double F1(Flavour f, double E) {
+  const double m3 = m_mu * m_mu * m_mu;
+  const double E2 = E * E;
+  if (f == Flavour::NuMuBar) return 64.0 / m3 * (0.375 * E2 - E2 * E / (3.0 * m_mu));
+  return 192.0 / m3 * (0.25 * E2 - E2 * E / (3.0 * m_mu));
 }
 double F2(Flavour f, double E) {
   const double m3 = m_mu * m_mu * m_mu;
@@ -62,6 +68,20 @@ KinematicFactors kinematic_factors(Flavour f, double T, double M) {
   const double d0 = F0(f, e_max) - F0(f, e_min);
   const double d2 = F2(f, e_max) - F2(f, e_min);
   return {d0 - 0.5 * M * T * d2, d2};
+}
+
+double magnetic_kinematic_factor(Flavour f, double T, double M) {
+  if (!(T > 0.0) || !(M > 0.0))
+    throw std::invalid_argument("magnetic_kinematic_factor: need T > 0 and M > 0");
+  const double e_min = std::sqrt(M * T / 2.0);
+  if (f == Flavour::NuMu) {
+    const double E = numu_line_energy();
+    if (E <= e_min) return 0.0;
+    return 1.0 / T - 1.0 / E;
+  }
+  const double e_max = delayed_endpoint_energy();
+  if (e_min >= e_max) return 0.0;
+  return (F0(f, e_max) - F0(f, e_min)) / T - (F1(f, e_max) - F1(f, e_min));
 }
 
 double flux_normalisation(double nu_per_pot, double n_pot, double baseline_m) {

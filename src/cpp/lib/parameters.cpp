@@ -177,36 +177,6 @@ NsiCharges nsi_charges(const Nucleus& n, Flavour f, const PhysicsParameters& p, 
   return nsi_charges(nsi_coefficients(f, p), n.Z * FZ, n.N * FN);
 }
 
-namespace {
-// Antiderivatives of phi(E) (G0) and phi(E)/E (G1) of the delayed spectra (eq. 2-3).
-double G0(Flavour f, double E) {
-  const double m3 = m_mu * m_mu * m_mu;
-  const double E3 = E * E * E;
-  if (f == Flavour::NuMuBar) return 64.0 / m3 * (E3 / 4.0 - E3 * E / (4.0 * m_mu));
-  return 192.0 / m3 * (E3 / 6.0 - E3 * E / (4.0 * m_mu));
-}
-double G1(Flavour f, double E) {
-  const double m3 = m_mu * m_mu * m_mu;
-  const double E2 = E * E;
-  if (f == Flavour::NuMuBar) return 64.0 / m3 * (0.375 * E2 - E2 * E / (3.0 * m_mu));
-  return 192.0 / m3 * (0.25 * E2 - E2 * E / (3.0 * m_mu));
-}
-}  // namespace
-
-double magnetic_kinematic_factor(Flavour f, double T, double M) {
-  if (!(T > 0.0) || !(M > 0.0))
-    throw std::invalid_argument("magnetic_kinematic_factor: need T > 0 and M > 0");
-  const double e_min = std::sqrt(M * T / 2.0);
-  if (f == Flavour::NuMu) {
-    const double E = numu_line_energy();
-    if (E <= e_min) return 0.0;
-    return 1.0 / T - 1.0 / E;
-  }
-  const double e_max = delayed_endpoint_energy();
-  if (e_min >= e_max) return 0.0;
-  return (G0(f, e_max) - G0(f, e_min)) / T - (G1(f, e_max) - G1(f, e_min));
-}
-
 double dsigma_dT_magnetic(const Nucleus& n, double E, double T, double mu, FormFactorModel ff) {
   if (!(E > 0.0) || !(T > 0.0))
     throw std::invalid_argument("dsigma_dT_magnetic: need E > 0, T > 0");

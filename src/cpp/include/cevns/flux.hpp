@@ -39,6 +39,11 @@ struct KinematicFactors {
 };
 KinematicFactors kinematic_factors(Flavour f, double T_MeV, double M_MeV);
 
+/// Flux-averaged kinematics of the magnetic-moment cross section [MeV^-1]
+/// (parameters.hpp): K_mu(T) = \int_{E_min(T)} dE phi(E) (1/T - 1/E), per
+/// neutrino (closed form); T > 0.
+double magnetic_kinematic_factor(Flavour f, double T_MeV, double M_MeV);
+
 /// Normalisation eta = r N_POT / (4 pi L^2) [cm^-2] per flavour.
 double flux_normalisation(double nu_per_pot, double n_pot, double baseline_m);
 

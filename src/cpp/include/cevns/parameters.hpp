@@ -101,10 +101,6 @@ NsiCoefficients nsi_coefficients(Flavour f, const PhysicsParameters& p);
 /// nsi_charges from precomputed coefficients (same numbers, bit for bit).
 NsiCharges nsi_charges(const NsiCoefficients& c, double Z_F_Z, double N_F_N);
 
-/// Flux-averaged kinematics of the magnetic-moment cross section [MeV^-1]:
-/// K_mu(T) = \int_{E_min(T)} dE phi(E) (1/T - 1/E), per neutrino (closed form).
-double magnetic_kinematic_factor(Flavour f, double T_MeV, double M_MeV);
-
 /// d sigma/dT [MeV^-3] of the magnetic-moment (helicity-flip) scattering alone,
 /// pi alpha^2/m_e^2 (mu/mu_B)^2 (1/T - 1/E) Z^2 F_Z^2; 0 above the endpoint.
 double dsigma_dT_magnetic(const Nucleus& n, double E_MeV, double T_MeV, double mu_over_muB,
