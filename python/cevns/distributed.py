@@ -30,8 +30,6 @@ from .errors import InputError
 #: Toys per task: large enough that scheduling costs < 1 % of a task (~0.1-1 s).
 DEFAULT_BATCH = 50
 
-EXTRA_HINT = "needs the optional 'distributed' extra: pip install \"cevns[distributed]\""
-
 
 @dataclass(frozen=True)
 class EngineSpec:
@@ -201,7 +199,9 @@ def runner(
     Raises
     ------
     InputError
-        Both given, ``workers < 1``, or ``distributed`` not installed.
+        Both given or ``workers < 1``.
+    MissingExtraError
+        ``distributed`` not installed (exit code 2 in the CLI, as for every extra).
     """
     if workers is not None and scheduler is not None:
         raise InputError("give either --workers or --scheduler, not both")
@@ -210,10 +210,11 @@ def runner(
         return
     if workers is not None and workers < 1:
         raise InputError(f"workers must be >= 1, got {workers}")
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise InputError(f"--workers/--scheduler {EXTRA_HINT}") from None
+    from .extras import require
+
+    require("distributed", "distributed", "--workers/--scheduler")
+    from distributed import Client, LocalCluster
+
     # dask logs every connection at INFO: keep the terminal for results and warnings
     log = logging.getLogger("distributed")
     level = log.level

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from typing import Any
 
@@ -15,12 +16,15 @@ from .args import (
     add_format,
     add_inputs,
     add_stat,
+    check_fixed_used,
     check_output_file,
     check_stat,
     detector_experiments,
+    number,
     parse_fixed_parameters,
     parse_grids,
     progress,
+    shown,
     write_output,
 )
 
@@ -64,6 +68,7 @@ def cmd_limits(args: argparse.Namespace) -> int:
     if fixed and args.method == "fc":
         raise UsageError("--fix goes with --method wilks (the toys are SM-parameter toys)")
     exps = detector_experiments(args, members(args.experiment))
+    check_fixed_used(fixed, exps)
     if args.method == "fc":
         from ..fc import fc_limit_run
 
@@ -83,6 +88,13 @@ def cmd_limits(args: argparse.Namespace) -> int:
             dof=args.dof,
             experiments=exps,
             params=fixed or None,
+        )
+    if args.method == "fc" and any(math.isnan(b) for b in (lim.g_low, lim.g_over_M_high)):
+        raise InputError(
+            f"--method fc --toys {args.toys}: no finite bound (g_low = {lim.g_low:g}, "
+            f"g_over_M_high = {lim.g_over_M_high:g}): the Feldman-Cousins critical values "
+            f"from {args.toys} toys per tested point are not determined at {args.cl}; "
+            "use more toys (e.g. --toys 1000)"
         )
     notes = _missing_bound_notes(lim, M_LOW_MEV, M_HIGH_MEV)
     for note in notes:
@@ -161,12 +173,17 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
     check_stat(args)
     get_model(args.model)
+    for opt, v in (("--mass", args.mass), ("--coupling", args.coupling)):
+        if not math.isfinite(v):
+            raise InputError(f"{opt} {shown(v)}: must be a finite number")
     mass = real_number("--mass", args.mass)
     g = real_number("--coupling", args.coupling)
     if not mass > 0:
-        raise InputError(f"--mass must be a mediator mass > 0 MeV, got {args.mass!r}")
+        raise InputError(f"--mass must be a mediator mass > 0 MeV, got {shown(args.mass)}")
     if g < 0:
-        raise InputError(f"--coupling must be >= 0, got {args.coupling!r}")
+        raise InputError(
+            f"--coupling must be >= 0 (rates depend on g^2: give |g|), got {shown(args.coupling)}"
+        )
     detector_experiments(args, members(args.experiment))  # validates --set before the toys
     cov = coverage_run(
         args.model, args.experiment, mass, g, args.toys, args.seed,
@@ -285,6 +302,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     get_model(args.model)  # an unknown name is an input error, before any data is read
     fixed = parse_fixed_parameters(args.fix)
     exps = detector_experiments(args, members(args.experiment))
+    check_fixed_used(fixed, exps)
     fit = ModelFit(args.model, args.experiment, experiments=exps, params=fixed or None)
     if g is None:
         lo = fit.coupling_grid(masses[0])[0]
@@ -344,8 +362,10 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--model", required=True, help=", ".join(MODEL_NAMES))
     add_dataset(p)
-    p.add_argument("--mass", type=float, required=True, help="true mediator mass [MeV]")
-    p.add_argument("--coupling", type=float, required=True, help="true coupling g")
+    p.add_argument("--mass", type=number, required=True, help="true mediator mass [MeV]")
+    p.add_argument(
+        "--coupling", type=number, required=True, help="true coupling g >= 0 (rates depend on g^2)"
+    )
     add_stat(p)
     _add_toys(p, False)
     add_format(p, ("markdown", "json", "csv"))

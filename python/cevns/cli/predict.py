@@ -15,8 +15,13 @@ from .args import (
     add_fixed_parameters,
     add_format,
     add_inputs,
+    check_fixed_used,
+    check_output_file,
     detector_experiments,
+    number,
     parse_fixed_parameters,
+    quote,
+    shown,
 )
 
 EPILOG_PREDICT = """examples:
@@ -55,9 +60,11 @@ def check_model_arguments(args: argparse.Namespace) -> None:
     if args.model is not None:
         get_model(args.model)  # an unknown name is an input error, before any data is read
     if args.mass is not None and not (math.isfinite(args.mass) and args.mass > 0):
-        raise InputError(f"--mass {args.mass:g}: the mediator mass must be a finite number > 0 MeV")
+        raise InputError(
+            f"--mass {shown(args.mass)}: the mediator mass must be a finite number > 0 MeV"
+        )
     if args.coupling is not None and not math.isfinite(args.coupling):
-        raise InputError(f"--coupling {args.coupling:g}: the coupling must be a finite number")
+        raise InputError(f"--coupling {shown(args.coupling)}: the coupling must be a finite number")
     if args.model is None:
         given = [
             o for o, v in (("--mass", args.mass), ("--coupling", args.coupling)) if v is not None
@@ -86,23 +93,37 @@ def cmd_predict(args: argparse.Namespace) -> int:
     check_model_arguments(args)
     fixed = parse_fixed_parameters(args.fix)
     exp = detector_experiments(args, [args.experiment])[args.experiment]
-    coupling = 0.0 if args.coupling is None else args.coupling
+    check_fixed_used(fixed, {args.experiment: exp})
+    coupling = 0.0 if args.coupling is None else float(args.coupling)
+    if coupling < 0:
+        print(
+            f"cevns: note: --coupling {shown(args.coupling)}: rates depend on g^2, so the "
+            "sign of g does not matter (the prediction of +g)",
+            file=sys.stderr,
+        )
+    pred = None
     with np.errstate(over="ignore", invalid="ignore"):
-        if fixed:
-            pred = predict_with(exp, args.model, args.mass, coupling, **fixed)
-        else:
-            pred = exp.predict(args.model, args.mass, coupling)
-    if not np.all(np.isfinite(pred)):
+        try:
+            if fixed:
+                pred = predict_with(exp, args.model, args.mass, coupling, **fixed)
+            else:
+                pred = exp.predict(args.model, args.mass, coupling)
+        except ValueError as exc:  # the core's rule: events beyond kMaxPredictionEvents
+            if "events" not in str(exc):
+                raise
+    if pred is None or not np.all(np.isfinite(pred)):
         if fixed:
             given = ",".join(f"{k}={v:g}" for k, v in fixed.items())
             raise InputError(
-                f"--fix {given}: the prediction is not a finite number of events; "
-                "use values closer to the SM ones (cevns.phenomenology.PARAMETERS)"
+                f"--fix {given}: the prediction overflows (more than 1e150 events in a bin, "
+                "the limit of every prediction and fit); use values closer to the SM ones "
+                "(cevns.phenomenology.PARAMETERS)"
             )
         if args.model:
             raise InputError(
-                f"--coupling {coupling:g}: the prediction of {args.model} at {args.mass:g} MeV "
-                "overflows (not a finite number of events); use a smaller coupling"
+                f"--coupling {shown(args.coupling)}: the prediction of {args.model} at "
+                f"{args.mass:g} MeV overflows (more than 1e150 events in a bin, the limit "
+                "of every prediction and fit); use a smaller coupling"
             )
         raise InputError(
             f"the SM prediction with --set {' '.join(args.set)} is not a finite number of "
@@ -172,12 +193,9 @@ def cmd_fit(args: argparse.Namespace) -> int:
         if getattr(args, opt):
             raise UsageError(f"--{opt} goes with --param NAME[,NAME2]")
     fixed = parse_fixed_parameters(args.fix)
-    result = sm_fit(
-        args.experiment,
-        args.data_dir,
-        detector_experiments(args, members(args.experiment)),
-        params=fixed,
-    )
+    exps = detector_experiments(args, members(args.experiment))
+    check_fixed_used(fixed, exps)
+    result = sm_fit(args.experiment, args.data_dir, exps, params=fixed)
     if args.format == "json":
         print(to_json(result))
         return EXIT_OK
@@ -235,11 +253,29 @@ def _parse_param_ranges(items: list[str]) -> dict[str, tuple[float, float]]:
         try:
             a, b = float(lo), float(hi)
         except ValueError:
-            raise InputError(f"--range expects NAME=LO:HI, got {item!r}") from None
+            raise InputError(f"--range expects NAME=LO:HI, got {quote(item)}") from None
         if not (sep and sep2 and key) or not (math.isfinite(a) and math.isfinite(b)) or a == b:
-            raise InputError(f"--range expects NAME=LO:HI with finite LO != HI, got {item!r}")
+            raise InputError(f"--range expects NAME=LO:HI with finite LO != HI, got {quote(item)}")
         ranges[key] = (min(a, b), max(a, b))
     return ranges
+
+
+def check_plot_file(path: str) -> None:
+    """``--plot FILE``: writable (as ``--out`` is checked), a format matplotlib draws,
+    matplotlib installed; all before the computation."""
+    from ..extras import require
+
+    check_output_file(path, "--plot")
+    require("matplotlib", "plot", "to draw --plot")
+    from matplotlib.figure import Figure
+
+    formats = Figure().canvas.get_supported_filetypes()
+    ext = str(path).rsplit(".", 1)[-1].lower() if "." in str(path) else ""
+    if ext not in formats:
+        raise UsageError(
+            f"--plot {quote(path)}: the file name must end in a format matplotlib writes; "
+            f"accepted: {', '.join('.' + f for f in sorted(formats))}"
+        )
 
 
 def cmd_fit_params(args: argparse.Namespace) -> int:
@@ -254,6 +290,8 @@ def cmd_fit_params(args: argparse.Namespace) -> int:
     profiled = [p.strip() for p in (args.profile or "").split(",") if p.strip()]
     if args.points is not None and args.points < 3:
         raise InputError(f"--points must be at least 3, got {args.points}")
+    if args.plot:  # before any work: a path that cannot be written, a missing extra
+        check_plot_file(args.plot)
     fixed = parse_fixed_parameters(args.fix)
     exps = detector_experiments(args, members(args.experiment))
     res = profile_parameters(
@@ -267,9 +305,6 @@ def cmd_fit_params(args: argparse.Namespace) -> int:
     )
     out = res.to_dict()
     if args.plot:
-        from ..extras import require
-
-        require("matplotlib", "plot", "to draw --plot")
         import matplotlib
 
         matplotlib.use("Agg")
@@ -321,9 +356,13 @@ def register(sub: Any) -> None:
         default=None,
         help=f"model name: {', '.join(MODEL_NAMES)} (default: Standard Model)",
     )
-    p.add_argument("--mass", type=float, default=None, help="mediator mass M [MeV] (with --model)")
+    p.add_argument("--mass", type=number, default=None, help="mediator mass M [MeV] (with --model)")
     p.add_argument(
-        "--coupling", type=float, default=None, help="coupling g (g~_phi for scalar; with --model)"
+        "--coupling",
+        type=number,
+        default=None,
+        help="coupling g (g~_phi for scalar; with --model); rates depend on g^2, so the "
+        "sign of g does not matter",
     )
     add_fixed_parameters(p, "instead of its SM value")
     add_format(p, ("json", "csv", "markdown"))

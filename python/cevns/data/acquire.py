@@ -251,6 +251,22 @@ def import_dir(
         else:
             wrong.append(f"{entry.path} (expected sha256 {entry.sha256}, found {actual})")
 
+    if not plan and not wrong:  # nothing there: the release may be one level down
+        required = [e for e in registry.select(datasets) if e.required]
+        below = [
+            d
+            for d in sorted(source.iterdir() if source.is_dir() else [])
+            if d.is_dir() and any(_candidates(d, e) for e in required)
+        ]
+        hint = (
+            f"; {below[0]} holds the release: cevns data import {below[0]}"
+            if below
+            else "; give the directory that holds ar2020/ and csi2021/ (or their files)"
+        )
+        raise MissingDataError(
+            f"cannot import from {source}: none of the {len(required)} registered files is "
+            f"there (as SRC/<dataset>/<name> or SRC/<name>){hint}"
+        )
     if missing or wrong:
         lines = [f"missing: {p}" for p in missing] + [f"sha256 mismatch: {w}" for w in wrong]
         kind = HashMismatchError if wrong else MissingDataError

@@ -133,6 +133,17 @@ void PhysicsParameters::set_neutron_radius(const Nucleus& n, double r_fm) {
   if (n.name == "Ar40") rn_ar = r_fm;
 }
 
+std::string PhysicsParameters::neutron_radius_name(const Nucleus& n) {
+  if (n.name == "Cs133") return "rn_cs";
+  if (n.name == "I127") return "rn_i";
+  if (n.name == "Ar40") return "rn_ar";
+  return "";
+}
+
+std::vector<std::string> PhysicsParameters::neutron_radius_names() {
+  return {"rn_cs", "rn_i", "rn_ar"};
+}
+
 double PhysicsParameters::proton_coupling(Flavour f) const {
   const bool e = f == Flavour::NuE;
   const double g0 = e ? gVp_nue : gVp_numu;

@@ -1,10 +1,12 @@
 #include "cevns/rate.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
 
+#include "cevns/chi2.hpp"
 #include "cevns/constants.hpp"
 #include "threads.hpp"
 
@@ -21,6 +23,22 @@ constexpr std::array<double, 8> gl_x{-0.9602898564975363, -0.7966664774136267, -
 constexpr std::array<double, 8> gl_w{0.1012285362903763, 0.2223810344533745, 0.3137066458778873,
                                      0.3626837833783620, 0.3626837833783620, 0.3137066458778873,
                                      0.2223810344533745, 0.1012285362903763};
+
+/// The chi2's rule for events (kMaxPredictionEvents) applied to a rate's output:
+/// a non-finite value or one above the limit is refused, never returned.
+const std::vector<double>& checked_events(const std::vector<double>& v, const char* what) {
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (!(std::isfinite(v[i]) && v[i] <= kMaxPredictionEvents)) {
+      char buf[240];
+      std::snprintf(buf, sizeof buf,
+                    ": %.3g events at bin %zu; accepted: at most %.0e events per bin (a "
+                    "coupling or parameters this far from the SM overflow)",
+                    v[i], i, kMaxPredictionEvents);
+      throw std::invalid_argument(std::string(what) + buf);
+    }
+  }
+  return v;
+}
 
 std::string format_g(double x) {
   char buf[32];
@@ -218,6 +236,18 @@ std::vector<double> BinnedRate::energy_spectrum(const Mediator& m, double g) con
   return energy_spectrum(m, g, own_);
 }
 
+std::vector<std::string> BinnedRate::parameter_names() const {
+  std::vector<std::string> own;  // the radii of this rate's nuclei
+  for (const Target& t : cfg_.targets) own.push_back(PhysicsParameters::neutron_radius_name(t.nucleus));
+  const std::vector<std::string> radii = PhysicsParameters::neutron_radius_names();
+  std::vector<std::string> out;
+  for (const std::string& name : PhysicsParameters::names()) {
+    const bool radius = std::find(radii.begin(), radii.end(), name) != radii.end();
+    if (!radius || std::find(own.begin(), own.end(), name) != own.end()) out.push_back(name);
+  }
+  return out;
+}
+
 std::vector<double> BinnedRate::predict(const Mediator& m, double g) const {
   return fold_time(energy_spectrum(m, g));
 }
@@ -278,7 +308,7 @@ std::vector<double> BinnedRate::energy_spectrum(const Mediator& m, double g,
       }
     }
   }
-  return spec;
+  return checked_events(spec, "prediction");
 }
 
 std::vector<double> BinnedRate::predict(const Mediator& m, double g,
@@ -352,7 +382,7 @@ std::vector<double> BinnedRate::differential_rate(const Mediator& m, double g,
         out[f * T.size() + k] += a[k] + g2 * b[k] + g4 * c[k];
     }
   }
-  return out;
+  return checked_events(out, "differential rate");
 }
 
 }  // namespace cevns

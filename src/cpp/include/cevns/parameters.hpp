@@ -75,6 +75,11 @@ struct PhysicsParameters {
   /// Set the neutron radius [fm] used for a nucleus (Cs133, I127, Ar40; any other
   /// nucleus always uses its own r_n_fm, so this is a no-op for it).
   void set_neutron_radius(const Nucleus& n, double r_fm);
+  /// Name of the parameter of names() holding the neutron radius of nucleus n
+  /// ("rn_cs", "rn_i", "rn_ar"), or "" for a nucleus that always uses its own r_n_fm.
+  static std::string neutron_radius_name(const Nucleus& n);
+  /// Every neutron-radius name of names() (what neutron_radius_name can return).
+  static std::vector<std::string> neutron_radius_names();
   /// g_V^p for flavour f (eq. 12 shifted by sin2w and the charge radius).
   double proton_coupling(Flavour f) const;
   /// Squared neutrino magnetic moment (mu/mu_B)^2 for flavour f.

@@ -12,6 +12,7 @@
 /// templates() returns the three arrays.
 #include <array>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "cevns/cross_section.hpp"
@@ -53,8 +54,14 @@ class BinnedRate {
 
   std::size_t n_energy() const { return n_energy_; }
   std::size_t n_time() const { return n_time_; }
+  /// Names of the physics parameters (PhysicsParameters::names()) this rate depends
+  /// on: every one but the neutron radii of nuclei that are not among its targets.
+  std::vector<std::string> parameter_names() const;
 
-  /// Binned prediction [n_energy * n_time] for a mediator and coupling.
+  /// Binned prediction [n_energy * n_time] for a mediator and coupling [events].
+  /// Predictions, spectra and differential rates follow the chi2's rule: a value
+  /// above kMaxPredictionEvents (chi2.hpp) or non-finite is refused
+  /// (std::invalid_argument naming the value and the limit), never returned.
   std::vector<double> predict(const Mediator& m, double coupling) const;
   /// Reconstructed-energy spectrum per flavour [n_flavours * n_energy], before timing.
   std::vector<double> energy_spectrum(const Mediator& m, double coupling) const;
