@@ -18,7 +18,6 @@ import numpy as np
 
 from .errors import InputError
 
-
 #: Longest piece of user input quoted back in a message (the rest is elided).
 MAX_QUOTED = 60
 

@@ -109,7 +109,7 @@ def parse_setting(item: str) -> tuple[str, str, Any]:
         )
     try:
         return name, key, parse_option(name, key, text)
-    except InputError as exc:
+    except InputError:
         if len(text) <= 60:
             raise
         raise InputError(
