@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .._validate import quote
+from .._validate import MAX_QUOTED, quote
 from ..errors import InputError, UsageError
 
 #: Exit codes (the README's table): scripts can rely on them.
@@ -44,9 +44,11 @@ def number(text: str) -> float:
 
 
 def shown(value: Any) -> str:
-    """A numeric option value as the user typed it (quoted and cut), else ``%g``."""
+    """A numeric option value as the user typed it (cut and quoted when long), else ``%g``."""
     text = getattr(value, "text", None)
-    return quote(text) if text is not None else f"{value:g}"
+    if text is None:
+        return f"{value:g}"
+    return text if len(text) <= MAX_QUOTED and text.strip() == text else quote(text)
 
 
 class _StoreOnce(argparse._StoreAction):

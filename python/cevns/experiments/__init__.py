@@ -104,7 +104,7 @@ def parse_setting(item: str) -> tuple[str, str, Any]:
         )
     if key not in option_table(name):
         raise InputError(
-            f"--set {quote(item)}: {name} has no option {quote(key)}; accepted: "
+            f"--set {quote(item)}: unknown {name} option {quote(key)}; accepted: "
             f"{', '.join(option_table(name))}"
         )
     try:
