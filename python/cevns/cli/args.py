@@ -12,7 +12,8 @@ import math
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -317,6 +318,21 @@ def parse_grids(args: argparse.Namespace) -> tuple[Any, Any]:
     if args.couplings:
         couplings = parse_range(args.couplings, "--couplings", min_n=3, what="couplings")
     return masses, couplings
+
+
+@contextmanager
+def couplings_in_reach(args: argparse.Namespace) -> Iterator[None]:
+    """A ``--couplings`` grid whose top makes a prediction overflow (more than 1e150
+    events in a bin, the core's limit) is refused naming ``--couplings``."""
+    try:
+        yield
+    except ValueError as exc:
+        if not (getattr(args, "couplings", None) and "events" in str(exc)):
+            raise
+        raise InputError(
+            f"--couplings {quote(args.couplings)}: at the top of this grid the prediction "
+            f"overflows ({exc}); use a smaller HI"
+        ) from None
 
 
 # -- detector options -------------------------------------------------------------------

@@ -18,6 +18,7 @@ from .args import (
     add_inputs,
     add_stat,
     check_stat,
+    couplings_in_reach,
     detector_experiments,
     parse_grids,
 )
@@ -59,16 +60,17 @@ def cmd_gm2(args: argparse.Namespace) -> int:
     masses, couplings = parse_grids(args)
     check_stat(args)
     gm2_band(get_model(args.model), [1.0])  # unknown model / no muon coupling: before the data
-    rep = gm2_report(
-        args.model,
-        masses,
-        couplings,
-        dof=args.dof,
-        cl=args.cl,
-        data_dir=args.data_dir,
-        cache_dir=args.cache_dir,
-        experiments=detector_experiments(args, EXPERIMENTS),
-    )
+    with couplings_in_reach(args):
+        rep = gm2_report(
+            args.model,
+            masses,
+            couplings,
+            dof=args.dof,
+            cl=args.cl,
+            data_dir=args.data_dir,
+            cache_dir=args.cache_dir,
+            experiments=detector_experiments(args, EXPERIMENTS),
+        )
     if args.format == "json":
         print(to_json(rep))
         return EXIT_OK

@@ -19,6 +19,7 @@ from .args import (
     check_fixed_used,
     check_output_file,
     check_stat,
+    couplings_in_reach,
     detector_experiments,
     number,
     parse_fixed_parameters,
@@ -116,6 +117,7 @@ def cmd_limits(args: argparse.Namespace) -> int:
             )
         )
     else:
+        print(_stat_line(args, check_stat(args)))
         print(
             table(
                 [[lim.model, lim.dataset, lim.g_low, lim.g_over_M_high]],
@@ -130,6 +132,23 @@ def cmd_limits(args: argparse.Namespace) -> int:
             end="",
         )
     return EXIT_OK
+
+
+def _stat_line(args: argparse.Namespace, delta_chi2: float | None = None) -> str:
+    """The comment line every table starts with: CL, Delta chi2, dof, method and toys
+    (JSON outputs carry the same as keys)."""
+    parts = [f"# CL {args.cl}"]
+    if delta_chi2 is not None:
+        parts.append(f"Delta chi2 = {delta_chi2:.3f}")
+    parts.append(f"dof = {args.dof}")
+    method = getattr(args, "method", "wilks")
+    if method == "fc":
+        parts.append(
+            f"method fc (Feldman-Cousins, {args.toys} toys per tested point, seed {args.seed})"
+        )
+    else:
+        parts.append("method wilks (Delta chi2 level, no toys)")
+    return ", ".join(parts)
 
 
 def _missing_bound_notes(lim: Any, m_low: float, m_high: float) -> list[str]:
@@ -196,6 +215,10 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         return EXIT_OK
     keys = ["model", "dataset", "mass_MeV", "g", "toys", "wilks_level", "fraction", "error"]
     rows = [[d[k] for k in keys] + [d["nominal"], d["t_critical"]]]
+    print(
+        f"# coverage of the Wilks region at CL {args.cl} (dof = {args.dof}) from "
+        f"{args.toys} toys, seed {args.seed}"
+    )
     print(table(rows, keys + ["nominal", "t_critical"], args.format), end="")
     return EXIT_OK
 
@@ -253,8 +276,9 @@ def cmd_table2(args: argparse.Namespace) -> int:
     s = res["settings"]
     if args.compare:
         print(
-            f"# ours vs the paper's Table 2 (universal and B-L rows), Delta chi2 level = "
-            f"{s['delta_chi2']:.3f}; 'Delta chi2 at published' is ours at the published bound"
+            f"# ours vs the paper's Table 2 (universal and B-L rows), CL {s['cl']}, Delta chi2 "
+            f"level = {s['delta_chi2']:.3f} (dof = {s['dof']}), method wilks (no toys); "
+            "'Delta chi2 at published' is ours at the published bound"
         )
         print(detector_line(s["experiments"]))
         rows = [
@@ -278,7 +302,7 @@ def cmd_table2(args: argparse.Namespace) -> int:
     rows = [[m] + [x for d in PAPER_ORDER for x in r[d]] for m, r in res["rows"].items()]
     print(
         f"# Table 2: {s['cl']} upper bounds, Delta chi2 = {s['delta_chi2']:.3f} "
-        f"(dof = {s['dof']}), low M = {s['m_low_MeV']:g} MeV, high M = "
+        f"(dof = {s['dof']}), method wilks (no toys), low M = {s['m_low_MeV']:g} MeV, high M = "
         f"{s['m_high_MeV']:g} MeV; {s['definition']}"
     )
     print(detector_line(s["experiments"]))
@@ -308,16 +332,17 @@ def cmd_scan(args: argparse.Namespace) -> int:
         lo = fit.coupling_grid(masses[0])[0]
         hi = fit.coupling_grid(masses[-1])[-1]
         g = np.geomspace(lo, hi, 400)
-    res = scan(
-        fit.model,
-        args.experiment,
-        masses,
-        g,
-        cl=args.cl,
-        dof=args.dof,
-        fit=fit,
-        progress=progress(),
-    )
+    with couplings_in_reach(args):
+        res = scan(
+            fit.model,
+            args.experiment,
+            masses,
+            g,
+            cl=args.cl,
+            dof=args.dof,
+            fit=fit,
+            progress=progress(),
+        )
     payload = {
         **res.to_dict(),
         "cl": args.cl,
