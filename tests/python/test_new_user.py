@@ -326,3 +326,106 @@ def test_global_fit_says_threads_are_unavailable_without_openmp(tmp_path, data_d
     assert "threads: unavailable" in proc.stdout
     assert "identical with 1 and 1 threads" not in proc.stdout
     assert math.isfinite(float(proc.stdout.split("chi2 SM: ")[1].split()[0]))
+
+
+# -- figures a referee accepts (image-free: the drawn objects and the figure data) -------
+@pytest.fixture
+def mpl():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    yield plt
+    plt.close("all")
+
+
+@pytest.mark.parametrize(("axis", "unit"), [("energy", "PE"), ("time", r"$\mu$s")])
+def test_spectra_are_densities_with_visible_backgrounds(exps, mpl, axis, unit):
+    from cevns import figure_data as fd
+    from cevns import plots
+
+    fig, ax = mpl.subplots()
+    d = fd.spectra_data(exps["csi2021"])
+    out = plots.plot_spectra(d, ax=ax, axis=axis)
+    assert ax.get_ylabel() == f"events / {unit}" == out["ylabel"]
+    np.testing.assert_allclose(out["shown"]["brn"], out["stack"]["brn"] / out["widths"])
+    assert ax.get_yscale() == "log"
+    bottom, top = ax.get_ylim()
+    for k in ("brn", "nin"):  # BRN and NIN are drawn inside the axes, not under the SS
+        assert np.max(out["shown"][k]) > bottom, k
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"BRN", "NIN", "steady state", "CEvNS", "data"} <= set(labels)
+
+
+def _moving_strip_scan():
+    """A region containing g = 0 and a thin strip that rises by more than its width
+    from one mass to the next (as the Ar strip of Fig. 4 above 40 MeV)."""
+    masses = np.geomspace(10.0, 1000.0, 9)
+    g = np.geomspace(1e-6, 1.0, 200)
+    intervals = [[(0.0, 3e-5 * (1 + i / 10))] for i in range(3)]
+    intervals += [
+        [(0.0, 3e-5 * (1 + i / 10)), (1e-4 * 1.6**i, 1.05e-4 * 1.6**i)] for i in range(3, 9)
+    ]
+    return masses, g, intervals
+
+
+def test_a_moving_strip_is_one_region_not_a_string_of_loops():
+    from cevns.contours import boundary_lines, interval_chains, region_edges
+
+    masses, g, intervals = _moving_strip_scan()
+    # the cause of the loops: a contour of a field interpolated at fixed g breaks the strip
+    loops = [x for x in boundary_lines(masses, g, intervals) if np.allclose(x[0], x[-1])]
+    assert len(loops) >= 3
+    chains = interval_chains(intervals, (g[0], g[-1]))
+    assert [len(c) for c in chains] == [9, 6]
+    edges = region_edges(masses, intervals, (g[0], g[-1]))
+    assert not any(len(x) > 2 and np.allclose(x[0], x[-1]) for _, x in edges)
+    strip = [x for zero, x in edges if not zero]
+    assert len(strip) == 3  # lower edge, upper edge, the start at the 4th mass
+    np.testing.assert_allclose(strip[0][:, 1], [1e-4 * 1.6**i for i in range(3, 9)])
+
+
+def test_exclusion_legend_explains_every_line(mpl):
+    from cevns import plots
+
+    masses, g, intervals = _moving_strip_scan()
+    data = {
+        "model": "universal",
+        "kind": "vector",
+        "cl": "2sigma",
+        "dof": 2,
+        "masses_MeV": masses,
+        "couplings": g,
+        "intervals": {"ar2020": intervals, "combined": [[iv[0]] for iv in intervals]},
+        "exclusion_line": {"ar2020": [iv[0][1] for iv in intervals],
+                           "combined": [iv[0][1] for iv in intervals]},
+        "gm2": None,
+    }  # fmt: skip
+    fig, ax = mpl.subplots()
+    out = plots.plot_exclusion(data, ax=ax)
+    legend = {(h.get_color(), h.get_linestyle()) for h in ax.get_legend().legend_handles
+              if hasattr(h, "get_linestyle") and hasattr(h, "get_color")}  # fmt: skip
+    for line in ax.lines:
+        assert (line.get_color(), line.get_linestyle()) in legend, line.get_label()
+    assert "COHERENT Ar: allowed strip (interference)" in out["legend"]
+    assert len(out["strips"]["ar2020"]) == 3 and out["strips"]["combined"] == []
+
+
+def test_profile_sin2w_labels_and_range(exps, mpl):
+    from cevns import plots
+    from cevns.profiles import profile_parameters
+
+    res = profile_parameters(exps, ["sin2w"], label="combined", points=81).to_dict()
+    fig, ax = mpl.subplots()
+    out = plots.plot_profile(res, ax=ax)
+    assert ax.get_xlabel() == r"$\sin^2\theta_W$"
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(t.startswith(r"1$\sigma$") for t in texts)
+    assert any(t.startswith(r"2$\sigma$") for t in texts)
+    assert not any("sigma" in t.replace(r"$\sigma$", "") for t in texts)
+    lo, hi = ax.get_xlim()
+    (a, b), *_ = res["intervals"]["2sigma"]
+    assert lo < a < b < hi  # the 2 sigma interval is inside
+    scan_lo, scan_hi = res["grid"]["sin2w"][0], res["grid"]["sin2w"][-1]
+    assert (hi - lo) < 0.6 * (scan_hi - scan_lo)  # and fills the plot (0.5.0: a third)
+    assert out["xlim"] == (lo, hi)
