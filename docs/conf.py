@@ -36,6 +36,10 @@ if "CEVNS_DATA_DIR" not in os.environ:  # as tests/python/conftest.py finds the 
     if shared.is_dir():
         os.environ["CEVNS_DATA_DIR"] = str(shared)
 
+# an editable install (pip install -e) rebuilds the core on import and says so on stdout:
+# keep that out of the tutorials' outputs (a wheel install prints nothing anyway)
+os.environ.setdefault("SKBUILD_EDITABLE_VERBOSE", "0")
+
 project = "cevns"
 author = "The cevns developers"
 copyright = "the cevns developers, BSD-3-Clause"
@@ -89,10 +93,11 @@ def _escape_bars(line: str) -> str:
 
 def _process_docstring(app, what, name, obj, options, lines):  # noqa: ARG001
     # a constant without a doc comment would show its type's docstring (dict's, list's)
-    if what in ("data", "attribute") and lines and type(obj).__doc__:
-        if lines[0].strip() == inspect.cleandoc(type(obj).__doc__).splitlines()[0].strip():
-            lines[:] = []
-            return
+    type_doc = (inspect.getdoc(type(obj)) or "") + (getattr(obj, "__doc__", None) or "")
+    first = next((line.strip() for line in lines if line.strip()), "")
+    if what in ("data", "attribute") and first and first in type_doc:
+        lines[:] = []
+        return
     lines[:] = [_escape_bars(line) for line in lines]
 
 

@@ -106,7 +106,8 @@ def _declaration(lines: list[str], i: int) -> tuple[str, int]:
             decl.append(lines[j])
             depth += lines[j].count("{") - lines[j].count("}")
     elif "{" in head:  # an inline body: show the signature only
-        decl[-1] = decl[-1][: decl[-1].index("{")].rstrip() + (";" if "(" in head else " {…}")
+        body = ";" if "(" in head else " { /* … */ };"
+        decl[-1] = decl[-1][: decl[-1].index("{")].rstrip() + body
     indent = min((len(d) - len(d.lstrip()) for d in decl if d.strip()), default=0)
     return "\n".join(d[indent:] for d in decl), j + 1
 
@@ -160,7 +161,8 @@ def c_facade_page(path: Path) -> str:
             first = False
             continue
         decl = after.strip().split(";")[0].strip()
-        if not decl or decl.startswith("#") or "typedef" in after.split(";")[0] and "opaque" in piece:
+        opaque_typedef = "typedef" in after.split(";")[0] and "opaque" in piece
+        if not decl or decl.startswith("#") or opaque_typedef:
             continue
         out += ["```c", decl + ";", "```", "", _prose(comment)]
     return "\n".join(out)

@@ -57,7 +57,12 @@ def _expected_names(module) -> set[str]:
         if isinstance(node, ast.AnnAssign):
             targets = [node.target]
         for t in targets:
-            if isinstance(t, ast.Name) and t.id.isupper() and not t.id.startswith("_") and t.id != "LOG":
+            if (
+                isinstance(t, ast.Name)
+                and t.id.isupper()
+                and not t.id.startswith("_")
+                and t.id != "LOG"
+            ):
                 names.add(t.id)
     return names
 
@@ -88,10 +93,18 @@ def test_every_public_name_is_documented(api_pages, modname):
     module = importlib.import_module(modname)
     page = api_pages[modname]
     documented = set(re.findall(rf"^\.\. auto\w+:: {re.escape(modname)}\.(\w+)$", page, re.M))
+    # a submodule named in __all__ is a link to its own page (which must exist)
+    for sub in re.findall(
+        rf"^\* ``{re.escape(modname)}\.(\w+)``: the module :mod:`([\w.]+)`$", page, re.M
+    ):
+        assert sub[1] in api_pages, f"{modname}.{sub[0]}: no page for {sub[1]}"
+        documented.add(sub[0])
     missing = _expected_names(module) - documented
     assert not missing, f"{modname}: public names missing from the API reference: {missing}"
     for name in documented:
         obj = getattr(module, name)
+        if inspect.ismodule(obj):
+            continue
         if inspect.isclass(obj) or inspect.isroutine(obj):
             assert inspect.getdoc(obj), f"{modname}.{name} has no docstring"
 
