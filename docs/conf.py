@@ -28,6 +28,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE / "_ext"))
+# an editable install (pip install -e) rebuilds the core on import and says so on stdout:
+# keep that out of the build log and the tutorials (a wheel install prints nothing anyway)
+os.environ.setdefault("SKBUILD_EDITABLE_VERBOSE", "0")
 
 import cevns  # noqa: E402
 
@@ -35,10 +38,6 @@ if "CEVNS_DATA_DIR" not in os.environ:  # as tests/python/conftest.py finds the 
     shared = ROOT.parent / "shared" / "data" / "coherent"
     if shared.is_dir():
         os.environ["CEVNS_DATA_DIR"] = str(shared)
-
-# an editable install (pip install -e) rebuilds the core on import and says so on stdout:
-# keep that out of the tutorials' outputs (a wheel install prints nothing anyway)
-os.environ.setdefault("SKBUILD_EDITABLE_VERBOSE", "0")
 
 project = "cevns"
 author = "The cevns developers"
