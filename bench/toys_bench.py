@@ -1,4 +1,4 @@
-"""Toy benchmarks and the FC numbers of the README: rates, FC limits, scaling, coverage.
+"""Toy benchmarks and the FC numbers of docs/guide/limits.md: rates, FC limits, scaling, coverage.
 
 Usage::
 

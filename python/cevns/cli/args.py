@@ -20,7 +20,7 @@ from typing import Any
 from .._validate import MAX_QUOTED, quote
 from ..errors import InputError, UsageError
 
-#: Exit codes (the README's table): scripts can rely on them.
+#: Exit codes (the table of docs/guide/cli.md): scripts can rely on them.
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_DATA, EXIT_INPUT = 0, 1, 2, 3, 4
 
 #: Largest number of points of a ``LO:HI:N`` range (a 2000 x 2000 scan is ~30 MB of JSON).
