@@ -64,8 +64,9 @@ def test_each_parameter_moves_the_prediction(exps):
     with pytest.raises(InputError, match="ar2020 does not depend on it"):
         ph.predict(ar, rn_cs=6.0)
     assert not np.allclose(ph.predict(ar, rn_ar=4.0), ar.predict(), rtol=1e-6)
-    # nu_tau only receives: eps_tautau has no effect on a pi-DAR beam
-    assert np.array_equal(ph.predict(csi, eps_u_tautau=0.3), sm)
+    # a pi-DAR beam has no nu_tau: eps_tautau would do nothing, so it is refused too
+    with pytest.raises(InputError, match="csi2021 does not depend on it"):
+        ph.predict(csi, eps_u_tautau=0.3)
 
 
 def test_diagonal_nsi_is_the_heavy_zprime_limit(exps):

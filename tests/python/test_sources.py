@@ -76,11 +76,18 @@ def test_pion_dar_rate_from_components_equals_the_beam_constructor(csi):
 
 
 def test_tau_parameters_leave_a_beam_without_tau_unchanged(csi):
-    sm = ph.predict(csi)
-    assert np.array_equal(ph.predict(csi, mu_nutau=10.0), sm)
-    assert np.array_equal(ph.predict(csi, r2_nutau=3.0), sm)
-    assert np.array_equal(ph.predict(csi, rn_xe=6.0), sm)
-    assert not np.allclose(ph.predict(csi, mu_numu=10.0), sm, rtol=1e-6)
+    # the core: a tau-flavour parameter or another detector's radius changes nothing
+    sm = ph._predict(csi, None, None, 0.0, {})
+    for name, value in [("mu_nutau", 10.0), ("r2_nutau", 3.0), ("rn_xe", 6.0),
+                        ("eps_u_tautau", 0.3)]:
+        assert np.array_equal(ph._predict(csi, None, None, 0.0, {name: value}), sm), name
+    assert not np.allclose(ph._predict(csi, None, None, 0.0, {"mu_numu": 10.0}), sm, rtol=1e-6)
+    # so the rate does not list them, and the API refuses them (issue 23: nothing meaningless)
+    used = set(csi.rate.parameter_names)
+    assert {"mu_nutau", "r2_nutau", "rn_xe", "eps_u_tautau"}.isdisjoint(used)
+    assert {"mu_numu", "eps_u_etau", "rn_cs"} <= used
+    with pytest.raises(cevns.errors.InputError, match="mu_nutau"):
+        ph.predict(csi, mu_nutau=10.0)
 
 
 def test_tabulated_spectrum_and_mixture():

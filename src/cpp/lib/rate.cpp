@@ -257,10 +257,36 @@ std::vector<std::string> BinnedRate::parameter_names() const {
   for (const Target& t : cfg_.targets)
     for (const auto& name : PhysicsParameters::neutron_radius_names(t.nucleus)) own.push_back(name);
   const std::vector<std::string> radii = PhysicsParameters::neutron_radius_names();
+  // the leptons of the source: mu_<l>, r2_<l> and eps_q_<ab> of absent leptons do nothing
+  std::array<bool, 3> has{};
+  for (const auto& c : cfg_.components) has[static_cast<std::size_t>(index(c.species.lepton))] = true;
+  const std::array<std::string, 3> lep{"e", "mu", "tau"};
+  const auto lepton_of = [&](const std::string& s) {  // "e" -> 0, ..., else -1
+    for (std::size_t l = 0; l < 3; ++l)
+      if (s == lep[l]) return static_cast<int>(l);
+    return -1;
+  };
+  const auto uses_lepton = [&](const std::string& name) {
+    for (const char* pre : {"mu_nu", "r2_nu"})
+      if (name.rfind(pre, 0) == 0) {
+        const int l = lepton_of(name.substr(5));
+        return l < 0 || has[static_cast<std::size_t>(l)];
+      }
+    if (name.rfind("eps_", 0) == 0 && name.size() > 6) {  // eps_<q>_<a><b>: either lepton
+      const std::string ab = name.substr(6);
+      for (std::size_t a = 0; a < 3; ++a)
+        if (ab.rfind(lep[a], 0) == 0) {
+          const int b = lepton_of(ab.substr(lep[a].size()));
+          if (b >= 0) return has[a] || has[static_cast<std::size_t>(b)];
+        }
+    }
+    return true;
+  };
   std::vector<std::string> out;
   for (const std::string& name : PhysicsParameters::names()) {
     const bool radius = std::find(radii.begin(), radii.end(), name) != radii.end();
-    if (!radius || std::find(own.begin(), own.end(), name) != own.end()) out.push_back(name);
+    if (radius && std::find(own.begin(), own.end(), name) == own.end()) continue;
+    if (uses_lepton(name)) out.push_back(name);
   }
   return out;
 }

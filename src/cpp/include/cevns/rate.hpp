@@ -57,7 +57,8 @@ class BinnedRate {
   std::size_t n_energy() const { return n_energy_; }
   std::size_t n_time() const { return n_time_; }
   /// Names of the physics parameters (PhysicsParameters::names()) this rate depends
-  /// on: every one but the neutron radii of nuclei that are not among its targets.
+  /// on: every one but the neutron radii of nuclei that are not among its targets and
+  /// the magnetic moments, charge radii and NSI of leptons none of its components carries.
   std::vector<std::string> parameter_names() const;
   /// Number of flux components (the rows of energy_spectrum and differential_rate).
   std::size_t n_components() const { return cfg_.components.size(); }
