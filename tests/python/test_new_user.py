@@ -429,3 +429,23 @@ def test_profile_sin2w_labels_and_range(exps, mpl):
     scan_lo, scan_hi = res["grid"]["sin2w"][0], res["grid"]["sin2w"][-1]
     assert (hi - lo) < 0.6 * (scan_hi - scan_lo)  # and fills the plot (0.5.0: a third)
     assert out["xlim"] == (lo, hi)
+
+
+# -- found in ten minutes as a new user ------------------------------------------------------
+def test_model_name_in_the_wrong_case_gets_a_suggestion(capsys, dd):
+    rc, out, err = run(
+        capsys, "predict", "--experiment", "ar2020", "--model", "b-l", "--mass", "10",
+        "--coupling", "1e-4", *dd,
+    )  # fmt: skip
+    assert rc == EXIT_INPUT and "did you mean B-L?" in one_line(err)
+
+
+@pytest.mark.parametrize("where", ["above", "below"])
+def test_data_dir_one_level_off_points_to_the_release(capsys, tmp_path, data_dir, where):
+    parent = tmp_path / "data"
+    (parent / "coherent").mkdir(parents=True)
+    for sub in ("ar2020", "csi2021"):
+        (parent / "coherent" / sub).symlink_to(data_dir / sub)
+    given = parent if where == "above" else parent / "coherent" / "ar2020"
+    rc, out, err = run(capsys, "predict", "--experiment", "ar2020", "--data-dir", str(given))
+    assert rc == EXIT_DATA and f"use --data-dir {parent / 'coherent'}" in one_line(err)
