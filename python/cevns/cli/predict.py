@@ -117,6 +117,9 @@ def cmd_predict(args: argparse.Namespace) -> int:
                 pred = exp.predict(args.model, args.mass, coupling)
         except ValueError as exc:  # the core's rule: events beyond kMaxPredictionEvents
             if "events" not in str(exc):
+                if fixed:  # e.g. a radius the form factor cannot take: name the option
+                    given = ",".join(f"{k}={v:g}" for k, v in fixed.items())
+                    raise InputError(f"--fix {given}: {exc}") from None
                 raise
     if pred is None or not np.all(np.isfinite(pred)):
         if fixed:
