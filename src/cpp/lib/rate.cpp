@@ -238,7 +238,8 @@ std::vector<double> BinnedRate::energy_spectrum(const Mediator& m, double g) con
 
 std::vector<std::string> BinnedRate::parameter_names() const {
   std::vector<std::string> own;  // the radii of this rate's nuclei
-  for (const Target& t : cfg_.targets) own.push_back(PhysicsParameters::neutron_radius_name(t.nucleus));
+  for (const Target& t : cfg_.targets)
+    own.push_back(PhysicsParameters::neutron_radius_name(t.nucleus));
   const std::vector<std::string> radii = PhysicsParameters::neutron_radius_names();
   std::vector<std::string> out;
   for (const std::string& name : PhysicsParameters::names()) {
