@@ -303,8 +303,8 @@ def plot_exclusion(
         import matplotlib.patches as mpatches
 
         ax = _axes(ax)
-        handles = []
-        strip_handles = []
+        handles: list[Any] = []
+        strip_handles: list[Any] = []
         for d in reversed(PAPER_ORDER):  # CsI+Ar drawn first, underneath
             if d not in data["intervals"]:
                 continue

@@ -429,3 +429,47 @@ def test_profile_sin2w_labels_and_range(exps, mpl):
     scan_lo, scan_hi = res["grid"]["sin2w"][0], res["grid"]["sin2w"][-1]
     assert (hi - lo) < 0.6 * (scan_hi - scan_lo)  # and fills the plot (0.5.0: a third)
     assert out["xlim"] == (lo, hi)
+
+
+# -- found in ten minutes as a new user ------------------------------------------------------
+def test_model_name_in_the_wrong_case_gets_a_suggestion(capsys, dd):
+    rc, out, err = run(
+        capsys, "predict", "--experiment", "ar2020", "--model", "b-l", "--mass", "10",
+        "--coupling", "1e-4", *dd,
+    )  # fmt: skip
+    assert rc == EXIT_INPUT and "did you mean B-L?" in one_line(err)
+
+
+@pytest.mark.parametrize("where", ["above", "below"])
+def test_data_dir_one_level_off_points_to_the_release(capsys, tmp_path, data_dir, where):
+    parent = tmp_path / "data"
+    (parent / "coherent").mkdir(parents=True)
+    for sub in ("ar2020", "csi2021"):
+        (parent / "coherent" / sub).symlink_to(data_dir / sub)
+    given = parent if where == "above" else parent / "coherent" / "ar2020"
+    rc, out, err = run(capsys, "predict", "--experiment", "ar2020", "--data-dir", str(given))
+    assert rc == EXIT_DATA and f"use --data-dir {parent / 'coherent'}" in one_line(err)
+
+
+def test_mass_cap_on_every_path(exps, capsys, dd):
+    """The core's kMaxMediatorMassMeV: predictions refuse what scans refuse."""
+    from cevns.scan import MAX_MASS_MEV, check_masses
+
+    assert MAX_MASS_MEV == cevns._core.constants["max_mediator_mass_MeV"] == 1e9
+    with pytest.raises(InputError, match=r"accepted: \(0, 1e\+09\] MeV"):
+        exps["ar2020"].predict("B-L", 1e12, 1e-4)
+    with pytest.raises(InputError):
+        check_masses([1e12])
+    rc, out, err = run(
+        capsys, "predict", "--experiment", "ar2020", "--model", "B-L", "--mass", "1e12",
+        "--coupling", "1e-4", *dd,
+    )  # fmt: skip
+    assert rc == EXIT_INPUT and out == "" and "--mass 1e12: accepted: (0, 1e+09] MeV" in err
+    assert exps["ar2020"].predict("B-L", 1e9, 1e-4).sum() > 0  # the cap itself is allowed
+
+
+def test_fit_points_are_capped(capsys, dd):
+    rc, out, err = run(
+        capsys, "fit", "--experiment", "csi2021", "--param", "sin2w", "--points", "100000000", *dd
+    )
+    assert rc == EXIT_INPUT and "--points 100000000: accepted: 3 to 2000" in one_line(err)

@@ -75,7 +75,13 @@ def cmd_gm2(args: argparse.Namespace) -> int:
         print(to_json(rep))
         return EXIT_OK
     ds = rep["datasets"]
+    s = rep["settings"]
+    stat = (
+        f"# CEvNS exclusion at CL {s['cl']} (Delta chi2 = {s['delta_chi2']:.3f}, dof = "
+        f"{args.dof}), method wilks (no toys); (g-2)_mu band at {rep['n_sigma']:g} sigma"
+    )
     if args.format == "csv":
+        print(stat)
         header = ["mass_MeV", "g_lower", "g_upper"]
         for d in PAPER_ORDER:
             header += [f"limit_g_{d}", f"excluded_{d}"]
@@ -100,9 +106,9 @@ def cmd_gm2(args: argparse.Namespace) -> int:
             "markdown",
         )
     )
-    s = rep["settings"]
     print(
-        f"# CEvNS {s['cl']} exclusion (Delta chi2 = {s['delta_chi2']:.3f}) vs the band, "
+        f"# CEvNS {s['cl']} exclusion (Delta chi2 = {s['delta_chi2']:.3f}, dof = {args.dof}, "
+        "method wilks, no toys) vs the band, "
         f"{s['n_masses']} masses {s['mass_range_MeV'][0]:g}-{s['mass_range_MeV'][1]:g} MeV"
     )
     rows = [

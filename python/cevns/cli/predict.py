@@ -55,6 +55,7 @@ def check_model_arguments(args: argparse.Namespace) -> None:
     What is given is checked before what is missing: an unknown model or a bad mass
     is named even when another option is missing too.
     """
+    from .. import _core
     from ..models import get_model
 
     if args.model is not None:
@@ -62,6 +63,12 @@ def check_model_arguments(args: argparse.Namespace) -> None:
     if args.mass is not None and not (math.isfinite(args.mass) and args.mass > 0):
         raise InputError(
             f"--mass {shown(args.mass)}: the mediator mass must be a finite number > 0 MeV"
+        )
+    heaviest = _core.constants["max_mediator_mass_MeV"]
+    if args.mass is not None and args.mass > heaviest:
+        raise InputError(
+            f"--mass {shown(args.mass)}: accepted: (0, {heaviest:g}] MeV (heavier mediators "
+            "act as contact interactions: use --fix eps_<q>_<ab>=VALUE)"
         )
     if args.coupling is not None and not math.isfinite(args.coupling):
         raise InputError(f"--coupling {shown(args.coupling)}: the coupling must be a finite number")
@@ -110,6 +117,9 @@ def cmd_predict(args: argparse.Namespace) -> int:
                 pred = exp.predict(args.model, args.mass, coupling)
         except ValueError as exc:  # the core's rule: events beyond kMaxPredictionEvents
             if "events" not in str(exc):
+                if fixed:  # e.g. a radius the form factor cannot take: name the option
+                    given = ",".join(f"{k}={v:g}" for k, v in fixed.items())
+                    raise InputError(f"--fix {given}: {exc}") from None
                 raise
     if pred is None or not np.all(np.isfinite(pred)):
         if fixed:
@@ -260,6 +270,11 @@ def _parse_param_ranges(items: list[str]) -> dict[str, tuple[float, float]]:
     return ranges
 
 
+#: Most grid points per axis of ``fit --param``, by number of parameters (memory: a
+#: prediction per point; 2000 x 99 bins or 401^2 x 99 bins of doubles is ~0.1 GB).
+MAX_POINTS = {0: 2000, 1: 2000, 2: 401}
+
+
 def check_plot_file(path: str) -> None:
     """``--plot FILE``: writable (as ``--out`` is checked), a format matplotlib draws,
     matplotlib installed; all before the computation."""
@@ -288,8 +303,11 @@ def cmd_fit_params(args: argparse.Namespace) -> int:
     ranges = _parse_param_ranges(args.range or [])
     params = [p.strip() for p in args.param.split(",") if p.strip()]
     profiled = [p.strip() for p in (args.profile or "").split(",") if p.strip()]
-    if args.points is not None and args.points < 3:
-        raise InputError(f"--points must be at least 3, got {args.points}")
+    if args.points is not None and not 3 <= args.points <= MAX_POINTS[min(len(params), 2)]:
+        raise InputError(
+            f"--points {args.points}: accepted: 3 to {MAX_POINTS[min(len(params), 2)]} grid "
+            f"points per axis for {len(params)} parameter(s)"
+        )
     if args.plot:  # before any work: a path that cannot be written, a missing extra
         check_plot_file(args.plot)
     fixed = parse_fixed_parameters(args.fix)

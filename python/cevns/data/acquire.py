@@ -9,7 +9,14 @@ from pathlib import Path
 
 from ..errors import DataError, HashMismatchError, MissingDataError
 from .registry import FileEntry, Registry, as_dataset_list, load_registry
-from .store import PathLike, VerifyReport, cached_sha256, resolve_data_dir, verify
+from .store import (
+    PathLike,
+    VerifyReport,
+    cached_sha256,
+    nearby_release,
+    resolve_data_dir,
+    verify,
+)
 
 LOG = logging.getLogger(__name__)
 
@@ -251,16 +258,12 @@ def import_dir(
         else:
             wrong.append(f"{entry.path} (expected sha256 {entry.sha256}, found {actual})")
 
-    if not plan and not wrong:  # nothing there: the release may be one level down
+    if not plan and not wrong:  # nothing there: the release may be one level down or up
         required = [e for e in registry.select(datasets) if e.required]
-        below = [
-            d
-            for d in sorted(source.iterdir() if source.is_dir() else [])
-            if d.is_dir() and any(_candidates(d, e) for e in required)
-        ]
+        near = nearby_release(source)
         hint = (
-            f"; {below[0]} holds the release: cevns data import {below[0]}"
-            if below
+            f"; {near} holds the release: cevns data import {near}"
+            if near is not None
             else "; give the directory that holds ar2020/ and csi2021/ (or their files)"
         )
         raise MissingDataError(

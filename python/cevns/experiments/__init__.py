@@ -139,6 +139,8 @@ def experiment(name: str, data_dir: Any = None, **options: Any) -> Experiment:
         A data file is missing, corrupted or malformed (the message names it).
     """
     from ..data import resolve_data_dir
+    from ..data.store import nearby_release
+    from ..errors import MissingDataError
 
     _check_name(name)
     for k, v in options.items():
@@ -150,8 +152,16 @@ def experiment(name: str, data_dir: Any = None, **options: Any) -> Experiment:
                 f"default, or give {accepted}"
             )
     text = {k: _as_text(name, k, v) for k, v in options.items()}
+    root = resolve_data_dir(data_dir)
     try:
-        core = _core.load_experiment(name, str(resolve_data_dir(data_dir)), text)
+        core = _core.load_experiment(name, str(root), text)
+    except MissingDataError as exc:
+        near = nearby_release(root)
+        if near is None:
+            raise
+        raise MissingDataError(
+            f"{exc} The releases are in {near}: use --data-dir {near} (data_dir=...)"
+        ) from None
     except CevnsError:
         raise
     except ValueError as exc:  # options each in range, but together out of reach (overflow)

@@ -227,7 +227,8 @@ def _mediator(model: Any, mass: float | None, coupling: Any = 0.0) -> Any:
     _check_finite("mass", mass)
     if mass <= 0:
         raise InputError(f"mediator mass must be > 0 MeV, got {mass!r}")
-    return m.mediator(float(mass))
+    with _core_errors():  # e.g. above the core's kMaxMediatorMassMeV
+        return m.mediator(float(mass))
 
 
 def _likelihood_of(exp: Experiment) -> Any:
