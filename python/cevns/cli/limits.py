@@ -65,17 +65,21 @@ def cmd_limits(args: argparse.Namespace) -> int:
         raise UsageError("--fix goes with --method wilks (the toys are SM-parameter toys)")
     exps = detector_experiments(args, members(args.experiment))
     if args.method == "fc":
-        from ..fc import fc_limit_run
+        from ..fc import FCSettings, fc_limit_run
 
+        settings = FCSettings(args.min_toys, args.tc_tolerance, args.max_toys)
         lim = fc_limit_run(
             args.model, args.experiment, args.toys, args.seed, cl=args.cl, dof=args.dof,
             workers=args.workers, scheduler=args.scheduler, data_dir=args.data_dir,
-            options=_options(args), experiments=exps, progress=progress(),
+            options=_options(args), experiments=exps, progress=progress(), settings=settings,
         )  # fmt: skip
     else:
-        for opt, default in (("toys", 1000), ("seed", 0), ("workers", None), ("scheduler", None)):
+        for opt, default in (
+            ("toys", 1000), ("seed", 0), ("workers", None), ("scheduler", None),
+            ("min_toys", 1000), ("tc_tolerance", 0.2), ("max_toys", 20000),
+        ):  # fmt: skip
             if getattr(args, opt) != default:
-                raise UsageError(f"--{opt} goes with --method fc")
+                raise UsageError(f"--{opt.replace('_', '-')} goes with --method fc")
         lim = limit(
             args.model,
             args.experiment,
@@ -104,19 +108,21 @@ def cmd_limits(args: argparse.Namespace) -> int:
             )
         )
     else:
-        print(
-            table(
-                [[lim.model, lim.dataset, lim.g_low, lim.g_over_M_high]],
-                [
-                    "model",
-                    "data set",
-                    f"g (M={M_LOW_MEV:g} MeV)",
-                    f"g/M [GeV^-1] (M={M_HIGH_MEV:g} MeV)",
-                ],
-                args.format,
-            ),
-            end="",
-        )
+        row = [lim.model, lim.dataset, lim.g_low, lim.g_over_M_high]
+        head = [
+            "model",
+            "data set",
+            f"g (M={M_LOW_MEV:g} MeV)",
+            f"g/M [GeV^-1] (M={M_HIGH_MEV:g} MeV)",
+        ]
+        if args.method == "fc":  # method, CL, toys and the t_c errors with every FC row
+            tc, err, n = lim.critical_values, lim.critical_value_errors, lim.toys_used
+            row += ["feldman-cousins", args.cl]
+            head += ["method", "CL"]
+            for k in ("g_low", "g_over_M_high"):
+                row += [tc[k], err[k], n[k]]
+                head += [f"t_c({k})", f"t_c error({k})", f"toys({k})"]
+        print(table([row], head, args.format), end="")
     return EXIT_OK
 
 
@@ -193,6 +199,23 @@ def _add_toys(p: argparse.ArgumentParser, fc_flag: bool) -> None:
         )
     p.add_argument("--toys", type=int, default=1000, help="toys per tested point (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="seed of the toys (default 0)")
+    if fc_flag:
+        p.add_argument(
+            "--min-toys",
+            type=int,
+            default=1000,
+            help="fc: fewest toys per tested point; --toys below it is an error (default 1000)",
+        )
+        p.add_argument(
+            "--tc-tolerance",
+            type=float,
+            default=0.2,
+            help="fc: toys are added at a point until the Monte-Carlo error of t_c is "
+            "below this (default 0.2)",
+        )
+        p.add_argument(
+            "--max-toys", type=int, default=20000, help="fc: most toys per point (default 20000)"
+        )
     g = p.add_mutually_exclusive_group()
     g.add_argument("--workers", type=int, default=None, help="local Dask cluster of K processes")
     g.add_argument("--scheduler", default=None, help="running Dask scheduler, tcp://HOST:PORT")

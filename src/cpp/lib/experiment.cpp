@@ -253,8 +253,16 @@ Experiment load_csi2021(const std::string& data_dir, const CsiOptions& options) 
   in.ignored_events = {
       IgnoredEvents{"csi2021/dataBeamOnC.txt", static_cast<long>(c.energy_pe.size()), inside_c},
       IgnoredEvents{"csi2021/dataBeamOnAC.txt", static_cast<long>(ac.energy_pe.size()), inside_ac}};
-  in.chi2 = std::make_shared<const CsiChi2>(in.observed, in.backgrounds["brn"],
-                                            in.backgrounds["nin"], in.backgrounds["ss"], s.sigmas);
+  CsiSsModel ss_model;
+  if (s.ss_model == "measured") {
+    ss_model.kind = CsiSsModel::Kind::measured;
+    for (std::size_t j = 0; j + 1 < kCsiTimeEdgesUs.size(); ++j)
+      ss_model.time_widths.push_back(kCsiTimeEdgesUs[j + 1] - kCsiTimeEdgesUs[j]);
+    ss_model.ac_exposure = s.ss_ac_exposure;
+  }
+  in.chi2 =
+      std::make_shared<const CsiChi2>(in.observed, in.backgrounds["brn"], in.backgrounds["nin"],
+                                      in.backgrounds["ss"], s.sigmas, ss_model);
   in.nuisance_names = CsiChi2::nuisance_names();
   in.settings = to_text(s);
   in.data_files = files.hashes;
