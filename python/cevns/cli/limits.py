@@ -246,6 +246,16 @@ def cmd_table2(args: argparse.Namespace) -> int:
     from ..output import table, to_json
 
     check_stat(args)
+    if args.compare:  # the comparison with the published table uses the paper's SS model
+        from .args import parse_detector_options
+
+        chosen = parse_detector_options(args.set or []).get("csi2021", {}).get("ss_model")
+        if chosen not in (None, "paper"):
+            raise UsageError(
+                "--compare compares the paper's likelihood: csi2021.ss_model must be paper "
+                f"(got {chosen!r}); drop --compare to see the {chosen} model's table"
+            )
+        args.set = [*(args.set or []), "csi2021.ss_model=paper"]
     res = table2(
         cl=args.cl,
         dof=args.dof,
