@@ -46,10 +46,15 @@ def machine() -> dict[str, Any]:
     }
 
 
-def rates(n: int) -> dict[str, Any]:
+def rates(n: int, options: dict[str, dict[str, Any]] | None = None, coarse: bool = False) -> dict:
+    """Toys per CPU-second; ``coarse``: the plane of 0.5.0 (3 masses per decade, no
+    refinement in mass), for the side-by-side cost of the refinement."""
+    from cevns.toys import PLANE_MASSES_MEV
+
     out = {}
     for ds in ("csi2021", "ar2020", "combined"):
-        eng = engine(EngineSpec.of("B-L", ds))
+        plane_masses = tuple(PLANE_MASSES_MEV) if coarse else None
+        eng = engine(EngineSpec.of("B-L", ds, options=options, plane_masses=plane_masses))
         eng.run(POINT["mass"], POINT["g"], 2, batch_seed(0, 0))  # warm up
         row = {}
         for plane in (True, False):
@@ -61,7 +66,14 @@ def rates(n: int) -> dict[str, Any]:
             row[f"toys_per_wall_s_{key}"] = n / wall
         out[ds] = row
         print(ds, {k: round(v, 1) for k, v in row.items()}, flush=True)
-    return {"toys": n, "point": POINT, "model": "B-L", "rates": out}
+    return {
+        "toys": n,
+        "point": POINT,
+        "model": "B-L",
+        "options": options or {},
+        "plane": "coarse (0.5.0)" if coarse else "refined in mass",
+        "rates": out,
+    }
 
 
 def scaling(n: int) -> dict[str, Any]:
@@ -160,6 +172,11 @@ def main() -> None:
     )
     p.add_argument("--dof", type=int, default=2, help="coverage: 2 (plane) or 1 (at fixed mass)")
     p.add_argument(
+        "--coarse-plane",
+        action="store_true",
+        help="rates: the plane minimum of 0.5.0 (3 masses per decade, no refinement)",
+    )
+    p.add_argument(
         "--set",
         action="append",
         default=[],
@@ -173,7 +190,7 @@ def main() -> None:
         options.setdefault(exp, {})[name] = value
     t0 = time.perf_counter()
     if a.what == "rates":
-        res = rates(a.toys or 60)
+        res = rates(a.toys or 60, options, a.coarse_plane)
     elif a.what == "scaling":
         res = scaling(a.toys or 200)
     else:

@@ -30,7 +30,7 @@ def _sm(exp):
 
 def test_the_option_is_in_the_core_table():
     row = option_table("csi2021")["ss_model"]
-    assert row.default == "paper" and list(row.choices) == ["paper", "measured"]
+    assert row.default == "measured" and list(row.choices) == ["paper", "measured"]
 
 
 def test_measured_profile_is_the_joint_minimum(measured):

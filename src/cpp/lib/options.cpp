@@ -107,7 +107,7 @@ const std::vector<Row<CsiOptions>>& csi_rows() {
       {number("nin_events", "5.6", 0, 1e6, "", "NIN events in the analysis region", false),
        &O::nin_events},
       {integer("panels_per_segment", "12", 1, 1000, kPanelsDoc), &O::panels_per_segment},
-      {choice("ss_model", "paper", {"paper", "measured"},
+      {choice("ss_model", "measured", {"paper", "measured"},
               "steady-state background: paper = eq. (6), the AC histogram as the template "
               "with a 2.1% normalisation; measured = the AC counts as a Poisson measurement "
               "in a joint likelihood, flat in time, one rate per PE row (docs/statistics.md)"),
