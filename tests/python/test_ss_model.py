@@ -18,7 +18,7 @@ def measured(data_dir):
 
 @pytest.fixture(scope="module")
 def paper(data_dir):
-    return experiment("csi2021", data_dir)
+    return experiment("csi2021", data_dir, ss_model="paper")
 
 
 def _sm(exp):
@@ -26,6 +26,32 @@ def _sm(exp):
 
     t = ModelFit("universal", "csi2021", experiments={"csi2021": exp}).templates([1e5])
     return t["csi2021"][0].reshape(3, -1)[0]
+
+
+def _weights(exp):
+    """SS time weights: flat in time through the timing efficiency (1 before
+    0.52 µs, exp(-0.0494 (t - 0.52)) after), normalised."""
+    e = np.asarray(exp.time_edges)
+    t0, k = 0.52, 0.0494
+
+    def integral(a, b):
+        w = max(min(b, t0) - a, 0.0)
+        lo = max(a, t0)
+        return w + (np.exp(-k * (lo - t0)) - np.exp(-k * (b - t0))) / k if b > t0 else w
+
+    w = np.array([integral(a, b) for a, b in zip(e[:-1], e[1:])])
+    return w / w.sum()
+
+
+def test_the_ss_time_weights_follow_the_timing_efficiency(measured, data_dir):
+    core = measured.likelihood.core
+    np.testing.assert_allclose(
+        np.asarray(core.ss_time_weights) / 6.0 * 6.0 / np.sum(core.ss_time_weights),
+        _weights(measured),
+        rtol=1e-12,
+    )
+    flat = experiment("csi2021", data_dir, ss_model="measured", timing_efficiency="none")
+    np.testing.assert_allclose(flat.likelihood.core.ss_time_weights, np.diff(flat.time_edges))
 
 
 def test_the_option_is_in_the_core_table():
@@ -41,7 +67,7 @@ def test_measured_profile_is_the_joint_minimum(measured):
     obs = measured.observed.reshape(9, 11)
     brn, nin = (measured.backgrounds[k].reshape(9, 11) for k in ("brn", "nin"))
     ac = np.asarray(core.ss).reshape(9, 11).sum(axis=1)
-    w = np.diff(measured.time_edges) / 6.0
+    w = _weights(measured)
 
     def bc(o, mu):
         return 2 * np.sum(mu - o + np.where(o > 0, o * np.log(np.where(o > 0, o, 1) / mu), 0))
@@ -76,7 +102,7 @@ def test_with_sigmas_keeps_the_model(measured, paper):
 def test_toys_draw_a_flat_ss_and_keep_its_centre(data_dir, measured, paper):
     """measured: the AC truth is flat in time within each PE row; paper: the AC
     histogram rescaled. Neither draws the eta_ss centre (its sigma is the SS statistics)."""
-    w = np.diff(measured.time_edges) / 6.0
+    w = _weights(measured)
     for exp in (measured, paper):
         eng = ToyEngine("universal", "csi2021", experiments={"csi2021": exp}, plane_masses=[1.0])
         hyp = eng.hypothesis(1e5, 0.05)

@@ -211,7 +211,7 @@ def _likelihood_of(exp: Experiment) -> Any:
         core = exp.core.binned_chi2
         if core.ss_model == "measured":  # kept by with_sigmas
             inputs["ss_model"] = "measured"
-            inputs["time_widths"] = np.diff(exp.time_edges)
+            inputs["time_widths"] = np.asarray(core.ss_time_weights)
             inputs["ac_exposure"] = float(exp.settings["ss_ac_exposure"])
         return CsiLikelihood._of_core(core, inputs, exp.name)
     inputs = {

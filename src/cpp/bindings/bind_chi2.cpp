@@ -230,6 +230,10 @@ void register_chi2(pybind11::module_ &m) {
         return self.ss_model().kind == cevns::CsiSsModel::Kind::measured ? "measured" : "paper";
       },
       "The steady-state model: paper (eq. 6) or measured (joint C + AC likelihood).");
+  csi.def_property_readonly(
+      "ss_time_weights",
+      [](const cevns::CsiChi2 &self) { return to_array(self.ss_model().time_widths); },
+      "measured model: the SS time distribution's weight per time bin (empty for paper).");
   csi.def(
       "ss_rates",
       [](const cevns::CsiChi2 &self, const Array &cevns, const Array &nuisances) {

@@ -110,7 +110,8 @@ const std::vector<Row<CsiOptions>>& csi_rows() {
       {choice("ss_model", "measured", {"paper", "measured"},
               "steady-state background: paper = eq. (6), the AC histogram as the template "
               "with a 2.1% normalisation; measured = the AC counts as a Poisson measurement "
-              "in a joint likelihood, flat in time, one rate per PE row (docs/statistics.md)"),
+              "in a joint likelihood, flat in time (times the timing efficiency), one rate per PE "
+              "row (docs/statistics.md)"),
        &O::ss_model},
       {number("ss_ac_exposure", "1", 0, 1e3, "",
               "measured SS model: exposure of the AC window relative to the C window (the "
