@@ -19,7 +19,9 @@ from cevns.profiles import profile_parameters
 
 @pytest.fixture(scope="module")
 def exps(data_dir):
-    return {n: cevns.experiment(n, data_dir) for n in ("csi2021", "ar2020")}
+    # frozen numbers of eq. (6): the paper's SS model
+    opts = {"csi2021": {"ss_model": "paper"}, "ar2020": {}}
+    return {n: cevns.experiment(n, data_dir, **opts[n]) for n in ("csi2021", "ar2020")}
 
 
 def test_defaults_reproduce_sm_prediction_and_chi2_bit_for_bit(exps):

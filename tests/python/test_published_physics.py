@@ -38,7 +38,8 @@ HUANG_RN_CS = 4.86  # fm, arXiv:2403.03566 (an input of the comparison, not a re
 
 @pytest.fixture(scope="module")
 def csi(data_dir):
-    return cevns.experiment("csi2021", data_dir)
+    # published analyses of these data use eq. (6)'s SS model
+    return cevns.experiment("csi2021", data_dir, ss_model="paper")
 
 
 def _sigma_by_quadrature(nucleus, ff: str) -> float:

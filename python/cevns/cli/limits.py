@@ -71,17 +71,21 @@ def cmd_limits(args: argparse.Namespace) -> int:
     exps = detector_experiments(args, members(args.experiment))
     check_fixed_used(fixed, exps)
     if args.method == "fc":
-        from ..fc import fc_limit_run
+        from ..fc import FCSettings, fc_limit_run
 
+        settings = FCSettings(args.min_toys, args.tc_tolerance, args.max_toys)
         lim = fc_limit_run(
             args.model, args.experiment, args.toys, args.seed, cl=args.cl, dof=args.dof,
             workers=args.workers, scheduler=args.scheduler, data_dir=args.data_dir,
-            options=_options(args), experiments=exps, progress=progress(),
+            options=_options(args), experiments=exps, progress=progress(), settings=settings,
         )  # fmt: skip
     else:
-        for opt, default in (("toys", 1000), ("seed", 0), ("workers", None), ("scheduler", None)):
+        for opt, default in (
+            ("toys", 1000), ("seed", 0), ("workers", None), ("scheduler", None),
+            ("min_toys", 1000), ("tc_tolerance", 0.2), ("max_toys", 20000),
+        ):  # fmt: skip
             if getattr(args, opt) != default:
-                raise UsageError(f"--{opt} goes with --method fc")
+                raise UsageError(f"--{opt.replace('_', '-')} goes with --method fc")
         lim = limit(
             args.model,
             args.experiment,
@@ -118,19 +122,21 @@ def cmd_limits(args: argparse.Namespace) -> int:
         )
     else:
         print(_stat_line(args, check_stat(args)))
-        print(
-            table(
-                [[lim.model, lim.dataset, lim.g_low, lim.g_over_M_high]],
-                [
-                    "model",
-                    "data set",
-                    f"g (M={M_LOW_MEV:g} MeV)",
-                    f"g/M [GeV^-1] (M={M_HIGH_MEV:g} MeV)",
-                ],
-                args.format,
-            ),
-            end="",
-        )
+        row = [lim.model, lim.dataset, lim.g_low, lim.g_over_M_high]
+        head = [
+            "model",
+            "data set",
+            f"g (M={M_LOW_MEV:g} MeV)",
+            f"g/M [GeV^-1] (M={M_HIGH_MEV:g} MeV)",
+        ]
+        if args.method == "fc":  # method, CL, toys and the t_c errors with every FC row
+            tc, err, n = lim.critical_values, lim.critical_value_errors, lim.toys_used
+            row += ["feldman-cousins", args.cl]
+            head += ["method", "CL"]
+            for k in ("g_low", "g_over_M_high"):
+                row += [tc[k], err[k], n[k]]
+                head += [f"t_c({k})", f"t_c error({k})", f"toys({k})"]
+        print(table([row], head, args.format), end="")
     return EXIT_OK
 
 
@@ -233,6 +239,23 @@ def _add_toys(p: argparse.ArgumentParser, fc_flag: bool) -> None:
         )
     p.add_argument("--toys", type=int, default=1000, help="toys per tested point (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="seed of the toys (default 0)")
+    if fc_flag:
+        p.add_argument(
+            "--min-toys",
+            type=int,
+            default=1000,
+            help="fc: fewest toys per tested point; --toys below it is an error (default 1000)",
+        )
+        p.add_argument(
+            "--tc-tolerance",
+            type=float,
+            default=0.2,
+            help="fc: toys are added at a point until the Monte-Carlo error of t_c is "
+            "below this (default 0.2)",
+        )
+        p.add_argument(
+            "--max-toys", type=int, default=20000, help="fc: most toys per point (default 20000)"
+        )
     g = p.add_mutually_exclusive_group()
     g.add_argument("--workers", type=int, default=None, help="local Dask cluster of K processes")
     g.add_argument("--scheduler", default=None, help="running Dask scheduler, tcp://HOST:PORT")
@@ -263,6 +286,16 @@ def cmd_table2(args: argparse.Namespace) -> int:
     from ..output import table, to_json
 
     check_stat(args)
+    if args.compare:  # the comparison with the published table uses the paper's SS model
+        from .args import parse_detector_options
+
+        chosen = parse_detector_options(args.set or []).get("csi2021", {}).get("ss_model")
+        if chosen not in (None, "paper"):
+            raise UsageError(
+                "--compare compares the paper's likelihood: csi2021.ss_model must be paper "
+                f"(got {chosen!r}); drop --compare to see the {chosen} model's table"
+            )
+        args.set = [*(args.set or []), "csi2021.ss_model=paper"]
     res = table2(
         cl=args.cl,
         dof=args.dof,

@@ -241,7 +241,12 @@ def _likelihood_of(exp: Experiment) -> Any:
     b, s = exp.backgrounds, exp.shape_systematics
     if exp.name == "csi2021":
         inputs = {"observed": exp.observed, "brn": b["brn"], "nin": b["nin"], "ss": b["ss"]}
-        return CsiLikelihood._of_core(exp.core.binned_chi2, inputs, exp.name)
+        core = exp.core.binned_chi2
+        if core.ss_model == "measured":  # kept by with_sigmas
+            inputs["ss_model"] = "measured"
+            inputs["time_widths"] = np.asarray(core.ss_time_weights)
+            inputs["ac_exposure"] = float(exp.settings["ss_ac_exposure"])
+        return CsiLikelihood._of_core(core, inputs, exp.name)
     inputs = {
         "observed": exp.observed,
         "ss": b["ss"],
