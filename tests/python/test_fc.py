@@ -201,7 +201,9 @@ def test_cli_coverage_and_fc_limits(capsys, data_dir):
     assert d["toys_used"]["g_low"] == 20 and d["settings"]["min_toys"] == 20
     rc = main(["limits", *args, *few, "--method", "fc", "--format", "csv", "--dof", "1", *dd])
     assert rc == 0
-    head = capsys.readouterr().out.splitlines()[0]
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("# CL 2sigma")  # the statistics line (issue 23)
+    head = lines[1]
     for col in ("method", "CL", "t_c error(g_low)", "toys(g_over_M_high)"):
         assert col in head
     assert d["g_low"] == pytest.approx(d["wilks"]["g_low"], rel=0.3)

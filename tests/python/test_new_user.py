@@ -276,7 +276,7 @@ def test_missing_distributed_is_the_missing_extra_exit_code(capsys, dd, monkeypa
     monkeypatch.setitem(sys.modules, "distributed", None)
     rc, out, err = run(
         capsys, "limits", "--model", "B-L", "--experiment", "ar2020", "--method", "fc",
-        "--toys", "100", "--workers", "2", *dd,
+        "--toys", "1000", "--workers", "2", *dd,
     )  # fmt: skip
     assert rc == EXIT_USAGE and "cevns[distributed]" in one_line(err)
     from cevns.distributed import runner
