@@ -246,8 +246,9 @@ def flux_averaged_cross_section(
 
     The quantity COHERENT quotes (e.g. for CsI 2021: measured 165 +30/−25, SM
     189 ± 6, in 1e-40 cm²): all recoil energies (no threshold, efficiency or
-    timing), averaged over the beam's three flavours (eq. 1-3, equal numbers) and
-    over the detector's nuclei. ``flux_averaged_cross_section(csi) / 1e-40``.
+    timing), averaged over the source's flux components weighted by their fluences
+    (π-DAR: the beam's three flavours, eq. 1-3, equal numbers) and over the
+    detector's nuclei. ``flux_averaged_cross_section(csi) / 1e-40``.
     Computed by the core (``BinnedRate::flux_averaged_cross_section``).
 
     Raises

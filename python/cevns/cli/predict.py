@@ -395,7 +395,8 @@ def register(sub: Any) -> None:
         "--param",
         metavar="NAME[,NAME2]",
         help="profile the chi2 in one or two physics parameters (sin2w, rn_cs, rn_i, rn_csi, "
-        "rn_ar, mu_nue, mu_numu, r2_nue, r2_numu, eps_<u|d>_<ee|emu|etau|mumu|mutau|tautau>); "
+        "rn_ar, rn_<isotope> of the nuclei table, rn_xe, rn_ge, mu_nue, mu_numu, mu_nutau, "
+        "r2_nue, r2_numu, r2_nutau, eps_<u|d>_<ee|emu|etau|mumu|mutau|tautau>); "
         "every other one at its SM value",
     )
     p.add_argument(

@@ -52,6 +52,15 @@ void require(bool ok, const std::string& msg) {
 
 }  // namespace
 
+std::vector<Target> natural_targets(const std::string& element, double n_atoms) {
+  if (!(n_atoms > 0.0) || !std::isfinite(n_atoms))
+    throw std::invalid_argument("natural_targets: the number of atoms must be finite and > 0");
+  std::vector<Target> out;
+  for (const auto& [nucleus, abundance] : natural_element(element))
+    out.push_back(Target{nucleus, abundance * n_atoms});
+  return out;
+}
+
 std::vector<double> Templates::evaluate(double g) const {
   if (!std::isfinite(g))
     throw std::invalid_argument("Templates::evaluate: coupling must be finite");
@@ -187,10 +196,12 @@ void BinnedRate::spectrum_terms(const Grid& g, const std::vector<double>& FN, co
   const double mu2 = p.magnetic_moment_sq(fl);
   const double pref_mu = norm * pi * alpha_em * alpha_em / (m_e * m_e) * mu2;
   const NsiCoefficients nsi = nsi_coefficients(fl, p);  // once per component, not per point
+  const double* k0 = g.k0[f].data();
+  const double* k2 = g.k2[f].data();
   for (std::size_t k = 0; k < nT; ++k) {
     const ChargeTerms ct = charge_terms(t.nucleus, fl, m, g.T[k], g.FZ[k], FN[k]);
     const NsiCharges nc = nsi_charges(nsi, t.nucleus.Z * g.FZ[k], t.nucleus.N * FN[k]);
-    const double kv = pref_v * g.k0[f][k];
+    const double kv = pref_v * k0[k];
     a[k] = kv * nc.diagonal * nc.diagonal;
     double incoherent = kv * nc.off_diagonal2;
     if (mu2 != 0.0) {
@@ -200,7 +211,7 @@ void BinnedRate::spectrum_terms(const Grid& g, const std::vector<double>& FN, co
     a[k] += incoherent;  // + 0.0 at default parameters: a is unchanged
     if (m.kind == MediatorKind::Scalar) {
       b[k] = 0.0;
-      c[k] = norm * M * M * g.T[k] / (4.0 * pi) * g.k2[f][k] * ct.x * ct.x;
+      c[k] = norm * M * M * g.T[k] / (4.0 * pi) * k2[k] * ct.x * ct.x;
     } else {
       b[k] = 2.0 * kv * nc.diagonal * ct.x;
       c[k] = kv * ct.x * ct.x;

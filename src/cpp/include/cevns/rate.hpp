@@ -33,6 +33,10 @@ struct Target {
   double n_nuclei = 0.0;
 };
 
+/// The targets of a natural element (nuclei.hpp, e.g. "Xe"): each isotope of the table
+/// with abundance x n_atoms nuclei. Throws std::invalid_argument for unknown symbols.
+std::vector<Target> natural_targets(const std::string& element, double n_atoms);
+
 /// Everything a binned rate needs, in the core's units.
 struct RateConfig {
   std::vector<Target> targets;
