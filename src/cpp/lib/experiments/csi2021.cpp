@@ -1,0 +1,109 @@
+// COHERENT CsI 2021 (analysis-inputs.md, "CsI detector model"): its loader.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "cevns/constants.hpp"
+#include "cevns/cross_section.hpp"
+#include "cevns/experiment.hpp"
+#include "cevns/flux.hpp"
+#include "cevns/form_factor.hpp"
+#include "cevns/release_io.hpp"
+#include "cevns/response.hpp"
+#include "loading.hpp"
+
+namespace cevns {
+
+using namespace detail;
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// CsI 2021
+// ---------------------------------------------------------------------------
+const std::vector<double> kCsiEnergyEdgesPE{0, 8, 12, 16, 20, 24, 32, 40, 50, 60};
+const std::vector<double> kCsiTimeEdgesUs{0,    0.125, 0.25, 0.375, 0.5, 0.625,
+                                          0.75, 0.875, 1,    2,     4,   6};
+
+/// A background factorised in PE x time from its 1-D shapes, normalised to
+/// `total` events inside the analysis region.
+std::vector<double> csi_shape_template(const std::string& pe_path, const std::string& t_path,
+                                       const std::string& pe_name, const std::string& t_name,
+                                       double total) {
+  const io::Shape1D pe = io::load_csi_shape(pe_path);
+  const io::Shape1D t = io::load_csi_shape(t_path);
+  const auto pe_h = weighted_histogram(pe.centres, pe.values, kCsiEnergyEdgesPE);
+  const auto t_h = weighted_histogram(t.centres, t.values, kCsiTimeEdgesUs);
+  const double spe = sum(pe_h), st = sum(t_h);
+  if (!(spe > 0) || !(st > 0))
+    throw MalformedDataError(pe_name + "/" + t_name + ": no weight inside the analysis region");
+  std::vector<double> out(pe_h.size() * t_h.size());
+  for (std::size_t i = 0; i < pe_h.size(); ++i)
+    for (std::size_t j = 0; j < t_h.size(); ++j)
+      out[i * t_h.size() + j] = total * ((pe_h[i] / spe) * (t_h[j] / st));
+  return out;
+}
+
+}  // namespace
+
+Experiment load_csi2021(const std::string& data_dir, const CsiOptions& options) {
+  CsiOptions s = csi_options(to_text(options));  // checks every value against the table
+  s.sigmas = options.sigmas;
+  const Files files(data_dir, {{"data_c", "csi2021/dataBeamOnC.txt"},
+                               {"data_ac", "csi2021/dataBeamOnAC.txt"},
+                               {"brn_pe", "csi2021/brnPE.txt"},
+                               {"brn_t", "csi2021/brnTrec.txt"},
+                               {"nin_pe", "csi2021/ninPE.txt"},
+                               {"nin_t", "csi2021/ninTrec.txt"},
+                               {"efficiency", "csi2021/effCoefficients.txt"},
+                               {"quenching", "csi2021/scintRespCoefficients.txt"}});
+  const auto qf = io::load_csi_coefficients(files["quenching"]);
+  const auto eff = io::load_csi_coefficients(files["efficiency"]);
+
+  RateConfig cfg;
+  cfg.response = std::make_shared<CsIResponse>(qf.at(s.quenching), s.light_yield_pe_per_keVee,
+                                               s.resolution_b, eff.at(s.efficiency));
+  const double n_pairs = number_of_nuclei(s.detector_mass_kg, s.molar_mass_g_per_mol);
+  cfg.targets = {Target{cesium133(), n_pairs}, Target{iodine127(), n_pairs}};
+  cfg.flux_norm_cm2 = flux_normalisation(s.nu_per_pot, s.n_pot, s.baseline_m);
+  BeamTiming timing;
+  timing.pot_mean_us = s.pot_mean_us;
+  timing.pot_sigma_us = s.pot_sigma_us;
+  const TimingEfficiency teff =
+      s.timing_efficiency == "none" ? TimingEfficiency{0.0, 0.0} : TimingEfficiency{0.52, 0.0494};
+  cfg.time_fractions = time_fractions(kCsiTimeEdgesUs, timing, s.time_convention, teff);
+  cfg.energy_edges = kCsiEnergyEdgesPE;
+  cfg.form_factor = form_factor_model_from_string(s.form_factor);
+  cfg.panels_per_segment = s.panels_per_segment;
+
+  ExperimentInputs in;
+  in.name = "csi2021";
+  in.energy_unit = "PE";
+  in.energy_edges = kCsiEnergyEdgesPE;
+  in.time_edges = kCsiTimeEdgesUs;
+  in.rate = std::make_shared<const BinnedRate>(std::move(cfg));
+
+  const io::Events c = io::load_csi_events(files["data_c"]);
+  const io::Events ac = io::load_csi_events(files["data_ac"]);
+  long inside_c = 0, inside_ac = 0;
+  in.observed = histogram2d(c.energy_pe, c.time_us, kCsiEnergyEdgesPE, kCsiTimeEdgesUs, inside_c);
+  auto ss = histogram2d(ac.energy_pe, ac.time_us, kCsiEnergyEdgesPE, kCsiTimeEdgesUs, inside_ac);
+  in.backgrounds["brn"] = csi_shape_template(files["brn_pe"], files["brn_t"], "csi2021/brnPE.txt",
+                                             "csi2021/brnTrec.txt", s.brn_events);
+  in.backgrounds["nin"] = csi_shape_template(files["nin_pe"], files["nin_t"], "csi2021/ninPE.txt",
+                                             "csi2021/ninTrec.txt", s.nin_events);
+  in.backgrounds["ss"] = std::move(ss);
+  in.ignored_events = {
+      IgnoredEvents{"csi2021/dataBeamOnC.txt", static_cast<long>(c.energy_pe.size()), inside_c},
+      IgnoredEvents{"csi2021/dataBeamOnAC.txt", static_cast<long>(ac.energy_pe.size()), inside_ac}};
+  in.chi2 = std::make_shared<const CsiChi2>(in.observed, in.backgrounds["brn"],
+                                            in.backgrounds["nin"], in.backgrounds["ss"], s.sigmas);
+  in.nuisance_names = CsiChi2::nuisance_names();
+  in.settings = to_text(s);
+  in.data_files = files.hashes;
+  in.data_file_roles = files.roles;
+  return Experiment(std::move(in));
+}
+
+}  // namespace cevns
