@@ -130,25 +130,38 @@ void BinnedChi2::profile_many(const double *cevns, std::size_t n_points, double 
   if (chi2_out == nullptr) throw std::invalid_argument("chi2_out: null pointer");
   const std::size_t n = n_bins(), nn = nuisance_count();
   for (std::size_t p = 0; p < n_points; ++p) check_prediction(cevns + p * n, n, "cevns");
-  const long long np = static_cast<long long>(n_points);
-  const int nt = detail::resolve_threads(n_threads);
-  (void)nt;
-#ifdef CEVNS_HAVE_OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 16)
-#endif
-  for (long long p = 0; p < np; ++p) {
-    ProfileResult r;
-    try {
-      r = profile(cevns + static_cast<std::size_t>(p) * n);
-    } catch (...) {  // exceptions must not leave an OpenMP region
-      r.chi2 = std::numeric_limits<double>::quiet_NaN();
-      r.nuisances.assign(nn, std::numeric_limits<double>::quiet_NaN());
-    }
-    chi2_out[p] = r.chi2;
-    if (nuisances_out != nullptr)
-      std::copy(r.nuisances.begin(), r.nuisances.end(),
-                nuisances_out + static_cast<std::size_t>(p) * nn);
-  }
+  detail::parallel_for(
+      static_cast<long long>(n_points), n_threads, "",
+      [&](long long p) {
+        const ProfileResult r = profile(cevns + static_cast<std::size_t>(p) * n);
+        chi2_out[p] = r.chi2;
+        if (nuisances_out != nullptr)
+          std::copy(r.nuisances.begin(), r.nuisances.end(),
+                    nuisances_out + static_cast<std::size_t>(p) * nn);
+      },
+      16);
+}
+
+std::vector<NamedComponent> BinnedChi2::components(const double *cevns,
+                                                   const double *nuisances) const {
+  std::vector<double> total(n_bins());
+  expected(cevns, nuisances, total.data());
+  return {{"total", std::move(total)}};
+}
+
+void BinnedChi2::auxiliary_expected(const double *nuisances, double *out) const {
+  (void)nuisances;
+  (void)out;  // no auxiliary measurement: nothing to write
+}
+
+std::vector<double> BinnedChi2::constraint_widths() const {
+  return std::vector<double>(nuisance_count(), 1.0);
+}
+
+std::vector<double> BinnedChi2::ss() const {
+  for (AuxiliaryMeasurement &a : auxiliary_measurements())
+    if (a.name == "ss") return std::move(a.values);
+  throw std::logic_error("this chi2 has no steady-state measurement");
 }
 
 // ===========================================================================
@@ -249,6 +262,38 @@ void ArChi2::expected(const double *cevns, const double *eta, double *out) const
              (1.0 + eta[2]) * bkg_[1][i] + (1.0 + eta[3]) * bkg_[2][i] + eta[6] * bkg_[3][i] +
              eta[7] * bkg_[4][i] + eta[8] * bkg_[5][i];
   }
+}
+
+std::vector<NamedComponent> ArChi2::components(const double *cevns, const double *eta) const {
+  check_prediction(cevns, n_, "cevns");
+  check_nuisances(eta, n_nuisances);
+  std::vector<double> c(n_), ss(n_), pbrn(n_), dbrn(n_);
+  for (std::size_t i = 0; i < n_; ++i) {
+    c[i] = cevns[i] * (1.0 + eta[0] + eta[4] * f1_[i] + eta[5] * f2_[i]);
+    ss[i] = (1.0 + eta[1]) * bkg_[0][i];
+    pbrn[i] = (1.0 + eta[2]) * bkg_[1][i] + eta[6] * bkg_[3][i] + eta[7] * bkg_[4][i] +
+              eta[8] * bkg_[5][i];
+    dbrn[i] = (1.0 + eta[3]) * bkg_[2][i];
+  }
+  return {{"cevns", std::move(c)},
+          {"ss", std::move(ss)},
+          {"prompt_brn", std::move(pbrn)},
+          {"delayed_brn", std::move(dbrn)}};
+}
+
+std::vector<AuxiliaryMeasurement> ArChi2::auxiliary_measurements() const {
+  return {{"ss", "steady-state background estimate N_SS (variance N_SS / 5, eq. 8)", bkg_[0], 5.0}};
+}
+
+void ArChi2::auxiliary_expected(const double *eta, double *out) const {
+  check_nuisances(eta, n_nuisances);
+  for (std::size_t i = 0; i < n_; ++i) out[i] = std::max((1.0 + eta[1]) * bkg_[0][i], 0.0);
+}
+
+std::vector<double> ArChi2::constraint_widths() const {
+  std::vector<double> out(n_nuisances, 1.0);
+  std::copy(sigmas_.begin(), sigmas_.end(), out.begin());
+  return out;
 }
 
 std::unique_ptr<BinnedChi2> ArChi2::with_data(const double *observed, const double *ss,
@@ -542,6 +587,37 @@ void CsiChi2::expected(const double *cevns, const double *eta, double *out) cons
   const std::array<double, 4> s = scales(eta);
   for (std::size_t i = 0; i < n_; ++i)
     out[i] = s[0] * cevns[i] + s[1] * brn_[i] + s[2] * nin_[i] + s[3] * ss_[i];
+}
+
+std::vector<NamedComponent> CsiChi2::components(const double *cevns, const double *eta) const {
+  check_prediction(cevns, n_, "cevns");
+  check_nuisances(eta, n_nuisances);
+  const std::array<double, 4> s = scales(eta);
+  std::vector<double> c(n_), brn(n_), nin(n_), ss(n_);
+  for (std::size_t i = 0; i < n_; ++i) {
+    c[i] = s[0] * cevns[i];
+    brn[i] = s[1] * brn_[i];
+    nin[i] = s[2] * nin_[i];
+    ss[i] = s[3] * ss_[i];
+  }
+  return {{"cevns", std::move(c)},
+          {"brn", std::move(brn)},
+          {"nin", std::move(nin)},
+          {"ss", std::move(ss)}};
+}
+
+std::vector<AuxiliaryMeasurement> CsiChi2::auxiliary_measurements() const {
+  return {
+      {"ss", "steady-state background: the beam-off (anti-coincidence) window, counted", ss_, 1.0}};
+}
+
+void CsiChi2::auxiliary_expected(const double *eta, double *out) const {
+  check_nuisances(eta, n_nuisances);
+  for (std::size_t i = 0; i < n_; ++i) out[i] = std::max((1.0 + eta[3]) * ss_[i], 0.0);
+}
+
+std::vector<double> CsiChi2::constraint_widths() const {
+  return std::vector<double>(sigmas_.begin(), sigmas_.end());
 }
 
 std::unique_ptr<BinnedChi2> CsiChi2::with_data(const double *observed, const double *ss,

@@ -1,5 +1,5 @@
-// Experiment (the data set every loader builds), load_experiment and the
-// combinations; the loaders themselves are in experiments/<name>.cpp.
+// Experiment (the data set every loader builds) and the combinations; the
+// registry is in experiment_registry.cpp, the loaders in experiments/<name>.cpp.
 #include "cevns/experiment.hpp"
 
 #include <cmath>
@@ -7,10 +7,6 @@
 #include <stdexcept>
 
 #include "threads.hpp"
-
-#ifdef CEVNS_HAVE_OPENMP
-#include <omp.h>
-#endif
 
 namespace cevns {
 
@@ -23,10 +19,10 @@ Experiment::Experiment(ExperimentInputs inputs) : in_(std::move(inputs)) {
   };
   if (in_.energy_edges.size() < 2 || in_.time_edges.size() < 2) fail("needs >= 2 edges per axis");
   if (!in_.rate || !in_.chi2) fail("needs a rate engine and a chi2");
-  const std::size_t n = n_bins();
-  if (in_.observed.size() != n) fail("observed has the wrong number of bins");
+  const std::size_t n = n_bins(), n_obs = in_.chi2->n_observed();
+  if (in_.observed.size() != n_obs) fail("observed has the wrong number of bins");
   for (const auto& kv : in_.backgrounds)
-    if (kv.second.size() != n) fail("background " + kv.first + " has the wrong number of bins");
+    if (kv.second.size() != n_obs) fail("background " + kv.first + " has the wrong number of bins");
   if (in_.rate->n_energy() != n_energy() || in_.rate->n_time() != n_time())
     fail("the rate engine's bins differ from the edges");
   if (in_.chi2->n_bins() != n) fail("the chi2's number of bins differs from the edges");
@@ -70,14 +66,6 @@ double Experiment::chi2(const Mediator& m, double coupling) const {
 // ---------------------------------------------------------------------------
 // Loaders
 // ---------------------------------------------------------------------------
-Experiment load_experiment(const std::string& name, const std::string& data_dir,
-                           const std::map<std::string, std::string>& options) {
-  if (name == "csi2021") return load_csi2021(data_dir, csi_options(options));
-  if (name == "ar2020") return load_ar2020(data_dir, ar_options(options));
-  option_table(name);  // throws OptionError naming the accepted experiments
-  throw OptionError("unknown experiment '" + name + "'");
-}
-
 // ---------------------------------------------------------------------------
 // Combinations
 // ---------------------------------------------------------------------------
@@ -126,25 +114,12 @@ double CombinedExperiments::chi2(const std::vector<Templates>& templates, double
 std::vector<double> CombinedExperiments::chi2_many(const std::vector<ModelPoint>& points,
                                                    int n_threads) const {
   std::vector<double> out(points.size(), 0.0);
-  std::exception_ptr error;
-  const long n = static_cast<long>(points.size());
-#ifdef CEVNS_HAVE_OPENMP
-  const int threads = detail::resolve_threads(n_threads);
-#pragma omp parallel for schedule(dynamic, 4) num_threads(threads)
-#else
-  (void)n_threads;
-#endif
-  for (long i = 0; i < n; ++i) {
-    try {
-      out[static_cast<std::size_t>(i)] = chi2(points[static_cast<std::size_t>(i)]);
-    } catch (...) {
-#ifdef CEVNS_HAVE_OPENMP
-#pragma omp critical(cevns_chi2_many_error)
-#endif
-      if (!error) error = std::current_exception();
-    }
-  }
-  if (error) std::rethrow_exception(error);
+  detail::parallel_for(
+      static_cast<long long>(points.size()), n_threads, "",
+      [&](long long i) {
+        out[static_cast<std::size_t>(i)] = chi2(points[static_cast<std::size_t>(i)]);
+      },
+      4);
   return out;
 }
 

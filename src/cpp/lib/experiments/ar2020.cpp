@@ -1,9 +1,13 @@
-// COHERENT CENNS-10 Ar 2020, Analysis A (analysis-inputs.md, "Ar detector model"): its loader.
+// The definition of COHERENT CENNS-10 Ar 2020, Analysis A (analysis-inputs.md,
+// "Ar detector model"): its option table, nuisances, loader and the names of its
+// components.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
 
+#include "../option_rows.hpp"
+#include "builtin.hpp"
 #include "cevns/constants.hpp"
 #include "cevns/cross_section.hpp"
 #include "cevns/experiment.hpp"
@@ -16,6 +20,51 @@
 namespace cevns {
 
 using namespace detail;
+
+namespace {
+
+/// The option table of Ar 2020 (analysis-inputs.md, "Ar detector model";
+/// LArParametersAnlA.yaml).
+const std::vector<Row<ArOptions>>& ar_rows() {
+  using O = ArOptions;
+  static const std::vector<Row<O>> rows{
+      {choice(
+           "exposure", "paper", {"paper", "release"},
+           "paper: 24 kg and 13.7e22 POT (Sec. II); release: the yaml's 24.4 kg and 13.8e22 POT"),
+       &O::exposure},
+      {number("detector_mass_kg", "", 0, 1e6, "kg", "argon mass (unset: from the exposure)"),
+       &O::detector_mass_kg},
+      {number("molar_mass_g_per_mol", "39.96", 0, 1e4, "g/mol", "argon molar mass"),
+       &O::molar_mass_g_per_mol},
+      {number("n_pot", "", 0, 1e30, "", "protons on target (unset: from the exposure)"), &O::n_pot},
+      {number("nu_per_pot", "", 0, 10, "", "neutrinos per flavour per POT (unset: the release's)"),
+       &O::nu_per_pot},
+      {number("baseline_m", "", 0, 1e6, "m", "distance from the target (unset: the release's)"),
+       &O::baseline_m},
+      {number("qf_a", "", 0, 10, "", "quenching QF = a + b T[keVnr] (unset: the release's a)"),
+       &O::qf_a},
+      {number("qf_b_per_keVnr", "", -1, 1, "1/keVnr", "quenching slope b (unset: the release's)",
+              false),
+       &O::qf_b_per_keVnr},
+      {number("resolution_a", "", 0, 100, "keVee^1/2",
+              "resolution sigma/E = a/sqrt(E[keVee]) (unset: the release's)"),
+       &O::resolution_a},
+      {number("pot_mean_us", "", -10, 10, "us", "POT trace mean (unset: the release's)", false),
+       &O::pot_mean_us},
+      {number("pot_sigma_us", "", 0, 10, "us", "POT trace width (unset: the release's)"),
+       &O::pot_sigma_us},
+      {time_convention("all"), &O::time_convention},
+      {choice("form_factor", "helm", kFormFactors, kFormFactorDoc), &O::form_factor},
+      {integer("panels_per_segment", "16", 1, 1000, kPanelsDoc), &O::panels_per_segment},
+      {choice("shape_templates", "symmetric", {"symmetric", "plus", "minus"},
+              "eq. (9) where the release has +1 and -1 sigma PDFs: (N+ - N-)/2, N+ - N_CV "
+              "or N_CV - N-"),
+       &O::shape_templates},
+  };
+  return rows;
+}
+
+}  // namespace
 
 Experiment load_ar2020(const std::string& data_dir, const ArOptions& options) {
   ArOptions opt = ar_options(to_text(options));  // checks every value against the table
@@ -124,6 +173,37 @@ Experiment load_ar2020(const std::string& data_dir, const ArOptions& options) {
   in.data_files = files.hashes;
   in.data_file_roles = files.roles;
   return Experiment(std::move(in));
+}
+
+ArOptions::ArOptions() : sigmas(ar_normalisation_sigmas) {
+  set_defaults("ar2020", *this, ar_rows());
+}
+
+ArOptions ar_options(const std::map<std::string, std::string>& text) {
+  return from_text("ar2020", ar_rows(), text);
+}
+
+std::map<std::string, std::string> to_text(const ArOptions& o) { return as_text(o, ar_rows()); }
+
+ExperimentDefinition detail::ar2020_definition() {
+  ExperimentDefinition d;
+  d.name = "ar2020";
+  d.label = "Ar";
+  d.description =
+      "COHERENT CENNS-10 Ar 2020, Analysis A (PRL 126 (2021) 012002): 12 keVee x 10 time "
+      "bins, eq. (7)-(9)";
+  d.options = specs(ar_rows());
+  d.nuisances = nuisance_rows(
+      ArChi2::nuisance_names(), ar_normalisation_sigmas,
+      {"CEvNS", "steady-state", "prompt beam-related neutron", "delayed beam-related neutron"},
+      "eq. (7)", "eq. (9)");
+  d.components = {"cevns", "ss", "prompt_brn", "delayed_brn"};
+  d.auxiliary_measurements = {"ss"};
+  d.recoil_max_keV = 160.0;
+  d.load = [](const std::string& data_dir, const OptionText& options) {
+    return load_ar2020(data_dir, ar_options(options));
+  };
+  return d;
 }
 
 }  // namespace cevns

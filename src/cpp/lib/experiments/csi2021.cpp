@@ -1,9 +1,12 @@
-// COHERENT CsI 2021 (analysis-inputs.md, "CsI detector model"): its loader.
+// The definition of COHERENT CsI 2021 (analysis-inputs.md, "CsI detector
+// model"): its option table, nuisances, loader and the names of its components.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
 
+#include "../option_rows.hpp"
+#include "builtin.hpp"
 #include "cevns/constants.hpp"
 #include "cevns/cross_section.hpp"
 #include "cevns/experiment.hpp"
@@ -19,9 +22,47 @@ using namespace detail;
 
 namespace {
 
-// ---------------------------------------------------------------------------
-// CsI 2021
-// ---------------------------------------------------------------------------
+/// The option table of CsI 2021 (analysis-inputs.md, "CsI detector model").
+const std::vector<Row<CsiOptions>>& csi_rows() {
+  using O = CsiOptions;
+  static const std::vector<Row<O>> rows{
+      {number("detector_mass_kg", "14.6", 0, 1e6, "kg", "CsI mass"), &O::detector_mass_kg},
+      {number("molar_mass_g_per_mol", "259.8", 0, 1e4, "g/mol", "CsI molar mass"),
+       &O::molar_mass_g_per_mol},
+      {number("nu_per_pot", "0.0848", 0, 10, "", "neutrinos per flavour per proton on target"),
+       &O::nu_per_pot},
+      {number("n_pot", "3.198e23", 0, 1e30, "", "protons on target"), &O::n_pot},
+      {number("baseline_m", "19.3", 0, 1e6, "m", "distance from the target"), &O::baseline_m},
+      {number("light_yield_pe_per_keVee", "13.35", 0, 1e4, "PE/keVee",
+              "light yield: mean PE = LY E_ee (the release's gamma a = 1/(LY E_ee))"),
+       &O::light_yield_pe_per_keVee},
+      {number("resolution_b", "9.56", 0, 1e4, "1/keVee",
+              "gamma resolution: relative width 1/sqrt(1 + b E_ee)", false),
+       &O::resolution_b},
+      {choice("quenching", "nominal",
+              {"nominal", "syst0_plus", "syst0_minus", "syst1_plus", "syst1_minus"},
+              "row of the release's scintRespCoefficients.txt"),
+       &O::quenching},
+      {choice("efficiency", "nominal", {"nominal", "plus", "minus"},
+              "row of the release's effCoefficients.txt"),
+       &O::efficiency},
+      {number("pot_mean_us", "0.440", -10, 10, "us", "POT trace mean", false), &O::pot_mean_us},
+      {number("pot_sigma_us", "0.150", 0, 10, "us", "POT trace width"), &O::pot_sigma_us},
+      {choice("timing_efficiency", "exponential", {"exponential", "2017", "none"},
+              "eps_T(t): 1 before 0.52 us, exp(-0.0494/us (t - 0.52 us)) after "
+              "(\"2017\" names the same curve), or none"),
+       &O::timing_efficiency},
+      {time_convention("window"), &O::time_convention},
+      {choice("form_factor", "helm", kFormFactors, kFormFactorDoc), &O::form_factor},
+      {number("brn_events", "18.4", 0, 1e6, "", "BRN events in the analysis region", false),
+       &O::brn_events},
+      {number("nin_events", "5.6", 0, 1e6, "", "NIN events in the analysis region", false),
+       &O::nin_events},
+      {integer("panels_per_segment", "12", 1, 1000, kPanelsDoc), &O::panels_per_segment},
+  };
+  return rows;
+}
+
 const std::vector<double> kCsiEnergyEdgesPE{0, 8, 12, 16, 20, 24, 32, 40, 50, 60};
 const std::vector<double> kCsiTimeEdgesUs{0,    0.125, 0.25, 0.375, 0.5, 0.625,
                                           0.75, 0.875, 1,    2,     4,   6};
@@ -104,6 +145,34 @@ Experiment load_csi2021(const std::string& data_dir, const CsiOptions& options) 
   in.data_files = files.hashes;
   in.data_file_roles = files.roles;
   return Experiment(std::move(in));
+}
+
+CsiOptions::CsiOptions() : sigmas(csi_normalisation_sigmas) {
+  set_defaults("csi2021", *this, csi_rows());
+}
+
+CsiOptions csi_options(const std::map<std::string, std::string>& text) {
+  return from_text("csi2021", csi_rows(), text);
+}
+
+std::map<std::string, std::string> to_text(const CsiOptions& o) { return as_text(o, csi_rows()); }
+
+ExperimentDefinition detail::csi2021_definition() {
+  ExperimentDefinition d;
+  d.name = "csi2021";
+  d.label = "CsI";
+  d.description = "COHERENT CsI[Na] 2021 (PRL 129 (2022) 081801): 9 PE x 11 time bins, eq. (6)";
+  d.options = specs(csi_rows());
+  d.nuisances = nuisance_rows(
+      CsiChi2::nuisance_names(), csi_normalisation_sigmas,
+      {"CEvNS", "beam-related neutron", "neutrino-induced neutron", "steady-state"}, "eq. (6)", "");
+  d.components = {"cevns", "brn", "nin", "ss"};
+  d.auxiliary_measurements = {"ss"};
+  d.recoil_max_keV = 50.0;
+  d.load = [](const std::string& data_dir, const OptionText& options) {
+    return load_csi2021(data_dir, csi_options(options));
+  };
+  return d;
 }
 
 }  // namespace cevns

@@ -12,6 +12,7 @@
 #include "cevns/constants.hpp"
 #include "cevns/data.hpp"
 #include "cevns/flux.hpp"
+#include "cevns/nuisances.hpp"
 
 namespace cevns::detail {
 
@@ -109,5 +110,23 @@ struct Files {
   }
   const std::string& operator[](const std::string& key) const { return paths.at(key); }
 };
+
+/// A nuisance table of normalisations eta_z (one per sigma, a fraction) followed
+/// by shape shifts eps_zl (in units of their 1-sigma template).
+inline std::vector<NuisanceSpec> nuisance_rows(const std::vector<std::string>& names,
+                                               const std::array<double, 4>& sigmas,
+                                               const std::array<const char*, 4>& what,
+                                               const char* norm_eq, const char* shape_eq) {
+  std::vector<NuisanceSpec> out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i < sigmas.size())
+      out.push_back({names[i], "normalisation", sigmas[i], norm_eq,
+                     std::string("normalisation of the ") + what[i] + " events"});
+    else
+      out.push_back({names[i], "shape", 1.0, shape_eq,
+                     "shape shift in units of its 1-sigma template (" + names[i].substr(4) + ")"});
+  }
+  return out;
+}
 
 }  // namespace cevns::detail
