@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = ["cmake_dir", "include_dir"]
+
+
 _ROOT = Path(__file__).resolve().parent
 
 

@@ -16,6 +16,16 @@ from typing import Any
 
 import numpy as np
 
+__all__ = [
+    "Intervals",
+    "allowed_field",
+    "allowed_mask",
+    "boundary_and_excluded",
+    "boundary_lines",
+    "log_contour_generator",
+]
+
+
 Intervals = Sequence[Sequence[tuple[float, float]]]
 
 

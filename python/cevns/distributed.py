@@ -27,6 +27,18 @@ import numpy as np
 
 from .errors import InputError
 
+__all__ = [
+    "DEFAULT_BATCH",
+    "EXTRA_HINT",
+    "EngineSpec",
+    "Runner",
+    "batches",
+    "engine",
+    "runner",
+    "toy_batch",
+]
+
+
 #: Toys per task: large enough that scheduling costs < 1 % of a task (~0.1-1 s).
 DEFAULT_BATCH = 50
 

@@ -35,6 +35,22 @@ from .limits import M_HIGH_MEV, M_LOW_MEV, Bound, _limit_of, table2_bound
 from .stats import delta_chi2_threshold, parse_cl
 from .toys import statistic as toy_statistic
 
+__all__ = [
+    "STATISTICS",
+    "Coverage",
+    "Edge",
+    "FCLimit",
+    "coverage",
+    "coverage_run",
+    "critical_value",
+    "fc_intervals",
+    "fc_limit",
+    "fc_limit_run",
+    "fc_scan",
+    "observed_statistic",
+]
+
+
 STATISTICS = {2: "plane", 1: "mass"}
 
 
@@ -50,10 +66,15 @@ def observed_statistic(spec: EngineSpec, mass: float, g: float, kind: str = "pla
     """t of the real data at (M, g), with exactly the toys' minimisation."""
     eng = engine(spec)
     obs = [eng.fit.experiments[n].observed.reshape(1, -1) for n in eng.members]
-    ss = [np.asarray(c.ss).reshape(1, -1) for c in eng.chi2s]
+    aux = [
+        np.concatenate(
+            [np.ravel(v) for _, _, v, _ in c.auxiliary_measurements()] or [np.zeros(0)]
+        ).reshape(1, -1)
+        for c in eng.chi2s
+    ]
     cen = [np.zeros((1, c.nuisance_count)) for c in eng.chi2s]
     tmpl, grid = eng.tested(mass)
-    st = np.asarray(eng.plane.evaluate(obs, ss, cen, tmpl, grid, float(g), kind == "plane", 1))
+    st = np.asarray(eng.plane.evaluate(obs, aux, cen, tmpl, grid, float(g), kind == "plane", 1))
     return float(toy_statistic(st, kind)[0])
 
 
@@ -466,4 +487,4 @@ def fc_scan(
         fc_intervals(spec, float(mass), iv, n_toys, seed, runner, cl=cl, dof=dof)[0]
         for mass, iv in zip(res.masses_MeV, res.intervals)
     ]
-    return replace(res, intervals=[[tuple(x) for x in iv] for iv in fc])
+    return replace(res, intervals=[[(float(x[0]), float(x[1])) for x in iv] for iv in fc])

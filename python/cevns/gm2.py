@@ -36,6 +36,22 @@ from . import _core
 from .errors import InputError, ModelError
 from .models import Model, get_model
 
+__all__ = [
+    "DELTA_A_MU",
+    "REPORT_DEFAULT_MASSES",
+    "REPORT_MASSES_MEV",
+    "SIGMA_A_MU",
+    "Gm2Band",
+    "band_exclusion",
+    "coupling_for",
+    "delta_a_mu",
+    "gm2_band",
+    "gm2_report",
+    "has_gm2_band",
+    "loop_integral",
+]
+
+
 #: Δa_μ = a_μ(exp) − a_μ(SM), central value (eq. 57; BNL E821 + FNAL 2021 combination).
 DELTA_A_MU = 25.1e-10
 #: One-standard-deviation uncertainty of Δa_μ (eq. 57).

@@ -40,10 +40,27 @@ from typing import Any
 
 import numpy as np
 
+from .datasets import PAPER_DATASETS
 from .models import MODEL_NAMES
 from .reference import PAPER_TABLE2
-from .scan import DATASETS, ModelFit, global_minimum, profile_coupling
+from .scan import ModelFit, global_minimum, profile_coupling
 from .stats import delta_chi2_threshold
+
+__all__ = [
+    "CRITERION",
+    "M_HIGH_MEV",
+    "M_LOW_MEV",
+    "Bound",
+    "Limit",
+    "PaperComparison",
+    "Table2",
+    "bounds_at",
+    "compare_with_paper",
+    "limit",
+    "table2",
+    "table2_bound",
+]
+
 
 #: Masses where the bounds are evaluated [MeV]: far below and far above |q| ~ 10-100 MeV.
 M_LOW_MEV = 1e-2
@@ -277,7 +294,7 @@ class Table2:
 
 def table2(
     models: Iterable[str] = MODEL_NAMES,
-    datasets: Iterable[str] = DATASETS,
+    datasets: Iterable[str] = PAPER_DATASETS,
     *,
     cl: str | float = "2sigma",
     dof: int = 2,

@@ -8,6 +8,9 @@ rows are withheld from the shared copy on purpose; nothing here is tuned to them
 
 from __future__ import annotations
 
+__all__ = ["PAPER_TABLE2"]
+
+
 #: Table 2: 2σ upper bounds (g at low M, g/M at high M in GeV⁻¹) per (model, data set).
 PAPER_TABLE2: dict[tuple[str, str], tuple[float, float]] = {
     ("universal", "ar2020"): (3.91e-5, 0.82e-3),

@@ -355,5 +355,5 @@ def scan(
         best["chi2"],
         best,
         thr,
-        [[tuple(x) for x in iv] for iv in intervals],
+        [[(float(x[0]), float(x[1])) for x in iv] for iv in intervals],
     )

@@ -23,6 +23,16 @@ from . import __version__
 from .datasets import experiments_for
 from .models import Model, get_model
 
+__all__ = [
+    "DEFAULT_MASSES_MEV",
+    "DEFAULT_N_COUPLINGS",
+    "cached_scan",
+    "default_couplings",
+    "resolve_cache_dir",
+    "scan_cache_key",
+]
+
+
 log = logging.getLogger(__name__)
 
 #: Default mass grid of the exclusion scans (Figs. 4-8) [MeV]: 10 per decade, 10 keV - 10 GeV.

@@ -62,7 +62,7 @@ def test_pseudo_data_follow_the_hypothesis(eng):
     hyp = eng.hypothesis(1e-2, 5e-5)
     n = 4000
     obs, ss, cen = eng.generate(hyp, n, batch_seed(2, 0))
-    mu, s = hyp.expected["ar2020"], hyp.ss["ar2020"]
+    mu, s = hyp.expected["ar2020"], hyp.auxiliary["ar2020"]
     assert obs[0].shape == (n, mu.size) and np.all(obs[0] == np.round(obs[0]))
     # Poisson: mean mu, variance mu (SS: Poisson(5 s) / 5, variance s / 5)
     z = (obs[0].mean(axis=0) - mu) / np.sqrt(np.maximum(mu, 1e-9) / n)

@@ -24,6 +24,20 @@ from .args import (
     write_output,
 )
 
+__all__ = [
+    "EPILOG_COVERAGE",
+    "EPILOG_LIMITS",
+    "EPILOG_SCAN",
+    "EPILOG_TABLE2",
+    "cmd_coverage",
+    "cmd_limits",
+    "cmd_scan",
+    "cmd_table2",
+    "detector_line",
+    "register",
+]
+
+
 EPILOG_LIMITS = """examples:
   cevns limits --model B-L --experiment combined
   cevns limits --model Lmu-Ltau --experiment csi2021 --dof 1 --format json
@@ -64,6 +78,7 @@ def cmd_limits(args: argparse.Namespace) -> int:
     if fixed and args.method == "fc":
         raise UsageError("--fix goes with --method wilks (the toys are SM-parameter toys)")
     exps = detector_experiments(args, members(args.experiment))
+    lim: Any  # an FCLimit or a Limit
     if args.method == "fc":
         from ..fc import fc_limit_run
 
@@ -202,12 +217,11 @@ def detector_line(settings: dict[str, dict[str, Any]]) -> str:
     """One comment line with the detector conventions in use: every named choice
     (quenching row, timing efficiency, shape templates, ...) and any number set away
     from its default; JSON outputs carry every setting."""
-    from ..experiments import ar2020, csi2021
+    from ..experiments import defaults
 
-    defaults = {"csi2021": csi2021.DEFAULTS, "ar2020": ar2020.DEFAULTS}
     parts = []
     for name, st in settings.items():
-        dflt = defaults.get(name, {})
+        dflt = defaults(name)
         shown = [
             f"{k}={v}"
             for k, v in st.items()

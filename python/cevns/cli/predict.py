@@ -19,6 +19,17 @@ from .args import (
     parse_fixed_parameters,
 )
 
+__all__ = [
+    "EPILOG_FIT",
+    "EPILOG_PREDICT",
+    "check_model_arguments",
+    "cmd_fit",
+    "cmd_fit_params",
+    "cmd_predict",
+    "register",
+]
+
+
 EPILOG_PREDICT = """examples:
   cevns predict --experiment csi2021
   cevns predict --experiment ar2020 --format csv     # or markdown
@@ -182,7 +193,8 @@ def cmd_fit(args: argparse.Namespace) -> int:
         print(to_json(result))
         return EXIT_OK
     ev = result["cevns_events"]
-    ev = ev if args.experiment == "combined" else {args.experiment: ev}
+    names = members(args.experiment)
+    ev = ev if len(names) > 1 else {names[0]: ev}
     rows = [
         [k, v["predicted"], v["best"], v["best"] - v["lower"], v["upper"] - v["best"]]
         for k, v in ev.items()

@@ -11,6 +11,9 @@ from ..errors import DataError, HashMismatchError, MissingDataError
 from .registry import FileEntry, Registry, as_dataset_list, load_registry
 from .store import PathLike, VerifyReport, cached_sha256, resolve_data_dir, verify
 
+__all__ = ["fetch", "import_dir"]
+
+
 LOG = logging.getLogger(__name__)
 
 
