@@ -15,6 +15,7 @@
 #include "cevns/form_factor.hpp"
 #include "cevns/release_io.hpp"
 #include "cevns/response.hpp"
+#include "cevns/sources.hpp"
 #include "loading.hpp"
 
 namespace cevns {
@@ -115,8 +116,8 @@ Experiment load_ar2020(const std::string& data_dir, const ArOptions& options) {
   cfg.response = std::make_shared<ArgonResponse>(qf_a, qf_b, resolution_a,
                                                  EfficiencyTable{eff.kevee, eff.eff});
   cfg.targets = {Target{argon40(), number_of_nuclei(mass, opt.molar_mass_g_per_mol)}};
-  cfg.flux_norm_cm2 = flux_normalisation(nu_per_pot, pot, baseline);
-  cfg.time_fractions = time_fractions(time_edges, timing, opt.time_convention);
+  cfg.components = pion_dar_source(
+      {flux_normalisation(nu_per_pot, pot, baseline), timing, {}, time_edges, opt.time_convention});
   cfg.energy_edges = energy_edges;
   cfg.form_factor = form_factor_model_from_string(opt.form_factor);
   cfg.panels_per_segment = opt.panels_per_segment;

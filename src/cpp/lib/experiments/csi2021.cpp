@@ -14,6 +14,7 @@
 #include "cevns/form_factor.hpp"
 #include "cevns/release_io.hpp"
 #include "cevns/response.hpp"
+#include "cevns/sources.hpp"
 #include "loading.hpp"
 
 namespace cevns {
@@ -107,13 +108,13 @@ Experiment load_csi2021(const std::string& data_dir, const CsiOptions& options) 
                                                s.resolution_b, eff.at(s.efficiency));
   const double n_pairs = number_of_nuclei(s.detector_mass_kg, s.molar_mass_g_per_mol);
   cfg.targets = {Target{cesium133(), n_pairs}, Target{iodine127(), n_pairs}};
-  cfg.flux_norm_cm2 = flux_normalisation(s.nu_per_pot, s.n_pot, s.baseline_m);
   BeamTiming timing;
   timing.pot_mean_us = s.pot_mean_us;
   timing.pot_sigma_us = s.pot_sigma_us;
   const TimingEfficiency teff =
       s.timing_efficiency == "none" ? TimingEfficiency{0.0, 0.0} : TimingEfficiency{0.52, 0.0494};
-  cfg.time_fractions = time_fractions(kCsiTimeEdgesUs, timing, s.time_convention, teff);
+  cfg.components = pion_dar_source({flux_normalisation(s.nu_per_pot, s.n_pot, s.baseline_m), timing,
+                                    teff, kCsiTimeEdgesUs, s.time_convention});
   cfg.energy_edges = kCsiEnergyEdgesPE;
   cfg.form_factor = form_factor_model_from_string(s.form_factor);
   cfg.panels_per_segment = s.panels_per_segment;

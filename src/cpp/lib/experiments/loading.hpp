@@ -78,22 +78,6 @@ inline double number_of_nuclei(double mass_kg, double molar_mass_g_per_mol) {
   return constants::N_A * mass_kg * 1e3 / molar_mass_g_per_mol;
 }
 
-/// Fraction of each flavour's events per time bin; with the "all" convention each
-/// flavour's distribution is renormalised inside the window.
-inline std::array<std::vector<double>, n_flavours> time_fractions(
-    const std::vector<double>& edges_us, const BeamTiming& timing, const std::string& convention,
-    TimingEfficiency eff = {}) {
-  std::array<std::vector<double>, n_flavours> fr;
-  for (int f = 0; f < n_flavours; ++f) {
-    fr[f] = time_bin_fractions(all_flavours[f], edges_us, timing, eff);
-    if (convention == "all") {
-      const double s = sum(fr[f]);
-      for (double& v : fr[f]) v /= s;
-    }
-  }
-  return fr;
-}
-
 /// Check + read every registered file of a loader; remember its hash.
 struct Files {
   std::string data_dir;
