@@ -67,10 +67,14 @@ const std::vector<Row<ArOptions>>& ar_rows() {
 
 }  // namespace
 
-Experiment load_ar2020(const std::string& data_dir, const ArOptions& options) {
-  ArOptions opt = ar_options(to_text(options));  // checks every value against the table
-  opt.sigmas = options.sigmas;
-  const std::vector<std::pair<std::string, std::string>> tables{
+namespace {
+
+const std::vector<double> kArEnergyEdgesKeVee{0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120};
+const std::vector<double> kArTimeEdgesUs{-0.1, 0.4, 0.9, 1.4, 1.9, 2.4, 2.9, 3.4, 3.9, 4.4, 4.9};
+
+/// The release's energy x time tables: data, PDFs and their systematic variations.
+const std::vector<std::pair<std::string, std::string>>& ar_tables() {
+  static const std::vector<std::pair<std::string, std::string>> tables{
       {"data", "ar2020/datanobkgsub.txt"},
       {"cevns", "ar2020/cevnspdf.txt"},
       {"ss", "ar2020/bkgpdf.txt"},
@@ -84,86 +88,120 @@ Experiment load_ar2020(const std::string& data_dir, const ArOptions& options) {
       {"brn_ttrig_mean", "ar2020/brnpdf+1sigBRNTimingMean.txt"},
       {"brn_ttrig_mean_minus", "ar2020/brnpdf-1sigBRNTimingMean.txt"},
       {"brn_ttrig_width", "ar2020/brnpdfBRNTimingWidthSyst.txt"}};
+  return tables;
+}
+
+/// Every registered file of the Ar release, hash-checked.
+Files ar_files(const std::string& data_dir) {
   std::vector<std::pair<std::string, std::string>> all{
       {"parameters", "ar2020/LArParametersAnlA.yaml"},
       {"efficiency", "ar2020/CENNS10AnlAEfficiency.txt"}};
-  all.insert(all.end(), tables.begin(), tables.end());
-  const Files files(data_dir, all);
+  all.insert(all.end(), ar_tables().begin(), ar_tables().end());
+  return Files(data_dir, all);
+}
 
-  const io::ArParameters par = io::load_ar_parameters(files["parameters"]);
-  // unset options: from the exposure preset (paper: Sec. II) or from the release
+/// Fill the unset options from the exposure preset (paper: Sec. II) or the release's yaml.
+void resolve_ar_options(ArOptions& opt, const io::ArParameters& par) {
   const bool paper = opt.exposure == "paper";
   const auto resolve = [](std::optional<double>& o, double value) {
     if (!o) o = value;
-    return *o;
   };
-  const double mass = resolve(opt.detector_mass_kg, paper ? 24.0 : par.fiducial_mass_kg);
-  const double pot = resolve(opt.n_pot, paper ? 13.7e22 : par.exposure_pot);
-  const double nu_per_pot = resolve(opt.nu_per_pot, par.nu_per_pot);
-  const double baseline = resolve(opt.baseline_m, par.distance_m);
-  const double qf_a = resolve(opt.qf_a, par.qf_a);
-  const double qf_b = resolve(opt.qf_b_per_keVnr, par.qf_b);
-  const double resolution_a = resolve(opt.resolution_a, par.resolution_a);
+  resolve(opt.detector_mass_kg, paper ? 24.0 : par.fiducial_mass_kg);
+  resolve(opt.n_pot, paper ? 13.7e22 : par.exposure_pot);
+  resolve(opt.nu_per_pot, par.nu_per_pot);
+  resolve(opt.baseline_m, par.distance_m);
+  resolve(opt.qf_a, par.qf_a);
+  resolve(opt.qf_b_per_keVnr, par.qf_b);
+  resolve(opt.resolution_a, par.resolution_a);
+  resolve(opt.pot_mean_us, par.pot_trace_mean_ns * 1e-3);
+  resolve(opt.pot_sigma_us, par.pot_trace_sigma_ns * 1e-3);
+}
+
+/// The rate engine's inputs (eq. 4) from resolved options: response, target, flux, bins.
+RateConfig ar_rate_config(const ArOptions& opt, const Files& files) {
   BeamTiming timing;
-  timing.pot_mean_us = resolve(opt.pot_mean_us, par.pot_trace_mean_ns * 1e-3);
-  timing.pot_sigma_us = resolve(opt.pot_sigma_us, par.pot_trace_sigma_ns * 1e-3);
-
-  const std::vector<double> energy_edges{0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120};
-  const std::vector<double> time_edges{-0.1, 0.4, 0.9, 1.4, 1.9, 2.4, 2.9, 3.4, 3.9, 4.4, 4.9};
-
+  timing.pot_mean_us = *opt.pot_mean_us;
+  timing.pot_sigma_us = *opt.pot_sigma_us;
   const io::ArEfficiency eff = io::load_ar_efficiency(files["efficiency"]);
   RateConfig cfg;
-  cfg.response = std::make_shared<ArgonResponse>(qf_a, qf_b, resolution_a,
+  cfg.response = std::make_shared<ArgonResponse>(*opt.qf_a, *opt.qf_b_per_keVnr, *opt.resolution_a,
                                                  EfficiencyTable{eff.kevee, eff.eff});
-  cfg.targets = {Target{argon40(), number_of_nuclei(mass, opt.molar_mass_g_per_mol)}};
-  cfg.components = pion_dar_source(
-      {flux_normalisation(nu_per_pot, pot, baseline), timing, {}, time_edges, opt.time_convention});
-  cfg.energy_edges = energy_edges;
+  cfg.targets = {
+      Target{argon40(), number_of_nuclei(*opt.detector_mass_kg, opt.molar_mass_g_per_mol)}};
+  cfg.components =
+      pion_dar_source({flux_normalisation(*opt.nu_per_pot, *opt.n_pot, *opt.baseline_m),
+                       timing,
+                       {},
+                       kArTimeEdgesUs,
+                       opt.time_convention});
+  cfg.energy_edges = kArEnergyEdgesKeVee;
   cfg.form_factor = form_factor_model_from_string(opt.form_factor);
   cfg.panels_per_segment = opt.panels_per_segment;
+  return cfg;
+}
 
+/// Every table of ar_tables() as [energy][time] values, checked against the bins.
+std::map<std::string, std::vector<double>> ar_read_tables(const Files& files) {
   std::map<std::string, std::vector<double>> t;
-  for (const auto& kv : tables) {
+  for (const auto& kv : ar_tables()) {
     const io::ArTable table = io::load_ar_table(files[kv.first]);
-    if (table.energy.size() + 1 != energy_edges.size() ||
-        table.time.size() + 1 != time_edges.size())
+    if (table.energy.size() + 1 != kArEnergyEdgesKeVee.size() ||
+        table.time.size() + 1 != kArTimeEdgesUs.size())
       throw MalformedDataError(files[kv.first] + ": unexpected table shape");
     t[kv.first] = table.energy_time();
   }
+  return t;
+}
+
+/// The shape fractions (N_sys - N_CV)/N_CV of eq. (9) per systematic; with a +1σ and
+/// a -1σ PDF as ArOptions::shape_templates says.
+std::map<std::string, std::vector<double>> ar_shape_systematics(
+    const std::map<std::string, std::vector<double>>& t, const std::string& templates) {
   const auto relative_shift = [](const std::vector<double>& sys, const std::vector<double>& cv) {
     std::vector<double> out(cv.size(), 0.0);
     for (std::size_t i = 0; i < cv.size(); ++i)
       if (cv[i] > 0) out[i] = (sys[i] - cv[i]) / cv[i];
     return out;
   };
+  const auto shape = [&](const std::string& k, const std::vector<double>& cv) {
+    std::vector<double> plus = relative_shift(t.at(k), cv);
+    const auto m = t.find(k + "_minus");
+    if (m == t.end() || templates == "plus") return plus;
+    const std::vector<double> minus = relative_shift(m->second, cv);
+    for (std::size_t i = 0; i < plus.size(); ++i)
+      plus[i] = templates == "minus" ? -minus[i] : 0.5 * (plus[i] - minus[i]);
+    return plus;
+  };
+  std::map<std::string, std::vector<double>> out;
+  for (const char* k : {"cevns_f90", "cevns_ttrig_mean"}) out[k] = shape(k, t.at("cevns"));
+  for (const char* k : {"brn_energy", "brn_ttrig_mean", "brn_ttrig_width"})
+    out[k] = shape(k, t.at("prompt_brn"));
+  return out;
+}
+
+}  // namespace
+
+Experiment load_ar2020(const std::string& data_dir, const ArOptions& options) {
+  ArOptions opt = ar_options(to_text(options));  // checks every value against the table
+  opt.sigmas = options.sigmas;
+  const Files files = ar_files(data_dir);
+  resolve_ar_options(opt, io::load_ar_parameters(files["parameters"]));
+  const std::map<std::string, std::vector<double>> t = ar_read_tables(files);
 
   ExperimentInputs in;
   in.name = "ar2020";
   in.energy_unit = "keVee";
-  in.energy_edges = energy_edges;
-  in.time_edges = time_edges;
-  in.rate = std::make_shared<const BinnedRate>(std::move(cfg));
-  in.observed = t["data"];
+  in.energy_edges = kArEnergyEdgesKeVee;
+  in.time_edges = kArTimeEdgesUs;
+  in.rate = std::make_shared<const BinnedRate>(ar_rate_config(opt, files));
+  in.observed = t.at("data");
   in.backgrounds = {
-      {"ss", t["ss"]}, {"prompt_brn", t["prompt_brn"]}, {"delayed_brn", t["delayed_brn"]}};
-  // eq. (9) per source; with a +1σ and a -1σ PDF see ArOptions::shape_templates
-  const auto shape = [&](const std::string& k, const std::vector<double>& cv) {
-    std::vector<double> plus = relative_shift(t[k], cv);
-    const auto m = t.find(k + "_minus");
-    if (m == t.end() || opt.shape_templates == "plus") return plus;
-    const std::vector<double> minus = relative_shift(m->second, cv);
-    for (std::size_t i = 0; i < plus.size(); ++i)
-      plus[i] = opt.shape_templates == "minus" ? -minus[i] : 0.5 * (plus[i] - minus[i]);
-    return plus;
-  };
-  for (const char* k : {"cevns_f90", "cevns_ttrig_mean"})
-    in.shape_systematics[k] = shape(k, t["cevns"]);
-  for (const char* k : {"brn_energy", "brn_ttrig_mean", "brn_ttrig_width"})
-    in.shape_systematics[k] = shape(k, t["prompt_brn"]);
-  in.reference["cevns_sm"] = t["cevns"];
+      {"ss", t.at("ss")}, {"prompt_brn", t.at("prompt_brn")}, {"delayed_brn", t.at("delayed_brn")}};
+  in.shape_systematics = ar_shape_systematics(t, opt.shape_templates);
+  in.reference["cevns_sm"] = t.at("cevns");
   const auto& sh = in.shape_systematics;
   in.chi2 = std::make_shared<const ArChi2>(
-      in.observed, t["ss"], t["prompt_brn"], t["delayed_brn"],
+      in.observed, t.at("ss"), t.at("prompt_brn"), t.at("delayed_brn"),
       std::array<std::vector<double>, ArChi2::n_cevns_shapes>{sh.at("cevns_f90"),
                                                               sh.at("cevns_ttrig_mean")},
       std::array<std::vector<double>, ArChi2::n_brn_shapes>{

@@ -89,20 +89,24 @@ std::vector<double> csi_shape_template(const std::string& pe_path, const std::st
 
 }  // namespace
 
-Experiment load_csi2021(const std::string& data_dir, const CsiOptions& options) {
-  CsiOptions s = csi_options(to_text(options));  // checks every value against the table
-  s.sigmas = options.sigmas;
-  const Files files(data_dir, {{"data_c", "csi2021/dataBeamOnC.txt"},
-                               {"data_ac", "csi2021/dataBeamOnAC.txt"},
-                               {"brn_pe", "csi2021/brnPE.txt"},
-                               {"brn_t", "csi2021/brnTrec.txt"},
-                               {"nin_pe", "csi2021/ninPE.txt"},
-                               {"nin_t", "csi2021/ninTrec.txt"},
-                               {"efficiency", "csi2021/effCoefficients.txt"},
-                               {"quenching", "csi2021/scintRespCoefficients.txt"}});
+namespace {
+
+/// The registered files of the CsI release, hash-checked.
+Files csi_files(const std::string& data_dir) {
+  return Files(data_dir, {{"data_c", "csi2021/dataBeamOnC.txt"},
+                          {"data_ac", "csi2021/dataBeamOnAC.txt"},
+                          {"brn_pe", "csi2021/brnPE.txt"},
+                          {"brn_t", "csi2021/brnTrec.txt"},
+                          {"nin_pe", "csi2021/ninPE.txt"},
+                          {"nin_t", "csi2021/ninTrec.txt"},
+                          {"efficiency", "csi2021/effCoefficients.txt"},
+                          {"quenching", "csi2021/scintRespCoefficients.txt"}});
+}
+
+/// The rate engine's inputs (eq. 4): response, targets, pi-DAR flux, bins.
+RateConfig csi_rate_config(const CsiOptions& s, const Files& files) {
   const auto qf = io::load_csi_coefficients(files["quenching"]);
   const auto eff = io::load_csi_coefficients(files["efficiency"]);
-
   RateConfig cfg;
   cfg.response = std::make_shared<CsIResponse>(qf.at(s.quenching), s.light_yield_pe_per_keVee,
                                                s.resolution_b, eff.at(s.efficiency));
@@ -118,14 +122,13 @@ Experiment load_csi2021(const std::string& data_dir, const CsiOptions& options) 
   cfg.energy_edges = kCsiEnergyEdgesPE;
   cfg.form_factor = form_factor_model_from_string(s.form_factor);
   cfg.panels_per_segment = s.panels_per_segment;
+  return cfg;
+}
 
-  ExperimentInputs in;
-  in.name = "csi2021";
-  in.energy_unit = "PE";
-  in.energy_edges = kCsiEnergyEdgesPE;
-  in.time_edges = kCsiTimeEdgesUs;
-  in.rate = std::make_shared<const BinnedRate>(std::move(cfg));
-
+/// The observed counts (beam-on, coincidence window), the steady-state histogram
+/// (anti-coincidence window) and the BRN and NIN templates, with the events
+/// outside the analysis region counted.
+void csi_counts(const CsiOptions& s, const Files& files, ExperimentInputs& in) {
   const io::Events c = io::load_csi_events(files["data_c"]);
   const io::Events ac = io::load_csi_events(files["data_ac"]);
   long inside_c = 0, inside_ac = 0;
@@ -139,6 +142,22 @@ Experiment load_csi2021(const std::string& data_dir, const CsiOptions& options) 
   in.ignored_events = {
       IgnoredEvents{"csi2021/dataBeamOnC.txt", static_cast<long>(c.energy_pe.size()), inside_c},
       IgnoredEvents{"csi2021/dataBeamOnAC.txt", static_cast<long>(ac.energy_pe.size()), inside_ac}};
+}
+
+}  // namespace
+
+Experiment load_csi2021(const std::string& data_dir, const CsiOptions& options) {
+  CsiOptions s = csi_options(to_text(options));  // checks every value against the table
+  s.sigmas = options.sigmas;
+  const Files files = csi_files(data_dir);
+
+  ExperimentInputs in;
+  in.name = "csi2021";
+  in.energy_unit = "PE";
+  in.energy_edges = kCsiEnergyEdgesPE;
+  in.time_edges = kCsiTimeEdgesUs;
+  in.rate = std::make_shared<const BinnedRate>(csi_rate_config(s, files));
+  csi_counts(s, files, in);
   in.chi2 = std::make_shared<const CsiChi2>(in.observed, in.backgrounds["brn"],
                                             in.backgrounds["nin"], in.backgrounds["ss"], s.sigmas);
   in.nuisance_names = CsiChi2::nuisance_names();
