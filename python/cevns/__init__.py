@@ -9,7 +9,7 @@ The face of the package is small: :func:`experiment` and :func:`dataset` build
 experiments, :mod:`cevns.models` names the models, :mod:`cevns.likelihood` the
 χ², :mod:`cevns.data` the data releases; the errors derive from
 :class:`CevnsError`. Fits, scans, limits and toys are in their modules
-(:mod:`cevns.scan`, :mod:`cevns.limits`, :mod:`cevns.fc`, ...).
+(:mod:`cevns.infer.scan`, :mod:`cevns.infer.limits`, :mod:`cevns.infer.fc`, ...).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ except ModuleNotFoundError:  # the source tree, not built (pure-Python parts onl
     except PackageNotFoundError:
         __version__ = "0+unknown"
 
+from . import _moved
 from .errors import (  # noqa: F401
     CevnsError,
     DataError,
@@ -50,6 +51,9 @@ __all__ = [
     "likelihood",
     "models",
 ]
+
+
+_moved.install()  # cevns.scan, cevns.toys, ... (0.5.0 paths) -> cevns.infer.*, with a warning
 
 
 def __getattr__(name: str) -> Any:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-collect_ignore = ["cli/__main__.py", "conftest.py"]
+collect_ignore = ["cli/__main__.py", "conftest.py"]  # __main__ runs the CLI
 
 #: What an example calls when it needs the data releases.
 _NEEDS_DATA = ("experiment(", "dataset(", "experiments_for(", "ModelFit(")

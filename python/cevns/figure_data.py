@@ -247,7 +247,7 @@ def exclusion_data(
     datasets : sequence of str
         Subset of ``("ar2020", "csi2021", "combined")``.
     cache : bool
-        Use :func:`cached_scan` (else :func:`cevns.scan.scan` directly).
+        Use :func:`cached_scan` (else :func:`cevns.infer.scan.scan` directly).
     gm2_sigma : float
         Half-width of the (g−2)_μ band in σ (paper: 2).
 
@@ -255,14 +255,14 @@ def exclusion_data(
     -------
     dict
         ``model``, ``masses_MeV``, ``couplings``; ``scans``: data set →
-        :class:`~cevns.scan.ScanResult`; ``exclusion_line``: data set → upper edge
+        :class:`~cevns.infer.scan.ScanResult`; ``exclusion_line``: data set → upper edge
         of the lowest allowed region per mass (g above it excluded; NaN where
         nothing is allowed); ``intervals``: data set → allowed intervals per mass
         (thin strips included); ``gm2``: :class:`~cevns.gm2.Gm2Band` on the scan
         masses, or None when the model does not couple to the muon.
     """
     from .gm2 import gm2_band, has_gm2_band
-    from .scan import scan
+    from .infer.scan import scan
 
     mdl = get_model(model)
     m = DEFAULT_MASSES_MEV if masses is None else np.asarray(masses, dtype=float)

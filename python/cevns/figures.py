@@ -324,8 +324,8 @@ class _Figures:
     def physics(self, params: tuple[str, ...]) -> Any:
         from matplotlib.figure import Figure
 
+        from .infer.profiles import profile_parameters
         from .plots import plot_profile
-        from .profiles import profile_parameters
 
         res = profile_parameters(self.both(), list(params), label="combined")
         fig = Figure(figsize=(5.2, 4.2))

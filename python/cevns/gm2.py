@@ -296,7 +296,7 @@ def band_exclusion(
     """Where a CEvNS exclusion curve rules out the (g−2)_μ band (Section IV, Figs. 4-8).
 
     The CEvNS limit excludes, at each mass, every g above ``limit_g_upper`` (the upper
-    edge of the lowest allowed region in g, as in :mod:`cevns.limits`). The band is
+    edge of the lowest allowed region in g, as in :mod:`cevns.infer.limits`). The band is
     *excluded* at a mass when its lower edge lies above the limit (g_lower > limit), and
     *(partly) allowed* otherwise. The limit is interpolated linearly in (ln M, ln g) onto
     the band masses; outside the mass range of the curve, or next to a limit point that

@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 
 from cevns.cli import main
-from cevns.distributed import EngineSpec, Runner, batches, engine, runner, toy_batch
 from cevns.errors import InputError
-from cevns.fc import coverage, critical_value, fc_intervals, observed_statistic
-from cevns.scan import ModelFit, global_minimum
-from cevns.toys import ToyEngine, batch_seed, statistic
+from cevns.infer.distributed import EngineSpec, Runner, batches, engine, runner, toy_batch
+from cevns.infer.fc import coverage, critical_value, fc_intervals, observed_statistic
+from cevns.infer.scan import ModelFit, global_minimum
+from cevns.infer.toys import ToyEngine, batch_seed, statistic
 
 #: a short plane (the toys' minimum over these masses and the tested one) for speed
 PLANE = (1e-2, 1.0, 1e2, 1e5)
@@ -212,7 +212,7 @@ def test_fixed_ss_diagnostic(data_dir):
 
 def test_fc_interval_assembly():
     """Edges without a root bridge a gap (outward) or drop their interval (inward)."""
-    from cevns.fc import _assemble
+    from cevns.infer.fc import _assemble
 
     fc = [0.0, 1.0, 2.0, 3.0]
     assert _assemble(fc, ["found"] * 4) == [(0.0, 1.0), (2.0, 3.0)]
@@ -224,7 +224,7 @@ def test_fc_interval_assembly():
 
 def test_fc_scan_contours(data_dir):
     """FC intervals on a small mass grid, with contours through them."""
-    from cevns.fc import fc_scan
+    from cevns.infer.fc import fc_scan
 
     masses = [1e-2, 1e5]
     res = fc_scan("B-L", "ar2020", masses, 10, 3, Runner(), dof=1, data_dir=data_dir,
@@ -239,7 +239,7 @@ def test_inverse_poisson_cdf_matches_scipy():
     """The table-based inverse CDF gives exactly scipy.stats.poisson.ppf's counts."""
     from scipy.stats import poisson
 
-    from cevns.toys import _poisson_ppf
+    from cevns.infer.toys import _poisson_ppf
 
     rng = np.random.default_rng(5)
     u = rng.random((300, 40))

@@ -29,7 +29,7 @@ import cevns
 from cevns import _core
 from cevns import phenomenology as ph
 from cevns.fit import sm_fit
-from cevns.profiles import profile_parameters
+from cevns.infer.profiles import profile_parameters
 
 COHERENT_SIGMA_SM = (189.0, 6.0)  # 1e-40 cm², PRL 129 081801
 COHERENT_SIGMA_MEASURED = (165.0, 30.0, 25.0)  # 1e-40 cm², +30 / -25

@@ -119,3 +119,21 @@ def test_cli_takes_a_plus_list(capsys, data_dir):
     assert set(joined["cevns_events"]) == {"csi2021", "ar2020"}
     assert main(["fit", "--experiment", "csi2021+nope", *dd]) == EXIT_USAGE
     assert "unknown data set" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "name", ["scan", "regions", "limits", "profiles", "toys", "fc", "distributed"]
+)
+def test_old_inference_paths_warn_and_reexport(name):
+    """cevns.<name> (0.5.0) is cevns.infer.<name>, with a DeprecationWarning, for one version."""
+    from cevns.infer import __all__ as moved
+
+    assert name in moved
+    import importlib
+    import sys
+
+    sys.modules.pop(f"cevns.{name}", None)
+    with pytest.warns(DeprecationWarning, match=f"cevns.infer.{name}"):
+        old = importlib.import_module(f"cevns.{name}")
+    new = importlib.import_module(f"cevns.infer.{name}")
+    assert old is new  # the same module: state and monkeypatches are shared

@@ -247,7 +247,7 @@ def parse_range(spec: str, option: str, *, min_n: int = 1, what: str = "") -> An
 
 def parse_grids(args: argparse.Namespace) -> tuple[Any, Any]:
     """``--masses`` and ``--couplings`` (None when not given) as ascending grids."""
-    from ..scan import check_masses
+    from ..infer.scan import check_masses
 
     masses = parse_range(args.masses, "--masses", what="masses [MeV]")
     try:

@@ -67,7 +67,7 @@ Ranges LO:HI:N are log-spaced grids and mean the same in either order.
 
 def cmd_limits(args: argparse.Namespace) -> int:
     from ..datasets import members
-    from ..limits import M_HIGH_MEV, M_LOW_MEV, limit
+    from ..infer.limits import M_HIGH_MEV, M_LOW_MEV, limit
     from ..models import get_model
     from ..output import table, to_json
     from ..provenance import provenance
@@ -80,7 +80,7 @@ def cmd_limits(args: argparse.Namespace) -> int:
     exps = detector_experiments(args, members(args.experiment))
     lim: Any  # an FCLimit or a Limit
     if args.method == "fc":
-        from ..fc import fc_limit_run
+        from ..infer.fc import fc_limit_run
 
         lim = fc_limit_run(
             args.model, args.experiment, args.toys, args.seed, cl=args.cl, dof=args.dof,
@@ -167,10 +167,10 @@ def _options(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    """``cevns coverage``: the Wilks coverage at a true point, from toys (`cevns.fc`)."""
+    """``cevns coverage``: the Wilks coverage at a true point, from toys (`cevns.infer.fc`)."""
     from .._validate import real_number
     from ..datasets import members
-    from ..fc import coverage_run
+    from ..infer.fc import coverage_run
     from ..models import get_model
     from ..output import table, to_json
 
@@ -233,7 +233,7 @@ def detector_line(settings: dict[str, dict[str, Any]]) -> str:
 
 def cmd_table2(args: argparse.Namespace) -> int:
     from ..datasets import EXPERIMENTS, LABELS, PAPER_ORDER
-    from ..limits import table2
+    from ..infer.limits import table2
     from ..output import table, to_json
 
     check_stat(args)
@@ -287,10 +287,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
     import numpy as np
 
     from ..datasets import members
+    from ..infer.scan import ModelFit, scan
     from ..models import get_model
     from ..output import to_json
     from ..provenance import provenance
-    from ..scan import ModelFit, scan
 
     masses, g = parse_grids(args)
     check_stat(args)

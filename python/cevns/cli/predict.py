@@ -255,10 +255,10 @@ def _parse_param_ranges(items: list[str]) -> dict[str, tuple[float, float]]:
 
 
 def cmd_fit_params(args: argparse.Namespace) -> int:
-    """``cevns fit --param``: `cevns.profiles.profile_parameters`, printed."""
+    """``cevns fit --param``: `cevns.infer.profiles.profile_parameters`, printed."""
     from ..datasets import members
+    from ..infer.profiles import profile_parameters
     from ..output import table, to_json
-    from ..profiles import profile_parameters
     from ..provenance import provenance
 
     ranges = _parse_param_ranges(args.range or [])

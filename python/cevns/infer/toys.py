@@ -60,8 +60,8 @@ from typing import Any
 
 import numpy as np
 
-from . import _core
-from .errors import InputError
+from .. import _core
+from ..errors import InputError
 from .scan import ModelFit, _with_zero, check_couplings
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Feldman-Cousins limits and the coverage of the Wilks regions, from toys.
 
-Test statistic (see `cevns.toys`): t(M, g) = χ²(M, g) − min over the (M', g')
+Test statistic (see `cevns.infer.toys`): t(M, g) = χ²(M, g) − min over the (M', g')
 plane (``statistic="plane"``, the paper's 2-D regions, Wilks level 6.18 at 2σ)
 or t(g | M) = χ²(M, g) − min over g at M (``statistic="mass"``, 1-D, Wilks 4.0).
 
@@ -11,10 +11,10 @@ or t(g | M) = χ²(M, g) − min over g at M (``statistic="mass"``, 1-D, Wilks 4
 * **Limits.** Each edge of the Wilks allowed intervals at a Table 2 mass is moved
   to the root of t_obs(g) − t_c(g), bracketed outward from the Wilks edge in
   steps of g and solved by Brent's method (`scipy.optimize.brentq`). Every t_c(g)
-  uses the same seeds (common random numbers, `cevns.toys`), so t_c(g) is smooth
+  uses the same seeds (common random numbers, `cevns.infer.toys`), so t_c(g) is smooth
   up to the integer steps of the Poisson counts, and the root is found to 1e-3
   relative. The Table 2 value is then read from the FC intervals by the same
-  criterion as the Wilks one (`cevns.limits.table2_bound`).
+  criterion as the Wilks one (`cevns.infer.limits.table2_bound`).
 * **Coverage.** At a true point, the fraction of toys whose Wilks region
   contains it, t ≤ Δχ²(CL), with its binomial standard error and the
   Clopper-Pearson 68.27 % interval.
@@ -29,10 +29,10 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import InputError
+from ..stats import delta_chi2_threshold, parse_cl
 from .distributed import EngineSpec, Runner, engine
-from .errors import InputError
 from .limits import M_HIGH_MEV, M_LOW_MEV, Bound, _limit_of, table2_bound
-from .stats import delta_chi2_threshold, parse_cl
 from .toys import statistic as toy_statistic
 
 __all__ = [
@@ -398,7 +398,8 @@ def fc_limit_run(
     experiments: Mapping[str, Any] | None = None,
     progress: bool = False,
 ) -> FCLimit:
-    """`fc_limit` on a runner made from ``workers`` / ``scheduler`` (`cevns.distributed.runner`)."""
+    """`fc_limit` on a runner made from ``workers`` / ``scheduler``
+    (`cevns.infer.distributed.runner`)."""
     from .distributed import runner
 
     _check_toys(n_toys, seed)
@@ -426,8 +427,8 @@ def coverage_run(
     progress: bool = False,
 ) -> Coverage:
     """`coverage` on a runner made from ``workers`` / ``scheduler``."""
+    from ..models import get_model
     from .distributed import runner
-    from .models import get_model
     from .scan import check_couplings, check_masses
 
     get_model(model)
@@ -463,7 +464,7 @@ def fc_scan(
 ) -> Any:
     """FC allowed regions on a mass grid (FC contours).
 
-    `cevns.scan.scan` gives the Wilks intervals at each mass; every edge is moved to
+    `cevns.infer.scan.scan` gives the Wilks intervals at each mass; every edge is moved to
     its FC root (`fc_intervals`). Returns the `ScanResult` with the FC intervals in
     place of the Wilks ones, so ``.contours()`` draws the FC contours and
     ``.lowest_edge()`` the FC exclusion line (the χ² grid is the data's, unchanged).

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
-from .phenomenology import PARAMETERS, default_value, parameters
+from ..errors import InputError
+from ..phenomenology import PARAMETERS, default_value, parameters
 
 __all__ = ["ProfileResult", "delta_chi2_levels", "profile_parameters"]
 
@@ -114,7 +114,7 @@ class _Objective:
         self.n_eval = 0
 
     def predictions(self, point: Sequence[float]) -> dict[str, np.ndarray]:
-        from .experiments.base import _mediator
+        from ..experiments.base import _mediator
 
         p = parameters({**self.fixed, **dict(zip(self.names, (float(v) for v in point)))})
         sm = _mediator(None, None)

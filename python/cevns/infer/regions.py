@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _core
+from .. import _core
 from .scan import ModelFit, check_masses, coupling_scale, plane_profiles, profiles_at
 
 #: Masses per decade of the connectivity grid and its range [MeV]. The default, 3, is
