@@ -10,6 +10,9 @@ from typing import Any
 from ..datasets import EXPERIMENTS
 from .args import EXIT_DATA, EXIT_OK, add_command, add_data_dir
 
+__all__ = ["EPILOG_CONFIG", "EPILOG_DATA", "cmd_config", "cmd_data", "register"]
+
+
 EPILOG_CONFIG = """examples:
   cevns config --cmakedir                # for cmake -Dcevns_DIR=$(cevns config --cmakedir)
   cevns config --includedir

@@ -18,6 +18,9 @@ from .args import (
     detector_experiments,
 )
 
+__all__ = ["EPILOG_FIGURES", "cmd_figures", "register", "require_matplotlib"]
+
+
 EPILOG_FIGURES = """examples:
   cevns figures --out figs                           # everything, PNG and PDF
   cevns figures --out figs --only fig1,fig4 --format png

@@ -23,6 +23,9 @@ from .args import (
     parse_grids,
 )
 
+__all__ = ["DEFAULT_MASSES", "EPILOG_GM2", "cmd_gm2", "register"]
+
+
 EPILOG_GM2 = """examples:
   cevns gm2 --model Lmu-Ltau
   cevns gm2 --model scalar --format json

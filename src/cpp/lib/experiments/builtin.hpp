@@ -1,0 +1,19 @@
+#pragma once
+// The built-in experiment definitions (not installed): one function per file of
+// src/cpp/lib/experiments/, registered in this order before the first lookup.
+// Adding an experiment: write experiments/<name>.cpp and add its line here.
+#include <vector>
+
+#include "cevns/experiment.hpp"
+
+namespace cevns::detail {
+
+ExperimentDefinition csi2021_definition();  // experiments/csi2021.cpp
+ExperimentDefinition ar2020_definition();   // experiments/ar2020.cpp
+
+/// The built-in definitions, in registry order.
+inline std::vector<ExperimentDefinition> builtin_experiments() {
+  return {csi2021_definition(), ar2020_definition()};
+}
+
+}  // namespace cevns::detail
