@@ -40,7 +40,7 @@ def public_modules(package: str = PACKAGE) -> list[str]:
     names = [package]
     for info in pkgutil.walk_packages(pkg.__path__, prefix=package + "."):
         parts = info.name.split(".")
-        if any(p.startswith("_") for p in parts):
+        if any(p.startswith("_") for p in parts) or parts[-1] == "conftest":  # pytest's
             continue
         if any(info.name.startswith(p + ".") for p in INTERNAL_SUBMODULES_OF):
             continue

@@ -39,6 +39,8 @@ def _package_modules() -> list[str]:
     for info in pkgutil.walk_packages(cevns.__path__, prefix="cevns."):
         if any(p.startswith("_") for p in info.name.split(".")):
             continue
+        if info.name.endswith(".conftest"):  # the doctests' fixtures, not API
+            continue
         if info.name.startswith("cevns.cli."):
             continue
         out.append(info.name)

@@ -56,9 +56,19 @@ def test_dataset_builds_each_member(data_dir):
 
 def test_components_are_the_chi2s(data_dir):
     """Experiment.components: the χ²'s own eq. 6 / eq. 7-9 components; at zero nuisances
-    the prediction and the backgrounds themselves; summed, the χ²'s expectation."""
+    the prediction and the backgrounds themselves (CsI with eq. 6's SS model, `paper`);
+    summed, the χ²'s expectation (every SS model)."""
+    measured = experiment("csi2021", data_dir, ss_model="measured")
+    pred = measured.predict()
+    fit = measured.chi2(pred)
+    eta = np.array([fit.nuisances[k] for k in measured.likelihood.nuisance_names])
+    total = measured.likelihood.core.expected(pred.ravel(), eta).reshape(measured.shape)
+    fitted = measured.components(pred, fit.nuisances)
+    np.testing.assert_allclose(sum(fitted.values()), total, rtol=1e-13, atol=1e-12)
+    rows = fitted["ss"] / fitted["ss"].sum(axis=1, keepdims=True)  # flat in time x eps_T
+    np.testing.assert_allclose(rows, np.broadcast_to(rows[0], rows.shape), rtol=1e-12)
     for name in ("csi2021", "ar2020"):
-        exp = experiment(name, data_dir)
+        exp = experiment(name, data_dir, **({"ss_model": "paper"} if name == "csi2021" else {}))
         pred = exp.predict()
         nominal = exp.components(pred)
         assert list(nominal) == list(exp.definition.components)
