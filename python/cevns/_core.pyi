@@ -479,9 +479,9 @@ class ProfileResult:
     def nuisances(self) -> numpy.typing.NDArray[numpy.float64]:
         ...
 class BinnedChi2:
-    def auxiliary_expected(self, nuisances: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> numpy.typing.NDArray[numpy.float64]:
+    def auxiliary_expected(self, cevns: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], nuisances: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> numpy.typing.NDArray[numpy.float64]:
         """
-        Means of the auxiliary measurements at given nuisances (concatenated).
+        Means of the auxiliary measurements at a CEvNS prediction and nuisances (concatenated): the toys' plug-in truth (e.g. of the SS).
         """
     def auxiliary_measurements(self) -> list:
         """
@@ -559,7 +559,7 @@ class CsiChi2(BinnedChi2):
     CsI Poisson (Baker-Cousins) chi2, eq. (6), nuisances profiled with Newton steps + NLopt LD_LBFGS.
     """
     nuisance_names: typing.ClassVar[list] = ['eta_cevns', 'eta_brn', 'eta_nin', 'eta_ss']
-    def __init__(self, observed: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], brn: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], nin: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], ss: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], sigmas: typing.Annotated[numpy.typing.ArrayLike, numpy.float64] = [0.12, 0.25, 0.35, 0.021]) -> None:
+    def __init__(self, observed: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], brn: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], nin: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], ss: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], sigmas: typing.Annotated[numpy.typing.ArrayLike, numpy.float64] = [0.12, 0.25, 0.35, 0.021], ss_model: str = 'paper', time_widths: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = [], ac_exposure: typing.SupportsFloat | typing.SupportsIndex = 1.0) -> None:
         ...
     def chi2_at(self, cevns: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], nuisances: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> float:
         """
@@ -577,6 +577,10 @@ class CsiChi2(BinnedChi2):
         """
         Profile every row of a (n_points, n_bins) array; returns (chi2[n_points], nuisances[n_points, n_nuisances]). Releases the GIL, OpenMP threads.
         """
+    def ss_rates(self, cevns: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], nuisances: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        measured model: SS rate per PE row (events in the C window) profiled at the nuisances; paper: empty.
+        """
     @property
     def n_bins(self) -> int:
         """
@@ -586,6 +590,16 @@ class CsiChi2(BinnedChi2):
     def sigmas(self) -> tuple[float, float, float, float]:
         """
         Normalisation uncertainties (fractions); 0 means fixed at 0.
+        """
+    @property
+    def ss_model(self) -> str:
+        """
+        The steady-state model: paper (eq. 6) or measured (joint C + AC likelihood).
+        """
+    @property
+    def ss_time_weights(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        measured model: the SS time distribution's weight per time bin (empty for paper).
         """
 class CouplingProfile:
     def best(self) -> tuple[float, float]:
@@ -847,9 +861,9 @@ class ToyPlane:
     """
     The (M', g') plane of a model as templates on a fixed mass grid: per toy the profiled chi2 at the tested point and its minima over g and over the plane (toys.hpp).
     """
-    def __init__(self, chi2s: collections.abc.Sequence[BinnedChi2], templates: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], grids: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]]) -> None:
+    def __init__(self, chi2s: collections.abc.Sequence[BinnedChi2], templates: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], grids: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]], coarse_stride: typing.SupportsInt | typing.SupportsIndex = 1) -> None:
         """
-        chi2s: one chi2 per data set; templates: per data set an array (n_mass, 3, n_bins...) of N0, N1, N2; grids: the coupling grid of each mass.
+        chi2s: one chi2 per data set; templates: per data set an array (n_mass, 3, n_bins...) of N0, N1, N2; grids: the coupling grid of each mass; coarse_stride k > 1: a coarse pass over every k-th mass, each coarse minimum then refined along the full (ascending) mass grid.
         """
     def evaluate(self, observed: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], auxiliary: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], centres: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], tested: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], tested_grid: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], g: typing.SupportsFloat | typing.SupportsIndex, plane: bool = True, n_threads: typing.SupportsInt | typing.SupportsIndex = 0) -> numpy.typing.NDArray[numpy.float64]:
         """
@@ -999,5 +1013,5 @@ def profile_many(per_mass: collections.abc.Sequence[CouplingChi2], grids: collec
     """
 def time_bin_fractions(flavour: DarComponent, edges_us: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], timing: BeamTiming, eff_t0_us: typing.SupportsFloat | typing.SupportsIndex = 0.0, eff_rate_per_us: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> list[float]:
     ...
-constants: dict = {'G_F': 1.1663788e-11, 'alpha_em': 0.0072973525692838015, 'hbar_c_MeV_fm': 197.3269804, 'N_A': 6.02214076e+23, 'amu_MeV': 931.49410242, 'm_e': 0.51099895, 'm_mu': 105.6583755, 'm_tau': 1776.86, 'm_pi': 139.57039, 'tau_pi_ns': 26.033, 'tau_mu_ns': 2196.9811, 'gVp_nue': 0.0401, 'gVp_numu': 0.0318, 'gVn': -0.5094, 'sigma_piN_over_mud_ref': 17.3}
+constants: dict = {'G_F': 1.1663788e-11, 'alpha_em': 0.0072973525692838015, 'hbar_c_MeV_fm': 197.3269804, 'N_A': 6.02214076e+23, 'amu_MeV': 931.49410242, 'm_e': 0.51099895, 'm_mu': 105.6583755, 'm_tau': 1776.86, 'm_pi': 139.57039, 'tau_pi_ns': 26.033, 'tau_mu_ns': 2196.9811, 'gVp_nue': 0.0401, 'gVp_numu': 0.0318, 'gVn': -0.5094, 'sigma_piN_over_mud_ref': 17.3, 'max_mediator_mass_MeV': 1000000000.0}
 Flavour = DarComponent
