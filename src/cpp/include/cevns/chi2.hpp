@@ -43,6 +43,10 @@ class BinnedChi2 {
   virtual ~BinnedChi2() = default;
   /// Number of analysis bins of the predictions.
   virtual std::size_t n_bins() const = 0;
+  /// Number of observed bins (what expected() writes and with_data() reads).
+  /// The same as n_bins() unless the chi2 folds its prediction into other
+  /// bins (XenonChi2: recoil-energy inputs folded into 81 bins per run).
+  virtual std::size_t n_observed() const { return n_bins(); }
   /// Number of nuisance parameters (length of ProfileResult::nuisances).
   virtual std::size_t nuisance_count() const = 0;
   /// chi2 minimised over the nuisances for a CEvNS prediction (n_bins values).
@@ -71,7 +75,7 @@ class BinnedChi2 {
   /// given nuisances: the mean of the observed counts the chi2 describes.
   /// \param cevns     CEvNS prediction (n_bins values)
   /// \param nuisances nuisance_count() values
-  /// \param out       n_bins values
+  /// \param out       n_observed() values
   virtual void expected(const double *cevns, const double *nuisances, double *out) const = 0;
   /// The measured steady-state background N_SS per bin (the template the
   /// chi2 uses; a measurement of its own, fluctuated in pseudo-experiments).
