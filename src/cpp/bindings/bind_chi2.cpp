@@ -139,12 +139,14 @@ void register_chi2(pybind11::module_ &m) {
   py::class_<cevns::BinnedChi2>(m, "BinnedChi2")
       .def_property_readonly("n_bins", &cevns::BinnedChi2::n_bins)
       .def_property_readonly("nuisance_count", &cevns::BinnedChi2::nuisance_count)
+      .def_property_readonly("n_observed", &cevns::BinnedChi2::n_observed,
+                             "Observed bins (what expected() returns).")
       .def(
           "expected",
           [](const cevns::BinnedChi2 &self, const Array &cevns, const Array &nuisances) {
             require_size(cevns, self.n_bins(), "cevns");
             require_size(nuisances, self.nuisance_count(), "nuisances");
-            std::vector<double> out(self.n_bins());
+            std::vector<double> out(self.n_observed());
             self.expected(cevns.data(), nuisances.data(), out.data());
             return to_array(out);
           },
@@ -160,8 +162,8 @@ void register_chi2(pybind11::module_ &m) {
           "with_data",
           [](const cevns::BinnedChi2 &self, const Array &observed, const Array &ss,
              const Array &centres) {
-            require_size(observed, self.n_bins(), "observed");
-            require_size(ss, self.n_bins(), "ss");
+            require_size(observed, self.n_observed(), "observed");
+            require_size(ss, self.n_observed(), "ss");
             require_size(centres, self.nuisance_count(), "centres");
             return self.with_data(observed.data(), ss.data(), centres.data());
           },

@@ -1,0 +1,107 @@
+// Tests of the solar 8B source (solar.hpp) and the XENONnT likelihood (xenon_chi2.hpp).
+#include <doctest/doctest.h>
+
+#include <cevns/solar.hpp>
+#include <cevns/xenon_chi2.hpp>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+const std::string kSolar = CEVNS_TEST_SOLAR_DIR;
+
+bool have_solar() { return std::ifstream(kSolar + "/nudistr_b16_gs98.dat").good(); }
+
+/// A one-run chi2 with flat templates: ac, er, neutron and one signal input.
+cevns::XenonChi2 toy_chi2(double observed_per_bin, double sigma_b8 = 0.0381) {
+  cevns::XenonRun r;
+  r.name = "sr0";
+  r.observed.assign(cevns::kXenonBins, observed_per_bin);
+  r.ac.assign(cevns::kXenonBins, 0.1);
+  r.er.assign(cevns::kXenonBins, 0.05);
+  r.neutron.assign(cevns::kXenonGridPoints * cevns::kXenonBins, 0.02);
+  r.fold.assign(cevns::kXenonGridPoints * cevns::kXenonBins, 0.1);
+  r.sigma_ac = 0.09;
+  cevns::XenonSigmas s;
+  s.b8_flux = sigma_b8;
+  return cevns::XenonChi2({r}, 1, s);
+}
+
+}  // namespace
+
+TEST_CASE("P_ee: vacuum limit at low energy, matter-dominated limit at high energy") {
+  const cevns::OscillationParameters osc;
+  const double c13 = 1.0 - osc.sin2_theta13, s13 = osc.sin2_theta13;
+  const double sin2_2 = 4.0 * osc.sin2_theta12 * (1.0 - osc.sin2_theta12);
+  // E -> 0: c13^4 (1 - sin^2 2theta12 / 2) + s13^4 (averaged vacuum oscillations)
+  CHECK(cevns::survival_probability(1e-6, 100.0, osc) ==
+        doctest::Approx(c13 * c13 * (1.0 - 0.5 * sin2_2) + s13 * s13).epsilon(1e-6));
+  // E -> infinity: c13^4 sin^2 theta12 + s13^4 (nu_e born as nu_2)
+  CHECK(cevns::survival_probability(1e6, 100.0, osc) ==
+        doctest::Approx(c13 * c13 * osc.sin2_theta12 + s13 * s13).epsilon(1e-4));
+}
+
+TEST_CASE("P_ee averaged over the B16 8B production region") {
+  if (!have_solar()) return;
+  const auto prof = cevns::read_solar_profile(kSolar + "/nudistr_b16_gs98.dat", "8B");
+  double sum = 0.0;
+  for (double w : prof.weight) sum += w;
+  CHECK(sum == doctest::Approx(1.0));
+  // SNO combined analysis, Phys. Rev. C 88 (2013) 025501: P_ee(10 MeV) = 0.317 +- 0.016 (stat)
+  // +- 0.009 (syst); here within 0.025.
+  CHECK(std::fabs(cevns::survival_probability(10.0, prof) - 0.317) < 0.025);
+  // monotonically falling from the vacuum towards the MSW plateau
+  double last = 1.0;
+  for (double e = 0.1; e < 20.0; e += 0.5) {
+    const double p = cevns::survival_probability(e, prof);
+    CHECK(p < last);
+    last = p;
+  }
+  CHECK_THROWS_AS(cevns::read_solar_profile(kSolar + "/nudistr_b16_gs98.dat", "9B"),
+                  std::invalid_argument);
+}
+
+TEST_CASE("Winter et al. 8B spectrum: normalised, ends near 16-17 MeV") {
+  if (!have_solar()) return;
+  const auto t = cevns::read_spectrum_table(kSolar + "/8B_shape_Winter_et_al.csv");
+  double integral = 0.0;
+  for (double e = 0.0005; e < 20.0; e += 0.001) integral += 0.001 * t(e);
+  CHECK(integral == doctest::Approx(1.0).epsilon(1e-4));
+  CHECK(t.endpoint() > 15.5);
+  CHECK(t.endpoint() < 17.5);
+  CHECK(t(25.0) == 0.0);
+}
+
+TEST_CASE("XenonChi2: a prediction equal to the data profiles to chi2 ~ 0") {
+  // observed = 0.1 + 0.05 + 0.02 + 0.1 per bin: the nominal expectation
+  const auto c = toy_chi2(0.27);
+  const double one = 1.0;
+  const auto r = c.profile(&one);
+  CHECK(r.converged);
+  CHECK(r.chi2 == doctest::Approx(0.0).epsilon(1e-6));
+  CHECK(c.nuisance_names().size() == c.nuisance_count());
+  CHECK(c.n_observed() == cevns::kXenonBins);
+  std::vector<double> nominal(c.nuisance_count(), 0.0), out(c.n_observed());
+  c.expected(&one, nominal.data(), out.data());
+  CHECK(out[0] == doctest::Approx(0.27));
+  // a larger prediction is penalised
+  const double two = 2.0;
+  CHECK(c.profile(&two).chi2 > 1.0);
+}
+
+TEST_CASE("XenonChi2: invalid inputs are refused with a message") {
+  cevns::XenonRun r;
+  r.name = "sr0";
+  r.observed.assign(80, 0.0);
+  CHECK_THROWS_AS(cevns::XenonChi2({r}, 1), std::invalid_argument);
+  CHECK_THROWS_AS(cevns::XenonChi2({}, 1), std::invalid_argument);
+  const auto c = toy_chi2(0.27);
+  const double bad = -1.0;
+  CHECK_THROWS_AS(c.profile(&bad), std::invalid_argument);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  CHECK_THROWS_AS(c.profile(&nan), std::invalid_argument);
+}
