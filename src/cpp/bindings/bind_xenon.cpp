@@ -6,6 +6,7 @@
 
 #include <cevns/solar.hpp>
 #include <cevns/xenon_chi2.hpp>
+#include <cevns/xenonnt.hpp>
 #include <cevns/xenonnt_release.hpp>
 #include <stdexcept>
 #include <string>
@@ -79,6 +80,91 @@ void register_xenon(pybind11::module_ &m) {
       },
       py::arg("energies_MeV"), py::arg("profile"), py::arg("osc") = cevns::OscillationParameters{},
       "Adiabatic LMA-MSW P_ee(E_nu) averaged over the production region.");
+  py::class_<cevns::XenonntRelease>(m, "XenonntRelease",
+                                    "The XENONnT 8B release as the core reads it (hash-checked).")
+      .def_property_readonly(
+          "mono_energy",
+          [](const cevns::XenonntRelease &r) { return to_array(r.runs[0].mono_energy); },
+          "Energies of the mono-energetic templates [keV].")
+      .def(
+          "observed",
+          [](const cevns::XenonntRelease &r, int sr) {
+            return to_array(r.runs.at(static_cast<std::size_t>(sr)).observed);
+          },
+          py::arg("sr"))
+      .def(
+          "component",
+          [](const cevns::XenonntRelease &r, int sr, const std::string &name) {
+            const auto &run = r.runs.at(static_cast<std::size_t>(sr));
+            if (name == "ac") return to_array(run.ac);
+            if (name == "er") return to_array(run.er);
+            if (name == "neutron") return to_array(run.neutron);
+            if (name == "mono") return to_array(run.mono);
+            throw std::invalid_argument("component: '" + name +
+                                        "' is not one of ac, er, neutron, mono");
+          },
+          py::arg("sr"), py::arg("name"),
+          "Templates per tonne-year (ac, er: 81; neutron: 49 x 81; mono: E x 49 x 81).");
+  m.def(
+      "read_xenonnt_release",
+      [](const std::string &data_dir) {
+        py::gil_scoped_release release;
+        return cevns::read_xenonnt_release(data_dir);
+      },
+      py::arg("data_dir"), "Read and verify the XENONnT release of a data directory.");
+  m.def(
+      "xenonnt_chi2",
+      [](const cevns::XenonntRelease &rel, const std::vector<int> &runs, double sigma_signal,
+         double sigma_b8_flux, double sigma_er, double sigma_neutron, const std::string &morphing) {
+        cevns::XenonSigmas s{sigma_signal, sigma_b8_flux, sigma_er, sigma_neutron};
+        return cevns::xenonnt_chi2(rel, runs, s, to_morphing(morphing));
+      },
+      py::arg("release"), py::arg("runs"), py::arg("sigma_signal") = 0.25,
+      py::arg("sigma_b8_flux") = 0.0381, py::arg("sigma_er") = 1.0, py::arg("sigma_neutron") = 0.58,
+      py::arg("morphing") = "rate_times_shape",
+      "XenonChi2 of the physics route (inputs: node inputs of XenonntRate).");
+  py::class_<cevns::XenonntRate>(m, "XenonntRate",
+                                 "Solar 8B CEvNS on natural xenon folded on the template "
+                                 "energies (node inputs, events / (t yr)).")
+      .def(py::init([](const std::string &data_dir, const std::vector<double> &nodes, double flux,
+                       const cevns::OscillationParameters &osc, const std::string &solar_model,
+                       int panels_per_step, double neutron_skin_fm) {
+             cevns::XenonntRateConfig cfg;
+             cfg.node_energy_keV = nodes;
+             cfg.panels_per_step = panels_per_step;
+             cfg.neutron_skin_fm = neutron_skin_fm;
+             py::gil_scoped_release release;
+             return cevns::XenonntRate(cevns::solar_b8_source(data_dir, flux, osc, solar_model),
+                                       cfg);
+           }),
+           py::arg("data_dir"), py::arg("node_energies_keV"), py::arg("flux") = cevns::kSnoB8Flux,
+           py::arg("osc") = cevns::OscillationParameters{}, py::arg("solar_model") = "gs98",
+           py::arg("panels_per_step") = 2, py::arg("neutron_skin_fm") = 0.25)
+      .def_property_readonly("n_nodes", &cevns::XenonntRate::n_nodes)
+      .def(
+          "templates",
+          [](const cevns::XenonntRate &self, const cevns::Mediator &med) {
+            const cevns::Templates t = self.templates(med);
+            return py::make_tuple(to_array(t.n0), to_array(t.n1), to_array(t.n2));
+          },
+          py::arg("mediator"), "(N0, N1, N2) of the node inputs at the mediator's mass.")
+      .def(
+          "predict",
+          [](const cevns::XenonntRate &self, const cevns::Mediator &med, double g) {
+            return to_array(self.predict(med, g));
+          },
+          py::arg("mediator"), py::arg("coupling"))
+      .def(
+          "spectrum",
+          [](const cevns::XenonntRate &self, const std::vector<double> &t,
+             const cevns::Mediator &med, double g) { return to_array(self.spectrum(t, med, g)); },
+          py::arg("T_keV"), py::arg("mediator"), py::arg("coupling"),
+          "dR/dT [events / (t yr keV)].")
+      .def("integrated_rate", &cevns::XenonntRate::integrated_rate, py::arg("lo_keV"),
+           py::arg("hi_keV"), py::arg("mediator"), py::arg("coupling"), py::arg("panels") = 400,
+           "Events / (t yr) with T in [lo, hi] keV, no efficiency.")
+      .def("flux_averaged_cross_section", &cevns::XenonntRate::flux_averaged_cross_section,
+           "<sigma>_Phi [cm^2 per nucleus], SM.");
   m.def(
       "xenonnt_observed",
       [](const std::string &events_csv, const std::string &binning_yaml) {
