@@ -7,9 +7,11 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['ArChi2', 'ArgonResponse', 'BeamTiming', 'BinnedChi2', 'BinnedRate', 'Charges', 'CouplingChi2', 'CouplingProfile', 'CsIResponse', 'CsiChi2', 'Experiment', 'Flavour', 'GM2Boson', 'Mediator', 'MediatorKind', 'NamedModel', 'Nucleus', 'NuisanceSpec', 'OptionSpec', 'PhysicsParameters', 'ProfileResult', 'ResponseModel', 'Templates', 'ToyPlane', 'allowed_many', 'argon40', 'arrival_time_cdf', 'arrival_time_pdf', 'cesium133', 'charge_radius_coupling_shift', 'charge_radius_sm', 'check_option', 'combined_chi2', 'constants', 'coupling_chi2_per_mass', 'dar_spectrum', 'delayed_endpoint_energy', 'delta_a_mu', 'dsigma_dT', 'dsigma_dT_magnetic', 'dsigma_dT_params', 'epsilon_loop', 'experiment_names', 'flux_normalisation', 'form_factor', 'gm2_loop_integral', 'iodine127', 'kinematic_factors', 'load_experiment', 'loop_integral', 'magnetic_kinematic_factor', 'mev2_to_cm2', 'momentum_transfer', 'nuisance_table', 'numu_line_energy', 'option_table', 'paper_model', 'paper_models', 'profile_many', 'time_bin_fractions']
-class Flavour:
+__all__: list[str] = ['ArChi2', 'ArgonResponse', 'BeamTiming', 'BinnedChi2', 'BinnedRate', 'Charges', 'CouplingChi2', 'CouplingProfile', 'CsIResponse', 'CsiChi2', 'DarComponent', 'Experiment', 'Flavour', 'FluxComponent', 'GM2Boson', 'Isotope', 'Lepton', 'LineSpectrum', 'Mediator', 'MediatorKind', 'NamedModel', 'Neutrino', 'Nucleus', 'NuisanceSpec', 'OptionSpec', 'PhysicsParameters', 'ProfileResult', 'ResponseModel', 'Spectrum', 'TabulatedSpectrum', 'Templates', 'ToyPlane', 'allowed_many', 'argon40', 'arrival_time_cdf', 'arrival_time_pdf', 'cesium133', 'charge_radius_coupling_shift', 'charge_radius_sm', 'check_option', 'combined_chi2', 'constants', 'coupling_chi2_per_mass', 'dar_spectrum', 'delayed_endpoint_energy', 'delta_a_mu', 'dsigma_dT', 'dsigma_dT_magnetic', 'dsigma_dT_params', 'elements', 'epsilon_loop', 'experiment_names', 'flux_normalisation', 'form_factor', 'gm2_loop_integral', 'iodine127', 'kinematic_factors', 'load_experiment', 'loop_integral', 'magnetic_kinematic_factor', 'mev2_to_cm2', 'mix_flavours', 'momentum_transfer', 'natural_element', 'nuclei', 'nucleus', 'nuisance_table', 'numu_line_energy', 'option_table', 'paper_model', 'paper_models', 'pion_dar_source', 'pion_dar_spectrum', 'profile_many', 'time_bin_fractions']
+class DarComponent:
     """
+    The three components of a pi-DAR beam (prompt numu, nue, numubar).
+    
     Members:
     
       numu
@@ -18,12 +20,12 @@ class Flavour:
     
       numubar
     """
-    __members__: typing.ClassVar[dict[str, Flavour]]
-    nue: typing.ClassVar[Flavour]
-    numu: typing.ClassVar[Flavour]
-    numubar: typing.ClassVar[Flavour]
+    __members__: typing.ClassVar[dict[str, DarComponent]]
+    nue: typing.ClassVar[DarComponent]
+    numu: typing.ClassVar[DarComponent]
+    numubar: typing.ClassVar[DarComponent]
     @typing.overload
-    def __eq__(self, other: Flavour) -> bool:
+    def __eq__(self, other: DarComponent) -> bool:
         ...
     @typing.overload
     def __eq__(self, other: typing.Any) -> bool:
@@ -39,7 +41,7 @@ class Flavour:
     def __int__(self) -> int:
         ...
     @typing.overload
-    def __ne__(self, other: Flavour) -> bool:
+    def __ne__(self, other: DarComponent) -> bool:
         ...
     @typing.overload
     def __ne__(self, other: typing.Any) -> bool:
@@ -55,6 +57,138 @@ class Flavour:
         ...
     @property
     def value(self) -> int:
+        ...
+class Lepton:
+    """
+    Members:
+    
+      e
+    
+      mu
+    
+      tau
+    """
+    __members__: typing.ClassVar[dict[str, Lepton]]
+    e: typing.ClassVar[Lepton]
+    mu: typing.ClassVar[Lepton]
+    tau: typing.ClassVar[Lepton]
+    @typing.overload
+    def __eq__(self, other: Lepton) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: Lepton) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class Neutrino:
+    """
+    A neutrino species: lepton flavour and nu/anti-nu (e.g. Neutrino('nutau')).
+    """
+    def __eq__(self, arg0: Neutrino) -> bool:
+        ...
+    def __hash__(self) -> int:
+        ...
+    @typing.overload
+    def __init__(self, name: str) -> None:
+        ...
+    @typing.overload
+    def __init__(self, lepton: Lepton, anti: bool = False) -> None:
+        ...
+    @typing.overload
+    def __init__(self, component: DarComponent) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def anti(self) -> bool:
+        ...
+    @property
+    def lepton(self) -> Lepton:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def pdg(self) -> int:
+        ...
+class Spectrum:
+    """
+    Neutrino energy spectrum normalised to one neutrino (spectrum.hpp).
+    """
+    def breakpoints(self) -> list[float]:
+        ...
+    def density(self, arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> typing.Any:
+        ...
+    def kinematic_factors(self, T_MeV: typing.SupportsFloat | typing.SupportsIndex, M_MeV: typing.SupportsFloat | typing.SupportsIndex) -> tuple[float, float]:
+        ...
+    def magnetic_kinematic_factor(self, T_MeV: typing.SupportsFloat | typing.SupportsIndex, M_MeV: typing.SupportsFloat | typing.SupportsIndex) -> float:
+        ...
+    @property
+    def e_max(self) -> float:
+        ...
+    @property
+    def e_min(self) -> float:
+        ...
+class LineSpectrum(Spectrum):
+    def __init__(self, E0_MeV: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class TabulatedSpectrum(Spectrum):
+    def __init__(self, E_MeV: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], phi: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], kinks: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = []) -> None:
+        ...
+    @property
+    def densities(self) -> list[float]:
+        ...
+    @property
+    def energies(self) -> list[float]:
+        ...
+    @property
+    def integral(self) -> float:
+        ...
+class FluxComponent:
+    def __init__(self, name: str, species: Neutrino, spectrum: Spectrum, fluence_cm2: typing.SupportsFloat | typing.SupportsIndex, time_fractions: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = [1.0]) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def fluence_cm2(self) -> float:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def species(self) -> Neutrino:
+        ...
+    @property
+    def spectrum(self) -> Spectrum:
+        ...
+    @property
+    def time_fractions(self) -> list[float]:
         ...
 class BeamTiming:
     def __init__(self, pot_mean_us: typing.SupportsFloat | typing.SupportsIndex = 0.44, pot_sigma_us: typing.SupportsFloat | typing.SupportsIndex = 0.15) -> None:
@@ -93,6 +227,44 @@ class Nucleus:
         ...
     @property
     def r_p_fm(self) -> float:
+        ...
+class Isotope:
+    """
+    A row of the nuclei table (data/nuclei.csv).
+    """
+    def __repr__(self) -> str:
+        ...
+    def nucleus(self) -> Nucleus:
+        ...
+    @property
+    def N(self) -> int:
+        ...
+    @property
+    def Z(self) -> int:
+        ...
+    @property
+    def abundance(self) -> float:
+        ...
+    @property
+    def atomic_mass_u(self) -> float:
+        ...
+    @property
+    def element(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def r_n_fm(self) -> float:
+        ...
+    @property
+    def r_p_fm(self) -> float:
+        ...
+    @property
+    def rn_parameter(self) -> str:
+        ...
+    @property
+    def source(self) -> str:
         ...
 class MediatorKind:
     """
@@ -223,7 +395,7 @@ class PhysicsParameters:
         ...
     def get(self, name: str) -> float:
         ...
-    def proton_coupling(self, flavour: Flavour) -> float:
+    def proton_coupling(self, flavour: Neutrino) -> float:
         ...
     def set(self, name: str, value: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
@@ -232,8 +404,16 @@ class PhysicsParameters:
     def validate(self) -> None:
         ...
 class BinnedRate:
+    @typing.overload
     def __init__(self, targets: collections.abc.Sequence[tuple[Nucleus, typing.SupportsFloat | typing.SupportsIndex]], flux_norm_cm2: typing.SupportsFloat | typing.SupportsIndex, response: ResponseModel, energy_edges: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], time_fractions: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], form_factor: str = 'helm', panels_per_segment: typing.SupportsInt | typing.SupportsIndex = 16) -> None:
-        ...
+        """
+        A pi-DAR rate: eta per component and time fractions [3, n_time].
+        """
+    @typing.overload
+    def __init__(self, targets: collections.abc.Sequence[tuple[Nucleus, typing.SupportsFloat | typing.SupportsIndex]], components: collections.abc.Sequence[FluxComponent], response: ResponseModel, energy_edges: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], form_factor: str = 'helm', panels_per_segment: typing.SupportsInt | typing.SupportsIndex = 16) -> None:
+        """
+        A rate for any source: its flux components.
+        """
     def differential_rate(self, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex, T_MeV: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> numpy.typing.NDArray[numpy.float64]:
         ...
     def differential_rate_with(self, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex, T_MeV: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], params: PhysicsParameters) -> numpy.typing.NDArray[numpy.float64]:
@@ -244,7 +424,7 @@ class BinnedRate:
         ...
     def flux_averaged_cross_section(self, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex = 0.0, params: typing.Any = None) -> float:
         """
-        Flux-averaged total cross section <sigma>_Phi [cm^2 per nucleus] (all recoil energies, the beam's three flavours and the targets averaged).
+        Flux-averaged total cross section <sigma>_Phi [cm^2 per nucleus] (all recoil energies, the components weighted by their fluences and the targets averaged).
         """
     def predict(self, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> numpy.typing.NDArray[numpy.float64]:
         ...
@@ -259,6 +439,12 @@ class BinnedRate:
         Templates (n0, n1, n2) for each mass: array [n_mass, 3, n_energy, n_time] (on top of PhysicsParameters `params`, if given).
         """
     def templates_with(self, mediator: Mediator, params: PhysicsParameters) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
+        ...
+    @property
+    def components(self) -> list[FluxComponent]:
+        ...
+    @property
+    def n_components(self) -> int:
         ...
     @property
     def n_energy(self) -> int:
@@ -624,9 +810,9 @@ def allowed_many(per_mass: collections.abc.Sequence[CouplingChi2], profiles: col
     """
 def argon40() -> Nucleus:
     ...
-def arrival_time_cdf(arg0: Flavour, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], arg2: BeamTiming) -> typing.Any:
+def arrival_time_cdf(arg0: DarComponent, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], arg2: BeamTiming) -> typing.Any:
     ...
-def arrival_time_pdf(arg0: Flavour, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], arg2: BeamTiming) -> typing.Any:
+def arrival_time_pdf(arg0: DarComponent, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], arg2: BeamTiming) -> typing.Any:
     ...
 def cesium133() -> Nucleus:
     ...
@@ -650,7 +836,7 @@ def coupling_chi2_per_mass(experiments: list, kind: MediatorKind, charges: Charg
     """
     chi2(g) of a model (kind, charges) at every mass, summed over the experiments (on top of PhysicsParameters `params`, if given).
     """
-def dar_spectrum(arg0: Flavour, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> typing.Any:
+def dar_spectrum(arg0: DarComponent, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> typing.Any:
     ...
 def delayed_endpoint_energy() -> float:
     ...
@@ -658,7 +844,7 @@ def delta_a_mu(boson: GM2Boson, mass_MeV: typing.Annotated[numpy.typing.ArrayLik
     """
     delta a_mu = g^2/(8 pi^2) * loop integral (eq. 58) for masses M [MeV] and muon couplings g (broadcast). Raises ValueError for M <= 0 or non-finite.
     """
-def dsigma_dT(nucleus: Nucleus, flavour: Flavour, E_MeV: typing.SupportsFloat | typing.SupportsIndex, T_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex = 0.0, form_factor: str = 'helm') -> typing.Any:
+def dsigma_dT(nucleus: Nucleus, flavour: Neutrino, E_MeV: typing.SupportsFloat | typing.SupportsIndex, T_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex = 0.0, form_factor: str = 'helm') -> typing.Any:
     """
     d sigma/dT [MeV^-3] (eq. 10, 16, 28, 33).
     """
@@ -666,9 +852,13 @@ def dsigma_dT_magnetic(nucleus: Nucleus, E_MeV: typing.SupportsFloat | typing.Su
     """
     Magnetic-moment d sigma/dT [MeV^-3] for mu_nu/mu_B (not in units of 1e-10).
     """
-def dsigma_dT_params(nucleus: Nucleus, flavour: Flavour, E_MeV: typing.SupportsFloat | typing.SupportsIndex, T_MeV: typing.SupportsFloat | typing.SupportsIndex, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex, params: PhysicsParameters, form_factor: str = 'helm') -> float:
+def dsigma_dT_params(nucleus: Nucleus, flavour: Neutrino, E_MeV: typing.SupportsFloat | typing.SupportsIndex, T_MeV: typing.SupportsFloat | typing.SupportsIndex, mediator: Mediator, coupling: typing.SupportsFloat | typing.SupportsIndex, params: PhysicsParameters, form_factor: str = 'helm') -> float:
     """
     d sigma/dT [MeV^-3] with the physics parameters (parameters.hpp).
+    """
+def elements() -> list[str]:
+    """
+    Chemical symbols in the nuclei table.
     """
 def epsilon_loop(m_beta_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], m_alpha_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], q_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> typing.Any:
     """
@@ -688,7 +878,7 @@ def gm2_loop_integral(boson: GM2Boson, mass_MeV: typing.Annotated[numpy.typing.A
     """
 def iodine127() -> Nucleus:
     ...
-def kinematic_factors(arg0: Flavour, arg1: typing.SupportsFloat | typing.SupportsIndex, arg2: typing.SupportsFloat | typing.SupportsIndex) -> tuple[float, float]:
+def kinematic_factors(arg0: DarComponent, arg1: typing.SupportsFloat | typing.SupportsIndex, arg2: typing.SupportsFloat | typing.SupportsIndex) -> tuple[float, float]:
     ...
 def load_experiment(name: str, data_dir: str, options: collections.abc.Mapping[str, str] = {}) -> Experiment:
     """
@@ -696,12 +886,28 @@ def load_experiment(name: str, data_dir: str, options: collections.abc.Mapping[s
     """
 def loop_integral(m_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], q_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> typing.Any:
     ...
-def magnetic_kinematic_factor(flavour: Flavour, T_MeV: typing.SupportsFloat | typing.SupportsIndex, M_MeV: typing.SupportsFloat | typing.SupportsIndex) -> float:
+def magnetic_kinematic_factor(flavour: DarComponent, T_MeV: typing.SupportsFloat | typing.SupportsIndex, M_MeV: typing.SupportsFloat | typing.SupportsIndex) -> float:
     ...
 def mev2_to_cm2() -> float:
     ...
+def mix_flavours(name: str, produced: TabulatedSpectrum, fluence_cm2: typing.SupportsFloat | typing.SupportsIndex, anti: bool, probabilities: collections.abc.Callable[[float], typing.Annotated[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], "FixedSize(3)"]], time_fractions: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = [1.0]) -> list[FluxComponent]:
+    """
+    Pure-species components phi(E) P_alpha(E) of an oscillated source; `probabilities` maps E [MeV] to (P_e, P_mu, P_tau).
+    """
 def momentum_transfer(arg0: Nucleus, arg1: typing.SupportsFloat | typing.SupportsIndex) -> float:
     ...
+def natural_element(symbol: str) -> list[tuple[Nucleus, float]]:
+    """
+    [(Nucleus, abundance)] of a natural element (e.g. 'Xe'), abundances summing to 1.
+    """
+def nuclei() -> list[Isotope]:
+    """
+    The nuclei table (one Isotope per row of data/nuclei.csv).
+    """
+def nucleus(name: str) -> Nucleus:
+    """
+    The Nucleus of a table row (e.g. 'Xe131').
+    """
 def nuisance_table(experiment: str) -> list[NuisanceSpec]:
     ...
 def numu_line_energy() -> float:
@@ -714,10 +920,17 @@ def paper_models() -> list[NamedModel]:
     """
     The paper's 11 models, in the order of Table 2.
     """
+def pion_dar_source(fluence_cm2: typing.SupportsFloat | typing.SupportsIndex, time_fractions: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> list[FluxComponent]:
+    """
+    The pi-DAR components (numu, nue, numubar) with eta per component and time fractions [3, n_time].
+    """
+def pion_dar_spectrum(component: DarComponent) -> Spectrum:
+    ...
 def profile_many(per_mass: collections.abc.Sequence[CouplingChi2], grids: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]], n_threads: typing.SupportsInt | typing.SupportsIndex = 0) -> list[CouplingProfile]:
     """
     Coupling profiles of many masses (OpenMP over masses).
     """
-def time_bin_fractions(flavour: Flavour, edges_us: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], timing: BeamTiming, eff_t0_us: typing.SupportsFloat | typing.SupportsIndex = 0.0, eff_rate_per_us: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> list[float]:
+def time_bin_fractions(flavour: DarComponent, edges_us: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], timing: BeamTiming, eff_t0_us: typing.SupportsFloat | typing.SupportsIndex = 0.0, eff_rate_per_us: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> list[float]:
     ...
 constants: dict = {'G_F': 1.1663788e-11, 'alpha_em': 0.0072973525692838015, 'hbar_c_MeV_fm': 197.3269804, 'N_A': 6.02214076e+23, 'amu_MeV': 931.49410242, 'm_e': 0.51099895, 'm_mu': 105.6583755, 'm_tau': 1776.86, 'm_pi': 139.57039, 'tau_pi_ns': 26.033, 'tau_mu_ns': 2196.9811, 'gVp_nue': 0.0401, 'gVp_numu': 0.0318, 'gVn': -0.5094, 'sigma_piN_over_mud_ref': 17.3}
+Flavour = DarComponent

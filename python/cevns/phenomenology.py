@@ -15,9 +15,15 @@ name                      unit                 meaning (default)
 ``sin2w``                 --                   sin²θ_W at q² → 0, MS-bar (0.23857)
 ``rn_cs``, ``rn_i``,      fm                   neutron rms radii of ¹³³Cs, ¹²⁷I, ⁴⁰Ar
 ``rn_ar``                                      (eq. 14: 5.09, 5.03, 3.55)
+``rn_<isotope>``          fm                   every other row of the nuclei table
+                                               (``_core.nuclei()``: rn_xe131, rn_ge74, ...)
+``rn_xe``, ``rn_ge``      fm                   abundance-weighted mean of an element's
+                                               radii; setting it shifts every isotope
 ``rn_csi``                fm                   sets rn_cs and rn_i together (no SM default)
-``mu_nue``, ``mu_numu``   1e-10 μ_B            neutrino magnetic moments (0; ν̄_μ uses mu_numu)
-``r2_nue``, ``r2_numu``   1e-32 cm²            neutrino charge radii, total (SM: −0.83, −0.48)
+``mu_nue``, ``mu_numu``,  1e-10 μ_B            neutrino magnetic moments (0; an antineutrino
+``mu_nutau``                                   uses its lepton's)
+``r2_nue``, ``r2_numu``,  1e-32 cm²            neutrino charge radii, total (SM: −0.83, −0.48,
+``r2_nutau``                                   −0.30; an antineutrino uses its lepton's)
 ``eps_<q>_<ab>``          --                   vector NSI ε^{qV}_{ab}, q ∈ {u, d},
                                                ab ∈ {ee, emu, etau, mumu, mutau, tautau} (0)
 ========================  ===================  ==========================================
@@ -73,15 +79,23 @@ class ParameterInfo:
 
 def _info_table() -> dict[str, ParameterInfo]:
     sm = _core.PhysicsParameters()
+    isotopes = {i.rn_parameter: i for i in _core.nuclei()}
     out: dict[str, ParameterInfo] = {}
     for name in _core.PhysicsParameters.names():
         d = sm.get(name)
         if name == "sin2w":
             info = ("", (0.0, 0.5), "weak mixing angle sin^2 theta_W at q^2 -> 0 (MS-bar)")
         elif name.startswith("rn_"):
-            nucleus = {"rn_cs": "133Cs", "rn_i": "127I", "rn_ar": "40Ar"}[name]
-            lo = 2.0 if name == "rn_ar" else 3.0
-            info = ("fm", (lo, lo + 6.0), f"neutron rms radius of {nucleus}")
+            lo = 2.0 if d < 4.0 else 3.0
+            if name in isotopes:
+                iso = isotopes[name]
+                what = f"neutron rms radius of {iso.Z + iso.N}{iso.element}"
+            else:  # an element with several isotopes in the table
+                what = (
+                    f"abundance-weighted mean neutron rms radius of natural {name[3:].title()} "
+                    "(setting it shifts every isotope by the same amount)"
+                )
+            info = ("fm", (lo, lo + 6.0), what)
         elif name.startswith("mu_"):
             info = ("1e-10 mu_B", (0.0, 100.0), f"magnetic moment of {name[3:]}")
         elif name.startswith("r2_"):

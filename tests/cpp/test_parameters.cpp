@@ -15,13 +15,15 @@
 #include "cevns/parameters.hpp"
 #include "cevns/rate.hpp"
 #include "cevns/response.hpp"
+#include "cevns/sources.hpp"
 
 namespace {
 
 namespace c = cevns::constants;
-using cevns::Flavour;
+using Flavour = cevns::DarComponent;
 using cevns::Mediator;
 using cevns::PhysicsParameters;
+using cevns::species;
 
 double rel(double a, double b) {
   const double s = std::max(std::abs(a), std::abs(b));
@@ -43,14 +45,12 @@ cevns::RateConfig csi_config(double rn_cs = 5.09, double rn_i = 5.03) {
   i.r_n_fm = rn_i;
   const double n = 14.6e3 / (132.905 + 126.904) * c::N_A;
   cfg.targets = {cevns::Target{cs, n}, cevns::Target{i, n}};
-  cfg.flux_norm_cm2 = cevns::flux_normalisation(0.0848, 3.198e23, 19.3);
+  cfg.components = cevns::pion_dar_source(cevns::flux_normalisation(0.0848, 3.198e23, 19.3),
+                                          {{{0.7, 0.3}, {0.2, 0.8}, {0.25, 0.75}}});
   cfg.response = std::make_shared<cevns::CsIResponse>(
       std::array<double, 4>{0.0554628, 4.30681, -111.707, 840.384}, 13.35, 0.0749,
       std::array<double, 4>{1.32045, 0.285979, 10.8646, -0.333322});
   for (int k = 0; k <= 9; ++k) cfg.energy_edges.push_back(5.0 + 6.0 * k);
-  cfg.time_fractions[0] = {0.7, 0.3};
-  cfg.time_fractions[1] = {0.2, 0.8};
-  cfg.time_fractions[2] = {0.25, 0.75};
   return cfg;
 }
 
@@ -75,20 +75,20 @@ TEST_CASE("parameters: defaults reproduce every existing number bit for bit") {
     CHECK(t0.n2 == t1.n2);
     const std::vector<double> T{1e-3, 5e-3, 2e-2};
     CHECK(rate.differential_rate(m, g, T, p) == rate.differential_rate(m, g, T));
-    for (Flavour f : cevns::all_flavours)
-      CHECK(cevns::dsigma_dT(cevns::cesium133(), f, 30.0, 1e-2, m, g, p) ==
-            cevns::dsigma_dT(cevns::cesium133(), f, 30.0, 1e-2, m, g));
+    for (Flavour f : cevns::dar_components)
+      CHECK(cevns::dsigma_dT(cevns::cesium133(), species(f), 30.0, 1e-2, m, g, p) ==
+            cevns::dsigma_dT(cevns::cesium133(), species(f), 30.0, 1e-2, m, g));
   }
-  CHECK(p.proton_coupling(Flavour::NuE) == c::gVp_nue);
-  CHECK(p.proton_coupling(Flavour::NuMu) == c::gVp_numu);
-  CHECK(p.proton_coupling(Flavour::NuMuBar) == c::gVp_numu);
+  CHECK(p.proton_coupling(species(Flavour::NuE)) == c::gVp_nue);
+  CHECK(p.proton_coupling(species(Flavour::NuMu)) == c::gVp_numu);
+  CHECK(p.proton_coupling(species(Flavour::NuMuBar)) == c::gVp_numu);
   // the SM charge radii of Bernabeu et al. (-0.83, -0.48 in 1e-32 cm^2)
   CHECK(p.r2_nue == doctest::Approx(-0.8275).epsilon(1e-3));
   CHECK(p.r2_numu == doctest::Approx(-0.4805).epsilon(1e-3));
   // the neutron radii defaults are the nuclei's (eq. 14)
-  CHECK(p.rn_cs == cevns::cesium133().r_n_fm);
-  CHECK(p.rn_i == cevns::iodine127().r_n_fm);
-  CHECK(p.rn_ar == cevns::argon40().r_n_fm);
+  CHECK(p.get("rn_cs") == cevns::cesium133().r_n_fm);
+  CHECK(p.get("rn_i") == cevns::iodine127().r_n_fm);
+  CHECK(p.get("rn_ar") == cevns::argon40().r_n_fm);
 }
 
 TEST_CASE("parameters: flavour-diagonal NSI equals the heavy-mass limit of a vector Z'") {
@@ -109,10 +109,11 @@ TEST_CASE("parameters: flavour-diagonal NSI equals the heavy-mass limit of a vec
   const auto nsi = rate.predict(Mediator::standard_model(), 0.0, p);
   CHECK(max_rel(zp, nsi) < 1e-10);
   CHECK(max_rel(zp, rate.predict(Mediator::standard_model(), 0.0)) > 1e-2);  // not trivial
-  for (Flavour f : cevns::all_flavours)
-    CHECK(rel(cevns::dsigma_dT(cevns::cesium133(), f, 40.0, 5e-3, Mediator::vector(q, M), g),
-              cevns::dsigma_dT(cevns::cesium133(), f, 40.0, 5e-3, Mediator::standard_model(), 0.0,
-                               p)) < 1e-10);
+  for (Flavour f : cevns::dar_components)
+    CHECK(
+        rel(cevns::dsigma_dT(cevns::cesium133(), species(f), 40.0, 5e-3, Mediator::vector(q, M), g),
+            cevns::dsigma_dT(cevns::cesium133(), species(f), 40.0, 5e-3, Mediator::standard_model(),
+                             0.0, p)) < 1e-10);
 }
 
 TEST_CASE("parameters: off-diagonal NSI adds sum_beta |Q_ab|^2 incoherently") {
@@ -151,7 +152,8 @@ TEST_CASE("parameters: a charge radius is the corresponding sin^2 theta_W shift"
   const double dr2 = 10.0;  // 1e-32 cm^2
   r2.r2_nue += dr2;
   s2.sin2w += cevns::charge_radius_coupling_shift() * dr2 / (2.0 * c::rho_nuN);
-  CHECK(rel(r2.proton_coupling(Flavour::NuE), s2.proton_coupling(Flavour::NuE)) < 1e-13);
+  CHECK(rel(r2.proton_coupling(species(Flavour::NuE)), s2.proton_coupling(species(Flavour::NuE))) <
+        1e-13);
   const auto a = rate.energy_spectrum(sm, 0.0, r2), b = rate.energy_spectrum(sm, 0.0, s2);
   const auto s0 = rate.energy_spectrum(sm, 0.0);
   const std::size_t ne = rate.n_energy();
@@ -169,7 +171,7 @@ TEST_CASE("parameters: a charge radius is the corresponding sin^2 theta_W shift"
   // sin2w: g_V^p moves by -2 rho per unit
   PhysicsParameters p;
   p.set("sin2w", 0.25);
-  CHECK(p.proton_coupling(Flavour::NuMu) ==
+  CHECK(p.proton_coupling(species(Flavour::NuMu)) ==
         doctest::Approx(c::gVp_numu - 2.0 * 1.0082 * (0.25 - 0.23857)).epsilon(1e-14));
 }
 
@@ -188,11 +190,11 @@ TEST_CASE("parameters: magnetic moment against a hand calculation") {
   PhysicsParameters p;
   p.set("mu_nue", 10.0);  // 1e-9 mu_B
   const Mediator sm = Mediator::standard_model();
-  CHECK(rel(cevns::dsigma_dT(cs, Flavour::NuE, E, T, sm, 0.0, p) -
-                cevns::dsigma_dT(cs, Flavour::NuE, E, T, sm, 0.0),
+  CHECK(rel(cevns::dsigma_dT(cs, species(Flavour::NuE), E, T, sm, 0.0, p) -
+                cevns::dsigma_dT(cs, species(Flavour::NuE), E, T, sm, 0.0),
             by_hand) < 1e-10);
-  CHECK(cevns::dsigma_dT(cs, Flavour::NuMu, E, T, sm, 0.0, p) ==
-        cevns::dsigma_dT(cs, Flavour::NuMu, E, T, sm, 0.0));
+  CHECK(cevns::dsigma_dT(cs, species(Flavour::NuMu), E, T, sm, 0.0, p) ==
+        cevns::dsigma_dT(cs, species(Flavour::NuMu), E, T, sm, 0.0));
   // flux-averaged kinematics against a direct integral of the DAR spectrum
   const double M = cs.mass_MeV;
   for (Flavour f : {Flavour::NuE, Flavour::NuMuBar}) {
@@ -252,7 +254,8 @@ TEST_CASE("parameters: bad input throws with the name") {
   CHECK_THROWS_WITH_AS(asym.validate(), doctest::Contains("symmetric"), std::invalid_argument);
   const cevns::BinnedRate rate(csi_config());
   CHECK_THROWS_AS(rate.predict(Mediator::standard_model(), 0.0, asym), std::invalid_argument);
-  CHECK(PhysicsParameters::names().size() == 8 + 12);
+  // sin2w, one rn per table row, rn_xe and rn_ge, mu and r2 for e/mu/tau, 12 eps
+  CHECK(PhysicsParameters::names().size() == 1 + cevns::nuclei().size() + 2 + 6 + 12);
   p.set("eps_d_mutau", 0.3);
   CHECK(p.get("eps_d_taumu") == 0.3);
 }
@@ -324,7 +327,7 @@ double sigma_by_simpson(const cevns::Nucleus& n, const PhysicsParameters& p) {
   const Mediator sm = Mediator::standard_model();
   auto total = [&](Flavour f, double E) {
     if (E <= 0.0) return 0.0;  // sigma ~ E^2
-    return simpson([&](double T) { return cevns::dsigma_dT(n, f, E, T, sm, 0.0, p); }, 0.0,
+    return simpson([&](double T) { return cevns::dsigma_dT(n, species(f), E, T, sm, 0.0, p); }, 0.0,
                    2.0 * E * E / n.mass_MeV, 400);
   };
   double s = total(Flavour::NuMu, cevns::numu_line_energy());
@@ -352,7 +355,7 @@ TEST_CASE("flux-averaged cross section: the rate's grid against a direct double 
   CHECK(rel(rate.flux_averaged_cross_section(sm, 0.0, p), want_p) < 1e-6);
   // independent of the detector: flux normalisation and number of nuclei cancel
   cevns::RateConfig other = csi_config();
-  other.flux_norm_cm2 *= 7.0;
+  for (auto& c : other.components) c.fluence_cm2 *= 7.0;
   for (auto& t : other.targets) t.n_nuclei *= 0.3;
   CHECK(rel(cevns::BinnedRate(other).flux_averaged_cross_section(sm, 0.0),
             rate.flux_averaged_cross_section(sm, 0.0)) < 1e-13);

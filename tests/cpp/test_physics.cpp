@@ -19,11 +19,13 @@
 #include "cevns/mediator.hpp"
 #include "cevns/rate.hpp"
 #include "cevns/response.hpp"
+#include "cevns/sources.hpp"
 
 namespace {
 
 namespace c = cevns::constants;
-using cevns::Flavour;
+using Flavour = cevns::DarComponent;
+using cevns::species;
 
 /// Composite Simpson rule with n (even) intervals -- independent of the core's quadratures.
 double simpson(const std::function<double(double)>& f, double a, double b, int n) {
@@ -66,11 +68,11 @@ double ar_n_nuclei() { return c::N_A * 24.4e3 / 39.96; }
 cevns::RateConfig argon_config() {
   cevns::RateConfig cfg;
   cfg.targets = {cevns::Target{cevns::argon40(), ar_n_nuclei()}};
-  cfg.flux_norm_cm2 = cevns::flux_normalisation(0.09, 13.8e22, 27.5);
+  cfg.components = cevns::pion_dar_source(cevns::flux_normalisation(0.09, 13.8e22, 27.5),
+                                          {{{1.0}, {1.0}, {1.0}}});
   cfg.response = std::make_shared<cevns::ArgonResponse>(
       0.246, 0.00078, 0.58, cevns::EfficiencyTable{{0.0, 200.0}, {1.0, 1.0}});
   for (int i = 0; i <= 12; ++i) cfg.energy_edges.push_back(10.0 * i);  // 0..120 keVee
-  for (auto& tf : cfg.time_fractions) tf = {1.0};
   return cfg;
 }
 
@@ -176,7 +178,7 @@ TEST_CASE("flux: spectra, line energy and normalisation") {
 TEST_CASE("kinematic factors: endpoints, kink and numerical integral") {
   const cevns::Nucleus ar = cevns::argon40();
   const double M = ar.mass_MeV;
-  for (Flavour f : cevns::all_flavours) {
+  for (Flavour f : cevns::dar_components) {
     CAPTURE(cevns::to_string(f));
     CHECK(cevns::kinematic_factors(f, 0.0, M).k0 == doctest::Approx(1.0).epsilon(1e-12));
   }
@@ -235,7 +237,7 @@ TEST_CASE("timing: arrival-time pdf, cdf, mean and bin fractions") {
   CHECK(bt.tau_mu_us == doctest::Approx(2.1969811));
   const double t_lo = -3.0, t_hi = 60.0;
   const int n = 2 * 63000;  // 0.5 ns steps: resolves the 26 ns pion decay
-  for (Flavour f : cevns::all_flavours) {
+  for (Flavour f : cevns::dar_components) {
     CAPTURE(cevns::to_string(f));
     auto pdf = [&](double t) { return cevns::arrival_time_pdf(f, t, bt); };
     CHECK(simpson(pdf, t_lo, t_hi, n) == doctest::Approx(1.0).epsilon(1e-7));
@@ -266,7 +268,7 @@ TEST_CASE("timing: arrival-time pdf, cdf, mean and bin fractions") {
   // Bin fractions over a wide window sum to ~1 and follow the cdf.
   const std::vector<double> edges{-2.0, 0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 20.0, 60.0};
   const cevns::TimingEfficiency eff{0.52, 0.0494};
-  for (Flavour f : cevns::all_flavours) {
+  for (Flavour f : cevns::dar_components) {
     CAPTURE(cevns::to_string(f));
     const auto frac = cevns::time_bin_fractions(f, edges, bt);
     REQUIRE(frac.size() == edges.size() - 1);
@@ -355,35 +357,35 @@ TEST_CASE("cross sections: SM, vector models, scalar, validation") {
   const double t_max = 2.0 * E * E / M;
 
   // Endpoint.
-  for (Flavour f : cevns::all_flavours) {
-    CHECK(cevns::dsigma_dT(ar, f, E, t_max, sm, 0.0) == 0.0);
-    CHECK(cevns::dsigma_dT(ar, f, E, 1.01 * t_max, sm, 0.0) == 0.0);
-    CHECK(cevns::dsigma_dT(ar, f, E, 0.99 * t_max, sm, 0.0) > 0.0);
-    CHECK(cevns::dsigma_dT(ar, f, E, 0.5 * t_max, sm, 0.0) > 0.0);
+  for (Flavour f : cevns::dar_components) {
+    CHECK(cevns::dsigma_dT(ar, species(f), E, t_max, sm, 0.0) == 0.0);
+    CHECK(cevns::dsigma_dT(ar, species(f), E, 1.01 * t_max, sm, 0.0) == 0.0);
+    CHECK(cevns::dsigma_dT(ar, species(f), E, 0.99 * t_max, sm, 0.0) > 0.0);
+    CHECK(cevns::dsigma_dT(ar, species(f), E, 0.5 * t_max, sm, 0.0) > 0.0);
   }
   // SM at T = 0: G_F^2 M / pi (g_V^n N + g_V^p Z)^2.
   auto sm0 = [&](double gvp) {
     const double q = c::gVn * ar.N + gvp * ar.Z;
     return c::G_F * c::G_F * M / c::pi * q * q;
   };
-  CHECK(cevns::dsigma_dT(ar, Flavour::NuE, E, 0.0, sm, 0.0) ==
+  CHECK(cevns::dsigma_dT(ar, species(Flavour::NuE), E, 0.0, sm, 0.0) ==
         doctest::Approx(sm0(0.0401)).epsilon(1e-12));
-  CHECK(cevns::dsigma_dT(ar, Flavour::NuMu, E, 0.0, sm, 0.0) ==
+  CHECK(cevns::dsigma_dT(ar, species(Flavour::NuMu), E, 0.0, sm, 0.0) ==
         doctest::Approx(sm0(0.0318)).epsilon(1e-12));
-  CHECK(cevns::dsigma_dT(ar, Flavour::NuMuBar, E, 0.0, sm, 0.0) ==
+  CHECK(cevns::dsigma_dT(ar, species(Flavour::NuMuBar), E, 0.0, sm, 0.0) ==
         doctest::Approx(sm0(0.0318)).epsilon(1e-12));
-  CHECK(cevns::dsigma_dT(ar, Flavour::NuE, E, 1e-9, sm, 0.0) ==
+  CHECK(cevns::dsigma_dT(ar, species(Flavour::NuE), E, 1e-9, sm, 0.0) ==
         doctest::Approx(sm0(0.0401)).epsilon(1e-5));
   // SM ignores the coupling.
-  CHECK(cevns::dsigma_dT(ar, Flavour::NuE, E, 0.02, sm, 1e-3) ==
-        cevns::dsigma_dT(ar, Flavour::NuE, E, 0.02, sm, 0.0));
+  CHECK(cevns::dsigma_dT(ar, species(Flavour::NuE), E, 0.02, sm, 1e-3) ==
+        cevns::dsigma_dT(ar, species(Flavour::NuE), E, 0.02, sm, 0.0));
   // Full SM shape: (1 - MT/2E^2) (gVp Z F_Z + gVn N F_N)^2 with Helm.
   {
     const double T = 0.02, q = std::sqrt(2.0 * M * T);
     const double fz = cevns::helm_form_factor(q, ar.r_p_fm),
                  fn = cevns::helm_form_factor(q, ar.r_n_fm);
     const double Q = c::gVp_numu * ar.Z * fz + c::gVn * ar.N * fn;
-    CHECK(cevns::dsigma_dT(ar, Flavour::NuMu, E, T, sm, 0.0) ==
+    CHECK(cevns::dsigma_dT(ar, species(Flavour::NuMu), E, T, sm, 0.0) ==
           doctest::Approx(c::G_F * c::G_F * M / c::pi * (1.0 - M * T / (2 * E * E)) * Q * Q)
               .epsilon(1e-12));
   }
@@ -392,15 +394,15 @@ TEST_CASE("cross sections: SM, vector models, scalar, validation") {
   const double mz = 10.0;
   const auto univ = cevns::Mediator::vector(kUniversal, mz);
   const auto bl = cevns::Mediator::vector(kBminusL, mz);
-  for (Flavour f : cevns::all_flavours) {
+  for (Flavour f : cevns::dar_components) {
     for (double T : {0.0, 0.01, 0.05}) {
       CAPTURE(cevns::to_string(f));
       CAPTURE(T);
       const double q = cevns::momentum_transfer(ar, T);
       const double fz = cevns::helm_form_factor(q, ar.r_p_fm);
       const double fn = cevns::helm_form_factor(q, ar.r_n_fm);
-      const auto cu = cevns::charge_terms(ar, f, univ, T, fz, fn);
-      const auto cb = cevns::charge_terms(ar, f, bl, T, fz, fn);
+      const auto cu = cevns::charge_terms(ar, species(f), univ, T, fz, fn);
+      const auto cb = cevns::charge_terms(ar, species(f), bl, T, fz, fn);
       CHECK(cu.sm == cb.sm);
       CHECK(cb.x == doctest::Approx(-cu.x / 3.0).epsilon(1e-13));
       // Universal, eq. (16): 3 (Z F_Z + N F_N) / (sqrt2 G_F (q^2 + M^2)).
@@ -412,7 +414,7 @@ TEST_CASE("cross sections: SM, vector models, scalar, validation") {
       // dsigma from the charge terms.
       for (double g : {1e-5, 3e-5}) {
         const double Q = cu.sm + g * g * cu.x;
-        CHECK(cevns::dsigma_dT(ar, f, E, T, univ, g) ==
+        CHECK(cevns::dsigma_dT(ar, species(f), E, T, univ, g) ==
               doctest::Approx(c::G_F * c::G_F * M / c::pi * (1.0 - M * T / (2 * E * E)) * Q * Q)
                   .epsilon(1e-12));
       }
@@ -422,12 +424,12 @@ TEST_CASE("cross sections: SM, vector models, scalar, validation") {
   const auto b3le = cevns::Mediator::vector(kBminus3Le, mz);
   for (double T : {0.0, 0.01, 0.04}) {
     for (double g : {1e-5, 1e-4, 1e-3}) {
-      CHECK(cevns::dsigma_dT(ar, Flavour::NuMu, E, T, b3le, g) ==
-            cevns::dsigma_dT(ar, Flavour::NuMu, E, T, sm, 0.0));
-      CHECK(cevns::dsigma_dT(ar, Flavour::NuMuBar, E, T, b3le, g) ==
-            cevns::dsigma_dT(ar, Flavour::NuMuBar, E, T, sm, 0.0));
-      CHECK(cevns::dsigma_dT(ar, Flavour::NuE, E, T, b3le, g) !=
-            cevns::dsigma_dT(ar, Flavour::NuE, E, T, sm, 0.0));
+      CHECK(cevns::dsigma_dT(ar, species(Flavour::NuMu), E, T, b3le, g) ==
+            cevns::dsigma_dT(ar, species(Flavour::NuMu), E, T, sm, 0.0));
+      CHECK(cevns::dsigma_dT(ar, species(Flavour::NuMuBar), E, T, b3le, g) ==
+            cevns::dsigma_dT(ar, species(Flavour::NuMuBar), E, T, sm, 0.0));
+      CHECK(cevns::dsigma_dT(ar, species(Flavour::NuE), E, T, b3le, g) !=
+            cevns::dsigma_dT(ar, species(Flavour::NuE), E, T, sm, 0.0));
     }
   }
   // B-3Le for nu_e: Q'_e = -3 => x = -3 * (Z F_Z + N F_N) / (sqrt2 G_F (q^2+M^2)) = -cu.x.
@@ -435,28 +437,28 @@ TEST_CASE("cross sections: SM, vector models, scalar, validation") {
     const double T = 0.01, q = cevns::momentum_transfer(ar, T);
     const double fz = cevns::helm_form_factor(q, ar.r_p_fm),
                  fn = cevns::helm_form_factor(q, ar.r_n_fm);
-    CHECK(cevns::charge_terms(ar, Flavour::NuE, b3le, T, fz, fn).x ==
-          doctest::Approx(-cevns::charge_terms(ar, Flavour::NuE, univ, T, fz, fn).x));
+    CHECK(cevns::charge_terms(ar, species(Flavour::NuE), b3le, T, fz, fn).x ==
+          doctest::Approx(-cevns::charge_terms(ar, species(Flavour::NuE), univ, T, fz, fn).x));
   }
   // Kinetic mixing L_mu - L_tau: only the muon flavours, and eps ~ ln(m_tau^2/m_mu^2)/6 at q -> 0.
   const auto lmt = cevns::Mediator::kinetic_mixing(kLmuMinusLtau, mz);
   {
-    const auto ce = cevns::charge_terms(ar, Flavour::NuE, lmt, 0.0, 1.0, 1.0);
+    const auto ce = cevns::charge_terms(ar, species(Flavour::NuE), lmt, 0.0, 1.0, 1.0);
     CHECK(ce.x == 0.0);
-    const auto cm = cevns::charge_terms(ar, Flavour::NuMu, lmt, 0.0, 1.0, 1.0);
+    const auto cm = cevns::charge_terms(ar, species(Flavour::NuMu), lmt, 0.0, 1.0, 1.0);
     const double eps = std::log(c::m_tau * c::m_tau / (c::m_mu * c::m_mu)) / 6.0;
     CHECK(cm.x ==
           doctest::Approx(std::sqrt(2.0) * c::alpha_em * eps * ar.Z / (c::pi * c::G_F * mz * mz))
               .epsilon(1e-10));
-    CHECK(cevns::charge_terms(ar, Flavour::NuMuBar, lmt, 0.0, 1.0, 1.0).x == cm.x);
+    CHECK(cevns::charge_terms(ar, species(Flavour::NuMuBar), lmt, 0.0, 1.0, 1.0).x == cm.x);
   }
   // Scalar: adds incoherently to the SM.
   const auto sc = cevns::Mediator::scalar(50.0);
-  for (Flavour f : cevns::all_flavours) {
+  for (Flavour f : cevns::dar_components) {
     for (double T : {1e-4, 0.005, 0.02, 0.04}) {
-      const double s0 = cevns::dsigma_dT(ar, f, E, T, sm, 0.0);
-      CHECK(cevns::dsigma_dT(ar, f, E, T, sc, 1e-4) > s0);
-      CHECK(cevns::dsigma_dT(ar, f, E, T, sc, 0.0) == s0);
+      const double s0 = cevns::dsigma_dT(ar, species(f), E, T, sm, 0.0);
+      CHECK(cevns::dsigma_dT(ar, species(f), E, T, sc, 1e-4) > s0);
+      CHECK(cevns::dsigma_dT(ar, species(f), E, T, sc, 0.0) == s0);
     }
   }
   // Units: 1 MeV^-2 = (hbar c)^2 cm^2.
@@ -478,9 +480,12 @@ TEST_CASE("cross sections: SM, vector models, scalar, validation") {
   CHECK_THROWS_AS(cevns::Mediator::kinetic_mixing(kLmuMinusLtau, 0.0), std::invalid_argument);
   CHECK_THROWS_AS(cevns::Mediator::scalar(-1.0), std::invalid_argument);
   CHECK_NOTHROW(cevns::Mediator::kinetic_mixing(cevns::Charges{0, 0, 1, -1, 0}, 10.0));
-  CHECK_THROWS_AS(cevns::dsigma_dT(ar, Flavour::NuE, 0.0, 0.01, sm, 0.0), std::invalid_argument);
-  CHECK_THROWS_AS(cevns::dsigma_dT(ar, Flavour::NuE, 30.0, -0.01, sm, 0.0), std::invalid_argument);
-  CHECK_THROWS_AS(cevns::dsigma_dT(ar, Flavour::NuE, 30.0, 0.01, univ, nan), std::invalid_argument);
+  CHECK_THROWS_AS(cevns::dsigma_dT(ar, species(Flavour::NuE), 0.0, 0.01, sm, 0.0),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(cevns::dsigma_dT(ar, species(Flavour::NuE), 30.0, -0.01, sm, 0.0),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(cevns::dsigma_dT(ar, species(Flavour::NuE), 30.0, 0.01, univ, nan),
+                  std::invalid_argument);
 }
 
 // ---------------------------------------------------------------------------
@@ -591,9 +596,9 @@ TEST_CASE("rate: SM total with the CENNS-10 acceptance efficiency is ~128 events
 
 TEST_CASE("rate: time folding") {
   cevns::RateConfig cfg = argon_config();
-  cfg.time_fractions[0] = {0.7, 0.2, 0.1};
-  cfg.time_fractions[1] = {0.1, 0.3, 0.6};
-  cfg.time_fractions[2] = {0.1, 0.3, 0.6};
+  cfg.components[0].time_fractions = {0.7, 0.2, 0.1};
+  cfg.components[1].time_fractions = {0.1, 0.3, 0.6};
+  cfg.components[2].time_fractions = {0.1, 0.3, 0.6};
   const cevns::BinnedRate timed(cfg);
   const cevns::BinnedRate flat(argon_config());
   REQUIRE(timed.n_time() == 3);
@@ -604,7 +609,8 @@ TEST_CASE("rate: time folding") {
   for (std::size_t i = 0; i < 12; ++i)
     for (std::size_t j = 0; j < 3; ++j) {
       double expected = 0.0;
-      for (int f = 0; f < 3; ++f) expected += spec[f * 12 + i] * cfg.time_fractions[f][j];
+      for (int f = 0; f < 3; ++f)
+        expected += spec[f * 12 + i] * cfg.components[f].time_fractions[j];
       CHECK(pred[i * 3 + j] == doctest::Approx(expected).epsilon(1e-13));
     }
 }
@@ -631,13 +637,14 @@ TEST_CASE("rate: differential rate against cross section and perfect detector") 
       CAPTURE(T);
       const double e_min = std::sqrt(M * T / 2.0);
       const double numu =
-          e_line > e_min ? cevns::dsigma_dT(ar, Flavour::NuMu, e_line, T, m, g) : 0.0;
+          e_line > e_min ? cevns::dsigma_dT(ar, species(Flavour::NuMu), e_line, T, m, g) : 0.0;
       CHECK(dr[k] == doctest::Approx(n_nuc * eta * cevns::mev2_to_cm2() * numu).epsilon(1e-10));
       for (Flavour f : {Flavour::NuE, Flavour::NuMuBar}) {
         const double num = simpson(
             [&](double E) {
-              return E > 0.0 ? cevns::dar_spectrum(f, E) * cevns::dsigma_dT(ar, f, E, T, m, g)
-                             : 0.0;
+              return E > 0.0
+                         ? cevns::dar_spectrum(f, E) * cevns::dsigma_dT(ar, species(f), E, T, m, g)
+                         : 0.0;
             },
             e_min, e_max, 4000);
         CHECK(dr[static_cast<int>(f) * Ts.size() + k] ==
@@ -703,12 +710,12 @@ TEST_CASE("rate: invalid configurations throw") {
   }
   {
     auto cfg = argon_config();
-    cfg.time_fractions[1] = {-0.1};
+    cfg.components[1].time_fractions = {-0.1};
     CHECK_THROWS_AS(cevns::BinnedRate{cfg}, std::invalid_argument);
   }
   {
     auto cfg = argon_config();
-    cfg.time_fractions[2] = {0.5, 0.5};  // mismatched lengths
+    cfg.components[2].time_fractions = {0.5, 0.5};  // mismatched lengths
     CHECK_THROWS_AS(cevns::BinnedRate{cfg}, std::invalid_argument);
   }
   {
@@ -718,7 +725,7 @@ TEST_CASE("rate: invalid configurations throw") {
   }
   {
     auto cfg = argon_config();
-    cfg.flux_norm_cm2 = 0.0;
+    cfg.components[0].fluence_cm2 = 0.0;
     CHECK_THROWS_AS(cevns::BinnedRate{cfg}, std::invalid_argument);
   }
   {

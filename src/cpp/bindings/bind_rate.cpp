@@ -10,6 +10,7 @@
 #include "cevns/parameters.hpp"
 #include "cevns/rate.hpp"
 #include "cevns/response.hpp"
+#include "cevns/sources.hpp"
 
 namespace py = pybind11;
 using namespace cevns;
@@ -71,8 +72,10 @@ void register_rate(py::module_& m) {
         "SM neutrino charge radius <r^2> [1e-32 cm^2] for a charged-lepton mass [MeV].");
   m.def("charge_radius_coupling_shift", &charge_radius_coupling_shift,
         "sqrt2 pi alpha/(3 G_F) per 1e-32 cm^2: g_V^p shift per unit <r^2>.");
-  m.def("magnetic_kinematic_factor", &magnetic_kinematic_factor, py::arg("flavour"),
-        py::arg("T_MeV"), py::arg("M_MeV"));
+  m.def(
+      "magnetic_kinematic_factor",
+      [](DarComponent f, double T, double M) { return magnetic_kinematic_factor(f, T, M); },
+      py::arg("flavour"), py::arg("T_MeV"), py::arg("M_MeV"));
   m.def(
       "dsigma_dT_magnetic",
       [](const Nucleus& n, double E, double T, double mu, const std::string& ff) {
@@ -83,7 +86,7 @@ void register_rate(py::module_& m) {
       "Magnetic-moment d sigma/dT [MeV^-3] for mu_nu/mu_B (not in units of 1e-10).");
   m.def(
       "dsigma_dT_params",
-      [](const Nucleus& n, Flavour f, double E, double T, const Mediator& med, double g,
+      [](const Nucleus& n, Neutrino f, double E, double T, const Mediator& med, double g,
          const PhysicsParameters& p, const std::string& ff) {
         return dsigma_dT(n, f, E, T, med, g, p, form_factor_model_from_string(ff));
       },
@@ -98,13 +101,13 @@ void register_rate(py::module_& m) {
                        const std::string& ff, int panels) {
              RateConfig cfg;
              for (auto& t : targets) cfg.targets.push_back(Target{t.first, t.second});
-             cfg.flux_norm_cm2 = eta;
              cfg.response = std::move(response);
              cfg.energy_edges = std::move(edges);
-             if (tf.ndim() != 2 || tf.shape(0) != n_flavours)
+             if (tf.ndim() != 2 || tf.shape(0) != 3)
                throw std::invalid_argument("time_fractions must have shape (3, n_time)");
-             for (int f = 0; f < n_flavours; ++f)
-               cfg.time_fractions[f].assign(tf.data(f, 0), tf.data(f, 0) + tf.shape(1));
+             std::array<std::vector<double>, 3> fr;
+             for (int f = 0; f < 3; ++f) fr[f].assign(tf.data(f, 0), tf.data(f, 0) + tf.shape(1));
+             cfg.components = pion_dar_source(eta, fr);
              cfg.form_factor = form_factor_model_from_string(ff);
              cfg.panels_per_segment = panels;
              py::gil_scoped_release release;
@@ -112,7 +115,27 @@ void register_rate(py::module_& m) {
            }),
            py::arg("targets"), py::arg("flux_norm_cm2"), py::arg("response"),
            py::arg("energy_edges"), py::arg("time_fractions"), py::arg("form_factor") = "helm",
-           py::arg("panels_per_segment") = 16)
+           py::arg("panels_per_segment") = 16,
+           "A pi-DAR rate: eta per component and time fractions [3, n_time].")
+      .def(py::init([](std::vector<std::pair<Nucleus, double>> targets,
+                       std::vector<FluxComponent> components,
+                       std::shared_ptr<ResponseModel> response, std::vector<double> edges,
+                       const std::string& ff, int panels) {
+             RateConfig cfg;
+             for (auto& t : targets) cfg.targets.push_back(Target{t.first, t.second});
+             cfg.components = std::move(components);
+             cfg.response = std::move(response);
+             cfg.energy_edges = std::move(edges);
+             cfg.form_factor = form_factor_model_from_string(ff);
+             cfg.panels_per_segment = panels;
+             py::gil_scoped_release release;
+             return std::make_unique<BinnedRate>(std::move(cfg));
+           }),
+           py::arg("targets"), py::arg("components"), py::arg("response"), py::arg("energy_edges"),
+           py::arg("form_factor") = "helm", py::arg("panels_per_segment") = 16,
+           "A rate for any source: its flux components.")
+      .def_property_readonly("n_components", &BinnedRate::n_components)
+      .def_property_readonly("components", &BinnedRate::components)
       .def_property_readonly("n_energy", &BinnedRate::n_energy)
       .def_property_readonly("n_time", &BinnedRate::n_time)
       .def_property_readonly("n_grid", &BinnedRate::n_grid)
@@ -135,7 +158,7 @@ void register_rate(py::module_& m) {
               py::gil_scoped_release release;
               v = r.energy_spectrum(med, g);
             }
-            return to_2d(v, n_flavours, r.n_energy());
+            return to_2d(v, r.n_components(), r.n_energy());
           },
           py::arg("mediator"), py::arg("coupling") = 0.0)
       .def(
@@ -185,7 +208,7 @@ void register_rate(py::module_& m) {
               py::gil_scoped_release release;
               v = r.differential_rate(med, g, T);
             }
-            return to_2d(v, n_flavours, T.size());
+            return to_2d(v, r.n_components(), T.size());
           },
           py::arg("mediator"), py::arg("coupling"), py::arg("T_MeV"))
       .def(
@@ -208,7 +231,7 @@ void register_rate(py::module_& m) {
               py::gil_scoped_release release;
               v = r.energy_spectrum(med, g, p);
             }
-            return to_2d(v, n_flavours, r.n_energy());
+            return to_2d(v, r.n_components(), r.n_energy());
           },
           py::arg("mediator"), py::arg("coupling"), py::arg("params"))
       .def(
@@ -233,7 +256,7 @@ void register_rate(py::module_& m) {
               py::gil_scoped_release release;
               v = r.differential_rate(med, g, T, p);
             }
-            return to_2d(v, n_flavours, T.size());
+            return to_2d(v, r.n_components(), T.size());
           },
           py::arg("mediator"), py::arg("coupling"), py::arg("T_MeV"), py::arg("params"))
       .def(
@@ -246,7 +269,7 @@ void register_rate(py::module_& m) {
           },
           py::arg("mediator"), py::arg("coupling") = 0.0, py::arg("params") = py::none(),
           "Flux-averaged total cross section <sigma>_Phi [cm^2 per nucleus] (all recoil "
-          "energies, the beam's three flavours and the targets averaged).");
+          "energies, the components weighted by their fluences and the targets averaged).");
 }
 
 }  // namespace cevns_bind

@@ -5,38 +5,52 @@
 
 #include "cevns/constants.hpp"
 #include "cevns/kinetic_mixing.hpp"
+#include "cevns/parameters.hpp"
 
 namespace cevns {
 
 using namespace constants;
 
-Nucleus argon40() {
-  return {"Ar40", 18, 22, nuclear_mass_MeV(atomic_mass_Ar40_u, 18), 3.448, 3.55};
-}
-Nucleus cesium133() {
-  return {"Cs133", 55, 78, nuclear_mass_MeV(atomic_mass_Cs133_u, 55), 4.821, 5.09};
-}
-Nucleus iodine127() {
-  return {"I127", 53, 74, nuclear_mass_MeV(atomic_mass_I127_u, 53), 4.766, 5.03};
-}
+Nucleus argon40() { return nucleus("Ar40"); }
+Nucleus cesium133() { return nucleus("Cs133"); }
+Nucleus iodine127() { return nucleus("I127"); }
 
 double momentum_transfer(const Nucleus& n, double T) { return std::sqrt(2.0 * n.mass_MeV * T); }
 
 double mev2_to_cm2() { return hbar_c_MeV_cm * hbar_c_MeV_cm; }
 
 namespace {
-double gVp(Flavour f) { return f == Flavour::NuE ? gVp_nue : gVp_numu; }
-/// U(1)' charge of the neutrino of flavour f (anti-nu_mu: same vector
-/// interference term as nu_mu, both currents flip sign).
-double lepton_charge(const Charges& c, Flavour f) { return f == Flavour::NuE ? c.e : c.mu; }
+/// U(1)' charge of the neutrino's lepton (an antineutrino: same vector interference
+/// term as its neutrino, both currents flip sign).
+double lepton_charge(const Charges& c, Neutrino nu) {
+  switch (nu.lepton) {
+    case Lepton::E: return c.e;
+    case Lepton::Mu: return c.mu;
+    case Lepton::Tau: return c.tau;
+  }
+  return c.mu;
+}
 }  // namespace
 
-ChargeTerms charge_terms(const Nucleus& n, Flavour f, const Mediator& m, double T, double FZ,
+double gVp_sm(Lepton l) {
+  switch (l) {
+    case Lepton::E: return gVp_nue;
+    case Lepton::Mu: return gVp_numu;
+    // eq. (12) differs between flavours only by the SM charge radius (Cadeddu et al.
+    // 2018): g_V^p(nu_tau) = g_V^p(nu_mu) - shift (<r^2_tau>_SM - <r^2_mu>_SM).
+    case Lepton::Tau:
+      return gVp_numu -
+             charge_radius_coupling_shift() * (charge_radius_sm(m_tau) - charge_radius_sm(m_mu));
+  }
+  return gVp_numu;
+}
+
+ChargeTerms charge_terms(const Nucleus& n, Neutrino nu, const Mediator& m, double T, double FZ,
                          double FN) {
   ChargeTerms out;
   const double ZF = n.Z * FZ;
   const double NF = n.N * FN;
-  out.sm = gVp(f) * ZF + gVn * NF;
+  out.sm = gVp_sm(nu.lepton) * ZF + gVn * NF;
   if (m.kind == MediatorKind::StandardModel) return out;
   const double q2 = 2.0 * n.mass_MeV * T;
   const double prop = 1.0 / (q2 + m.mass_MeV * m.mass_MeV);
@@ -45,7 +59,7 @@ ChargeTerms charge_terms(const Nucleus& n, Flavour f, const Mediator& m, double 
       // eq. (16): g^2 Q'_l / (sqrt2 G_F (q^2+M^2)) [(2Q'_u+Q'_d) Z F_Z + (Q'_u+2Q'_d) N F_N]
       const double nucleus_charge =
           (2.0 * m.charges.u + m.charges.d) * ZF + (m.charges.u + 2.0 * m.charges.d) * NF;
-      out.x = lepton_charge(m.charges, f) * nucleus_charge * prop / (std::sqrt(2.0) * G_F);
+      out.x = lepton_charge(m.charges, nu) * nucleus_charge * prop / (std::sqrt(2.0) * G_F);
       break;
     }
     case MediatorKind::KineticMixing: {
@@ -53,7 +67,7 @@ ChargeTerms charge_terms(const Nucleus& n, Flavour f, const Mediator& m, double 
       // sign -Q'_i Q'_l, so eps_l(q) = -Q'_l sum_i Q'_i I(m_i, q) (finite when the
       // lepton charges sum to zero). L_mu - L_tau, l = mu: eps = I(m_tau) - I(m_mu).
       const double q = std::sqrt(q2);
-      const double Ql = lepton_charge(m.charges, f);
+      const double Ql = lepton_charge(m.charges, nu);
       double eps = 0.0;
       if (Ql != 0.0) {
         eps = -Ql * (m.charges.e * loop_integral(m_e, q) + m.charges.mu * loop_integral(m_mu, q) +
@@ -68,7 +82,7 @@ ChargeTerms charge_terms(const Nucleus& n, Flavour f, const Mediator& m, double 
   return out;
 }
 
-double dsigma_dT(const Nucleus& n, Flavour f, double E, double T, const Mediator& m,
+double dsigma_dT(const Nucleus& n, Neutrino nu, double E, double T, const Mediator& m,
                  double coupling, FormFactorModel ff) {
   if (!(E > 0.0) || !(T >= 0.0)) throw std::invalid_argument("dsigma_dT: need E > 0, T >= 0");
   if (!std::isfinite(coupling)) throw std::invalid_argument("dsigma_dT: coupling must be finite");
@@ -78,7 +92,7 @@ double dsigma_dT(const Nucleus& n, Flavour f, double E, double T, const Mediator
   const double q = momentum_transfer(n, T);
   const double FZ = form_factor(ff, q, n.r_p_fm);
   const double FN = form_factor(ff, q, n.r_n_fm);
-  const ChargeTerms c = charge_terms(n, f, m, T, FZ, FN);
+  const ChargeTerms c = charge_terms(n, nu, m, T, FZ, FN);
   const double g2 = coupling * coupling;
   if (m.kind == MediatorKind::Scalar) {
     const double sm = G_F * G_F * M / pi * kin * c.sm * c.sm;

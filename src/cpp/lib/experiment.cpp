@@ -14,6 +14,7 @@
 #include "cevns/form_factor.hpp"
 #include "cevns/release_io.hpp"
 #include "cevns/response.hpp"
+#include "cevns/sources.hpp"
 #include "threads.hpp"
 
 #ifdef CEVNS_HAVE_OPENMP
@@ -83,23 +84,6 @@ std::vector<double> histogram2d(const std::vector<double>& x, const std::vector<
 /// N(nuclei) = N_A M_det / M_molar (eq. 4).
 double number_of_nuclei(double mass_kg, double molar_mass_g_per_mol) {
   return constants::N_A * mass_kg * 1e3 / molar_mass_g_per_mol;
-}
-
-/// Fraction of each flavour's events per time bin; with the "all" convention each
-/// flavour's distribution is renormalised inside the window.
-std::array<std::vector<double>, n_flavours> time_fractions(const std::vector<double>& edges_us,
-                                                           const BeamTiming& timing,
-                                                           const std::string& convention,
-                                                           TimingEfficiency eff = {}) {
-  std::array<std::vector<double>, n_flavours> fr;
-  for (int f = 0; f < n_flavours; ++f) {
-    fr[f] = time_bin_fractions(all_flavours[f], edges_us, timing, eff);
-    if (convention == "all") {
-      const double s = sum(fr[f]);
-      for (double& v : fr[f]) v /= s;
-    }
-  }
-  return fr;
 }
 
 /// Check + read every registered file of a loader; remember its hash.
@@ -222,13 +206,13 @@ Experiment load_csi2021(const std::string& data_dir, const CsiOptions& options) 
                                                s.resolution_b, eff.at(s.efficiency));
   const double n_pairs = number_of_nuclei(s.detector_mass_kg, s.molar_mass_g_per_mol);
   cfg.targets = {Target{cesium133(), n_pairs}, Target{iodine127(), n_pairs}};
-  cfg.flux_norm_cm2 = flux_normalisation(s.nu_per_pot, s.n_pot, s.baseline_m);
   BeamTiming timing;
   timing.pot_mean_us = s.pot_mean_us;
   timing.pot_sigma_us = s.pot_sigma_us;
   const TimingEfficiency teff =
       s.timing_efficiency == "none" ? TimingEfficiency{0.0, 0.0} : TimingEfficiency{0.52, 0.0494};
-  cfg.time_fractions = time_fractions(kCsiTimeEdgesUs, timing, s.time_convention, teff);
+  cfg.components = pion_dar_source({flux_normalisation(s.nu_per_pot, s.n_pot, s.baseline_m), timing,
+                                    teff, kCsiTimeEdgesUs, s.time_convention});
   cfg.energy_edges = kCsiEnergyEdgesPE;
   cfg.form_factor = form_factor_model_from_string(s.form_factor);
   cfg.panels_per_segment = s.panels_per_segment;
@@ -311,8 +295,8 @@ Experiment load_ar2020(const std::string& data_dir, const ArOptions& options) {
   cfg.response = std::make_shared<ArgonResponse>(qf_a, qf_b, resolution_a,
                                                  EfficiencyTable{eff.kevee, eff.eff});
   cfg.targets = {Target{argon40(), number_of_nuclei(mass, opt.molar_mass_g_per_mol)}};
-  cfg.flux_norm_cm2 = flux_normalisation(nu_per_pot, pot, baseline);
-  cfg.time_fractions = time_fractions(time_edges, timing, opt.time_convention);
+  cfg.components = pion_dar_source(
+      {flux_normalisation(nu_per_pot, pot, baseline), timing, {}, time_edges, opt.time_convention});
   cfg.energy_edges = energy_edges;
   cfg.form_factor = form_factor_model_from_string(opt.form_factor);
   cfg.panels_per_segment = opt.panels_per_segment;

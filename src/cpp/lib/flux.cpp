@@ -10,11 +10,20 @@ namespace cevns {
 
 using namespace constants;
 
-std::string to_string(Flavour f) {
+Neutrino species(DarComponent f) {
   switch (f) {
-    case Flavour::NuMu: return "numu";
-    case Flavour::NuE: return "nue";
-    case Flavour::NuMuBar: return "numubar";
+    case DarComponent::NuMu: return {Lepton::Mu, false};
+    case DarComponent::NuE: return {Lepton::E, false};
+    case DarComponent::NuMuBar: return {Lepton::Mu, true};
+  }
+  return {Lepton::Mu, false};
+}
+
+std::string to_string(DarComponent f) {
+  switch (f) {
+    case DarComponent::NuMu: return "numu";
+    case DarComponent::NuE: return "nue";
+    case DarComponent::NuMuBar: return "numubar";
   }
   return "unknown";
 }
@@ -22,43 +31,43 @@ std::string to_string(Flavour f) {
 double numu_line_energy() { return (m_pi * m_pi - m_mu * m_mu) / (2.0 * m_pi); }
 double delayed_endpoint_energy() { return 0.5 * m_mu; }
 
-double dar_spectrum(Flavour f, double E) {
+double dar_spectrum(DarComponent f, double E) {
   if (E < 0.0 || E > delayed_endpoint_energy()) return 0.0;
   const double m3 = m_mu * m_mu * m_mu;
   switch (f) {
-    case Flavour::NuMuBar: return 64.0 * E * E / m3 * (0.75 - E / m_mu);
-    case Flavour::NuE: return 192.0 * E * E / m3 * (0.5 - E / m_mu);
-    case Flavour::NuMu: return 0.0;
+    case DarComponent::NuMuBar: return 64.0 * E * E / m3 * (0.75 - E / m_mu);
+    case DarComponent::NuE: return 192.0 * E * E / m3 * (0.5 - E / m_mu);
+    case DarComponent::NuMu: return 0.0;
   }
   return 0.0;
 }
 
 namespace {
 // Antiderivatives of phi(E) (F0), phi(E)/E (F1) and phi(E)/E^2 (F2) of the delayed spectra.
-double F0(Flavour f, double E) {
+double F0(DarComponent f, double E) {
   const double m3 = m_mu * m_mu * m_mu;
   const double E3 = E * E * E;
-  if (f == Flavour::NuMuBar) return 64.0 / m3 * (E3 / 4.0 - E3 * E / (4.0 * m_mu));
+  if (f == DarComponent::NuMuBar) return 64.0 / m3 * (E3 / 4.0 - E3 * E / (4.0 * m_mu));
   return 192.0 / m3 * (E3 / 6.0 - E3 * E / (4.0 * m_mu));
 }
-double F1(Flavour f, double E) {
+double F1(DarComponent f, double E) {
   const double m3 = m_mu * m_mu * m_mu;
   const double E2 = E * E;
-  if (f == Flavour::NuMuBar) return 64.0 / m3 * (0.375 * E2 - E2 * E / (3.0 * m_mu));
+  if (f == DarComponent::NuMuBar) return 64.0 / m3 * (0.375 * E2 - E2 * E / (3.0 * m_mu));
   return 192.0 / m3 * (0.25 * E2 - E2 * E / (3.0 * m_mu));
 }
-double F2(Flavour f, double E) {
+double F2(DarComponent f, double E) {
   const double m3 = m_mu * m_mu * m_mu;
-  if (f == Flavour::NuMuBar) return 64.0 / m3 * (0.75 * E - E * E / (2.0 * m_mu));
+  if (f == DarComponent::NuMuBar) return 64.0 / m3 * (0.75 * E - E * E / (2.0 * m_mu));
   return 192.0 / m3 * (0.5 * E - E * E / (2.0 * m_mu));
 }
 }  // namespace
 
-KinematicFactors kinematic_factors(Flavour f, double T, double M) {
+KinematicFactors kinematic_factors(DarComponent f, double T, double M) {
   if (!(T >= 0.0) || !(M > 0.0))
     throw std::invalid_argument("kinematic_factors: need T >= 0 and M > 0");
   const double e_min = std::sqrt(M * T / 2.0);
-  if (f == Flavour::NuMu) {
+  if (f == DarComponent::NuMu) {
     const double E = numu_line_energy();
     if (E <= e_min) return {0.0, 0.0};
     return {1.0 - M * T / (2.0 * E * E), 1.0 / (E * E)};
@@ -70,11 +79,11 @@ KinematicFactors kinematic_factors(Flavour f, double T, double M) {
   return {d0 - 0.5 * M * T * d2, d2};
 }
 
-double magnetic_kinematic_factor(Flavour f, double T, double M) {
+double magnetic_kinematic_factor(DarComponent f, double T, double M) {
   if (!(T > 0.0) || !(M > 0.0))
     throw std::invalid_argument("magnetic_kinematic_factor: need T > 0 and M > 0");
   const double e_min = std::sqrt(M * T / 2.0);
-  if (f == Flavour::NuMu) {
+  if (f == DarComponent::NuMu) {
     const double E = numu_line_energy();
     if (E <= e_min) return 0.0;
     return 1.0 / T - 1.0 / E;
@@ -121,15 +130,15 @@ double emg_cdf(double t, double mu, double sigma, double tau) {
 // [tau_mu e^{-t/tau_mu} - tau_pi e^{-t/tau_pi}] / (tau_mu - tau_pi) / (..), a
 // signed mixture of exponentials, so its convolution with the gaussian is the
 // same mixture of EMGs.
-double arrival_time_pdf(Flavour f, double t, const BeamTiming& b) {
-  if (f == Flavour::NuMu) return emg_pdf(t, b.pot_mean_us, b.pot_sigma_us, b.tau_pi_us);
+double arrival_time_pdf(DarComponent f, double t, const BeamTiming& b) {
+  if (f == DarComponent::NuMu) return emg_pdf(t, b.pot_mean_us, b.pot_sigma_us, b.tau_pi_us);
   const double w = 1.0 / (b.tau_mu_us - b.tau_pi_us);
   return w * (b.tau_mu_us * emg_pdf(t, b.pot_mean_us, b.pot_sigma_us, b.tau_mu_us) -
               b.tau_pi_us * emg_pdf(t, b.pot_mean_us, b.pot_sigma_us, b.tau_pi_us));
 }
 
-double arrival_time_cdf(Flavour f, double t, const BeamTiming& b) {
-  if (f == Flavour::NuMu) return emg_cdf(t, b.pot_mean_us, b.pot_sigma_us, b.tau_pi_us);
+double arrival_time_cdf(DarComponent f, double t, const BeamTiming& b) {
+  if (f == DarComponent::NuMu) return emg_cdf(t, b.pot_mean_us, b.pot_sigma_us, b.tau_pi_us);
   const double w = 1.0 / (b.tau_mu_us - b.tau_pi_us);
   return w * (b.tau_mu_us * emg_cdf(t, b.pot_mean_us, b.pot_sigma_us, b.tau_mu_us) -
               b.tau_pi_us * emg_cdf(t, b.pot_mean_us, b.pot_sigma_us, b.tau_pi_us));
@@ -140,7 +149,7 @@ double TimingEfficiency::operator()(double t) const {
   return std::exp(-rate_per_us * (t - t0_us));
 }
 
-std::vector<double> time_bin_fractions(Flavour f, const std::vector<double>& edges,
+std::vector<double> time_bin_fractions(DarComponent f, const std::vector<double>& edges,
                                        const BeamTiming& timing, const TimingEfficiency& eff) {
   if (edges.size() < 2) throw std::invalid_argument("time_bin_fractions: need >= 2 edges");
   for (std::size_t j = 1; j < edges.size(); ++j)

@@ -1,5 +1,6 @@
 #include "cevns/parameters.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <stdexcept>
 
@@ -12,8 +13,43 @@ namespace {
 constexpr std::array<const char*, 3> kLeptons{"e", "mu", "tau"};
 constexpr std::array<const char*, 2> kQuarks{"u", "d"};
 
-/// Index of the lepton flavour of the incoming neutrino: e for nu_e, mu otherwise.
-int lepton_index(Flavour f) { return f == Flavour::NuE ? 0 : 1; }
+/// Elements with several isotopes in the table: their rn_<element> aggregate.
+bool element_has_several(const std::string& element) {
+  int n = 0;
+  for (const auto& r : nuclei()) n += r.element == element ? 1 : 0;
+  return n > 1;
+}
+
+/// "rn_xe" -> "Xe" when Xe has several isotopes in the table; "" otherwise.
+std::string aggregate_element(const std::string& name) {
+  if (name.rfind("rn_", 0) != 0) return "";
+  for (const auto& e : elements()) {
+    std::string lower = e;
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (name == "rn_" + lower && element_has_several(e)) return e;
+  }
+  return "";
+}
+
+/// Index of the table row whose neutron-radius parameter is `name`, -1 if none.
+int rn_index(const std::string& name) {
+  const auto& t = nuclei();
+  for (std::size_t i = 0; i < t.size(); ++i)
+    if (t[i].rn_parameter == name) return static_cast<int>(i);
+  return -1;
+}
+
+/// Abundance-weighted mean of radii r (one per table row) over an element's rows.
+double element_mean(const std::vector<double>& r, const std::string& element) {
+  const auto& t = nuclei();
+  double num = 0.0, den = 0.0;
+  for (std::size_t i = 0; i < t.size(); ++i)
+    if (t[i].element == element) {
+      num += t[i].abundance * r[i];
+      den += t[i].abundance;
+    }
+  return num / den;
+}
 
 /// Parse "eps_<q>_<ab>"; returns false if the name is not of that form.
 bool parse_eps(const std::string& name, int& q, int& a, int& b) {
@@ -49,9 +85,23 @@ double charge_radius_coupling_shift() {
   return std::sqrt(2.0) * pi * alpha_em / (3.0 * gf_cm2) * 1e-32;
 }
 
+std::vector<double> PhysicsParameters::default_neutron_radii() {
+  std::vector<double> out;
+  for (const auto& r : nuclei()) out.push_back(r.r_n_fm);
+  return out;
+}
+
 std::vector<std::string> PhysicsParameters::names() {
-  std::vector<std::string> out{"sin2w",  "rn_cs",   "rn_i",   "rn_ar",
-                               "mu_nue", "mu_numu", "r2_nue", "r2_numu"};
+  std::vector<std::string> out{"sin2w"};
+  for (const auto& r : nuclei()) out.push_back(r.rn_parameter);
+  for (const auto& e : elements())
+    if (element_has_several(e)) {
+      std::string lower = e;
+      for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      out.push_back("rn_" + lower);
+    }
+  for (const char* n : {"mu_nue", "mu_numu", "mu_nutau", "r2_nue", "r2_numu", "r2_nutau"})
+    out.emplace_back(n);
   for (const char* q : kQuarks)
     for (int a = 0; a < 3; ++a)
       for (int b = a; b < 3; ++b)
@@ -62,19 +112,33 @@ std::vector<std::string> PhysicsParameters::names() {
 void PhysicsParameters::set(const std::string& name, double value) {
   need_finite(value, name);
   int q = 0, a = 0, b = 0;
+  const int ri = rn_index(name);
+  const std::string element = ri < 0 ? aggregate_element(name) : "";
+  if ((ri >= 0 || !element.empty()) && !(value > 0.0))
+    throw std::invalid_argument("parameter " + name + " (fm) must be > 0");
   if (name == "sin2w")
     sin2w = value;
-  else if (name == "rn_cs" || name == "rn_i" || name == "rn_ar") {
-    if (!(value > 0.0)) throw std::invalid_argument("parameter " + name + " (fm) must be > 0");
-    (name == "rn_cs" ? rn_cs : name == "rn_i" ? rn_i : rn_ar) = value;
+  else if (ri >= 0)
+    rn[static_cast<std::size_t>(ri)] = value;
+  else if (!element.empty()) {
+    // every isotope at its table value, shifted by (value - the table's weighted mean)
+    const std::vector<double> table = default_neutron_radii();
+    const double shift = value - element_mean(table, element);
+    const auto& t = nuclei();
+    for (std::size_t i = 0; i < t.size(); ++i)
+      if (t[i].element == element) rn[i] = table[i] + shift;
   } else if (name == "mu_nue")
     mu_nue = value;
   else if (name == "mu_numu")
     mu_numu = value;
+  else if (name == "mu_nutau")
+    mu_nutau = value;
   else if (name == "r2_nue")
     r2_nue = value;
   else if (name == "r2_numu")
     r2_numu = value;
+  else if (name == "r2_nutau")
+    r2_nutau = value;
   else if (parse_eps(name, q, a, b)) {
     eps[q][a][b] = value;
     eps[q][b][a] = value;
@@ -88,28 +152,36 @@ void PhysicsParameters::set(const std::string& name, double value) {
 double PhysicsParameters::get(const std::string& name) const {
   int q = 0, a = 0, b = 0;
   if (name == "sin2w") return sin2w;
-  if (name == "rn_cs") return rn_cs;
-  if (name == "rn_i") return rn_i;
-  if (name == "rn_ar") return rn_ar;
+  const int ri = rn_index(name);
+  if (ri >= 0) return rn.at(static_cast<std::size_t>(ri));
+  const std::string element = aggregate_element(name);
+  if (!element.empty()) return element_mean(rn, element);
   if (name == "mu_nue") return mu_nue;
   if (name == "mu_numu") return mu_numu;
+  if (name == "mu_nutau") return mu_nutau;
   if (name == "r2_nue") return r2_nue;
   if (name == "r2_numu") return r2_numu;
+  if (name == "r2_nutau") return r2_nutau;
   if (parse_eps(name, q, a, b)) return eps[q][a][b];
   throw std::invalid_argument("unknown physics parameter '" + name + "'");
 }
 
 void PhysicsParameters::validate() const {
   need_finite(sin2w, "sin2w");
-  for (auto [v, n] : {std::pair{rn_cs, "rn_cs"}, {rn_i, "rn_i"}, {rn_ar, "rn_ar"}}) {
-    need_finite(v, n);
-    if (!(v > 0.0))
-      throw std::invalid_argument(std::string("parameter ") + n + " (fm) must be > 0");
+  const auto& table = nuclei();
+  if (rn.size() != table.size())
+    throw std::invalid_argument("PhysicsParameters: rn must hold one radius per row of nuclei()");
+  for (std::size_t i = 0; i < rn.size(); ++i) {
+    need_finite(rn[i], table[i].rn_parameter);
+    if (!(rn[i] > 0.0))
+      throw std::invalid_argument("parameter " + table[i].rn_parameter + " (fm) must be > 0");
   }
   need_finite(mu_nue, "mu_nue");
   need_finite(mu_numu, "mu_numu");
+  need_finite(mu_nutau, "mu_nutau");
   need_finite(r2_nue, "r2_nue");
   need_finite(r2_numu, "r2_numu");
+  need_finite(r2_nutau, "r2_nutau");
   for (int q = 0; q < 2; ++q)
     for (int a = 0; a < 3; ++a)
       for (int b = 0; b < 3; ++b) {
@@ -121,37 +193,35 @@ void PhysicsParameters::validate() const {
 }
 
 double PhysicsParameters::neutron_radius(const Nucleus& n) const {
-  if (n.name == "Cs133") return rn_cs;
-  if (n.name == "I127") return rn_i;
-  if (n.name == "Ar40") return rn_ar;
-  return n.r_n_fm;
+  const int i = isotope_index(n.name);
+  return i < 0 ? n.r_n_fm : rn.at(static_cast<std::size_t>(i));
 }
 
 void PhysicsParameters::set_neutron_radius(const Nucleus& n, double r_fm) {
-  if (n.name == "Cs133") rn_cs = r_fm;
-  if (n.name == "I127") rn_i = r_fm;
-  if (n.name == "Ar40") rn_ar = r_fm;
+  const int i = isotope_index(n.name);
+  if (i >= 0) rn.at(static_cast<std::size_t>(i)) = r_fm;
 }
 
-double PhysicsParameters::proton_coupling(Flavour f) const {
-  const bool e = f == Flavour::NuE;
-  const double g0 = e ? gVp_nue : gVp_numu;
-  const double r2 = e ? r2_nue : r2_numu;
-  const double r2_sm = charge_radius_sm(e ? m_e : m_mu);
+double PhysicsParameters::proton_coupling(Neutrino nu) const {
+  const Lepton l = nu.lepton;
+  const double g0 = gVp_sm(l);
+  const double r2 = l == Lepton::E ? r2_nue : l == Lepton::Mu ? r2_numu : r2_nutau;
+  const double r2_sm = charge_radius_sm(lepton_mass_MeV(l));
   // default values: each shift is (-)0.0 exactly, so g0 is returned bit for bit
   return g0 + (-2.0 * rho_nuN * (sin2w - sin2w_low_energy)) +
          (-charge_radius_coupling_shift() * (r2 - r2_sm));
 }
 
-double PhysicsParameters::magnetic_moment_sq(Flavour f) const {
-  const double mu = (f == Flavour::NuE ? mu_nue : mu_numu) * 1e-10;
+double PhysicsParameters::magnetic_moment_sq(Neutrino nu) const {
+  const Lepton l = nu.lepton;
+  const double mu = (l == Lepton::E ? mu_nue : l == Lepton::Mu ? mu_numu : mu_nutau) * 1e-10;
   return mu * mu;
 }
 
-NsiCoefficients nsi_coefficients(Flavour f, const PhysicsParameters& p) {
+NsiCoefficients nsi_coefficients(Neutrino nu, const PhysicsParameters& p) {
   NsiCoefficients c;
-  c.alpha = lepton_index(f);
-  c.g_p = p.proton_coupling(f);
+  c.alpha = index(nu.lepton);
+  c.g_p = p.proton_coupling(nu);
   for (int b = 0; b < 3; ++b) {
     const double eu = p.eps[0][c.alpha][b], ed = p.eps[1][c.alpha][b];
     c.z[b] = 2.0 * eu + ed;
@@ -172,9 +242,9 @@ NsiCharges nsi_charges(const NsiCoefficients& c, double ZF, double NF) {
   return out;
 }
 
-NsiCharges nsi_charges(const Nucleus& n, Flavour f, const PhysicsParameters& p, double FZ,
+NsiCharges nsi_charges(const Nucleus& n, Neutrino nu, const PhysicsParameters& p, double FZ,
                        double FN) {
-  return nsi_charges(nsi_coefficients(f, p), n.Z * FZ, n.N * FN);
+  return nsi_charges(nsi_coefficients(nu, p), n.Z * FZ, n.N * FN);
 }
 
 double dsigma_dT_magnetic(const Nucleus& n, double E, double T, double mu, FormFactorModel ff) {
@@ -187,7 +257,7 @@ double dsigma_dT_magnetic(const Nucleus& n, double E, double T, double mu, FormF
   return pi * alpha_em * alpha_em / (m_e * m_e) * mu * mu * (1.0 / T - 1.0 / E) * ZF * ZF;
 }
 
-double dsigma_dT(const Nucleus& n, Flavour f, double E, double T, const Mediator& m,
+double dsigma_dT(const Nucleus& n, Neutrino nu, double E, double T, const Mediator& m,
                  double coupling, const PhysicsParameters& p, FormFactorModel ff) {
   if (!(E > 0.0) || !(T >= 0.0)) throw std::invalid_argument("dsigma_dT: need E > 0, T >= 0");
   if (!std::isfinite(coupling)) throw std::invalid_argument("dsigma_dT: coupling must be finite");
@@ -198,8 +268,8 @@ double dsigma_dT(const Nucleus& n, Flavour f, double E, double T, const Mediator
   const double q = momentum_transfer(n, T);
   const double FZ = form_factor(ff, q, n.r_p_fm);
   const double FN = form_factor(ff, q, p.neutron_radius(n));
-  const ChargeTerms c = charge_terms(n, f, m, T, FZ, FN);
-  const NsiCharges nc = nsi_charges(n, f, p, FZ, FN);
+  const ChargeTerms c = charge_terms(n, nu, m, T, FZ, FN);
+  const NsiCharges nc = nsi_charges(n, nu, p, FZ, FN);
   const double g2 = coupling * coupling;
   double out;
   if (m.kind == MediatorKind::Scalar) {
@@ -210,7 +280,7 @@ double dsigma_dT(const Nucleus& n, Flavour f, double E, double T, const Mediator
     out = G_F * G_F * M / pi * kin * Q * Q;
   }
   out += G_F * G_F * M / pi * kin * nc.off_diagonal2;
-  const double mu2 = p.magnetic_moment_sq(f);
+  const double mu2 = p.magnetic_moment_sq(nu);
   if (mu2 != 0.0 && T > 0.0) {
     const double ZF = n.Z * FZ;
     out += pi * alpha_em * alpha_em / (m_e * m_e) * mu2 * (1.0 / T - 1.0 / E) * ZF * ZF;

@@ -1,5 +1,6 @@
 #include "cevns/rate.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -45,32 +46,47 @@ std::vector<double> Templates::evaluate(double g) const {
 
 BinnedRate::BinnedRate(RateConfig config) : cfg_(std::move(config)) {
   require(!cfg_.targets.empty(), "no targets");
-  require(cfg_.flux_norm_cm2 > 0.0 && std::isfinite(cfg_.flux_norm_cm2),
-          "flux normalisation r N_POT / (4 pi L^2) must be finite and > 0, got " +
-              format_g(cfg_.flux_norm_cm2) +
-              " cm^-2 (an overflow or underflow of the detector options?)");
+  require(!cfg_.components.empty(), "no flux components (the neutrino source)");
+  for (const FluxComponent& c : cfg_.components) {
+    require(c.spectrum != nullptr, "flux component '" + c.name + "' has no spectrum");
+    require(c.fluence_cm2 > 0.0 && std::isfinite(c.fluence_cm2),
+            "fluence of component '" + c.name + "' must be finite and > 0, got " +
+                format_g(c.fluence_cm2) +
+                " cm^-2 (an overflow or underflow of the detector options?)");
+  }
   require(cfg_.response != nullptr, "no response model");
   require(cfg_.energy_edges.size() >= 2, "need >= 2 energy edges");
   for (std::size_t i = 1; i < cfg_.energy_edges.size(); ++i)
     require(cfg_.energy_edges[i] > cfg_.energy_edges[i - 1], "energy edges must increase");
   n_energy_ = cfg_.energy_edges.size() - 1;
-  n_time_ = cfg_.time_fractions[0].size();
+  n_time_ = cfg_.components[0].time_fractions.size();
   require(n_time_ >= 1, "need >= 1 time bin");
-  for (const auto& tf : cfg_.time_fractions) {
-    require(tf.size() == n_time_, "time fractions of all flavours must have the same length");
-    for (double v : tf) require(std::isfinite(v) && v >= 0.0, "time fractions must be >= 0");
+  for (const FluxComponent& c : cfg_.components) {
+    require(c.time_fractions.size() == n_time_,
+            "time fractions of all components must have the same length");
+    for (double v : c.time_fractions)
+      require(std::isfinite(v) && v >= 0.0, "time fractions must be >= 0");
   }
   require(cfg_.panels_per_segment >= 1, "panels_per_segment must be >= 1");
+  const std::size_t n_comp = cfg_.components.size();
 
   for (const Target& t : cfg_.targets) {
     require(t.n_nuclei > 0.0, "number of nuclei must be > 0 for " + t.nucleus.name);
     const double M = t.nucleus.mass_MeV;
-    const double E_line = numu_line_energy();
-    const double E_max = delayed_endpoint_energy();
-    // Breakpoints: the nu_mu line's endpoint (a kink) and the delayed endpoint.
-    const std::array<double, 3> bp{0.0, 2.0 * E_line * E_line / M, 2.0 * E_max * E_max / M};
+    // Breakpoints: T = 2 E^2 / M at every spectrum's endpoints and breakpoints (the
+    // maximal recoil of a line or an endpoint is a kink of the recoil spectrum).
+    std::vector<double> bp{0.0};
+    for (const FluxComponent& c : cfg_.components) {
+      std::vector<double> energies = c.spectrum->breakpoints();
+      energies.push_back(c.spectrum->e_min());
+      energies.push_back(c.spectrum->e_max());
+      for (double E : energies)
+        if (E > 0.0) bp.push_back(2.0 * E * E / M);
+    }
+    std::sort(bp.begin(), bp.end());
+    bp.erase(std::unique(bp.begin(), bp.end()), bp.end());
     Grid g;
-    for (int s = 0; s < 2; ++s) {
+    for (std::size_t s = 0; s + 1 < bp.size(); ++s) {
       const double a = bp[s], b = bp[s + 1];
       const int np = cfg_.panels_per_segment;
       for (int p = 0; p < np; ++p) {
@@ -85,17 +101,17 @@ BinnedRate::BinnedRate(RateConfig config) : cfg_(std::move(config)) {
     const std::size_t nT = g.T.size();
     g.FZ.resize(nT);
     g.FN.resize(nT);
-    for (auto& v : g.k0) v.resize(nT);
-    for (auto& v : g.k2) v.resize(nT);
+    g.k0.assign(n_comp, std::vector<double>(nT));
+    g.k2.assign(n_comp, std::vector<double>(nT));
     g.response.assign(n_energy_ * nT, 0.0);
     for (std::size_t k = 0; k < nT; ++k) {
       const double q = momentum_transfer(t.nucleus, g.T[k]);
       g.FZ[k] = form_factor(cfg_.form_factor, q, t.nucleus.r_p_fm);
       g.FN[k] = form_factor(cfg_.form_factor, q, t.nucleus.r_n_fm);
-      for (int f = 0; f < n_flavours; ++f) {
-        const KinematicFactors kf = kinematic_factors(all_flavours[f], g.T[k], M);
-        g.k0[f][k] = kf.k0;
-        g.k2[f][k] = kf.k2;
+      for (std::size_t c = 0; c < n_comp; ++c) {
+        const KinematicFactors kf = cfg_.components[c].spectrum->kinematic_factors(g.T[k], M);
+        g.k0[c][k] = kf.k0;
+        g.k2[c][k] = kf.k2;
       }
     }
     // a user ResponseModel may throw: parallel_for keeps it out of the OpenMP region
@@ -134,25 +150,26 @@ const std::vector<double>& BinnedRate::neutron_form_factors(const Grid& g, const
 }
 
 // Per grid point, the three coefficients of the true-recoil spectrum
-// dN/dT = a + g^2 b + g^4 c [MeV^-1] for one flavour and target, with the physics
+// dN/dT = a + g^2 b + g^4 c [MeV^-1] for one flux component and target, with the physics
 // parameters (their defaults are the SM of eq. 10-14): a holds the coherent weak part with
 // Q_aa (SM + sin2w + charge radius + diagonal NSI) plus the incoherent parts
 // (off-diagonal NSI, magnetic moment); b and c the mediator terms.
 void BinnedRate::spectrum_terms(const Grid& g, const std::vector<double>& FN, const Target& t,
-                                const Mediator& m, int f, const PhysicsParameters& p,
+                                const Mediator& m, std::size_t f, const PhysicsParameters& p,
                                 std::vector<double>& a, std::vector<double>& b,
                                 std::vector<double>& c) const {
   const double M = t.nucleus.mass_MeV;
-  const double norm = t.n_nuclei * cfg_.flux_norm_cm2 * mev2_to_cm2();
+  const FluxComponent& comp = cfg_.components[f];
+  const double norm = t.n_nuclei * comp.fluence_cm2 * mev2_to_cm2();
   const double pref_v = norm * G_F * G_F * M / pi;
   const std::size_t nT = g.T.size();
   a.resize(nT);
   b.resize(nT);
   c.resize(nT);
-  const Flavour fl = all_flavours[f];
+  const Neutrino fl = comp.species;
   const double mu2 = p.magnetic_moment_sq(fl);
   const double pref_mu = norm * pi * alpha_em * alpha_em / (m_e * m_e) * mu2;
-  const NsiCoefficients nsi = nsi_coefficients(fl, p);  // once per flavour, not per point
+  const NsiCoefficients nsi = nsi_coefficients(fl, p);  // once per component, not per point
   for (std::size_t k = 0; k < nT; ++k) {
     const ChargeTerms ct = charge_terms(t.nucleus, fl, m, g.T[k], g.FZ[k], FN[k]);
     const NsiCharges nc = nsi_charges(nsi, t.nucleus.Z * g.FZ[k], t.nucleus.N * FN[k]);
@@ -161,7 +178,7 @@ void BinnedRate::spectrum_terms(const Grid& g, const std::vector<double>& FN, co
     double incoherent = kv * nc.off_diagonal2;
     if (mu2 != 0.0) {
       const double ZF = t.nucleus.Z * g.FZ[k];
-      incoherent += pref_mu * magnetic_kinematic_factor(fl, g.T[k], M) * ZF * ZF;
+      incoherent += pref_mu * comp.spectrum->magnetic_kinematic_factor(g.T[k], M) * ZF * ZF;
     }
     a[k] += incoherent;  // + 0.0 at default parameters: a is unchanged
     if (m.kind == MediatorKind::Scalar) {
@@ -176,10 +193,10 @@ void BinnedRate::spectrum_terms(const Grid& g, const std::vector<double>& FN, co
 
 std::vector<double> BinnedRate::fold_time(const std::vector<double>& spec) const {
   std::vector<double> out(n_energy_ * n_time_, 0.0);
-  for (int f = 0; f < n_flavours; ++f)
+  for (std::size_t f = 0; f < cfg_.components.size(); ++f)
     for (std::size_t i = 0; i < n_energy_; ++i) {
       const double e = spec[f * n_energy_ + i];
-      const auto& tf = cfg_.time_fractions[f];
+      const auto& tf = cfg_.components[f].time_fractions;
       for (std::size_t j = 0; j < n_time_; ++j) out[i * n_time_ + j] += e * tf[j];
     }
   return out;
@@ -230,13 +247,13 @@ std::vector<double> BinnedRate::differential_rate(const Mediator& m, double g,
 Templates BinnedRate::templates(const Mediator& m, const PhysicsParameters& p) const {
   m.validate();
   p.validate();
-  std::vector<double> s0(n_flavours * n_energy_, 0.0), s1(s0), s2(s0);
+  std::vector<double> s0(n_components() * n_energy_, 0.0), s1(s0), s2(s0);
   std::vector<double> a, b, c, fn_buffer;
   for (std::size_t ti = 0; ti < grids_.size(); ++ti) {
     const Grid& g = grids_[ti];
     const std::vector<double>& FN = neutron_form_factors(g, cfg_.targets[ti], p, fn_buffer);
     const std::size_t nT = g.T.size();
-    for (int f = 0; f < n_flavours; ++f) {
+    for (std::size_t f = 0; f < n_components(); ++f) {
       spectrum_terms(g, FN, cfg_.targets[ti], m, f, p, a, b, c);
       for (std::size_t i = 0; i < n_energy_; ++i) {
         const double* r = &g.response[i * nT];
@@ -261,13 +278,13 @@ std::vector<double> BinnedRate::energy_spectrum(const Mediator& m, double g,
   p.validate();
   if (!std::isfinite(g)) throw std::invalid_argument("energy_spectrum: coupling must be finite");
   const double g2 = g * g, g4 = g2 * g2;
-  std::vector<double> spec(n_flavours * n_energy_, 0.0);
+  std::vector<double> spec(n_components() * n_energy_, 0.0);
   std::vector<double> a, b, c, fn_buffer;
   for (std::size_t ti = 0; ti < grids_.size(); ++ti) {
     const Grid& gr = grids_[ti];
     const std::vector<double>& FN = neutron_form_factors(gr, cfg_.targets[ti], p, fn_buffer);
     const std::size_t nT = gr.T.size();
-    for (int f = 0; f < n_flavours; ++f) {
+    for (std::size_t f = 0; f < n_components(); ++f) {
       spectrum_terms(gr, FN, cfg_.targets[ti], m, f, p, a, b, c);
       for (std::size_t k = 0; k < nT; ++k) a[k] += g2 * b[k] + g4 * c[k];
       for (std::size_t i = 0; i < n_energy_; ++i) {
@@ -296,25 +313,27 @@ double BinnedRate::flux_averaged_cross_section(const Mediator& m, double g,
   p.validate();
   if (!std::isfinite(g))
     throw std::invalid_argument("flux_averaged_cross_section: coupling must be finite");
-  for (Flavour f : all_flavours)
-    if (p.magnetic_moment_sq(f) != 0.0)
+  for (const FluxComponent& c : cfg_.components)
+    if (p.magnetic_moment_sq(c.species) != 0.0)
       throw std::invalid_argument(
           "flux_averaged_cross_section: a neutrino magnetic moment has no total cross section "
-          "(d sigma/dT grows like 1/T as T -> 0); set mu_nue = mu_numu = 0");
+          "(d sigma/dT grows like 1/T as T -> 0); set mu_nue = mu_numu = mu_nutau = 0");
   const double g2 = g * g, g4 = g2 * g2;
   double events = 0.0, nuclei = 0.0;
   std::vector<double> a, b, c, fn_buffer;
   for (std::size_t ti = 0; ti < grids_.size(); ++ti) {
     const Grid& gr = grids_[ti];
     const std::vector<double>& FN = neutron_form_factors(gr, cfg_.targets[ti], p, fn_buffer);
-    for (int f = 0; f < n_flavours; ++f) {
+    for (std::size_t f = 0; f < n_components(); ++f) {
       spectrum_terms(gr, FN, cfg_.targets[ti], m, f, p, a, b, c);
       for (std::size_t k = 0; k < gr.T.size(); ++k)
         events += gr.w[k] * (a[k] + g2 * b[k] + g4 * c[k]);
     }
     nuclei += cfg_.targets[ti].n_nuclei;
   }
-  return events / (n_flavours * cfg_.flux_norm_cm2 * nuclei);
+  double fluence = 0.0;  // pi-DAR: eta + eta + eta == 3 eta exactly
+  for (const FluxComponent& c : cfg_.components) fluence += c.fluence_cm2;
+  return events / (fluence * nuclei);
 }
 
 std::vector<double> BinnedRate::differential_rate(const Mediator& m, double g,
@@ -324,29 +343,29 @@ std::vector<double> BinnedRate::differential_rate(const Mediator& m, double g,
   p.validate();
   if (!std::isfinite(g)) throw std::invalid_argument("differential_rate: coupling must be finite");
   const double g2 = g * g, g4 = g2 * g2;
-  std::vector<double> out(n_flavours * T.size(), 0.0);
+  const std::size_t n_comp = n_components();
+  std::vector<double> out(n_comp * T.size(), 0.0);
   for (const Target& t : cfg_.targets) {
     Grid g1;
     g1.T = T;
     g1.FZ.resize(T.size());
     g1.FN.resize(T.size());
-    for (int f = 0; f < n_flavours; ++f) {
-      g1.k0[f].resize(T.size());
-      g1.k2[f].resize(T.size());
-    }
+    g1.k0.assign(n_comp, std::vector<double>(T.size()));
+    g1.k2.assign(n_comp, std::vector<double>(T.size()));
     for (std::size_t k = 0; k < T.size(); ++k) {
       if (!(T[k] >= 0.0)) throw std::invalid_argument("differential_rate: T must be >= 0");
       const double q = momentum_transfer(t.nucleus, T[k]);
       g1.FZ[k] = form_factor(cfg_.form_factor, q, t.nucleus.r_p_fm);
       g1.FN[k] = form_factor(cfg_.form_factor, q, p.neutron_radius(t.nucleus));
-      for (int f = 0; f < n_flavours; ++f) {
-        const KinematicFactors kf = kinematic_factors(all_flavours[f], T[k], t.nucleus.mass_MeV);
+      for (std::size_t f = 0; f < n_components(); ++f) {
+        const KinematicFactors kf =
+            cfg_.components[f].spectrum->kinematic_factors(T[k], t.nucleus.mass_MeV);
         g1.k0[f][k] = kf.k0;
         g1.k2[f][k] = kf.k2;
       }
     }
     std::vector<double> a, b, c;
-    for (int f = 0; f < n_flavours; ++f) {
+    for (std::size_t f = 0; f < n_components(); ++f) {
       spectrum_terms(g1, g1.FN, t, m, f, p, a, b, c);
       for (std::size_t k = 0; k < T.size(); ++k)
         out[f * T.size() + k] += a[k] + g2 * b[k] + g4 * c[k];

@@ -4,26 +4,23 @@
 /// (eq. 28) and scalar (eq. 33-41). Energies in MeV, d sigma/dT in MeV^-3.
 #include <string>
 
-#include "cevns/flux.hpp"
 #include "cevns/form_factor.hpp"
 #include "cevns/mediator.hpp"
+#include "cevns/neutrino.hpp"
+#include "cevns/nuclei.hpp"
 
 namespace cevns {
 
-/// A target nucleus: proton and neutron numbers, nuclear mass and rms radii.
-struct Nucleus {
-  std::string name;
-  int Z = 0;
-  int N = 0;
-  double mass_MeV = 0.0;
-  double r_p_fm = 0.0;  ///< proton rms radius (eq. 13)
-  double r_n_fm = 0.0;  ///< neutron rms radius (eq. 14)
-};
-
-/// 40Ar, 133Cs and 127I with the paper's radii (eq. 13-14) and AME2020 masses.
+/// 40Ar, 133Cs and 127I with the paper's radii (eq. 13-14) and AME2020 masses: the
+/// rows Ar40, Cs133, I127 of the nuclei table (nuclei.hpp).
 Nucleus argon40();
 Nucleus cesium133();
 Nucleus iodine127();
+
+/// SM neutrino-proton coupling g_V^p of eq. (12) for a lepton flavour: the constants
+/// gVp_nue, gVp_numu; for nu_tau, g_V^p(nu_mu) shifted by the difference of the SM
+/// charge radii (parameters.hpp), the only flavour dependence of eq. (12).
+double gVp_sm(Lepton l);
 
 /// |q| [MeV] for recoil energy T [MeV]: |q|^2 = 2 M T (the paper's convention).
 double momentum_transfer(const Nucleus& n, double T_MeV);
@@ -36,13 +33,14 @@ struct ChargeTerms {
   double x = 0.0;   ///< coefficient of g^2 (vector) or scalar amplitude [MeV^-2]
 };
 
-/// Charge terms for flavour f at recoil energy T, given the form factors.
-ChargeTerms charge_terms(const Nucleus& n, Flavour f, const Mediator& m, double T_MeV, double F_Z,
+/// Charge terms for a neutrino species at recoil energy T, given the form factors
+/// (the U(1)' charge of its lepton: Q'_e, Q'_mu or Q'_tau).
+ChargeTerms charge_terms(const Nucleus& n, Neutrino nu, const Mediator& m, double T_MeV, double F_Z,
                          double F_N);
 
 /// Differential cross section d sigma/dT [MeV^-3] for a neutrino of energy E
 /// (eq. 10, 16, 28, 32-41). Zero above the kinematic endpoint T_max = 2E^2/M.
-double dsigma_dT(const Nucleus& n, Flavour f, double E_MeV, double T_MeV, const Mediator& m,
+double dsigma_dT(const Nucleus& n, Neutrino nu, double E_MeV, double T_MeV, const Mediator& m,
                  double coupling, FormFactorModel ff = FormFactorModel::Helm);
 
 /// Conversion 1 MeV^-2 -> cm^2, (hbar c)^2.

@@ -1,24 +1,31 @@
 #pragma once
 /// \file flux.hpp
-/// Pion decay-at-rest neutrino flux (paper eq. 1-3) and its arrival times.
+/// Pion decay-at-rest neutrino flux (paper eq. 1-3) and its arrival times: the
+/// physics of the pi-DAR source (sources.hpp builds its flux components from it).
 ///
-/// Each flavour's spectrum is normalised to one neutrino per flavour; the
-/// detector-specific normalisation eta = r N_POT / (4 pi L^2) multiplies it.
+/// Each component's spectrum is normalised to one neutrino; the detector-specific
+/// normalisation eta = r N_POT / (4 pi L^2) multiplies it.
 #include <array>
 #include <string>
 #include <vector>
 
+#include "cevns/neutrino.hpp"
+#include "cevns/spectrum.hpp"
+
 namespace cevns {
 
-/// Neutrino components of the SNS beam. The index is used for arrays.
-enum class Flavour : int {
+/// The three components of a pi+ decay-at-rest beam (was `Flavour` before 0.6.0).
+enum class DarComponent : int {
   NuMu = 0,     ///< prompt nu_mu from pi+ -> mu+ nu_mu (monochromatic)
   NuE = 1,      ///< delayed nu_e from mu+ decay
   NuMuBar = 2,  ///< delayed anti-nu_mu from mu+ decay
 };
-inline constexpr int n_flavours = 3;
-inline constexpr std::array<Flavour, 3> all_flavours{Flavour::NuMu, Flavour::NuE, Flavour::NuMuBar};
-std::string to_string(Flavour f);
+inline constexpr std::array<DarComponent, 3> dar_components{DarComponent::NuMu, DarComponent::NuE,
+                                                            DarComponent::NuMuBar};
+/// "numu", "nue", "numubar".
+std::string to_string(DarComponent f);
+/// The species of a component at the detector (nu_mu, nu_e, anti-nu_mu).
+Neutrino species(DarComponent f);
 
 /// Energy of the prompt nu_mu line, (m_pi^2 - m_mu^2)/(2 m_pi) [MeV] (eq. 1).
 double numu_line_energy();
@@ -27,24 +34,18 @@ double delayed_endpoint_energy();
 
 /// Normalised spectrum dN/dE per neutrino [MeV^-1] of the delayed flavours
 /// (eq. 2-3); 0 for NuMu (a delta function, see numu_line_energy()).
-double dar_spectrum(Flavour f, double E_MeV);
+double dar_spectrum(DarComponent f, double E_MeV);
 
-/// Flux-averaged kinematic factors of the cross sections, per neutrino:
-///   K0(T) = \int_{E_min(T)} dE phi(E) (1 - M T / (2 E^2))   (vector, eq. 10)
-///   K2(T) = \int_{E_min(T)} dE phi(E) / E^2        [MeV^-2]  (scalar, eq. 33)
-/// with E_min(T) = sqrt(M T / 2). Closed forms (the spectra are polynomials).
-struct KinematicFactors {
-  double k0;
-  double k2;
-};
-KinematicFactors kinematic_factors(Flavour f, double T_MeV, double M_MeV);
+/// Flux-averaged kinematic factors K0, K2 (spectrum.hpp) of a component, per
+/// neutrino. Closed forms (the spectra are polynomials).
+KinematicFactors kinematic_factors(DarComponent f, double T_MeV, double M_MeV);
 
 /// Flux-averaged kinematics of the magnetic-moment cross section [MeV^-1]
 /// (parameters.hpp): K_mu(T) = \int_{E_min(T)} dE phi(E) (1/T - 1/E), per
 /// neutrino (closed form); T > 0.
-double magnetic_kinematic_factor(Flavour f, double T_MeV, double M_MeV);
+double magnetic_kinematic_factor(DarComponent f, double T_MeV, double M_MeV);
 
-/// Normalisation eta = r N_POT / (4 pi L^2) [cm^-2] per flavour.
+/// Normalisation eta = r N_POT / (4 pi L^2) [cm^-2] per component.
 double flux_normalisation(double nu_per_pot, double n_pot, double baseline_m);
 
 /// Arrival-time model: gaussian POT trace convolved with the pion (prompt) or
@@ -57,10 +58,10 @@ struct BeamTiming {
   BeamTiming();
 };
 
-/// Probability density of the arrival time [us^-1] for a flavour.
-double arrival_time_pdf(Flavour f, double t_us, const BeamTiming& timing);
+/// Probability density of the arrival time [us^-1] for a component.
+double arrival_time_pdf(DarComponent f, double t_us, const BeamTiming& timing);
 /// Cumulative distribution of the arrival time.
-double arrival_time_cdf(Flavour f, double t_us, const BeamTiming& timing);
+double arrival_time_cdf(DarComponent f, double t_us, const BeamTiming& timing);
 
 /// Efficiency as a function of time: 1 before t0, exp(-rate (t - t0)) after
 /// (the CsI eps_T: t0 = 0.52 us, rate = 0.0494 / us). rate = 0 disables it.
@@ -70,9 +71,9 @@ struct TimingEfficiency {
   double operator()(double t_us) const;
 };
 
-/// Probability that a neutrino of flavour f arrives in each time bin
+/// Probability that a neutrino of component f arrives in each time bin
 /// [edges[j], edges[j+1]), weighted by the timing efficiency.
-std::vector<double> time_bin_fractions(Flavour f, const std::vector<double>& edges_us,
+std::vector<double> time_bin_fractions(DarComponent f, const std::vector<double>& edges_us,
                                        const BeamTiming& timing,
                                        const TimingEfficiency& efficiency = {});
 

@@ -1,13 +1,16 @@
 #pragma once
 /// \file rate.hpp
-/// Binned CEvNS rates (eq. 4): true-recoil spectra per flavour on a quadrature
-/// grid, folded with a response matrix into reconstructed-energy bins and
-/// distributed in time bins with each flavour's arrival-time distribution.
+/// Binned CEvNS rates (eq. 4): true-recoil spectra per flux component on a
+/// quadrature grid, folded with a response matrix into reconstructed-energy bins and
+/// distributed in time bins with each component's time fractions.
 ///
+/// The neutrino source is a list of flux components (spectrum.hpp, sources.hpp): each
+/// brings its species, spectrum, fluence and time fractions. The quadrature in the
+/// recoil energy T splits at T = 2 E^2 / M for every spectrum endpoint and breakpoint.
 /// Everything that does not depend on the model (grid, form factors, flux
 /// integrals, response matrix, time fractions) is computed once at
 /// construction; a prediction is then one small matrix-vector product per
-/// flavour. At fixed mediator mass the binned rate is exactly
+/// component. At fixed mediator mass the binned rate is exactly
 /// N0 + g^2 N1 + g^4 N2 (vector, kinetic mixing) or N0 + g^4 N2 (scalar):
 /// templates() returns the three arrays.
 #include <array>
@@ -15,11 +18,11 @@
 #include <vector>
 
 #include "cevns/cross_section.hpp"
-#include "cevns/flux.hpp"
 #include "cevns/form_factor.hpp"
 #include "cevns/mediator.hpp"
 #include "cevns/parameters.hpp"
 #include "cevns/response.hpp"
+#include "cevns/spectrum.hpp"
 
 namespace cevns {
 
@@ -32,11 +35,10 @@ struct Target {
 /// Everything a binned rate needs, in the core's units.
 struct RateConfig {
   std::vector<Target> targets;
-  double flux_norm_cm2 = 0.0;  ///< eta = r N_POT / (4 pi L^2) [cm^-2 per flavour]
+  /// The neutrino source: its components (all with the same number of time bins).
+  std::vector<FluxComponent> components;
   std::shared_ptr<const ResponseModel> response;
   std::vector<double> energy_edges;  ///< reconstructed-energy bin edges (PE or keVee)
-  /// time_fractions[f][j]: fraction of flavour f's events in time bin j.
-  std::array<std::vector<double>, n_flavours> time_fractions;
   FormFactorModel form_factor = FormFactorModel::Helm;
   int panels_per_segment = 16;  ///< Gauss-Legendre panels between kinematic breakpoints
 };
@@ -53,10 +55,13 @@ class BinnedRate {
 
   std::size_t n_energy() const { return n_energy_; }
   std::size_t n_time() const { return n_time_; }
+  /// Number of flux components (the rows of energy_spectrum and differential_rate).
+  std::size_t n_components() const { return cfg_.components.size(); }
+  const std::vector<FluxComponent>& components() const { return cfg_.components; }
 
   /// Binned prediction [n_energy * n_time] for a mediator and coupling.
   std::vector<double> predict(const Mediator& m, double coupling) const;
-  /// Reconstructed-energy spectrum per flavour [n_flavours * n_energy], before timing.
+  /// Reconstructed-energy spectrum per component [n_components * n_energy], before timing.
   std::vector<double> energy_spectrum(const Mediator& m, double coupling) const;
   /// Template decomposition at the mediator's mass.
   Templates templates(const Mediator& m) const;
@@ -69,7 +74,7 @@ class BinnedRate {
   std::vector<Templates> templates_for_masses(MediatorKind kind, const Charges& charges,
                                               const std::vector<double>& masses_MeV,
                                               const PhysicsParameters& params) const;
-  /// True-recoil differential rate dN/dT [MeV^-1] per flavour [n_flavours * T.size()],
+  /// True-recoil differential rate dN/dT [MeV^-1] per component [n_components * T.size()],
   /// summed over the targets, before any detector effect.
   std::vector<double> differential_rate(const Mediator& m, double coupling,
                                         const std::vector<double>& T_MeV) const;
@@ -91,11 +96,11 @@ class BinnedRate {
 
   /// Flux-averaged total cross section <sigma>_Phi [cm^2 per nucleus], the quantity
   /// COHERENT quotes: the true scatterings (every recoil energy, no threshold,
-  /// efficiency or timing) per unit flux, averaged over the beam's three flavours
-  /// (equal numbers) and over the targets weighted by their numbers of nuclei
-  /// = sum_f int dT dN_f/dT / (3 eta sum_t n_t). Integrated on the rate's own
-  /// quadrature grid (exact kinematic breakpoints). A neutrino magnetic moment is
-  /// refused: its cross section grows like 1/T as T -> 0 and has no total.
+  /// efficiency or timing) per unit flux, averaged over the components weighted by
+  /// their fluences and over the targets weighted by their numbers of nuclei
+  /// = sum_c int dT dN_c/dT / (sum_c Phi_c sum_t n_t) (for pi-DAR: 3 eta). Integrated on the rate's
+  /// own quadrature grid (exact kinematic breakpoints). A neutrino magnetic moment is refused: its
+  /// cross section grows like 1/T as T -> 0 and has no total.
   double flux_averaged_cross_section(const Mediator& m, double coupling,
                                      const PhysicsParameters& p) const;
   double flux_averaged_cross_section(const Mediator& m, double coupling) const;
@@ -109,13 +114,13 @@ class BinnedRate {
 
  private:
   struct Grid {
-    std::vector<double> T, w;                            ///< recoil energies [MeV], weights [MeV]
-    std::vector<double> FZ, FN;                          ///< form factors
-    std::array<std::vector<double>, n_flavours> k0, k2;  ///< flux-averaged kinematics
-    std::vector<double> response;                        ///< [n_energy * n_T], weights folded in
+    std::vector<double> T, w;                 ///< recoil energies [MeV], weights [MeV]
+    std::vector<double> FZ, FN;               ///< form factors
+    std::vector<std::vector<double>> k0, k2;  ///< flux-averaged kinematics [c][k]
+    std::vector<double> response;             ///< [n_energy * n_T], weights folded in
   };
   void spectrum_terms(const Grid& g, const std::vector<double>& FN, const Target& t,
-                      const Mediator& m, int flavour, const PhysicsParameters& p,
+                      const Mediator& m, std::size_t component, const PhysicsParameters& p,
                       std::vector<double>& a, std::vector<double>& b, std::vector<double>& c) const;
   /// F_N on the grid for the parameters' neutron radius: the cached g.FN when it is
   /// the nucleus's own, else computed into `buffer`.
@@ -128,7 +133,7 @@ class BinnedRate {
   std::size_t n_energy_ = 0, n_time_ = 0;
   std::vector<Grid> grids_;          ///< one per target
   PhysicsParameters own_;            ///< SM parameters, radii of the targets' nuclei
-  std::vector<double> sm_spectrum_;  ///< SM energy spectrum per flavour (model independent)
+  std::vector<double> sm_spectrum_;  ///< SM energy spectrum per component (model independent)
 };
 
 }  // namespace cevns
