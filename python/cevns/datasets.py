@@ -24,15 +24,41 @@ from .errors import InputError
 #: C++ core names them (the one place experiments are defined).
 EXPERIMENTS: tuple[str, ...] = tuple(_core.experiment_names())
 #: Every data set: the experiments and their combination.
-DATASETS: tuple[str, ...] = ("csi2021", "ar2020", "combined")
+DATASETS: tuple[str, ...] = (
+    "csi2021",
+    "ar2020",
+    "combined",
+    "xenonnt",
+    "xenonnt_sr0",
+    "xenonnt_sr1",
+    "xenonnt_sr2",
+)
+#: The paper's experiments and data sets (Table 2's columns): COHERENT only.
+COHERENT_EXPERIMENTS: tuple[str, ...] = ("csi2021", "ar2020")
+COHERENT_DATASETS: tuple[str, ...] = ("csi2021", "ar2020", "combined")
+
 #: The experiments each data set is made of.
 MEMBERS: dict[str, tuple[str, ...]] = {
     "csi2021": ("csi2021",),
     "ar2020": ("ar2020",),
     "combined": ("csi2021", "ar2020"),
+    # XENONnT solar 8B: SR0+SR1 (the published analysis), one run each; SR2 is not yet
+    # validated against a publication
+    "xenonnt": ("xenonnt",),
+    "xenonnt_sr0": ("xenonnt_sr0",),
+    "xenonnt_sr1": ("xenonnt_sr1",),
+    "xenonnt_sr2": ("xenonnt_sr2",),
 }
 #: Short labels used in tables and figure legends (paper: Ar, CsI, CsI+Ar).
-LABELS: dict[str, str] = {"ar2020": "Ar", "csi2021": "CsI", "combined": "CsI+Ar"}
+LABELS: dict[str, str] = {
+    "ar2020": "Ar",
+    "csi2021": "CsI",
+    "combined": "CsI+Ar",
+    "xenonnt": "Xe (SR0+SR1)",
+    "xenonnt_sr0": "Xe SR0",
+    "xenonnt_sr1": "Xe SR1",
+    "xenonnt_sr2": "Xe SR2",
+}
 #: The order of the paper's tables and figures (Table 2 columns, Figs. 4-8 legends).
 PAPER_ORDER: tuple[str, ...] = ("ar2020", "csi2021", "combined")
 

@@ -507,6 +507,37 @@ class ArLikelihood(_BinnedLikelihood):
         return ArLikelihood(**self._inputs, sigmas=merged, name=self.name)
 
 
+class XenonLikelihood(_BinnedLikelihood):
+    """XENONnT solar ⁸B: extended binned Poisson likelihood over 81 bins per science run.
+
+    Wraps the core's ``XenonChi2`` (xenon_chi2.hpp). The prediction it takes is the
+    experiment's: the node inputs x_k [events / (t yr)] on the template energies,
+    shape ``(n_nodes, 1)``, which the core folds with exposure x mono templates
+    (interpolated in t_ly, t_qy) into the observed bins. Nuisances: signal
+    efficiency, ⁸B flux, ER, neutron, t_ly, t_qy and one AC rate per run.
+    """
+
+    @classmethod
+    def _of_xenon(cls, core_chi2: Any, n_nodes: int, name: str) -> XenonLikelihood:
+        self = cls.__new__(cls)
+        self.name = name
+        self._inputs = {}
+        self._shape = (n_nodes, 1)
+        self._norm_sigmas = dict(core_chi2.sigmas)
+        self._core_chi2 = core_chi2
+        return self
+
+    @property
+    def nuisance_names(self) -> list[str]:
+        """Nuisance names in the order used by the C++ core."""
+        return list(self._core_chi2.nuisance_names)
+
+    def signal(self, prediction: ArrayLike, nuisances: Mapping[str, float] | None = None) -> Any:
+        """The ⁸B CEvNS expectation per observed bin (runs concatenated) at given nuisances."""
+        vec = self._nuisance_vector(nuisances or {})
+        return self._call_core("signal", prediction, vec)
+
+
 class CombinedLikelihood:
     """Sum of independent likelihoods, e.g. ``chi2_CsI + chi2_Ar``.
 

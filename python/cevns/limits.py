@@ -40,9 +40,10 @@ from typing import Any
 
 import numpy as np
 
+from .datasets import COHERENT_DATASETS
 from .models import MODEL_NAMES
 from .reference import PAPER_TABLE2
-from .scan import DATASETS, ModelFit, global_minimum, profile_coupling
+from .scan import ModelFit, global_minimum, profile_coupling
 from .stats import delta_chi2_threshold
 
 #: Masses where the bounds are evaluated [MeV]: far below and far above |q| ~ 10-100 MeV.
@@ -277,7 +278,7 @@ class Table2:
 
 def table2(
     models: Iterable[str] = MODEL_NAMES,
-    datasets: Iterable[str] = DATASETS,
+    datasets: Iterable[str] = COHERENT_DATASETS,
     *,
     cl: str | float = "2sigma",
     dof: int = 2,

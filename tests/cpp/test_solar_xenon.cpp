@@ -69,11 +69,18 @@ TEST_CASE("Winter et al. 8B spectrum: normalised, ends near 16-17 MeV") {
   if (!have_solar()) return;
   const auto t = cevns::read_spectrum_table(kSolar + "/8B_shape_Winter_et_al.csv");
   double integral = 0.0;
-  for (double e = 0.0005; e < 20.0; e += 0.001) integral += 0.001 * t(e);
+  for (double e = 0.0005; e < 20.0; e += 0.001) integral += 0.001 * t.density(e);
   CHECK(integral == doctest::Approx(1.0).epsilon(1e-4));
-  CHECK(t.endpoint() > 15.5);
-  CHECK(t.endpoint() < 17.5);
-  CHECK(t(25.0) == 0.0);
+  CHECK(t.integral() == doctest::Approx(1000.0).epsilon(1e-3));  // the table's 10^-3 MeV^-1
+  double last = 0.0;  // the 8B endpoint (~16.5 MeV)
+  for (std::size_t i = 0; i < t.energies().size(); ++i)
+    if (t.densities()[i] > 0.0) last = t.energies()[i];
+  CHECK(last > 15.5);
+  CHECK(last < 17.5);
+  CHECK(t.density(25.0) == 0.0);
+  // refined nodes: the same piecewise-linear density
+  const auto r = cevns::read_spectrum_table(kSolar + "/8B_shape_Winter_et_al.csv", 0.01);
+  for (double e : {0.55, 7.123, 12.34}) CHECK(r.density(e) == doctest::Approx(t.density(e)));
 }
 
 TEST_CASE("XenonChi2: a prediction equal to the data profiles to chi2 ~ 0") {

@@ -218,7 +218,7 @@ def detector_line(settings: dict[str, dict[str, Any]]) -> str:
 
 
 def cmd_table2(args: argparse.Namespace) -> int:
-    from ..datasets import EXPERIMENTS, LABELS, PAPER_ORDER
+    from ..datasets import COHERENT_EXPERIMENTS, LABELS, PAPER_ORDER
     from ..limits import table2
     from ..output import table, to_json
 
@@ -226,7 +226,7 @@ def cmd_table2(args: argparse.Namespace) -> int:
     res = table2(
         cl=args.cl,
         dof=args.dof,
-        experiments=detector_experiments(args, EXPERIMENTS),
+        experiments=detector_experiments(args, COHERENT_EXPERIMENTS),
         progress=progress(),
         compare_paper=args.compare,
     ).to_dict()

@@ -160,6 +160,17 @@ class Experiment:
         """χ² (= −2 ln L up to a constant) with every nuisance profiled."""
         return self.likelihood.chi2(prediction)
 
+    def expected_signal(self, prediction: np.ndarray) -> np.ndarray:
+        """The CEvNS events per observed bin of a prediction at nominal nuisances.
+
+        The prediction itself for COHERENT; for XENONnT the node inputs folded with
+        exposure x mono templates at (t_ly, t_qy) = (0, 0) (runs concatenated).
+        """
+        like = self.likelihood
+        if hasattr(like, "signal"):
+            return np.asarray(like.signal(prediction))
+        return np.asarray(prediction)
+
     def summary(self) -> dict[str, Any]:
         """Bins, observed counts and backgrounds as plain Python (JSON-ready)."""
         return {
@@ -203,8 +214,16 @@ def _likelihood_of(exp: Experiment) -> Any:
 
     CsI: eq. (6) with BRN, NIN, SS; Ar: eq. (7)-(9) with SS, prompt/delayed BRN and
     the five shape systematics (eq. 9) of the release."""
-    from ..likelihood import AR_BRN_SHAPES, AR_CEVNS_SHAPES, ArLikelihood, CsiLikelihood
+    from ..likelihood import (
+        AR_BRN_SHAPES,
+        AR_CEVNS_SHAPES,
+        ArLikelihood,
+        CsiLikelihood,
+        XenonLikelihood,
+    )
 
+    if exp.name.startswith("xenonnt"):
+        return XenonLikelihood._of_xenon(exp.core.binned_chi2, exp.shape[0], exp.name)
     b, s = exp.backgrounds, exp.shape_systematics
     if exp.name == "csi2021":
         inputs = {"observed": exp.observed, "brn": b["brn"], "nin": b["nin"], "ss": b["ss"]}

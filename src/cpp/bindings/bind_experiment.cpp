@@ -20,6 +20,11 @@ namespace cevns_bind {
 namespace {
 
 py::array_t<double> grid(const std::vector<double>& v, const Experiment& e) {
+  if (v.size() != e.n_energy() * e.n_time()) {  // observed bins of a folding chi2 (XENONnT)
+    py::array_t<double> flat(static_cast<py::ssize_t>(v.size()));
+    std::copy(v.begin(), v.end(), flat.mutable_data());
+    return flat;
+  }
   py::array_t<double> out({e.n_energy(), e.n_time()});
   std::copy(v.begin(), v.end(), out.mutable_data());
   return out;

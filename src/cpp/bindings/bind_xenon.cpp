@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cevns/rate.hpp>
 #include <cevns/solar.hpp>
 #include <cevns/xenon_chi2.hpp>
 #include <cevns/xenonnt.hpp>
@@ -123,48 +124,32 @@ void register_xenon(pybind11::module_ &m) {
       py::arg("sigma_b8_flux") = 0.0381, py::arg("sigma_er") = 1.0, py::arg("sigma_neutron") = 0.58,
       py::arg("morphing") = "rate_times_shape",
       "XenonChi2 of the physics route (inputs: node inputs of XenonntRate).");
-  py::class_<cevns::XenonntRate>(m, "XenonntRate",
-                                 "Solar 8B CEvNS on natural xenon folded on the template "
-                                 "energies (node inputs, events / (t yr)).")
-      .def(py::init([](const std::string &data_dir, const std::vector<double> &nodes, double flux,
-                       const cevns::OscillationParameters &osc, const std::string &solar_model,
-                       int panels_per_step, double neutron_skin_fm) {
-             cevns::XenonntRateConfig cfg;
-             cfg.node_energy_keV = nodes;
-             cfg.panels_per_step = panels_per_step;
-             cfg.neutron_skin_fm = neutron_skin_fm;
-             py::gil_scoped_release release;
-             return cevns::XenonntRate(cevns::solar_b8_source(data_dir, flux, osc, solar_model),
-                                       cfg);
-           }),
-           py::arg("data_dir"), py::arg("node_energies_keV"), py::arg("flux") = cevns::kSnoB8Flux,
-           py::arg("osc") = cevns::OscillationParameters{}, py::arg("solar_model") = "gs98",
-           py::arg("panels_per_step") = 2, py::arg("neutron_skin_fm") = 0.25)
-      .def_property_readonly("n_nodes", &cevns::XenonntRate::n_nodes)
-      .def(
-          "templates",
-          [](const cevns::XenonntRate &self, const cevns::Mediator &med) {
-            const cevns::Templates t = self.templates(med);
-            return py::make_tuple(to_array(t.n0), to_array(t.n1), to_array(t.n2));
-          },
-          py::arg("mediator"), "(N0, N1, N2) of the node inputs at the mediator's mass.")
-      .def(
-          "predict",
-          [](const cevns::XenonntRate &self, const cevns::Mediator &med, double g) {
-            return to_array(self.predict(med, g));
-          },
-          py::arg("mediator"), py::arg("coupling"))
-      .def(
-          "spectrum",
-          [](const cevns::XenonntRate &self, const std::vector<double> &t,
-             const cevns::Mediator &med, double g) { return to_array(self.spectrum(t, med, g)); },
-          py::arg("T_keV"), py::arg("mediator"), py::arg("coupling"),
-          "dR/dT [events / (t yr keV)].")
-      .def("integrated_rate", &cevns::XenonntRate::integrated_rate, py::arg("lo_keV"),
-           py::arg("hi_keV"), py::arg("mediator"), py::arg("coupling"), py::arg("panels") = 400,
-           "Events / (t yr) with T in [lo, hi] keV, no efficiency.")
-      .def("flux_averaged_cross_section", &cevns::XenonntRate::flux_averaged_cross_section,
-           "<sigma>_Phi [cm^2 per nucleus], SM.");
+  m.def(
+      "xenonnt_rate",
+      [](const std::string &data_dir, const std::vector<double> &nodes, double flux,
+         const cevns::OscillationParameters &osc, const std::string &solar_model,
+         int panels_per_segment) {
+        cevns::XenonntRateOptions opt;
+        opt.panels_per_segment = panels_per_segment;
+        py::gil_scoped_release release;
+        return cevns::xenonnt_rate(cevns::solar_b8_source(data_dir, flux, osc, solar_model), nodes,
+                                   opt);
+      },
+      py::arg("data_dir"), py::arg("node_energies_keV"), py::arg("flux") = cevns::kSnoB8Flux,
+      py::arg("osc") = cevns::OscillationParameters{}, py::arg("solar_model") = "gs98",
+      py::arg("panels_per_segment") = 2,
+      "BinnedRate of solar 8B on one tonne of natural xenon over one year, binned on the "
+      "template energies: predictions are the node inputs x_k [events / (t yr)].");
+  m.def(
+      "solar_b8_components",
+      [](const std::string &data_dir, double flux, const cevns::OscillationParameters &osc,
+         const std::string &solar_model, double seconds) {
+        return cevns::solar_b8_source(data_dir, flux, osc, solar_model).components("8B", seconds);
+      },
+      py::arg("data_dir"), py::arg("flux") = cevns::kSnoB8Flux,
+      py::arg("osc") = cevns::OscillationParameters{}, py::arg("solar_model") = "gs98",
+      py::arg("seconds") = 365.25 * 86400.0,
+      "Flux components of solar 8B at Earth (one per flavour) over `seconds`.");
   m.def(
       "xenonnt_observed",
       [](const std::string &events_csv, const std::string &binning_yaml) {
@@ -178,7 +163,7 @@ void register_xenon(pybind11::module_ &m) {
       [](const std::string &path, const Array &energies) {
         const cevns::TabulatedSpectrum t = cevns::read_spectrum_table(path);
         std::vector<double> out(static_cast<std::size_t>(energies.size()));
-        for (std::size_t i = 0; i < out.size(); ++i) out[i] = t(energies.data()[i]);
+        for (std::size_t i = 0; i < out.size(); ++i) out[i] = t.density(energies.data()[i]);
         return to_array(out);
       },
       py::arg("path"), py::arg("energies_MeV"),
@@ -221,6 +206,40 @@ void register_xenon(pybind11::module_ &m) {
            py::arg("sigma_b8_flux") = 0.0381, py::arg("sigma_er") = 1.0,
            py::arg("sigma_neutron") = 0.58, py::arg("morphing") = "rate_times_shape")
       .def_property_readonly("n_observed", &cevns::XenonChi2::n_observed)
+      .def_property_readonly(
+          "sigmas",
+          [](const cevns::XenonChi2 &self) {
+            py::dict d;
+            const auto &s = self.sigmas();
+            d["eta_signal"] = s.signal;
+            d["eta_b8_flux"] = s.b8_flux;
+            d["eta_er"] = s.er;
+            d["eta_nr"] = s.neutron;
+            d["t_ly"] = 1.0;
+            d["t_qy"] = 1.0;
+            for (const auto &r : self.runs()) d[py::str("eta_ac_" + r.name)] = r.sigma_ac;
+            return d;
+          },
+          "Prior widths by nuisance name (inf: free, 0: fixed).")
+      .def(
+          "profile_many",
+          [](const cevns::XenonChi2 &self, const Array &inputs, int n_threads) {
+            const std::size_t n = self.n_bins(), nn = self.nuisance_count();
+            if (inputs.ndim() != 2 || static_cast<std::size_t>(inputs.shape(1)) != n)
+              throw std::invalid_argument("inputs: expected shape (n_points, " + std::to_string(n) +
+                                          ")");
+            const auto np_ = static_cast<std::size_t>(inputs.shape(0));
+            py::array_t<double> chi2(static_cast<py::ssize_t>(np_));
+            py::array_t<double> nuis({static_cast<py::ssize_t>(np_), static_cast<py::ssize_t>(nn)});
+            double *c = chi2.mutable_data(), *q = nuis.mutable_data();
+            {
+              py::gil_scoped_release release;
+              self.profile_many(inputs.data(), np_, c, q, n_threads);
+            }
+            return py::make_tuple(chi2, nuis);
+          },
+          py::arg("inputs"), py::arg("n_threads") = 0,
+          "Profile every row of a (n_points, n_inputs) array (OpenMP).")
       .def_property_readonly("nuisance_names", &cevns::XenonChi2::nuisance_names)
       .def(
           "profile",

@@ -15,6 +15,7 @@
 #include "cevns/release_io.hpp"
 #include "cevns/response.hpp"
 #include "cevns/sources.hpp"
+#include "cevns/xenonnt.hpp"
 #include "threads.hpp"
 
 #ifdef CEVNS_HAVE_OPENMP
@@ -141,9 +142,10 @@ Experiment::Experiment(ExperimentInputs inputs) : in_(std::move(inputs)) {
   if (in_.energy_edges.size() < 2 || in_.time_edges.size() < 2) fail("needs >= 2 edges per axis");
   if (!in_.rate || !in_.chi2) fail("needs a rate engine and a chi2");
   const std::size_t n = n_bins();
-  if (in_.observed.size() != n) fail("observed has the wrong number of bins");
+  const std::size_t n_obs = in_.chi2->n_observed();  // n, unless the chi2 folds (XENONnT)
+  if (in_.observed.size() != n_obs) fail("observed has the wrong number of bins");
   for (const auto& kv : in_.backgrounds)
-    if (kv.second.size() != n) fail("background " + kv.first + " has the wrong number of bins");
+    if (kv.second.size() != n_obs) fail("background " + kv.first + " has the wrong number of bins");
   if (in_.rate->n_energy() != n_energy() || in_.rate->n_time() != n_time())
     fail("the rate engine's bins differ from the edges");
   if (in_.chi2->n_bins() != n) fail("the chi2's number of bins differs from the edges");
@@ -359,6 +361,10 @@ Experiment load_experiment(const std::string& name, const std::string& data_dir,
                            const std::map<std::string, std::string>& options) {
   if (name == "csi2021") return load_csi2021(data_dir, csi_options(options));
   if (name == "ar2020") return load_ar2020(data_dir, ar_options(options));
+  if (name == "xenonnt") return load_xenonnt(data_dir, {0, 1}, xenonnt_options(options));
+  if (name == "xenonnt_sr0") return load_xenonnt(data_dir, {0}, xenonnt_options(options));
+  if (name == "xenonnt_sr1") return load_xenonnt(data_dir, {1}, xenonnt_options(options));
+  if (name == "xenonnt_sr2") return load_xenonnt(data_dir, {2}, xenonnt_options(options));
   option_table(name);  // throws OptionError naming the accepted experiments
   throw OptionError("unknown experiment '" + name + "'");
 }

@@ -222,6 +222,32 @@ void set(const char* experiment, S& s, const Row<S>& row, const std::string& tex
       row.member);
 }
 
+// ---------------------------------------------------------------------------
+// XENONnT solar 8B (xenonnt-inputs.md)
+// ---------------------------------------------------------------------------
+const std::vector<Row<XenonntOptions>>& xenonnt_rows() {
+  using O = XenonntOptions;
+  static const std::vector<Row<O>> rows{
+      {choice("flux_constraint", "sno", {"sno", "free"},
+              "8B flux nuisance: sno = Gaussian +-3.81 % (SNO NC, PRC 88 (2013) 025501); "
+              "free = unconstrained (the flux measurement)"),
+       &O::flux_constraint},
+      {number("b8_flux", "5.25e6", 0, 1e12, "cm^-2 s^-1",
+              "total 8B flux at Earth of the prediction (SNO NC 5.25e6)"),
+       &O::b8_flux},
+      {choice("solar_model", "gs98", {"gs98", "agss09"},
+              "B16 solar model of the 8B production region (P_ee average)"),
+       &O::solar_model},
+      {choice("morphing", "rate_times_shape", {"rate_times_shape", "histogram"},
+              "template interpolation between (t_ly, t_qy) grid points: total x shape "
+              "(blueice, the collaboration's) or per bin"),
+       &O::morphing},
+      {choice("form_factor", "helm", kFormFactors, kFormFactorDoc), &O::form_factor},
+      {integer("panels_per_segment", "2", 1, 64, kPanelsDoc), &O::panels_per_segment},
+  };
+  return rows;
+}
+
 template <class S>
 void set_defaults(const char* experiment, S& s, const std::vector<Row<S>>& rows) {
   for (const auto& r : rows)
@@ -287,21 +313,33 @@ std::string OptionSpec::accepted() const {
 }
 
 const std::vector<std::string>& experiment_names() {
-  static const std::vector<std::string> names{"csi2021", "ar2020"};
+  static const std::vector<std::string> names{"csi2021",     "ar2020",      "xenonnt",
+                                              "xenonnt_sr0", "xenonnt_sr1", "xenonnt_sr2"};
   return names;
 }
 
+bool is_xenonnt(const std::string& experiment) {
+  return experiment == "xenonnt" || experiment == "xenonnt_sr0" || experiment == "xenonnt_sr1" ||
+         experiment == "xenonnt_sr2";
+}
+
 const std::vector<OptionSpec>& option_table(const std::string& experiment) {
-  static const std::vector<OptionSpec> csi = specs(csi_rows()), ar = specs(ar_rows());
+  static const std::vector<OptionSpec> csi = specs(csi_rows()), ar = specs(ar_rows()),
+                                       xe = specs(xenonnt_rows());
   if (experiment == "csi2021") return csi;
   if (experiment == "ar2020") return ar;
-  throw OptionError("unknown experiment '" + experiment + "'; accepted: csi2021, ar2020");
+  if (is_xenonnt(experiment)) return xe;
+  throw OptionError("unknown experiment '" + experiment +
+                    "'; accepted: csi2021, ar2020, xenonnt, xenonnt_sr0, xenonnt_sr1, "
+                    "xenonnt_sr2");
 }
 
 std::string check_option(const std::string& experiment, const std::string& name,
                          const std::string& value) {
   if (experiment == "csi2021") return as_text(csi_options({{name, value}}), csi_rows()).at(name);
   if (experiment == "ar2020") return as_text(ar_options({{name, value}}), ar_rows()).at(name);
+  if (is_xenonnt(experiment))
+    return as_text(xenonnt_options({{name, value}}), xenonnt_rows()).at(name);
   option_table(experiment);  // throws naming the accepted experiments
   return value;
 }
@@ -312,6 +350,16 @@ CsiOptions::CsiOptions() : sigmas(csi_normalisation_sigmas) {
 
 ArOptions::ArOptions() : sigmas(ar_normalisation_sigmas) {
   set_defaults("ar2020", *this, ar_rows());
+}
+
+XenonntOptions::XenonntOptions() { set_defaults("xenonnt", *this, xenonnt_rows()); }
+
+XenonntOptions xenonnt_options(const std::map<std::string, std::string>& text) {
+  return from_text("xenonnt", xenonnt_rows(), text);
+}
+
+std::map<std::string, std::string> to_text(const XenonntOptions& o) {
+  return as_text(o, xenonnt_rows());
 }
 
 CsiOptions csi_options(const std::map<std::string, std::string>& text) {

@@ -43,24 +43,11 @@ bool numbers(const std::string &line, std::vector<double> &out) {
 
 }  // namespace
 
-double TabulatedSpectrum::operator()(double e) const {
-  if (energy.empty() || !(e >= energy.front()) || !(e <= energy.back())) return 0.0;
-  const auto it = std::upper_bound(energy.begin(), energy.end(), e);
-  if (it == energy.end()) return density.back();
-  const std::size_t i = static_cast<std::size_t>(it - energy.begin()) - 1;
-  const double w = (e - energy[i]) / (energy[i + 1] - energy[i]);
-  return (1.0 - w) * density[i] + w * density[i + 1];
-}
-
-double TabulatedSpectrum::endpoint() const {
-  for (std::size_t i = density.size(); i-- > 0;)
-    if (density[i] > 0.0) return i + 1 < energy.size() ? energy[i + 1] : energy[i];
-  return energy.empty() ? 0.0 : energy.front();
-}
-
-TabulatedSpectrum read_spectrum_table(const std::string &path) {
+TabulatedSpectrum read_spectrum_table(const std::string &path, double refine) {
   std::ifstream in = open_or_throw(path);
-  TabulatedSpectrum t;
+  struct {
+    std::vector<double> energy, density;
+  } t;
   std::string line;
   std::vector<double> v;
   int n = 0;
@@ -77,12 +64,27 @@ TabulatedSpectrum read_spectrum_table(const std::string &path) {
     t.density.push_back(v[1]);
   }
   if (t.energy.size() < 2) malformed(path, n, "fewer than two rows");
-  double integral = 0.0;  // trapezoid: exact for the linear interpolation
-  for (std::size_t i = 0; i + 1 < t.energy.size(); ++i)
-    integral += 0.5 * (t.density[i] + t.density[i + 1]) * (t.energy[i + 1] - t.energy[i]);
-  if (!(integral > 0.0)) malformed(path, n, "the spectrum integrates to 0");
-  for (double &d : t.density) d /= integral;
-  return t;
+  if (refine > 0.0) {  // the same piecewise-linear density on finer nodes
+    std::vector<double> e, d;
+    for (std::size_t i = 0; i + 1 < t.energy.size(); ++i) {
+      const double a = t.energy[i], b = t.energy[i + 1];
+      const int m = std::max(1, static_cast<int>(std::ceil((b - a) / refine - 1e-9)));
+      for (int k = 0; k < m; ++k) {
+        const double w = static_cast<double>(k) / m;
+        e.push_back(a + w * (b - a));
+        d.push_back((1.0 - w) * t.density[i] + w * t.density[i + 1]);
+      }
+    }
+    e.push_back(t.energy.back());
+    d.push_back(t.density.back());
+    t.energy = std::move(e);
+    t.density = std::move(d);
+  }
+  try {
+    return TabulatedSpectrum(t.energy, t.density);
+  } catch (const std::invalid_argument &e) {
+    malformed(path, n, e.what());
+  }
 }
 
 SolarProfile read_solar_profile(const std::string &path, const std::string &source) {
@@ -136,23 +138,40 @@ double survival_probability(double e_mev, const SolarProfile &profile,
 SolarSource::SolarSource(TabulatedSpectrum spectrum, SolarProfile profile, double flux,
                          OscillationParameters osc)
     : spectrum_(std::move(spectrum)), profile_(std::move(profile)), flux_(flux), osc_(osc) {
-  if (spectrum_.energy.size() < 2) throw std::invalid_argument("spectrum: empty table");
   if (!(flux_ > 0.0) || !std::isfinite(flux_))
     throw std::invalid_argument("flux: must be finite and > 0 [cm^-2 s^-1]");
   if (profile_.weight.empty()) throw std::invalid_argument("profile: no zones");
 }
 
 std::array<double, 3> SolarSource::flavour_fractions(double e_mev) const {
-  const double pee = p_ee(e_mev);
-  const double rest = 1.0 - pee;
-  return {pee, rest * (1.0 - osc_.sin2_theta23), rest * osc_.sin2_theta23};
+  return solar_flavour_probabilities([this](double e) { return p_ee(e); },
+                                     osc_.sin2_theta23)(e_mev);
 }
 
 double SolarSource::flux_density(double e_mev, int flavour) const {
   if (flavour < 0 || flavour > 2)
     throw std::invalid_argument("flavour: 0 (e), 1 (mu) or 2 (tau), got " +
                                 std::to_string(flavour));
-  return flux_ * spectrum_(e_mev) * flavour_fractions(e_mev)[static_cast<std::size_t>(flavour)];
+  return flux_ * spectrum_.density(e_mev) *
+         flavour_fractions(e_mev)[static_cast<std::size_t>(flavour)];
+}
+
+double SolarSource::endpoint() const {
+  const auto &e = spectrum_.energies();
+  const auto &d = spectrum_.densities();
+  for (std::size_t i = d.size(); i-- > 0;)
+    if (d[i] > 0.0) return i + 1 < e.size() ? e[i + 1] : e[i];
+  return e.front();
+}
+
+std::vector<FluxComponent> SolarSource::components(const std::string &name, double seconds) const {
+  if (!(seconds > 0.0)) throw std::invalid_argument("seconds: must be > 0");
+  const SolarProfile &prof = profile_;
+  const OscillationParameters osc = osc_;
+  return mix_flavours(
+      name, spectrum_, flux_ * seconds, false,
+      solar_flavour_probabilities(
+          [prof, osc](double e) { return survival_probability(e, prof, osc); }, osc.sin2_theta23));
 }
 
 }  // namespace cevns

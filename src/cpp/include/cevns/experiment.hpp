@@ -125,6 +125,16 @@ Experiment load_csi2021(const std::string& data_dir, const CsiOptions& options =
 /// \throws std::invalid_argument on unknown option values
 Experiment load_ar2020(const std::string& data_dir, const ArOptions& options = {});
 
+/// The XENONnT solar 8B experiment (xenonnt.hpp) of some science runs from data_dir
+/// (holding xenonnt/ with the converted templates, and solar/): the rate's "bins"
+/// are the template energies (node inputs, events per t yr), the chi2 XenonChi2
+/// folds them into the 81 observed bins per run. Names: xenonnt (SR0+SR1, the
+/// published analysis), xenonnt_sr0, xenonnt_sr1, xenonnt_sr2 (not yet validated
+/// against a publication; its AC uncertainty is taken from SR1).
+/// \throws MissingDataError, HashMismatchError, MalformedDataError (naming the file)
+Experiment load_xenonnt(const std::string& data_dir, const std::vector<int>& runs,
+                        const XenonntOptions& options = {});
+
 /// load_csi2021 or load_ar2020 by name (experiment_names()), with options
 /// given as text keyed by the option table (cevns/options.hpp), e.g.
 /// {{"timing_efficiency", "none"}} or {{"shape_templates", "plus"}}.

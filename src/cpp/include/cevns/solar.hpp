@@ -26,6 +26,8 @@
 #include <string>
 #include <vector>
 
+#include "cevns/spectrum.hpp"
+
 namespace cevns {
 
 /// Oscillation parameters. Defaults: NuFIT 5.2 (2022), normal ordering, with
@@ -43,18 +45,6 @@ struct OscillationParameters {
 /// of 1 mol/cm^3 (7.63 x 10^-14 eV).
 constexpr double kMswPotentialPerMolCm3 = 7.6324e-14;
 
-/// A tabulated energy spectrum: energies [MeV] (increasing) and dN/dE
-/// (any normalisation; linearly interpolated, normalised to 1 by the
-/// trapezoidal integral of the table, which is exact for linear interpolation).
-struct TabulatedSpectrum {
-  std::vector<double> energy;   ///< E_nu [MeV]
-  std::vector<double> density;  ///< dN/dE, normalised so that the integral is 1 [1/MeV]
-  /// dN/dE at E [1/MeV] (0 outside the table).
-  double operator()(double e_mev) const;
-  /// Largest energy with a non-zero density [MeV].
-  double endpoint() const;
-};
-
 /// Radial profile of the Sun for one neutrino source (B16 nudistr table).
 struct SolarProfile {
   std::vector<double> radius;            ///< r / R_sun
@@ -62,9 +52,12 @@ struct SolarProfile {
   std::vector<double> weight;            ///< production fraction per zone (sums to 1)
 };
 
-/// Read a two-or-three column spectrum table ("E, dN/dE[, error]", '#' comments).
+/// Read a two-or-three column spectrum table ("E, dN/dE[, error]", '#' comments) as a
+/// normalised TabulatedSpectrum (spectrum.hpp: linear interpolation, exact moments),
+/// refined to nodes every `refine_MeV` (the same piecewise-linear density; finer
+/// nodes let mix_flavours sample P_ee(E) finely).
 /// \throws MalformedDataError naming the file and line
-TabulatedSpectrum read_spectrum_table(const std::string &path);
+TabulatedSpectrum read_spectrum_table(const std::string &path, double refine_MeV = 0.0);
 
 /// Read a B16 "nudistr" table; `source` selects the production column:
 /// "pp", "pep", "hep", "7Be", "8B", "13N", "15O", "17F".
@@ -96,6 +89,11 @@ class SolarSource {
   double flux() const { return flux_; }
   /// Normalised spectrum dN/dE [1/MeV].
   const TabulatedSpectrum &spectrum() const { return spectrum_; }
+  /// Largest energy with a non-zero density [MeV].
+  double endpoint() const;
+  /// The flux components at the detector: one per flavour (mix_flavours), fluence
+  /// flux x seconds [cm^-2] (e.g. one year, so that rates are per year).
+  std::vector<FluxComponent> components(const std::string &name, double seconds) const;
   const OscillationParameters &oscillation() const { return osc_; }
   /// Survival probability averaged over the production region.
   double p_ee(double e_mev) const { return survival_probability(e_mev, profile_, osc_); }
