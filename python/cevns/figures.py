@@ -33,7 +33,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .datasets import EXPERIMENTS
+from .datasets import COHERENT_EXPERIMENTS as EXPERIMENTS  # the paper's figures
 from .errors import InputError
 from .figure_data import (
     DEFAULT_MASSES_MEV,

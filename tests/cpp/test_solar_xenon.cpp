@@ -1,6 +1,8 @@
 // Tests of the solar 8B source (solar.hpp) and the XENONnT likelihood (xenon_chi2.hpp).
+#include <cevns/cevns_c.h>
 #include <doctest/doctest.h>
 
+#include <cevns/experiment.hpp>
 #include <cevns/solar.hpp>
 #include <cevns/xenon_chi2.hpp>
 #include <cmath>
@@ -72,7 +74,7 @@ TEST_CASE("Winter et al. 8B spectrum: normalised, ends near 16-17 MeV") {
   for (double e = 0.0005; e < 20.0; e += 0.001) integral += 0.001 * t.density(e);
   CHECK(integral == doctest::Approx(1.0).epsilon(1e-4));
   CHECK(t.integral() == doctest::Approx(1000.0).epsilon(1e-3));  // the table's 10^-3 MeV^-1
-  double last = 0.0;  // the 8B endpoint (~16.5 MeV)
+  double last = 0.0;                                             // the 8B endpoint (~16.5 MeV)
   for (std::size_t i = 0; i < t.energies().size(); ++i)
     if (t.densities()[i] > 0.0) last = t.energies()[i];
   CHECK(last > 15.5);
@@ -111,4 +113,25 @@ TEST_CASE("XenonChi2: invalid inputs are refused with a message") {
   CHECK_THROWS_AS(c.profile(&bad), std::invalid_argument);
   const double nan = std::numeric_limits<double>::quiet_NaN();
   CHECK_THROWS_AS(c.profile(&nan), std::invalid_argument);
+}
+
+TEST_CASE("XENONnT through the experiment loader and the C facade") {
+  const std::string root = CEVNS_TEST_XENON_ROOT;
+  if (!std::ifstream(root + "/xenonnt/cevns-templates-v1.bin").good()) return;  // run pytest first
+  const cevns::Experiment xe = cevns::load_experiment("xenonnt", root);
+  CHECK(xe.n_bins() == 46);               // template energies 0.5 ... 5.0 keV
+  CHECK(xe.observed().size() == 2 * 81);  // SR0 + SR1
+  const double sm = xe.chi2(cevns::Mediator::standard_model(), 0.0);
+  CHECK(std::isfinite(sm));
+  cevns_experiment *c = cevns_experiment_load("xenonnt", root.c_str());
+  REQUIRE(c != nullptr);
+  CHECK(cevns_n_bins(c) == 46);
+  double chi2 = 0.0;
+  const cevns_experiment *list[] = {c};
+  CHECK(cevns_chi2(list, 1, "SM", 0.0, 0.0, &chi2) == 0);
+  CHECK(chi2 == doctest::Approx(sm));
+  double bl = 0.0;  // a large B-L coupling at 10 MeV is excluded by the data
+  CHECK(cevns_chi2(list, 1, "B-L", 10.0, 1e-3, &bl) == 0);
+  CHECK(bl > sm + 4.0);
+  cevns_free(c);
 }

@@ -120,7 +120,7 @@ ToyStatistic ToyPlane::evaluate(const std::vector<ToyData> &toy,
   std::vector<std::unique_ptr<BinnedChi2>> own;
   own.reserve(chi2s_.size());
   for (std::size_t d = 0; d < chi2s_.size(); ++d) {
-    const std::size_t n = chi2s_[d]->n_bins();
+    const std::size_t n = chi2s_[d]->n_observed();  // observed bins (XENONnT: 81 per run)
     if (toy[d].observed.size() != n || toy[d].ss.size() != n ||
         toy[d].centres.size() != chi2s_[d]->nuisance_count())
       throw std::invalid_argument("ToyPlane::evaluate: toy data of data set " + std::to_string(d) +
