@@ -32,6 +32,7 @@ DATASETS: tuple[str, ...] = (
     "xenonnt_sr0",
     "xenonnt_sr1",
     "xenonnt_sr2",
+    "csi2021+ar2020+xenonnt",
 )
 #: The paper's experiments and data sets (Table 2's columns): COHERENT only.
 COHERENT_EXPERIMENTS: tuple[str, ...] = ("csi2021", "ar2020")
@@ -48,6 +49,8 @@ MEMBERS: dict[str, tuple[str, ...]] = {
     "xenonnt_sr0": ("xenonnt_sr0",),
     "xenonnt_sr1": ("xenonnt_sr1",),
     "xenonnt_sr2": ("xenonnt_sr2",),
+    # all data (until experiments compose with '+' in general: the registry work)
+    "csi2021+ar2020+xenonnt": ("csi2021", "ar2020", "xenonnt"),
 }
 #: Short labels used in tables and figure legends (paper: Ar, CsI, CsI+Ar).
 LABELS: dict[str, str] = {
@@ -58,6 +61,7 @@ LABELS: dict[str, str] = {
     "xenonnt_sr0": "Xe SR0",
     "xenonnt_sr1": "Xe SR1",
     "xenonnt_sr2": "Xe SR2",
+    "csi2021+ar2020+xenonnt": "CsI+Ar+Xe",
 }
 #: The order of the paper's tables and figures (Table 2 columns, Figs. 4-8 legends).
 PAPER_ORDER: tuple[str, ...] = ("ar2020", "csi2021", "combined")

@@ -123,6 +123,7 @@ struct XenonProblem {
   // per run, per grid point: folded signal (81) and its total; flags
   std::vector<std::vector<double>> sig;
   std::vector<std::vector<double>> sig_total;
+  std::vector<std::vector<double>> sig_shape;
   std::vector<std::vector<char>> done;
   std::vector<double> work;
   int n_eval = 0;
@@ -131,6 +132,7 @@ struct XenonProblem {
     const std::size_t nr = c.runs_.size();
     sig.assign(nr, std::vector<double>(kXenonGridPoints * kXenonBins, 0.0));
     sig_total.assign(nr, std::vector<double>(kXenonGridPoints, 0.0));
+    sig_shape.assign(nr, std::vector<double>(kXenonGridPoints * kXenonBins, 0.0));
     done.assign(nr, std::vector<char>(kXenonGridPoints, 0));
     work.assign(kXenonBins, 0.0);
   }
@@ -149,6 +151,9 @@ struct XenonProblem {
     double tot = 0.0;
     for (std::size_t b = 0; b < kXenonBins; ++b) tot += out[b];
     sig_total[r][g] = tot;
+    // the normalised shape, for the rate x shape morphing (no division per evaluation)
+    double *shape = sig_shape[r].data() + g * kXenonBins;
+    for (std::size_t b = 0; b < kXenonBins; ++b) shape[b] = tot > 0.0 ? out[b] / tot : 0.0;
     done[r][g] = 1;
   }
 
@@ -183,12 +188,12 @@ struct XenonProblem {
     for (std::size_t q = 0; q < 4; ++q) {
       s_tot += w[q] * sig_total[r][g[q]];
       n_tot += w[q] * nt[g[q]];
-      const double *s = sig[r].data() + g[q] * kXenonBins;
-      const double st = sig_total[r][g[q]];
+      const double *s = sig_shape[r].data() + g[q] * kXenonBins;
       const double *nn = ns.data() + g[q] * kXenonBins;
+      const double wq = w[q];
       for (std::size_t b = 0; b < kXenonBins; ++b) {
-        if (st > 0.0) s_out[b] += w[q] * s[b] / st;
-        n_out[b] += w[q] * nn[b];
+        s_out[b] += wq * s[b];
+        n_out[b] += wq * nn[b];
       }
     }
     for (std::size_t b = 0; b < kXenonBins; ++b) {
