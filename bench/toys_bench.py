@@ -1,4 +1,4 @@
-"""Toy benchmarks and the FC numbers of the README: rates, FC limits, scaling, coverage.
+"""Toy benchmarks and the FC numbers of docs/guide/limits.md: rates, FC limits, scaling, coverage.
 
 Usage::
 
@@ -46,10 +46,15 @@ def machine() -> dict[str, Any]:
     }
 
 
-def rates(n: int) -> dict[str, Any]:
+def rates(n: int, options: dict[str, dict[str, Any]] | None = None, coarse: bool = False) -> dict:
+    """Toys per CPU-second; ``coarse``: the plane of 0.5.0 (3 masses per decade, no
+    refinement in mass), for the side-by-side cost of the refinement."""
+    from cevns.toys import PLANE_MASSES_MEV
+
     out = {}
     for ds in ("csi2021", "ar2020", "combined"):
-        eng = engine(EngineSpec.of("B-L", ds))
+        plane_masses = tuple(PLANE_MASSES_MEV) if coarse else None
+        eng = engine(EngineSpec.of("B-L", ds, options=options, plane_masses=plane_masses))
         eng.run(POINT["mass"], POINT["g"], 2, batch_seed(0, 0))  # warm up
         row = {}
         for plane in (True, False):
@@ -61,7 +66,14 @@ def rates(n: int) -> dict[str, Any]:
             row[f"toys_per_wall_s_{key}"] = n / wall
         out[ds] = row
         print(ds, {k: round(v, 1) for k, v in row.items()}, flush=True)
-    return {"toys": n, "point": POINT, "model": "B-L", "rates": out}
+    return {
+        "toys": n,
+        "point": POINT,
+        "model": "B-L",
+        "options": options or {},
+        "plane": "coarse (0.5.0)" if coarse else "refined in mass",
+        "rates": out,
+    }
 
 
 def scaling(n: int) -> dict[str, Any]:
@@ -106,23 +118,42 @@ def fc_rows(models: list[str], datasets: list[str], n: int, seed: int, r: Runner
     return {"toys": n, "seed": seed, "rows": rows}
 
 
-def coverage_rows(n: int, seed: int, r: Runner, fluctuate_ss: bool = True) -> dict:
+def coverage_rows(
+    n: int,
+    seed: int,
+    r: Runner,
+    fluctuate_ss: bool = True,
+    *,
+    models: list[str] | None = None,
+    datasets: list[str] | None = None,
+    options: dict[str, dict[str, Any]] | None = None,
+    dof: int = 2,
+) -> dict:
     rows = []
     for (m, d), (g_low, g_over_m) in PAPER_TABLE2.items():
-        spec = EngineSpec.of(m, d, fluctuate_ss=fluctuate_ss)
+        if (models and m not in models) or (datasets and d not in datasets):
+            continue
+        spec = EngineSpec.of(m, d, options=options, fluctuate_ss=fluctuate_ss)
         for mass, g, bound in (
             (M_LOW_MEV, g_low, "g_low"),
             (M_HIGH_MEV, g_over_m * M_HIGH_MEV * 1e-3, "g_over_M_high"),
         ):
-            c = coverage(spec, mass, g, n, seed, r).to_dict()
+            c = coverage(spec, mass, g, n, seed, r, dof=dof).to_dict()
             c["bound"] = bound
             rows.append(c)
             print(
-                f"{m} {d} {bound}: coverage {c['fraction']:.4f} ± {c['error']:.4f} "
-                f"(t_c {c['t_critical']:.2f})",
+                f"{m} {d} {bound} dof={dof}: coverage {c['fraction']:.4f} ± {c['error']:.4f} "
+                f"(t_c {c['t_critical']:.2f} ± {c['t_critical_error']:.2f})",
                 flush=True,
             )
-    return {"toys": n, "seed": seed, "fluctuate_ss": fluctuate_ss, "rows": rows}
+    return {
+        "toys": n,
+        "seed": seed,
+        "fluctuate_ss": fluctuate_ss,
+        "options": options or {},
+        "dof": dof,
+        "rows": rows,
+    }
 
 
 def main() -> None:
@@ -139,10 +170,27 @@ def main() -> None:
         action="store_true",
         help="coverage: keep the data's SS template in every toy (diagnostic)",
     )
+    p.add_argument("--dof", type=int, default=2, help="coverage: 2 (plane) or 1 (at fixed mass)")
+    p.add_argument(
+        "--coarse-plane",
+        action="store_true",
+        help="rates: the plane minimum of 0.5.0 (3 masses per decade, no refinement)",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        help="detector option EXP.NAME=VALUE, e.g. csi2021.ss_model=measured",
+    )
     a = p.parse_args()
+    options: dict[str, dict[str, Any]] = {}
+    for item in a.set:
+        key, value = item.split("=", 1)
+        exp, name = key.split(".", 1)
+        options.setdefault(exp, {})[name] = value
     t0 = time.perf_counter()
     if a.what == "rates":
-        res = rates(a.toys or 60)
+        res = rates(a.toys or 60, options, a.coarse_plane)
     elif a.what == "scaling":
         res = scaling(a.toys or 200)
     else:
@@ -150,7 +198,11 @@ def main() -> None:
             if a.what == "fc":
                 res = fc_rows(a.models.split(","), a.datasets.split(","), a.toys or 200, a.seed, r)
             else:
-                res = coverage_rows(a.toys or 1000, a.seed, r, not a.fixed_ss)
+                res = coverage_rows(
+                    a.toys or 1000, a.seed, r, not a.fixed_ss,
+                    models=a.models.split(","), datasets=a.datasets.split(","),
+                    options=options, dof=a.dof,
+                )  # fmt: skip
         res["workers"] = a.workers
     res["machine"] = machine()
     res["total_wall_s"] = time.perf_counter() - t0

@@ -38,7 +38,7 @@ def __getattr__(name: str):
         from .experiments import experiment
 
         return experiment
-    if name in ("models", "likelihood", "data"):
+    if name in ("models", "likelihood", "data", "experiments"):
         import importlib
 
         return importlib.import_module(f".{name}", __name__)

@@ -455,6 +455,11 @@ class BinnedRate:
     @property
     def n_time(self) -> int:
         ...
+    @property
+    def parameter_names(self) -> list[str]:
+        """
+        Physics parameters this rate depends on (not the neutron radii of nuclei it does not contain).
+        """
 class ProfileResult:
     """
     Profiled chi2 (-2 ln L + const) at one model point.

@@ -18,6 +18,18 @@ import numpy as np
 
 from .errors import InputError
 
+#: Longest piece of user input quoted back in a message (the rest is elided).
+MAX_QUOTED = 60
+
+
+def quote(text: Any, limit: int = MAX_QUOTED) -> str:
+    """``repr`` of what the user typed, cut to ``limit`` characters (a 100 kB
+    ``--set`` name is not echoed back whole)."""
+    s = str(text)
+    if len(s) <= limit:
+        return repr(s)
+    return repr(s[:limit]) + f"... ({len(s)} characters)"
+
 
 def real_number(name: str, value: Any) -> float:
     """``value`` as a finite float, if it is a real number (not a bool, string or complex).

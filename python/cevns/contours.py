@@ -126,3 +126,160 @@ def boundary_and_excluded(
     # allowed everywhere has an empty excluded region, not an inverted level pair)
     pts, codes = cg.filled(min(float(np.min(field)), 0.0) - 1.0, 0.0)
     return lines, list(zip(pts, codes))
+
+
+# -- allowed intervals followed from mass to mass (the figures' boundaries) --------------
+def interval_chains(intervals: Intervals, g_range: tuple[float, float]) -> list[list[tuple]]:
+    """The allowed intervals of each mass linked into regions that run across masses.
+
+    At each pair of neighbouring scan masses the intervals are matched in order
+    (they never cross) by the nearest log-centre, one to one (an order-preserving
+    matching of least total distance); an interval left unmatched starts or ends a
+    region. A thin strip that moves in g by more than its own width from one mass
+    to the next stays one region: a contour of a field interpolated at fixed g
+    would break it into a string of small closed loops, one per mass (the loops
+    near 40 MeV in 0.5.0's Fig. 4).
+
+    Parameters
+    ----------
+    intervals : sequence of sequence of (lo, hi)
+        Allowed intervals of g at each mass, ascending (``ScanResult.intervals``).
+    g_range : (g_min, g_max)
+        The coupling grid's range: 0 and inf edges are placed just outside it.
+
+    Returns
+    -------
+    list of list of (mass_index, lo, hi)
+        One list per region, masses ascending and consecutive.
+    """
+    g_min, g_max = float(g_range[0]), float(g_range[1])
+
+    def centre(iv: tuple[float, float]) -> float:
+        lo = max(float(iv[0]), g_min / 10.0)
+        hi = min(float(iv[1]), g_max * 10.0)
+        return 0.5 * (np.log(lo) + np.log(max(hi, lo)))
+
+    chains: list[list[tuple]] = []
+    open_: list[int] = []  # chain index of each interval at the previous mass
+    prev: list[tuple[float, float]] = []
+    for i, ivs in enumerate(intervals):
+        cur = [(float(a), float(b)) for a, b in ivs]
+        pairs = _match_in_order([centre(x) for x in prev], [centre(x) for x in cur])
+        now: list[int] = []
+        for j, iv in enumerate(cur):
+            k = pairs.get(j)
+            if k is None:
+                chains.append([])
+                idx = len(chains) - 1
+            else:
+                idx = open_[k]
+            chains[idx].append((i, iv[0], iv[1]))
+            now.append(idx)
+        open_, prev = now, cur
+    return chains
+
+
+def _match_in_order(a: Sequence[float], b: Sequence[float]) -> dict[int, int]:
+    """Order-preserving one-to-one matching of min(len(a), len(b)) pairs with the least
+    total |a - b|: {index in b: index in a}."""
+    n, k = len(a), len(b)
+    if n == 0 or k == 0:
+        return {}
+    m = min(n, k)
+    inf = float("inf")
+    # cost[i][j][p]: too big; the DP over (i, j) with p pairs is small (a few intervals)
+    best: dict[tuple[int, int, int], tuple[float, Any]] = {}
+
+    def go(i: int, j: int, p: int) -> float:
+        if p == m:
+            return 0.0
+        if i == n or j == k:
+            return inf
+        key = (i, j, p)
+        if key in best:
+            return best[key][0]
+        options = [
+            (abs(a[i] - b[j]) + go(i + 1, j + 1, p + 1), "pair"),
+            (go(i + 1, j, p), "skip_a"),
+            (go(i, j + 1, p), "skip_b"),
+        ]
+        best[key] = min(options, key=lambda o: o[0])
+        return best[key][0]
+
+    go(0, 0, 0)
+    out: dict[int, int] = {}
+    i = j = p = 0
+    while p < m and i < n and j < k:
+        move = best[(i, j, p)][1]
+        if move == "pair":
+            out[j] = i
+            i, j, p = i + 1, j + 1, p + 1
+        elif move == "skip_a":
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def region_edges(
+    masses: Iterable[float], intervals: Intervals, g_range: tuple[float, float]
+) -> list[tuple[bool, np.ndarray]]:
+    """Edges of the allowed regions as polylines [M (MeV), g], from :func:`interval_chains`.
+
+    Each region gives its lower and upper edge (straight in log-log between scan
+    masses) and, where it starts or ends inside the mass range, the vertical segment
+    at that scan mass (resolved there, not guessed beyond). Edges at g = 0 or
+    g = inf (outside the coupling grid) are not drawn.
+
+    Returns
+    -------
+    list of (contains_zero, polyline)
+        ``contains_zero``: the edge belongs to the region that contains g = 0 (the
+        exclusion line); False for strips and islands apart from it.
+    """
+    m = np.asarray(list(masses), dtype=float)
+    g_min, g_max = float(g_range[0]), float(g_range[1])
+    out: list[tuple[bool, np.ndarray]] = []
+    for chain in interval_chains(intervals, g_range):
+        zero = all(lo <= 0.0 for _, lo, _ in chain)
+        for col in (1, 2):
+            run: list[tuple[float, float]] = []
+            for step in chain:
+                v = step[col]
+                if g_min <= v <= g_max:
+                    run.append((m[step[0]], v))
+                    continue
+                if len(run) > 1:
+                    out.append((zero, np.asarray(run)))
+                run = []
+            if len(run) > 1:
+                out.append((zero, np.asarray(run)))
+        for end in {0, len(chain) - 1}:
+            i, lo, hi = chain[end]
+            if (end == 0 and i == 0) or (end == len(chain) - 1 and i == len(m) - 1):
+                continue  # at the edge of the scanned masses: not an end of the region
+            lo, hi = max(lo, g_min), min(hi, g_max)
+            if lo < hi:
+                out.append((zero, np.array([[m[i], lo], [m[i], hi]])))
+    return out
+
+
+def allowed_polygons(
+    masses: Iterable[float], intervals: Intervals, g_range: tuple[float, float]
+) -> list[np.ndarray]:
+    """The allowed regions as quadrilaterals [M (MeV), g] between neighbouring scan
+    masses (:func:`interval_chains`), 0 and inf edges placed just outside ``g_range``.
+    Their union is what the figures leave unshaded."""
+    m = np.asarray(list(masses), dtype=float)
+    g_min, g_max = float(g_range[0]), float(g_range[1])
+
+    def clip(v: float) -> float:
+        return min(max(v, g_min / 10.0), g_max * 10.0)
+
+    quads = []
+    for chain in interval_chains(intervals, g_range):
+        for (i, a, b), (j, c, d) in zip(chain[:-1], chain[1:]):
+            quads.append(
+                np.array([[m[i], clip(a)], [m[j], clip(c)], [m[j], clip(d)], [m[i], clip(b)]])
+            )
+    return quads

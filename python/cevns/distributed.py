@@ -30,8 +30,6 @@ from .errors import InputError
 #: Toys per task: large enough that scheduling costs < 1 % of a task (~0.1-1 s).
 DEFAULT_BATCH = 50
 
-EXTRA_HINT = "needs the optional 'distributed' extra: pip install \"cevns[distributed]\""
-
 
 @dataclass(frozen=True)
 class EngineSpec:
@@ -94,12 +92,21 @@ def engine(spec: EngineSpec) -> Any:
 
 
 def toy_batch(
-    spec: EngineSpec, mass: float, g: float, seed: int, batch: int, n: int, plane: bool = True
+    spec: EngineSpec,
+    mass: float,
+    g: float,
+    seed: int,
+    batch: int,
+    n: int,
+    plane: bool = True,
+    n_threads: int = 1,
 ) -> np.ndarray:
-    """Statistics (n, 3) of batch ``batch`` of toys at (mass, g): the pure task."""
+    """Statistics (n, 3) of batch ``batch`` of toys at (mass, g): the pure task
+    (``n_threads`` OpenMP threads over its toys, 0: all cores; the result does not
+    depend on it)."""
     from .toys import batch_seed
 
-    return engine(spec).run(mass, g, n, batch_seed(seed, batch), plane=plane, n_threads=1)
+    return engine(spec).run(mass, g, n, batch_seed(seed, batch), plane=plane, n_threads=n_threads)
 
 
 def batches(n_toys: int, batch_size: int) -> list[int]:
@@ -117,12 +124,21 @@ class Runner:
 
     Use `runner` to make one. `statistics` returns, per tested point, the
     (n_toys, 3) statistics of `cevns.toys.ToyEngine.run`, identical for any client.
+    In-process, each batch runs on ``n_threads`` OpenMP threads (0: every core);
+    a Dask worker uses one thread per task.
     """
 
-    def __init__(self, client: Any = None, progress: bool = False, batch_size: int = DEFAULT_BATCH):
+    def __init__(
+        self,
+        client: Any = None,
+        progress: bool = False,
+        batch_size: int = DEFAULT_BATCH,
+        n_threads: int = 0,
+    ):
         self.client = client
         self.progress = progress
         self.batch_size = batch_size
+        self.n_threads = n_threads
 
     @property
     def where(self) -> str:
@@ -139,17 +155,19 @@ class Runner:
         *,
         plane: bool = True,
         desc: str = "toys",
+        first_batch: int = 0,
     ) -> list[np.ndarray]:
         """Statistics of ``n_toys`` toys at each (mass, g); batch b of every point uses
-        the same seed (common random numbers along g)."""
+        the same seed (common random numbers along g). ``first_batch``: index of the
+        first batch (more toys at a point already run: the batches after its own)."""
         sizes = batches(n_toys, self.batch_size)
-        jobs = [(p, b, n) for p in range(len(points)) for b, n in enumerate(sizes)]
+        jobs = [(p, first_batch + b, n) for p in range(len(points)) for b, n in enumerate(sizes)]
         results: dict[tuple[int, int], np.ndarray] = {}
         bar = _bar(len(jobs), desc, self.progress)
         if self.client is None:
             for p, b, n in jobs:
                 m, g = points[p]
-                results[(p, b)] = toy_batch(spec, m, g, seed, b, n, plane)
+                results[(p, b)] = toy_batch(spec, m, g, seed, b, n, plane, self.n_threads)
                 bar.update(1)
         else:
             from distributed import as_completed
@@ -166,7 +184,8 @@ class Runner:
                 bar.update(1)
         bar.close()
         return [
-            np.concatenate([results[(p, b)] for b in range(len(sizes))]) for p in range(len(points))
+            np.concatenate([results[(p, first_batch + b)] for b in range(len(sizes))])
+            for p in range(len(points))
         ]
 
 
@@ -201,7 +220,9 @@ def runner(
     Raises
     ------
     InputError
-        Both given, ``workers < 1``, or ``distributed`` not installed.
+        Both given or ``workers < 1``.
+    MissingExtraError
+        ``distributed`` not installed (exit code 2 in the CLI, as for every extra).
     """
     if workers is not None and scheduler is not None:
         raise InputError("give either --workers or --scheduler, not both")
@@ -210,10 +231,11 @@ def runner(
         return
     if workers is not None and workers < 1:
         raise InputError(f"workers must be >= 1, got {workers}")
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise InputError(f"--workers/--scheduler {EXTRA_HINT}") from None
+    from .extras import require
+
+    require("distributed", "distributed", "--workers/--scheduler")
+    from distributed import Client, LocalCluster
+
     # dask logs every connection at INFO: keep the terminal for results and warnings
     log = logging.getLogger("distributed")
     level = log.level

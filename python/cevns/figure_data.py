@@ -300,6 +300,12 @@ def _fitted_components(exp: Any, cevns: np.ndarray, nuis: Mapping[str, float]) -
         out = {"cevns": (1 + nuis.get("eta_cevns", 0.0)) * cevns}
         for k in b:
             out[k] = (1 + nuis.get(f"eta_{k}", 0.0)) * b[k]
+        core = exp.likelihood.core
+        if core.ss_model == "measured":  # the fitted flat-in-time SS, in C-window events
+            names = ("eta_cevns", "eta_brn", "eta_nin", "eta_ss")
+            eta = np.array([nuis.get(n, 0.0) for n in names])
+            ss = core.expected_ss(np.ravel(np.asarray(cevns, dtype=float)), eta)
+            out["ss"] = np.reshape(ss, np.shape(b["ss"])) / float(exp.settings["ss_ac_exposure"])
         return out
     s = exp.shape_systematics
     f_cevns = sum(nuis.get(f"eps_{k}", 0.0) * s[k] for k in s if k.startswith("cevns_"))

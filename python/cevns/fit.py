@@ -232,14 +232,16 @@ def sm_fit(
         ``provenance``.
     """
     from .datasets import experiments_for
-    from .phenomenology import flux_averaged_cross_section, parameters
+    from .phenomenology import check_used, flux_averaged_cross_section, parameters, used_by
     from .phenomenology import predict as predict_with
     from .provenance import provenance
 
     params = dict(params or {})
     parameters(params)  # InputError for a bad name or value, before any work
     exps = experiments_for(dataset, data_dir, experiments)
-    preds = {n: predict_with(e, **params) if params else e.predict() for n, e in exps.items()}
+    check_used(params, exps.values())  # a parameter none of them depends on is refused
+    own = {n: used_by(params, e) for n, e in exps.items()}
+    preds = {n: predict_with(e, **own[n]) if own[n] else e.predict() for n, e in exps.items()}
     if dataset == "combined":
         lik: Any = CombinedLikelihood(**{n: e.likelihood for n, e in exps.items()})
         res = lik.chi2(preds)
@@ -254,7 +256,7 @@ def sm_fit(
         f = fit_normalisation(e.likelihood, preds[n])
         events[n] = {"predicted": f.predicted, "best": f.best, "lower": f.lower, "upper": f.upper}
         try:
-            sigma = flux_averaged_cross_section(e, **params) / 1e-40
+            sigma = flux_averaged_cross_section(e, **own[n]) / 1e-40
         except InputError:  # a magnetic moment: no total cross section (the core's rule)
             continue
         # <sigma>_Phi scales with the CEvNS normalisation: fitted = s * predicted

@@ -372,6 +372,15 @@ class CsiLikelihood(_BinnedLikelihood):
         (0.12, 0.25, 0.35, 0.021). A value of 0 fixes that nuisance at 0.
     name : str
         Data-set name used in error messages and in combined results.
+    ss_model : {"paper", "measured"}
+        ``paper``: eq. (6), ``ss`` is the template. ``measured``: ``ss`` is the
+        anti-coincidence histogram, a Poisson measurement of a flat-in-time SS
+        rate per energy row, profiled exactly (docs/statistics.md); the SS sigma
+        is then unused.
+    time_widths : sequence of float, optional
+        ``measured``: widths of the time bins (n_time values).
+    ac_exposure : float
+        ``measured``: exposure of the AC window relative to the C window.
     """
 
     def __init__(
@@ -383,6 +392,9 @@ class CsiLikelihood(_BinnedLikelihood):
         sigmas: Mapping[str, float] | Iterable[float] | None = None,
         *,
         name: str = "csi",
+        ss_model: str = "paper",
+        time_widths: Iterable[float] | None = None,
+        ac_exposure: float = 1.0,
     ) -> None:
         self.name = name
         obs = _as_array(observed, dataset=name, what="observed", shape=None)
@@ -394,13 +406,19 @@ class CsiLikelihood(_BinnedLikelihood):
             "ss": _as_array(ss, dataset=name, what="ss", shape=obs.shape),
         }
         self._norm_sigmas = _merge_sigmas(CSI_SIGMAS, sigmas, name)
+        widths = [] if time_widths is None else [float(v) for v in time_widths]
         try:
             self._core_chi2 = _core.CsiChi2(
                 *(a.ravel() for a in self._inputs.values()),
                 np.array(list(self._norm_sigmas.values())),
+                ss_model,
+                widths,
+                float(ac_exposure),
             )
         except ValueError as exc:
             raise InputError(f"{name}: {exc}") from exc
+        if ss_model == "measured":
+            self._inputs.update(ss_model=ss_model, time_widths=widths, ac_exposure=ac_exposure)
 
     def gradient(
         self, prediction: ArrayLike, nuisances: Mapping[str, float] | ArrayLike

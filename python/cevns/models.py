@@ -267,7 +267,15 @@ def get_model(model: str | Model) -> Model:
         return model
     if isinstance(model, str) and model in PAPER_MODELS:
         return PAPER_MODELS[model]
+    from ._validate import quote
+
+    def key(name: str) -> str:
+        return "".join(c for c in name.casefold() if c.isalnum() or c == "+")
+
+    near = [n for n in MODEL_NAMES if isinstance(model, str) and key(n) == key(model)]
+    hint = f" (did you mean {near[0]}? names are case-sensitive)" if near else ""
+    shown = quote(model) if isinstance(model, str) else repr(model)[:80]
     raise ModelError(
-        f"unknown model {model!r}; accepted: {', '.join(MODEL_NAMES)} "
+        f"unknown model {shown}{hint}; accepted: {', '.join(MODEL_NAMES)} "
         "(or a Model from cevns.models.from_charges / generator_G / generator_GB)"
     )

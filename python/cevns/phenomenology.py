@@ -36,7 +36,7 @@ experiment, so it works with any experiment object that has those two.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,12 +48,14 @@ from .errors import InputError
 __all__ = [
     "PARAMETERS",
     "ParameterInfo",
+    "check_used",
     "chi2",
     "default_value",
     "flux_averaged_cross_section",
     "parameters",
     "predict",
     "templates",
+    "used_by",
 ]
 
 
@@ -132,6 +134,46 @@ def _check_name(name: str) -> None:
         )
 
 
+def check_used(names: Iterable[str], experiments: Iterable[Any], option: str = "") -> None:
+    """Refuse a physics parameter that none of ``experiments`` depends on.
+
+    Which parameters an experiment depends on is the core's answer
+    (``BinnedRate.parameter_names``: every parameter but the neutron radii of
+    nuclei it does not contain); ``rn_csi`` counts as ``rn_cs`` and ``rn_i``.
+
+    Raises
+    ------
+    InputError
+        Naming the parameter, the experiments and the parameters they accept.
+    """
+    exps = list(experiments)
+    used: list[str] = []
+    for e in exps:
+        used += [n for n in e.rate.parameter_names if n not in used]
+    accepted = list(used)
+    if "rn_cs" in used and "rn_i" in used:
+        accepted.insert(accepted.index("rn_i") + 1, "rn_csi")
+    for name in names:
+        _check_name(name)
+        if name not in accepted:
+            which = " + ".join(e.name for e in exps)
+            unused = [n for n in PARAMETERS if n not in accepted]
+            raise InputError(
+                f"{option + ' ' if option else ''}{name}: {which} does not depend on it "
+                f"({PARAMETERS[name].description}); accepted: every physics parameter "
+                f"but {', '.join(unused)}"
+            )
+
+
+def used_by(params: Mapping[str, float], experiment: Any) -> dict[str, float]:
+    """The entries of ``params`` that ``experiment`` depends on (a combined fit gives
+    each data set its own: CsI the CsI radii, Ar the Ar radius)."""
+    own = set(experiment.rate.parameter_names)
+    if {"rn_cs", "rn_i"} <= own:
+        own.add("rn_csi")
+    return {k: v for k, v in params.items() if k in own}
+
+
 def parameters(values: Mapping[str, float] | None = None, **kwargs: float) -> Any:
     """A core ``PhysicsParameters`` from names (SM for every name not given).
 
@@ -156,10 +198,10 @@ def parameters(values: Mapping[str, float] | None = None, **kwargs: float) -> An
     return p
 
 
-def _mediator(model: Any, mass: float | None) -> Any:
+def _mediator(model: Any, mass: float | None, coupling: Any = 0.0) -> Any:
     from .experiments.base import _mediator as to_mediator
 
-    return to_mediator(model, mass)
+    return to_mediator(model, mass, coupling)
 
 
 def predict(
@@ -173,13 +215,22 @@ def predict(
 
     ``predict(csi, sin2w=0.25)``; ``predict(ar, "B-L", 10.0, 5e-5, eps_u_ee=0.1)``.
     With no parameters it equals ``experiment.predict(model, mass, coupling)`` bit for bit.
+    A parameter the experiment does not depend on (another detector's neutron
+    radius) is refused (:func:`check_used`).
     """
+    check_used(params, [experiment])
+    return _predict(experiment, model, mass, coupling, params)
+
+
+def _predict(
+    experiment: Any, model: Any, mass: float | None, coupling: float, params: Mapping[str, float]
+) -> np.ndarray:
     p = parameters(params)
     g = float(coupling)
     if not math.isfinite(g):
         raise InputError(f"coupling must be finite, got {coupling!r}")
     try:
-        return experiment.rate.predict_with(_mediator(model, mass), g, p)
+        return experiment.rate.predict_with(_mediator(model, mass, g), g, p)
     except ValueError as exc:  # a radius below what the form factor accepts
         raise InputError(str(exc)) from None
 
@@ -195,8 +246,9 @@ def flux_averaged_cross_section(
 
     The quantity COHERENT quotes (e.g. for CsI 2021: measured 165 +30/−25, SM
     189 ± 6, in 1e-40 cm²): all recoil energies (no threshold, efficiency or
-    timing), averaged over the beam's three flavours (eq. 1-3, equal numbers) and
-    over the detector's nuclei. ``flux_averaged_cross_section(csi) / 1e-40``.
+    timing), averaged over the source's flux components weighted by their fluences
+    (π-DAR: the beam's three flavours, eq. 1-3, equal numbers) and over the
+    detector's nuclei. ``flux_averaged_cross_section(csi) / 1e-40``.
     Computed by the core (``BinnedRate::flux_averaged_cross_section``).
 
     Raises
@@ -208,9 +260,10 @@ def flux_averaged_cross_section(
     g = float(coupling)
     if not math.isfinite(g):
         raise InputError(f"coupling must be finite, got {coupling!r}")
+    check_used(params, [experiment])
     p = parameters(params) if params else None  # None: the experiment's own radii
     try:
-        return float(experiment.rate.flux_averaged_cross_section(_mediator(model, mass), g, p))
+        return float(experiment.rate.flux_averaged_cross_section(_mediator(model, mass, g), g, p))
     except ValueError as exc:
         raise InputError(str(exc)) from None
 
@@ -219,6 +272,7 @@ def templates(
     experiment: Any, model: Any, mass: float, **params: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(N0, N1, N2) in the mediator coupling at fixed physics parameters."""
+    check_used(params, [experiment])
     return experiment.rate.templates_with(_mediator(model, mass), parameters(params))
 
 
@@ -239,7 +293,11 @@ def chi2(
     if isinstance(experiments, Mapping):
         from .likelihood import CombinedLikelihood
 
+        check_used(params, experiments.values())  # each parameter used by one of them
         lik = CombinedLikelihood(**{n: e.likelihood for n, e in experiments.items()})
-        preds = {n: predict(e, model, mass, coupling, **params) for n, e in experiments.items()}
+        preds = {
+            n: _predict(e, model, mass, coupling, used_by(params, e))
+            for n, e in experiments.items()
+        }
         return lik.chi2(preds)
     return experiments.likelihood.chi2(predict(experiments, model, mass, coupling, **params))

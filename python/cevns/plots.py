@@ -254,10 +254,13 @@ def plot_exclusion(
 ) -> dict[str, Any]:
     """Figs. 4-8: 2σ exclusion regions in the (M, g) plane with the (g−2)_μ band.
 
-    The boundary of each data set's allowed region (the scan's root-found interval
-    edges, thin strips included; :func:`cevns.contours.allowed_field`) is drawn as
-    in the paper: black CsI+Ar, blue dashed CsI, red dashed Ar. The region excluded by
-    ``shade`` is filled grey; the (g−2)_μ band is green.
+    The boundary of each data set's allowed regions (the scan's root-found interval
+    edges followed from mass to mass, thin strips included;
+    :func:`cevns.contours.region_edges`) is drawn as in the paper: black CsI+Ar, blue
+    dashed CsI, red dashed Ar; the edges of allowed strips apart from the region that
+    contains g = 0 (destructive interference with the SM) in the same colour, dotted,
+    each with its own legend entry. The region excluded by ``shade`` is filled grey;
+    the (g−2)_μ band is green.
 
     Parameters
     ----------
@@ -275,46 +278,65 @@ def plot_exclusion(
     -------
     dict
         ``boundaries``: data set → list of (n, 2) arrays [M (MeV), g] of the lines
-        drawn; ``exclusion_line``: data set → (masses, g of the lowest edge);
-        ``gm2``: (masses, g_lower, g_upper) or None; ``overlays``: label → (M, g).
+        drawn; ``strips``: data set → those of them that bound allowed strips;
+        ``exclusion_line``: data set → (masses, g of the lowest edge); ``gm2``:
+        (masses, g_lower, g_upper) or None; ``overlays``: label → (M, g); ``legend``:
+        the legend's labels.
     """
-    from .contours import allowed_field, boundary_and_excluded
+    from .contours import allowed_polygons, region_edges
     from .datasets import PAPER_ORDER
 
     m = np.asarray(data["masses_MeV"], dtype=float)
     g = np.asarray(data["couplings"], dtype=float)
-    out: dict[str, Any] = {"boundaries": {}, "exclusion_line": {}, "gm2": None, "overlays": {}}
+    out: dict[str, Any] = {
+        "boundaries": {},
+        "strips": {},
+        "exclusion_line": {},
+        "gm2": None,
+        "overlays": {},
+    }
+    g_range = (float(g[0]), float(g[-1]))
     model = data["model"]
     is_scalar = data.get("kind") == "scalar"
     with style():
         import matplotlib.lines as mlines
         import matplotlib.patches as mpatches
-        from matplotlib.path import Path as MplPath
 
         ax = _axes(ax)
-        handles = []
+        handles: list[Any] = []
+        strip_handles: list[Any] = []
         for d in reversed(PAPER_ORDER):  # CsI+Ar drawn first, underneath
             if d not in data["intervals"]:
                 continue
             st = DATASET_STYLE[d]
-            g_grid, field = allowed_field(data["intervals"][d], g)
-            lines, filled = boundary_and_excluded(m, g_grid, field)
-            out["boundaries"][d] = lines
+            edges = region_edges(m, data["intervals"][d], g_range)
+            out["boundaries"][d] = [line for _, line in edges]
+            out["strips"][d] = [line for zero, line in edges if not zero]
             out["exclusion_line"][d] = (m, np.asarray(data["exclusion_line"][d]))
-            if d == shade:
-                for pts, codes in filled:
-                    path = MplPath(10.0 ** np.asarray(pts), np.asarray(codes))
+            if d == shade:  # grey everywhere, the allowed regions cut out
+                ax.axhspan(g_range[0], g_range[1], facecolor="0.87", edgecolor="none", zorder=0)
+                for quad in allowed_polygons(m, data["intervals"][d], g_range):
                     ax.add_patch(
-                        mpatches.PathPatch(path, facecolor="0.87", edgecolor="none", zorder=0)
-                    )
+                        mpatches.Polygon(
+                            quad, closed=True, facecolor="white", edgecolor="white", lw=0.3,
+                            zorder=0.1,
+                        )
+                    )  # fmt: skip
                 handles.append(mpatches.Patch(color="0.87", label=f"excluded ({st['label']})"))
-            for seg in lines:
-                ax.plot(
-                    seg[:, 0], seg[:, 1], color=st["color"], ls=st["linestyle"], lw=1.4, zorder=3
-                )
+            for zero, seg in edges:
+                ls, lw = (st["linestyle"], 1.4) if zero else (":", 1.2)
+                ax.plot(seg[:, 0], seg[:, 1], color=st["color"], ls=ls, lw=lw, zorder=3)
             handles.append(
                 mlines.Line2D([], [], color=st["color"], ls=st["linestyle"], label=st["label"])
             )
+            if out["strips"][d]:
+                strip_handles.append(
+                    mlines.Line2D(
+                        [], [], color=st["color"], ls=":", lw=1.2,
+                        label=f"{st['label']}: allowed strip (interference)",
+                    )
+                )  # fmt: skip
+        handles += strip_handles
         band = data.get("gm2")
         if band is not None:
             ax.fill_between(
@@ -346,7 +368,8 @@ def plot_exclusion(
         ax.set_xlabel(r"$M_\phi$ [MeV]" if is_scalar else r"$M_{Z'}$ [MeV]")
         ax.set_ylabel(r"$\tilde g_\phi$" if is_scalar else r"$g_{Z'}$")
         ax.set_title(f"{MODEL_LABELS.get(model, model)}: excluded at {_cl_label(data)}")
-        ax.legend(handles=handles, loc="upper left")
+        ax.legend(handles=handles, loc="upper left", fontsize="small")
+        out["legend"] = [h.get_label() for h in handles]
     return out
 
 
@@ -376,9 +399,20 @@ _COMPONENT_LABELS = {
 
 
 def plot_spectra(
-    data: Mapping[str, Any], ax: Any = None, axis: str = "energy", prediction: str = "fitted"
+    data: Mapping[str, Any],
+    ax: Any = None,
+    axis: str = "energy",
+    prediction: str = "fitted",
+    density: bool = True,
+    log: bool = True,
 ) -> dict[str, Any]:
-    """Observed counts (points, √N errors) vs the stacked prediction on one projection.
+    """Observed counts (points, √N errors) vs the prediction and each of its components.
+
+    The bins are of unequal width (CsI time bins of 0.125 µs beside 1-2 µs), so by
+    default every number is divided by its bin width: events per µs, per PE or per
+    keVee, which is what the eye compares. The components (CEvNS, steady state, BRN,
+    NIN) are drawn each as its own line, the total in black, on a log scale, so that
+    the small backgrounds stay visible beside the steady state.
 
     Parameters
     ----------
@@ -389,52 +423,113 @@ def plot_spectra(
         Projection (energy in PE for CsI / keVee for Ar; time in µs).
     prediction : {"fitted", "nominal"}
         Components with the best-fit nuisances of the χ² applied, or nominal.
+    density : bool
+        Divide by the bin width (default) or show events per bin.
+    log : bool
+        Log scale of the y axis (default) or linear from 0.
 
     Returns
     -------
     dict
-        ``edges``, ``observed``, ``stack`` (component → counts per bin, bottom first).
+        ``edges``; ``observed`` and ``stack`` (component → events per bin);
+        ``widths``; ``shown`` (component → what is drawn: per unit width when
+        ``density``), ``observed_shown``, ``total_shown`` and ``ylabel``.
     """
     if axis not in ("energy", "time"):
         raise InputError(f"axis must be 'energy' or 'time', got {axis!r}")
     if prediction not in ("fitted", "nominal"):
         raise InputError(f"prediction must be 'fitted' or 'nominal', got {prediction!r}")
-    edges = data["energy_edges"] if axis == "energy" else data["time_edges"]
+    edges = np.asarray(data["energy_edges"] if axis == "energy" else data["time_edges"], float)
     comps = data[prediction]
     order = [k for k in ("ss", "delayed_brn", "prompt_brn", "brn", "nin") if k in comps]
     order += [k for k in comps if k not in order and k != "cevns"] + ["cevns"]
     stack = {k: np.asarray(comps[k][axis], dtype=float) for k in order}
     obs = np.asarray(data["observed"][axis], dtype=float)
     err = np.asarray(data["observed_err"][axis], dtype=float)
+    widths = np.diff(edges)
+    unit = data["energy_unit"] if axis == "energy" else r"$\mu$s"
+    scale = 1.0 / widths if density else np.ones_like(widths)
+    shown = {k: v * scale for k, v in stack.items()}
+    total = sum(stack.values()) * scale
+    ylabel = f"events / {unit}" if density else "events per bin"
     with style():
         ax = _axes(ax)
-        bottom = np.zeros_like(obs)
         for k in order:
             ax.stairs(
-                bottom + stack[k],
+                shown[k],
                 edges,
-                baseline=bottom,
-                fill=True,
-                alpha=0.8,
                 color=_COMPONENT_COLOURS.get(k),
+                lw=1.6,
                 label=_COMPONENT_LABELS.get(k, k),
             )
-            bottom = bottom + stack[k]
-        ax.stairs(bottom, edges, color="black", lw=1.0)
+        ax.stairs(total, edges, color="black", lw=1.0, label="total prediction")
         centres = 0.5 * (edges[1:] + edges[:-1])
-        ax.errorbar(centres, obs, yerr=err, fmt="o", ms=3, color="black", label="data")
-        unit = data["energy_unit"]
-        ax.set_xlabel(f"energy [{unit}]" if axis == "energy" else r"time [$\mu$s]")
-        ax.set_ylabel("events per bin")
+        ax.errorbar(
+            centres, obs * scale, yerr=err * scale, fmt="o", ms=3, color="black", label="data"
+        )
+        ax.set_xlabel(f"energy [{data['energy_unit']}]" if axis == "energy" else r"time [$\mu$s]")
+        ax.set_ylabel(ylabel)
         ax.set_xlim(float(edges[0]), float(edges[-1]))
-        ax.set_ylim(bottom=0)
+        if log:
+            ax.set_yscale("log")
+            positive = np.concatenate([v[v > 0] for v in shown.values()])
+            top = float(max(np.max(total), np.max((obs + err) * scale)))
+            ax.set_ylim(max(0.5 * float(positive.min()), 1e-4 * top), 3.0 * top)  # 4 decades
+        else:
+            ax.set_ylim(bottom=0)
         pred = "best fit" if prediction == "fitted" else "nominal"
         ax.set_title(
             f"{EXPERIMENT_LABELS.get(data['experiment'], data['experiment'])}: "
             f"{data['model']} ({pred}, $\\chi^2 = {data['chi2']:.1f}$)"
         )
-        ax.legend()
-    return {"edges": np.asarray(edges), "observed": obs, "stack": stack}
+        ax.legend(fontsize="small")
+    return {
+        "edges": edges,
+        "observed": obs,
+        "stack": stack,
+        "widths": widths,
+        "shown": shown,
+        "observed_shown": obs * scale,
+        "total_shown": total,
+        "ylabel": ylabel,
+    }
+
+
+def parameter_label(name: str) -> str:
+    """A physics parameter's symbol for an axis (``sin2w`` → sin²θ_W, ``eps_u_ee`` →
+    ε^{uV}_{ee}, ``rn_cs`` → R_n(Cs), ``mu_nue`` → μ_{ν_e}, ``r2_numu`` → ⟨r²_{ν_μ}⟩)."""
+    flavour = {"nue": r"\nu_e", "numu": r"\nu_\mu", "nutau": r"\nu_\tau"}
+    if name == "sin2w":
+        return r"$\sin^2\theta_W$"
+    if name.startswith("eps_") and name.count("_") == 2:
+        _, q, ab = name.split("_")
+        ab = ab.replace("tau", r"\tau").replace("mu", r"\mu")
+        return rf"$\varepsilon^{{{q}V}}_{{{ab}}}$"
+    if name.startswith("rn_"):
+        nucleus = {"cs": "Cs", "i": "I", "ar": "Ar", "csi": "Cs, I"}.get(name[3:], name[3:])
+        return rf"$R_n$({nucleus})"
+    if name.startswith("mu_") and name[3:] in flavour:
+        return rf"$\mu_{{{flavour[name[3:]]}}}$"
+    if name.startswith("r2_") and name[3:] in flavour:
+        return rf"$\langle r^2_{{{flavour[name[3:]]}}}\rangle$"
+    return name
+
+
+def level_label(key: str, delta_chi2: float | None = None) -> str:
+    """A confidence level for a legend: ``1sigma`` → 1σ, ``90%`` → 90 %, with its Δχ²."""
+    text = key.replace("sigma", r"$\sigma$").replace("%", " %")
+    return text if delta_chi2 is None else rf"{text} ($\Delta\chi^2$ = {delta_chi2:.2f})"
+
+
+def _profile_xrange(x: np.ndarray, dchi: np.ndarray, ymax: float) -> tuple[float, float]:
+    """x range of a 1-D profile: where Δχ² is below the top of the plot, with a margin
+    of half that width on each side (within the scan range), so the parabola fills it."""
+    inside = np.flatnonzero(dchi <= ymax)
+    if inside.size == 0:
+        return float(x[0]), float(x[-1])
+    lo, hi = float(x[inside[0]]), float(x[inside[-1]])
+    pad = 0.5 * (hi - lo) if hi > lo else 0.05 * (float(x[-1]) - float(x[0]))
+    return max(float(x[0]), lo - pad), min(float(x[-1]), hi + pad)
 
 
 def plot_profile(data: Mapping[str, Any], ax: Any = None) -> dict[str, Any]:
@@ -448,7 +543,8 @@ def plot_profile(data: Mapping[str, Any], ax: Any = None) -> dict[str, Any]:
     units = data.get("units", {})
 
     def label(n: str) -> str:
-        return f"{n} [{units[n]}]" if units.get(n) else n
+        sym = parameter_label(n)
+        return f"{sym} [{units[n]}]" if units.get(n) else sym
 
     with style():
         ax = _axes(ax)
@@ -458,17 +554,27 @@ def plot_profile(data: Mapping[str, Any], ax: Any = None) -> dict[str, Any]:
             dchi = np.asarray(data["grid"]["chi2"]) - data["chi2_min"]
             ax.plot(x, dchi, color="black")
             for k, lv in data["delta_chi2_levels"].items():
-                ax.axhline(lv, color=colours.get(k, "gray"), linestyle=":", label=k)
+                ax.axhline(
+                    lv, color=colours.get(k, "gray"), linestyle=":", label=level_label(k, lv)
+                )
             ax.set_xlabel(label(names[0]))
             ax.set_ylabel(r"$\Delta\chi^2$")
-            ax.set_ylim(0, 2.0 * max(data["delta_chi2_levels"].values()))
+            ymax = 2.0 * max(data["delta_chi2_levels"].values())
+            ax.set_ylim(0, ymax)
+            ax.set_xlim(*_profile_xrange(x, dchi, ymax))
             ax.legend(title=data.get("experiment", ""))
-            return {"x": x, "delta_chi2": dchi}
+            return {"x": x, "delta_chi2": dchi, "xlim": ax.get_xlim()}
         drawn: dict[str, Any] = {}
         for k, lines in data["contours"].items():
             arrs = [np.asarray(line) for line in lines]
+            lv = data["delta_chi2_levels"].get(k)
             for i, a in enumerate(arrs):
-                ax.plot(a[:, 0], a[:, 1], color=colours.get(k, "gray"), label=k if i == 0 else None)
+                ax.plot(
+                    a[:, 0],
+                    a[:, 1],
+                    color=colours.get(k, "gray"),
+                    label=level_label(k, lv) if i == 0 else None,
+                )
             drawn[k] = arrs
         best = (data["best_fit"][names[0]], data["best_fit"][names[1]])
         ax.plot(*best, marker="+", color="black", linestyle="none", label="best fit")

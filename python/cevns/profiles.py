@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .errors import InputError
-from .phenomenology import PARAMETERS, default_value, parameters
+from .phenomenology import PARAMETERS, check_used, default_value, parameters
 
 __all__ = ["ProfileResult", "delta_chi2_levels", "profile_parameters"]
 
@@ -346,6 +346,8 @@ def profile_parameters(
     for n in names + profiled:
         default_value(n)  # InputError for an unknown name
     parameters(fixed)  # InputError for an unknown name or a bad value
+    for option, given in (("--param", names), ("--profile", profiled), ("--fix", fixed)):
+        check_used(given, experiments.values(), option)  # none of them depends on it
     unknown = set(ranges or {}) - set(names + profiled)
     if unknown:
         raise InputError(f"ranges given for {sorted(unknown)}, which are not scanned or profiled")

@@ -32,7 +32,7 @@ __all__ = ["DATASETS", "ModelFit", "ScanResult", "dataset_members", "global_mini
 #: Heaviest mediator a scan takes [MeV] (1 PeV). Far above it the coupling grid
 #: (g ∝ M) overflows; physically such a mediator is a contact interaction: the NSI
 #: parameters ``eps_*`` of `cevns.phenomenology` describe it.
-MAX_MASS_MEV = 1e9
+MAX_MASS_MEV: float = _core.constants["max_mediator_mass_MeV"]  # the core's kMaxMediatorMassMeV
 
 
 def check_masses(masses: Iterable[float]) -> np.ndarray:

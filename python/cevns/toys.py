@@ -7,10 +7,14 @@ construction*: the nuisances are set to their values profiled on the real data
 at (M, g), η̂(M, g), and every measured input of the χ² is drawn again around
 the expectation they imply.
 
-* **CsI (eq. 6).** The coincidence counts N_ij^exp are Poisson around
-  μ_ij = Σ_z (1 + η̂_z) N_ij^z (the mean the Poisson χ² of eq. 6 describes).
-  The steady-state template is the anti-coincidence (AC) histogram, a
-  measurement of its own: it is drawn Poisson around (1 + η̂_SS) N_ij^SS.
+* **CsI, ``ss_model=paper`` (eq. 6).** The coincidence counts N_ij^exp are
+  Poisson around μ_ij = Σ_z (1 + η̂_z) N_ij^z (the mean the Poisson χ² of eq. 6
+  describes). The steady-state template is the anti-coincidence (AC) histogram, a
+  measurement of its own: it is drawn Poisson around its plug-in truth
+  (1 + η̂_SS) N_ij^SS (the data's AC histogram rescaled: eq. 6's own SS model).
+* **CsI, ``ss_model=measured``.** The C counts as above with the profiled flat
+  SS, b̂_i w_j; the AC counts Poisson around r b̂_i w_j (flat in time within
+  each PE row, r the AC/C exposure): the truth of a steady-state background.
 * **Ar (eq. 7-9).** The χ² is Gaussian with σ_ij² = N_ij^exp + N_ij^SS / 5
   (eq. 8): the observed counts' Poisson variance plus that of an SS estimate
   measured with five times the exposure. The counts are therefore drawn
@@ -21,7 +25,14 @@ the expectation they imply.
 * **Global observables.** The centre of each nuisance's Gaussian constraint
   (0 for the data) is drawn from N(η̂_z, σ_z) (σ = 1 for the Ar shape
   nuisances ε of eq. 9), so the constraints fluctuate as the auxiliary
-  measurements they stand for. Nuisances fixed by σ = 0 stay at 0.
+  measurements they stand for. Nuisances fixed by σ = 0 stay at 0. The
+  exception is η_SS: its σ *is* the statistics of the SS measurement (Ar:
+  0.0079 = 1/√(5 · 3152); CsI: the 2.1 % of COHERENT's SS normalisation, a
+  statistical error smaller than the released AC sample's own 1/√1295), and
+  that measurement is already drawn again, so its centre stays at 0 (the SS
+  measurement fluctuates once, not twice). With ``fluctuate_ss=False`` (the
+  diagnostic that keeps the data's SS histogram) the η_SS centre is drawn
+  instead. The toy model per experiment is written down in docs/statistics.md.
 
 Random numbers and common random numbers
 ----------------------------------------
@@ -41,10 +52,11 @@ Test statistics
 ---------------
 For each toy the C++ core (`cevns._core.ToyPlane`) profiles the nuisances of the
 toy's χ² at the tested (M, g), along g at the tested mass (the 1-D reference) and
-over the (M', g') plane: the same fixed mass grid as `scan.global_minimum` (3 per
-decade, 10 keV - 100 GeV, plus the tested mass) with every local minimum along g
-refined by Brent's method, so the thin strips of the models with a cancellation
-(eq. 44-49) are found in every toy as in the data. Templates of the plane are
+over the (M', g') plane: the coarse mass grid of `scan.global_minimum` (3 per
+decade, 10 keV - 100 GeV, plus the tested mass), every coarse local minimum then
+followed down a grid of 30 masses per decade (`PLANE_REFINE`), with every local
+minimum along g refined by Brent's method, so the thin strips of the models with a
+cancellation (eq. 44-49) are found in every toy as in the data. Templates of the plane are
 computed once per `ToyEngine` (once per worker).
 
     t(M, g) = χ²(M, g) − min_(M', g') χ²        (2-D, the paper's regions)
@@ -64,14 +76,18 @@ from . import _core
 from .errors import InputError
 from .scan import ModelFit, _with_zero, check_couplings
 
-#: Mass grid of the plane minimum: that of `scan.global_minimum` [MeV].
+#: Coarse mass grid of the plane minimum: that of `scan.global_minimum` [MeV].
 PLANE_MASSES_MEV = np.geomspace(1e-2, 1e5, 22)
+#: Refinement of the plane minimum in mass: every coarse local minimum is
+#: followed down a grid `PLANE_REFINE` times finer (30 masses per decade).
+PLANE_REFINE = 10
 #: Coupling-grid density of the plane minimum (that of `scan.global_minimum`).
 PLANE_PER_DECADE = 20
 
 #: Exposure of each data set's steady-state measurement relative to the signal
 #: window: the SS template is a count of the AC window (CsI) or an estimate with
 #: variance N_SS / 5 (Ar, eq. 8).
+#: XENONnT has no SS measurement (its ``ss`` is zeros): exposure 1, nothing to draw.
 SS_EXPOSURE = {"csi2021": 1.0, "ar2020": 5.0}
 
 
@@ -102,11 +118,14 @@ class ToyEngine:
         Already built experiments (by name).
     data_dir : path-like, optional
     plane_masses : array, optional
-        Mass grid of the plane minimum [MeV] (default `PLANE_MASSES_MEV`).
+        Mass grid of the plane minimum [MeV], every mass visited (default:
+        `PLANE_MASSES_MEV`, 3 per decade, each coarse minimum then refined in mass
+        on a grid `PLANE_REFINE` times finer).
     fluctuate_ss : bool
-        Draw the steady-state measurement again in each toy (default). ``False``
-        keeps the data's SS template in every toy: a diagnostic that isolates the
-        effect of the SS statistics, which eq. (6) for CsI does not carry.
+        Draw the steady-state measurement again in each toy (default; the η_SS
+        constraint centre then stays at 0). ``False`` keeps the data's SS template
+        in every toy and draws the η_SS centre instead: a diagnostic that isolates
+        the effect of the SS statistics, which eq. (6) for CsI does not carry.
     """
 
     def __init__(
@@ -123,14 +142,19 @@ class ToyEngine:
         self.fit = ModelFit(model, dataset, experiments=experiments, data_dir=data_dir)
         self.members = list(self.fit.members)
         self.chi2s = [self.fit.experiments[n].likelihood.core for n in self.members]
-        masses = np.asarray(PLANE_MASSES_MEV if plane_masses is None else list(plane_masses))
+        if plane_masses is None:
+            lo, hi = PLANE_MASSES_MEV[0], PLANE_MASSES_MEV[-1]
+            masses = np.geomspace(lo, hi, (PLANE_MASSES_MEV.size - 1) * PLANE_REFINE + 1)
+            stride = PLANE_REFINE
+        else:
+            masses, stride = np.asarray(list(plane_masses), dtype=float), 1
         self.plane_masses = masses
         tmpl = self.fit.templates(masses)
         grids = [
             _with_zero(self.fit.coupling_grid(float(m), PLANE_PER_DECADE)).tolist() for m in masses
         ]
         self.plane = _core.ToyPlane(
-            self.chi2s, [tmpl[n].reshape(len(masses), 3, -1) for n in self.members], grids
+            self.chi2s, [tmpl[n].reshape(len(masses), 3, -1) for n in self.members], grids, stride
         )
         self._tested: dict[float, tuple[list[np.ndarray], list[float]]] = {}
         self._sigmas = {}
@@ -140,8 +164,9 @@ class ToyEngine:
             self._sigmas[n] = s
         self._ss_data = {n: np.asarray(c.ss, dtype=float) for n, c in zip(self.members, self.chi2s)}
         self._ss_index = {
-            n: list(type(c).nuisance_names).index("eta_ss")
+            n: _nuisance_names(c).index("eta_ss")
             for n, c in zip(self.members, self.chi2s)
+            if "eta_ss" in _nuisance_names(c)
         }
 
     # -- the tested point ---------------------------------------------------
@@ -168,7 +193,7 @@ class ToyEngine:
             eta = np.asarray(res.nuisances, dtype=float)
             chi2 += res.chi2
             expected[n] = np.maximum(c.expected(pred, eta), 0.0)
-            ss[n] = np.maximum((1.0 + eta[self._ss_index[n]]) * c.ss, 0.0)
+            ss[n] = np.maximum(c.expected_ss(pred, eta), 0.0)
             nuis[n] = eta
         return Hypothesis(float(mass), g, expected, ss, nuis, dict(self._sigmas), float(chi2))
 
@@ -187,12 +212,14 @@ class ToyEngine:
             u_ss = rng.random((n_toys, nb))
             z = rng.standard_normal((n_toys, nn))
             observed.append(_poisson_ppf(u_obs, hyp.expected[n]))
-            k = SS_EXPOSURE[n]
+            k = SS_EXPOSURE.get(n, 1.0)
             if self.fluctuate_ss:
                 ss.append(_poisson_ppf(u_ss, k * hyp.ss[n]) / k)
             else:
                 ss.append(np.broadcast_to(self._ss_data[n], (n_toys, nb)).copy())
-            sig = hyp.sigmas[n]
+            sig = hyp.sigmas[n].copy()
+            if self.fluctuate_ss and n in self._ss_index:  # the SS measurement carries eta_ss's
+                sig[self._ss_index[n]] = 0.0
             centres.append(np.where(sig > 0, hyp.nuisances[n] + sig * z, 0.0))
         return observed, ss, centres
 
@@ -219,6 +246,12 @@ class ToyEngine:
         obs, ss, cen = self.generate(hyp, n_toys, seed)
         tmpl, grid = self.tested(mass)
         return np.asarray(self.plane.evaluate(obs, ss, cen, tmpl, grid, float(g), plane, n_threads))
+
+
+def _nuisance_names(chi2: Any) -> list[str]:
+    """Nuisance names of a core chi2 (a class attribute for CsI/Ar, a method for XENONnT)."""
+    names = chi2.nuisance_names
+    return list(names() if callable(names) else names)
 
 
 def _poisson_ppf(u: np.ndarray, mean: np.ndarray) -> np.ndarray:

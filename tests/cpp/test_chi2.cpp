@@ -452,3 +452,65 @@ TEST_CASE("profiles refuse predictions beyond kMaxPredictionEvents") {
   CHECK_THROWS_AS(csi.profile(cc), std::invalid_argument);
   CHECK_THROWS_AS(ar.profile(ac), std::invalid_argument);
 }
+
+TEST_CASE("CsiChi2 measured SS model: the row rates are profiled exactly") {
+  // 2 energy rows x 3 time bins (widths 1, 1, 2), AC counts per bin
+  const std::vector<double> obs{5, 3, 9, 12, 0, 4};
+  const std::vector<double> brn{0.5, 0.2, 0.1, 0.4, 0.3, 0.1};
+  const std::vector<double> nin{0.2, 0.1, 0.1, 0.2, 0.1, 0.0};
+  const std::vector<double> ac{2, 4, 7, 1, 3, 2};
+  const std::vector<double> cevns{3, 1, 0.5, 6, 1, 0.2};
+  cevns::CsiSsModel model;
+  model.kind = cevns::CsiSsModel::Kind::measured;
+  model.time_widths = {1, 1, 2};
+  model.ac_exposure = 1.5;
+  const cevns::CsiChi2 chi2(obs, brn, nin, ac, cevns::csi_normalisation_sigmas, model);
+  CHECK(chi2.sigmas()[3] == 0.0);
+  const cevns::ProfileResult r = chi2.profile(cevns);
+  REQUIRE(r.converged);
+  const std::vector<double> b = chi2.ss_rates(cevns.data(), r.nuisances.data());
+  REQUIRE(b.size() == 2);
+  // the full joint chi2 at (eta, b) written out: its minimum over b and eta is r.chi2
+  const double w[3] = {0.25, 0.25, 0.5};
+  const double m[2] = {13, 6};
+  auto joint = [&](const double *eta, const double *bb) {
+    double c2 = 0.0;
+    for (int i = 0; i < 2; ++i) {
+      for (int j = 0; j < 3; ++j) {
+        const int k = 3 * i + j;
+        const double mu =
+            (1 + eta[0]) * cevns[k] + (1 + eta[1]) * brn[k] + (1 + eta[2]) * nin[k] + bb[i] * w[j];
+        c2 += 2 * (mu - obs[k] + (obs[k] > 0 ? obs[k] * std::log(obs[k] / mu) : 0.0));
+      }
+      const double e = 1.5 * bb[i];
+      c2 += 2 * (e - m[i] + m[i] * std::log(m[i] / e));
+    }
+    for (int z = 0; z < 3; ++z) {
+      const double s = cevns::csi_normalisation_sigmas[z];
+      c2 += eta[z] * eta[z] / (s * s);
+    }
+    return c2;
+  };
+  CHECK(joint(r.nuisances.data(), b.data()) == doctest::Approx(r.chi2).epsilon(1e-12));
+  // every nearby (eta, b) is higher: a minimum, not just a stationary value
+  for (int d = 0; d < 5; ++d) {
+    for (double h : {-1e-3, 1e-3}) {
+      double eta[3] = {r.nuisances[0], r.nuisances[1], r.nuisances[2]};
+      double bb[2] = {b[0], b[1]};
+      if (d < 3)
+        eta[d] += h;
+      else
+        bb[d - 3] *= 1 + h;
+      CHECK(joint(eta, bb) > r.chi2);
+    }
+  }
+  // the SS truth of the toys is flat in time within each row: r b_i w_j
+  std::vector<double> ss(6);
+  chi2.expected_ss(cevns.data(), r.nuisances.data(), ss.data());
+  CHECK(ss[2] == doctest::Approx(2 * ss[0]));
+  CHECK(ss[0] == doctest::Approx(1.5 * b[0] * 0.25));
+  // widths that do not divide the bins into rows are refused
+  model.time_widths = {1, 1, 1, 1};
+  CHECK_THROWS_AS(cevns::CsiChi2(obs, brn, nin, ac, cevns::csi_normalisation_sigmas, model),
+                  std::invalid_argument);
+}

@@ -243,6 +243,20 @@ TEST_CASE("the C facade loads, evaluates and reports errors") {
   CHECK(cevns_profile(dflt, sm.data(), &value) == 0);
   CHECK(value == c.profile(sm).chi2);
   cevns_free(dflt);
+
+  // the CsI SS model passes through by name: the C facade's chi2 is the core's
+  cevns_experiment* meas =
+      cevns_experiment_load_with("csi2021", kDataDir.c_str(), "ss_model=measured");
+  REQUIRE(meas != nullptr);
+  cevns::CsiOptions om;
+  om.ss_model = "measured";
+  const cevns::Experiment c_m = cevns::load_csi2021(kDataDir, om);
+  CHECK(cevns_profile(meas, sm.data(), &value) == 0);
+  CHECK(value == c_m.profile(sm).chi2);
+  CHECK(value != c.profile(sm).chi2);
+  cevns_free(meas);
+  CHECK(cevns_experiment_load_with("csi2021", kDataDir.c_str(), "ss_model=fitted") == nullptr);
+  CHECK(std::string(cevns_last_error()).find("one of: paper, measured") != std::string::npos);
 }
 
 TEST_CASE("load_experiment with text options") {

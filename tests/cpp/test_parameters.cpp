@@ -3,10 +3,12 @@
 // neutron radii = a rate built with those radii, bad input.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "cevns/constants.hpp"
@@ -237,6 +239,45 @@ TEST_CASE("parameters: neutron radii recompute F_N only, as a rate built with th
   for (double x : rate.predict(Mediator::standard_model(), 0.0, big)) a += x;
   for (double x : rate.predict(Mediator::standard_model(), 0.0)) b += x;
   CHECK(a < b);
+}
+
+TEST_CASE("parameters: a rate names the parameters it depends on (its nuclei's radii)") {
+  const cevns::BinnedRate rate(csi_config());
+  const std::vector<std::string> names = rate.parameter_names();
+  auto has = [&](const char* n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+  CHECK(has("rn_cs"));
+  CHECK(has("rn_i"));
+  CHECK_FALSE(has("rn_ar"));
+  CHECK(has("sin2w"));
+  CHECK_FALSE(has("rn_xe"));
+  CHECK_FALSE(has("mu_nutau"));  // a pi-DAR beam carries no nu_tau
+  CHECK_FALSE(has("eps_u_tautau"));
+  CHECK(has("eps_u_etau"));  // nu_e scatters into nu_tau
+  // what it leaves out: other nuclei's radii and parameters of the absent tau flavour
+  for (const auto& n : PhysicsParameters::names())
+    if (!has(n.c_str()))
+      CHECK((n.rfind("rn_", 0) == 0 || n.find("tau") != std::string::npos));
+  CHECK(PhysicsParameters::neutron_radius_names(cevns::argon40()) == std::vector<std::string>{"rn_ar"});
+}
+
+TEST_CASE("rates obey the chi2's limit on events (kMaxPredictionEvents)") {
+  const cevns::BinnedRate rate(csi_config());
+  const Mediator m = Mediator::vector(kBminusL, 10.0);
+  CHECK_NOTHROW(rate.predict(m, 1e-2));
+  CHECK_THROWS_WITH_AS(rate.predict(m, 1e40), doctest::Contains("at most 1e+150 events"),
+                       std::invalid_argument);
+  CHECK_THROWS_AS(rate.energy_spectrum(m, 1e40), std::invalid_argument);
+  CHECK_THROWS_AS(rate.differential_rate(m, 1e40, {1e-3}), std::invalid_argument);
+  PhysicsParameters p;
+  p.set("eps_u_ee", 1e80);
+  CHECK_THROWS_AS(rate.predict(Mediator::standard_model(), 0.0, p), std::invalid_argument);
+}
+
+TEST_CASE("mediator masses above kMaxMediatorMassMeV are refused") {
+  CHECK_NOTHROW(Mediator::vector(kBminusL, cevns::kMaxMediatorMassMeV));
+  CHECK_THROWS_WITH_AS(Mediator::vector(kBminusL, 1e12), doctest::Contains("(0, 1e+09] MeV"),
+                       std::invalid_argument);
+  CHECK_THROWS_AS(Mediator::scalar(1e300), std::invalid_argument);
 }
 
 TEST_CASE("parameters: bad input throws with the name") {

@@ -20,6 +20,7 @@
 #include "cevns/rate.hpp"
 #include "cevns/response.hpp"
 #include "cevns/sources.hpp"
+#include "testing.hpp"
 
 namespace {
 
@@ -27,19 +28,8 @@ namespace c = cevns::constants;
 using Flavour = cevns::DarComponent;
 using cevns::species;
 
-/// Composite Simpson rule with n (even) intervals -- independent of the core's quadratures.
-double simpson(const std::function<double(double)>& f, double a, double b, int n) {
-  if (n % 2) ++n;
-  const double h = (b - a) / n;
-  double s = f(a) + f(b);
-  for (int k = 1; k < n; ++k) s += (k % 2 ? 4.0 : 2.0) * f(a + k * h);
-  return s * h / 3.0;
-}
-
-double rel_diff(double a, double b) {
-  const double scale = std::max(std::abs(a), std::abs(b));
-  return scale == 0.0 ? 0.0 : std::abs(a - b) / scale;
-}
+using cevns_test::rel_diff;
+using cevns_test::simpson;
 
 const cevns::Charges kUniversal{1.0, 1.0, 1.0, 1.0, 1.0};
 const cevns::Charges kBminusL{1.0 / 3.0, 1.0 / 3.0, -1.0, -1.0, -1.0};

@@ -19,6 +19,7 @@
 #include "cevns/rate.hpp"
 #include "cevns/sources.hpp"
 #include "cevns/spectrum.hpp"
+#include "testing.hpp"
 
 namespace {
 
@@ -27,19 +28,8 @@ using cevns::DarComponent;
 using cevns::Lepton;
 using cevns::Neutrino;
 
-/// Composite Simpson rule with n (even) intervals -- independent of the core.
-double simpson(const std::function<double(double)>& f, double a, double b, int n) {
-  if (n % 2) ++n;
-  const double h = (b - a) / n;
-  double s = f(a) + f(b);
-  for (int k = 1; k < n; ++k) s += (k % 2 ? 4.0 : 2.0) * f(a + k * h);
-  return s * h / 3.0;
-}
-
-double rel(double a, double b) {
-  const double s = std::max(std::abs(a), std::abs(b));
-  return s == 0.0 ? 0.0 : std::abs(a - b) / s;
-}
+using cevns_test::simpson;
+const auto rel = cevns_test::rel_diff;
 
 /// The delayed nu_e spectrum of eq. 2 tabulated on n + 1 equidistant nodes.
 cevns::TabulatedSpectrum tabulated_nue(int n) {
@@ -391,8 +381,9 @@ TEST_CASE("nuclei: rn_<nucleus> parameters come from the table") {
   CHECK(q.get("rn_ge") == cevns::PhysicsParameters{}.get("rn_ge"));
   CHECK_THROWS_AS(q.set("rn_xe", -1.0), std::invalid_argument);
   // a rate on natural xenon moves with rn_xe, not with rn_cs
-  std::vector<cevns::Target> targets;
-  for (const auto& [n, a] : cevns::natural_element("Xe")) targets.push_back({n, a * 1e28});
+  std::vector<cevns::Target> targets = cevns::natural_targets("Xe", 1e28);
+  REQUIRE(targets.size() == 9);
+  CHECK(targets[8].n_nuclei == doctest::Approx(0.088573 * 1e28));  // 136Xe
   const cevns::BinnedRate rate(
       config({line_component(Neutrino{Lepton::E, false}, 15.0)}, std::move(targets)));
   const auto sm = cevns::Mediator::standard_model();

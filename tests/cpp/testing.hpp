@@ -1,7 +1,10 @@
 #pragma once
-// Helpers shared by the doctest files: the data directory and temporary directories.
+// Helpers shared by the doctest files: independent quadrature, relative differences,
+// the data directory and temporary directories.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +13,21 @@
 #include <string>
 
 namespace cevns_test {
+
+/// Composite Simpson rule with n (even) intervals -- independent of the core's quadratures.
+inline double simpson(const std::function<double(double)>& f, double a, double b, int n) {
+  if (n % 2) ++n;
+  const double h = (b - a) / n;
+  double s = f(a) + f(b);
+  for (int k = 1; k < n; ++k) s += (k % 2 ? 4.0 : 2.0) * f(a + k * h);
+  return s * h / 3.0;
+}
+
+/// |a - b| / max(|a|, |b|) (0 when both are 0).
+inline double rel_diff(double a, double b) {
+  const double scale = std::max(std::abs(a), std::abs(b));
+  return scale == 0.0 ? 0.0 : std::abs(a - b) / scale;
+}
 
 #ifdef CEVNS_TEST_DATA_DIR
 inline const std::string kDataDir = CEVNS_TEST_DATA_DIR;

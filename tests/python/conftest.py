@@ -151,3 +151,46 @@ def corrupt_file():
 def copy_tree():
     """The :func:`copy_release` helper, as a fixture."""
     return copy_release
+
+
+class PublishedChecks:
+    """Compare our numbers with ``cevns.reference.PUBLISHED`` (value and tolerance there).
+
+    ``check(key, ours)`` asserts that the entry accepts ``ours``. With
+    ``$CEVNS_PUBLISHED_RECORD`` set to a file, every checked value is also written there
+    (JSON, key -> our value) at the end of the session: the documentation's validation
+    page (``docs/_ext/validation.py``) runs the tests named in ``PUBLISHED`` that way.
+    """
+
+    def __init__(self) -> None:
+        self.recorded: dict[str, float] = {}
+
+    def __call__(self, key: str):
+        """The entry ``key`` of ``cevns.reference.PUBLISHED``."""
+        from cevns.reference import published
+
+        return published(key)
+
+    def check(self, key: str, ours: float) -> None:
+        from cevns.reference import published
+
+        entry = published(key)
+        self.recorded[key] = float(ours)
+        assert entry.accepts(float(ours)), (
+            f"{entry.quantity}: ours {ours:.6g}, published {entry.value:g} "
+            f"(-{entry.minus:g} +{entry.plus:g}), tolerance {entry.describe_tolerance()}"
+        )
+
+
+@pytest.fixture(scope="session")
+def published():
+    """The checker of published numbers (see :class:`PublishedChecks`)."""
+    checks = PublishedChecks()
+    yield checks
+    record = os.environ.get("CEVNS_PUBLISHED_RECORD", "").strip()
+    if record and checks.recorded:
+        import json
+
+        path = Path(record)
+        old = json.loads(path.read_text()) if path.is_file() and path.stat().st_size else {}
+        path.write_text(json.dumps({**old, **checks.recorded}, indent=1, sort_keys=True))

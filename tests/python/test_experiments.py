@@ -32,11 +32,11 @@ def csi(data_dir):
 
 
 # -- Ar ---------------------------------------------------------------------
-def test_ar_total_against_released_template(ar):
+def test_ar_total_against_released_template(ar, published):
     ref = ar.reference["cevns_sm"]
-    assert ref.sum() == pytest.approx(128.0, abs=1e-3)
-    # Paper's exposure (24 kg, 13.7e22 POT): +1.5 % (see README, "Validation").
-    assert ar.predict().sum() == pytest.approx(ref.sum(), rel=0.03)
+    assert ref.sum() == pytest.approx(published("ar2020.sm_events").value, abs=1e-3)
+    # Paper's exposure (24 kg, 13.7e22 POT): +1.5 % (docs: validation), within 3 %.
+    published.check("ar2020.sm_events", ar.predict().sum())
 
 
 def test_ar_total_release_exposure(ar_release):
@@ -98,10 +98,10 @@ def test_ar_observed_and_backgrounds_equal_release(ar):
 
 
 # -- CsI --------------------------------------------------------------------
-def test_csi_total_against_published_prediction(csi):
+def test_csi_total_against_published_prediction(csi, published):
     """341 ± 11 (th) ± 42 (exp) published: ours (316.5, with the timing efficiency
-    eps_T) within the published 1σ, 43.4 events (README, "Validation")."""
-    assert csi.predict().sum() == pytest.approx(341.0, abs=float(np.hypot(11.0, 42.0)))
+    eps_T) within the published 1σ, 43.4 events (docs: validation)."""
+    published.check("csi2021.sm_events", csi.predict().sum())
 
 
 def test_csi_timing_efficiency_removes_delayed_events(data_dir, csi):
@@ -164,19 +164,20 @@ def test_grid_convergence(data_dir, ar):
 
 
 @pytest.mark.parametrize(
-    ("model", "coupling", "ar_keV", "csi_keV"),
+    ("model", "coupling"),
     [
-        ("universal", 1e-4, 92.0, 27.0),  # eq. (26)
-        ("By+Lmu+Ltau", 1e-4, 29.0, 8.0),  # eq. (27)
-        ("Lmu-Ltau", 2e-3, 23.0, 6.0),  # eq. (30)
+        ("universal", 1e-4),  # eq. (26)
+        ("By+Lmu+Ltau", 1e-4),  # eq. (27)
+        ("Lmu-Ltau", 2e-3),  # eq. (30)
     ],
 )
-def test_differential_rate_dips(ar, csi, model, coupling, ar_keV, csi_keV):
-    """Dips of dN/dT_nr for M = 10 MeV at the paper's positions (Sec. III), within 10 %."""
-    for exp, expected, tmax in ((ar, ar_keV, 145.0), (csi, csi_keV, 44.0)):
+def test_differential_rate_dips(ar, csi, model, coupling, published):
+    """Dips of dN/dT_nr for M = 10 MeV at the paper's positions (Sec. III), within 10 %
+    (values and tolerance: ``cevns.reference.PUBLISHED``)."""
+    for name, exp, tmax in (("ar2020", ar, 145.0), ("csi2021", csi, 44.0)):
         T = np.linspace(0.5, tmax, 4000)
         ratio = exp.differential_rate(T, model, 10.0, coupling)[2] / exp.differential_rate(T)[2]
-        assert T[np.argmin(ratio)] == pytest.approx(expected, rel=0.10)
+        published.check(f"dip.{model}.{name}", T[np.argmin(ratio)])
 
 
 # -- bad input --------------------------------------------------------------

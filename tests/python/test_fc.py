@@ -14,12 +14,22 @@ import pytest
 from cevns.cli import main
 from cevns.distributed import EngineSpec, Runner, batches, engine, runner, toy_batch
 from cevns.errors import InputError
-from cevns.fc import coverage, critical_value, fc_intervals, observed_statistic
+from cevns.fc import (
+    FCSettings,
+    _EdgeSearch,
+    coverage,
+    critical_value,
+    critical_value_error,
+    fc_intervals,
+    observed_statistic,
+)
 from cevns.scan import ModelFit, global_minimum
 from cevns.toys import ToyEngine, batch_seed, statistic
 
 #: a short plane (the toys' minimum over these masses and the tested one) for speed
 PLANE = (1e-2, 1.0, 1e2, 1e5)
+#: FC settings for the few toys of these tests (the default minimum is 1000)
+FEW = FCSettings(min_toys=30, tolerance=10.0, max_toys=30)
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +79,13 @@ def test_pseudo_data_follow_the_hypothesis(eng):
     assert np.all(np.abs(z[mu > 1]) < 5)
     np.testing.assert_allclose(ss[0].mean(axis=0)[s > 1], s[s > 1], rtol=0.05)
     np.testing.assert_allclose(ss[0].var(axis=0)[s > 5], s[s > 5] / 5, rtol=0.2)
-    sig = hyp.sigmas["ar2020"]
+    sig = hyp.sigmas["ar2020"].copy()
+    # eta_ss's sigma is the SS sample's statistics, drawn above: its centre stays at 0
+    assert np.all(cen[0][:, 1] == 0.0)
+    sig[1] = 0.0
+    drawn = sig > 0
     np.testing.assert_allclose(
-        cen[0].mean(axis=0), hyp.nuisances["ar2020"], atol=5 * sig.max() / np.sqrt(n)
+        cen[0].mean(axis=0)[drawn], hyp.nuisances["ar2020"][drawn], atol=5 * sig.max() / np.sqrt(n)
     )
     np.testing.assert_allclose(cen[0].std(axis=0), sig, rtol=0.1)
     # the truth reproduces the data's chi2 at the hypothesis
@@ -114,12 +128,19 @@ def test_fc_edge_is_a_root_of_t_obs_minus_t_c(spec):
     level = global_minimum(fit, masses=PLANE)["chi2"] + 6.180074306244173
     c = fit.per_mass(np.array([1e-2]))[0]
     wilks = c.allowed(c.profile([0.0, *np.geomspace(1e-6, 1e-2, 81)]), level)
-    ivs, edges = fc_intervals(spec, 1e-2, wilks, 30, 1, Runner())
+    ivs, edges = fc_intervals(spec, 1e-2, wilks, 30, 1, Runner(), settings=FEW)
     assert len(edges) == 1 and ivs[0][0] == 0.0
     e = edges[0]
     assert ivs[0][1] == e.g
     assert abs(e.t_observed - e.t_critical) < 0.05
     assert e.g == pytest.approx(e.wilks_g, rel=0.3)
+
+
+def test_fewer_toys_than_the_minimum_is_an_error_naming_the_option(spec):
+    with pytest.raises(InputError, match="--min-toys"):
+        fc_intervals(spec, 1e-2, [(0.0, 5e-5)], 200, 1, Runner())
+    with pytest.raises(InputError, match="tc_tolerance"):
+        FCSettings(10, 0.0).check(10)
 
 
 def test_runner_arguments():
@@ -132,17 +153,13 @@ def test_runner_arguments():
 
 
 def test_missing_extra_names_it(monkeypatch):
-    import builtins
+    """A missing extra is a MissingExtraError (exit 2 in the CLI), as for every extra."""
+    import sys
 
-    real = builtins.__import__
+    from cevns.errors import MissingExtraError
 
-    def fake(name, *a, **k):
-        if name == "distributed" or name.startswith("distributed."):
-            raise ImportError(name)
-        return real(name, *a, **k)
-
-    monkeypatch.setattr(builtins, "__import__", fake)
-    with pytest.raises(InputError, match=r"cevns\[distributed\]"):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import -> ModuleNotFoundError
+    with pytest.raises(MissingExtraError, match=r"cevns\[distributed\]"):
         with runner(1):
             pass
 
@@ -171,11 +188,24 @@ def test_cli_coverage_and_fc_limits(capsys, data_dir):
     d = json.loads(capsys.readouterr().out)
     assert d["toys"] == 20 and d["statistic"] == "plane" and 0 <= d["fraction"] <= 1
     rc = main(["limits", *args, "--method", "fc", "--format", "json", "--dof", "1", *dd])
+    assert rc == 4  # fewer toys than the minimum: the message names the option
+    assert "--min-toys" in capsys.readouterr().err
+    few = ("--min-toys", "20", "--tc-tolerance", "100", "--max-toys", "20")
+    rc = main(["limits", *args, *few, "--method", "fc", "--format", "json", "--dof", "1", *dd])
     assert rc == 0
     d = json.loads(capsys.readouterr().out)
     assert d["method"] == "feldman-cousins" and d["toys"] == 20 and d["seed"] == 2
-    assert d["statistic"] == "mass"
+    assert d["statistic"] == "mass" and d["cl"] == "2sigma"
     assert set(d["critical_values"]) == {"g_low", "g_over_M_high"}
+    assert set(d["critical_value_errors"]) == {"g_low", "g_over_M_high"}
+    assert d["toys_used"]["g_low"] == 20 and d["settings"]["min_toys"] == 20
+    rc = main(["limits", *args, *few, "--method", "fc", "--format", "csv", "--dof", "1", *dd])
+    assert rc == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("# CL 2sigma")  # the statistics line (issue 23)
+    head = lines[1]
+    for col in ("method", "CL", "t_c error(g_low)", "toys(g_over_M_high)"):
+        assert col in head
     assert d["g_low"] == pytest.approx(d["wilks"]["g_low"], rel=0.3)
     rc = main(["coverage", *args, "--mass", "-1", "--coupling", "5e-5", *dd])
     assert rc == 4
@@ -228,7 +258,8 @@ def test_fc_scan_contours(data_dir):
 
     masses = [1e-2, 1e5]
     res = fc_scan("B-L", "ar2020", masses, 10, 3, Runner(), dof=1, data_dir=data_dir,
-                  couplings=np.geomspace(1e-6, 1.0, 121))  # fmt: skip
+                  couplings=np.geomspace(1e-6, 1.0, 121),
+                  settings=FCSettings(10, 100.0, 10))  # fmt: skip
     assert len(res.intervals) == 2 and all(len(iv) == 1 for iv in res.intervals)
     assert all(iv[0][0] == 0.0 and iv[0][1] > 0 for iv in res.intervals)
     lines = res.contours()
@@ -247,3 +278,95 @@ def test_inverse_poisson_cdf_matches_scipy():
     got = _poisson_ppf(u, mean)
     want = np.where(mean > 0, poisson.ppf(u, np.maximum(mean, 1e-300)), 0.0)
     np.testing.assert_array_equal(got, want)
+
+
+def test_critical_value_error_is_the_order_statistic_spread():
+    """Gaussian t: the quantile's standard error is √(q(1−q)/n) / φ(z_q); the
+    order-statistic estimate agrees, and the toys of a t_c scatter by about it."""
+    from scipy.stats import norm
+
+    q = 0.9545
+    z = norm.ppf(q)
+    expected = np.sqrt(q * (1 - q) / 4000) / norm.pdf(z)
+    rng = np.random.default_rng(3)
+    errs, tcs = [], []
+    for _ in range(200):
+        t = rng.standard_normal(4000)
+        errs.append(critical_value_error(t, q))
+        tcs.append(critical_value(t, q))
+    assert np.median(errs) == pytest.approx(expected, rel=0.1)
+    assert np.std(tcs) == pytest.approx(expected, rel=0.15)
+    assert critical_value_error(np.array([1.0]), q) == np.inf
+
+
+class _Synthetic(_EdgeSearch):
+    """t_obs and t_c as given functions of g (no toys): a Wilks interval [1, 100]
+    whose edges FC excludes, with an allowed core of width ±5 % around g = 10
+    (the strip's own t_obs minimum)."""
+
+    def observed(self, g):
+        return 3.0 + 40.0 * np.log(g / 10.0) ** 2
+
+    def critical(self, g):
+        return 3.1, 0.05, 1000
+
+
+def test_an_allowed_strip_is_closed_only_after_testing_its_minimum(monkeypatch):
+    """The old search (steps from each Wilks edge to the interval's midpoint)
+    stepped over the allowed core and dropped the interval; bracketing by the
+    interval's t_obs minimum keeps it, with edges where t_obs = t_c."""
+    import cevns.fc as fc
+
+    monkeypatch.setattr(fc, "_EdgeSearch", _Synthetic)
+    spec = EngineSpec.of("B-L", "ar2020")
+    ivs, edges = fc.fc_intervals(spec, 1.0, [(1.0, 100.0)], 1000, 1, Runner())
+    assert len(ivs) == 1
+    lo, hi = ivs[0]
+    core = np.exp(np.sqrt(0.1 / 40.0))
+    assert lo == pytest.approx(10.0 / core, rel=1e-3) and hi == pytest.approx(10.0 * core, rel=1e-3)
+    assert all(e.probe["g"] == pytest.approx(10.0, rel=1e-3) for e in edges)
+    # without the minimum (the old search): the interval is lost
+    s = _Synthetic(spec, Runner(), 1.0, 1000, 1, "2sigma", "plane")
+    assert fc._find_edge(s, 1.0, False, 1e-2, 10.0).status == "closed"
+
+    # an interval whose minimum FC excludes too is closed
+    class Excluded(_Synthetic):
+        def critical(self, g):
+            return 2.9, 0.05, 1000
+
+    monkeypatch.setattr(fc, "_EdgeSearch", Excluded)
+    ivs, edges = fc.fc_intervals(spec, 1.0, [(1.0, 100.0)], 1000, 1, Runner())
+    assert ivs == [] and {e.status for e in edges} == {"closed"}
+
+
+def test_toys_are_added_until_t_c_is_precise(spec):
+    """Toys at a point are added in batches of min_toys until the t_c error is below
+    the tolerance: a tight tolerance takes more toys than a loose one."""
+    s = _EdgeSearch(spec, Runner(), 1e-2, 40, 1, "2sigma", "plane", FCSettings(40, 10.0, 200))
+    tc, err, n = s.critical(5e-5)
+    assert n == 40 and err <= 10.0
+    s = _EdgeSearch(spec, Runner(), 1e-2, 40, 1, "2sigma", "plane", FCSettings(40, 1e-3, 200))
+    tc2, err2, n2 = s.critical(5e-5)
+    assert n2 == 200 and err2 > 1e-3  # stopped at max_toys
+    # the first 40 toys are the same (same seeds): common random numbers kept
+    st = Runner().statistics(spec, [(1e-2, 5e-5)], 40, 1)[0]
+    assert critical_value(statistic(st), "2sigma") == pytest.approx(tc)
+
+
+def test_plane_minimum_is_refined_in_mass(data_dir):
+    """The toys' plane minimum equals that over every mass of the 30-per-decade grid
+    (the refined descent finds it); the coarse 3-per-decade grid alone (0.5.0)
+    misses it by > 1e-3 in some of these toys."""
+    from cevns.toys import PLANE_MASSES_MEV
+
+    ref = ToyEngine("universal", "csi2021", data_dir=data_dir)
+    dense = ToyEngine(
+        "universal", "csi2021", experiments=ref.fit.experiments, plane_masses=ref.plane_masses
+    )
+    coarse = ToyEngine(
+        "universal", "csi2021", experiments=ref.fit.experiments, plane_masses=PLANE_MASSES_MEV
+    )
+    args = (1e-2, 3e-5, 24, batch_seed(7, 0))
+    r, d, c = (e.run(*args)[:, 2] for e in (ref, dense, coarse))
+    np.testing.assert_allclose(r, d, rtol=0, atol=1e-9)
+    assert np.max(c - d) > 1e-3

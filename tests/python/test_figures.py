@@ -224,6 +224,12 @@ def test_spectra_data(exps, name):
 
         safe = np.where(obs > 0, obs, 1.0)
         chi2 = 2 * np.sum(mu - obs + np.where(obs > 0, obs * np.log(safe / mu), 0.0))
+        core = exp.likelihood.core
+        if core.ss_model == "measured":  # + the AC counts' Poisson term; no eta_ss prior
+            sig = {k: s for k, s in sig.items() if k != "eta_ss"}
+            b = d["fitted_2d"]["ss"].sum(axis=1)  # the fitted SS rate of each PE row
+            m = np.asarray(core.ss).reshape(obs.shape).sum(axis=1)
+            chi2 += 2 * np.sum(b - m + np.where(m > 0, m * np.log(np.where(m > 0, m, 1) / b), 0))
         chi2 += sum((nu[k] / s) ** 2 for k, s in sig.items())
     else:
         from cevns.likelihood import AR_SIGMAS as sig

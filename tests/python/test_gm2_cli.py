@@ -96,8 +96,9 @@ def test_gm2_text_formats(data_dir, capsys, fmt):
     text = capsys.readouterr().out
     if fmt == "csv":
         lines = text.strip().splitlines()
-        assert lines[0].startswith("mass_MeV,g_lower,g_upper,limit_g_ar2020,excluded_ar2020")
-        assert len(lines) == 4
+        assert lines[0].startswith("# CEvNS exclusion at CL 2sigma") and "wilks" in lines[0]
+        assert lines[1].startswith("mass_MeV,g_lower,g_upper,limit_g_ar2020,excluded_ar2020")
+        assert len(lines) == 5
     else:
         assert "excluded_below_MeV" in text and "CsI+Ar" in text
 

@@ -19,7 +19,9 @@ from cevns.profiles import profile_parameters
 
 @pytest.fixture(scope="module")
 def exps(data_dir):
-    return {n: cevns.experiment(n, data_dir) for n in ("csi2021", "ar2020")}
+    # frozen numbers of eq. (6): the paper's SS model
+    opts = {"csi2021": {"ss_model": "paper"}, "ar2020": {}}
+    return {n: cevns.experiment(n, data_dir, **opts[n]) for n in ("csi2021", "ar2020")}
 
 
 def test_defaults_reproduce_sm_prediction_and_chi2_bit_for_bit(exps):
@@ -31,6 +33,7 @@ def test_defaults_reproduce_sm_prediction_and_chi2_bit_for_bit(exps):
         sm = e.predict()
         # every parameter given explicitly at its SM value
         explicit = {n: i.default for n, i in ph.PARAMETERS.items() if i.default is not None}
+        explicit = ph.used_by(explicit, e)  # another detector's radius is refused
         assert np.array_equal(ph.predict(e, **explicit), sm)
         assert ph.chi2(e, **explicit).chi2 == e.chi2(sm).chi2
         t0, t1 = e.templates("B-L", 10.0), ph.templates(e, "B-L", 10.0)
@@ -57,12 +60,15 @@ def test_each_parameter_moves_the_prediction(exps):
     sm = csi.predict()
     for name, v in moves.items():
         assert not np.allclose(ph.predict(csi, **{name: v}), sm, rtol=1e-6), name
-    # the Ar radius does not touch CsI, nor the Cs radius Ar
-    assert np.array_equal(ph.predict(csi, rn_ar=4.0), sm)
-    assert np.array_equal(ph.predict(ar, rn_cs=6.0), ar.predict())
+    # the Ar radius does not touch CsI, nor the Cs radius Ar: refused, not ignored
+    with pytest.raises(InputError, match="csi2021 does not depend on it"):
+        ph.predict(csi, rn_ar=4.0)
+    with pytest.raises(InputError, match="ar2020 does not depend on it"):
+        ph.predict(ar, rn_cs=6.0)
     assert not np.allclose(ph.predict(ar, rn_ar=4.0), ar.predict(), rtol=1e-6)
-    # nu_tau only receives: eps_tautau has no effect on a pi-DAR beam
-    assert np.array_equal(ph.predict(csi, eps_u_tautau=0.3), sm)
+    # a pi-DAR beam has no nu_tau: eps_tautau would do nothing, so it is refused too
+    with pytest.raises(InputError, match="csi2021 does not depend on it"):
+        ph.predict(csi, eps_u_tautau=0.3)
 
 
 def test_diagonal_nsi_is_the_heavy_zprime_limit(exps):

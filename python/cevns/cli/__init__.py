@@ -23,7 +23,15 @@ from collections.abc import Sequence
 from .. import __version__
 from ..errors import CevnsError, DataError, MissingExtraError, UsageError
 from . import data, figures, gm2, limits, predict
-from .args import EXIT_DATA, EXIT_FAIL, EXIT_INPUT, EXIT_OK, EXIT_USAGE
+from .args import (
+    EXIT_DATA,
+    EXIT_FAIL,
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_USAGE,
+    Parser,
+    join_negative_values,
+)
 
 __all__ = [
     "EXIT_DATA",
@@ -38,10 +46,13 @@ __all__ = [
 
 log = logging.getLogger("cevns")
 
+#: Longest error line printed (a longer one is cut in the middle).
+MAX_LINE = 1000
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``cevns`` parser with every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="cevns",
         description="CEvNS phenomenology with the COHERENT CsI 2021 and Ar 2020 data.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -83,10 +94,12 @@ def exit_code(exc: BaseException) -> tuple[int, str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``cevns`` with ``argv`` (default ``sys.argv[1:]``) and return the exit code."""
     parser = build_parser()
+    argv = join_negative_values(sys.argv[1:] if argv is None else argv)
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help, --version (0) and argparse's usage errors (2)
+    except SystemExit as exc:  # --help, --version (0) and usage errors (2, one line)
         return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
+    vars(args).pop("_given_once", None)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -102,6 +115,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         code, line = exit_code(exc)
         if args.verbose:
             log.exception("traceback")
+        if len(line) > MAX_LINE:  # user input echoed by a deeper layer: keep both ends
+            line = (
+                f"{line[: MAX_LINE // 2]} [... {len(line) - MAX_LINE} characters cut ...] "
+                + (line[-MAX_LINE // 2 :])
+            )
         print(line, file=sys.stderr)
         return code
 

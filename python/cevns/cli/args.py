@@ -10,25 +10,119 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .._validate import MAX_QUOTED, quote
 from ..errors import InputError, UsageError
 
-#: Exit codes (the README's table): scripts can rely on them.
+#: Exit codes (the table of docs/guide/cli.md): scripts can rely on them.
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_DATA, EXIT_INPUT = 0, 1, 2, 3, 4
 
 #: Largest number of points of a ``LO:HI:N`` range (a 2000 x 2000 scan is ~30 MB of JSON).
 MAX_RANGE_POINTS = 2000
 
 
+class Number(float):
+    """A float option value that remembers what the user typed (see :func:`number`)."""
+
+    text: str
+
+
+def number(text: str) -> float:
+    """argparse ``type`` of numeric options: a float that keeps its text, so that a
+    400-digit ``--mass`` is quoted as typed rather than as ``inf``."""
+    try:
+        v = Number(float(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{quote(text)} is not a number") from None
+    v.text = text
+    return v
+
+
+def shown(value: Any) -> str:
+    """A numeric option value as the user typed it (cut and quoted when long), else ``%g``."""
+    text = getattr(value, "text", None)
+    if text is None:
+        return f"{value:g}"
+    return text if len(text) <= MAX_QUOTED and text.strip() == text else quote(text)
+
+
+class _StoreOnce(argparse._StoreAction):
+    """``store`` that refuses an option given twice (``--model B-L --model universal``
+    would otherwise keep the last silently)."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None) -> None:
+        seen = namespace.__dict__.setdefault("_given_once", set())
+        if self.dest in seen:
+            parser.error(
+                f"{'/'.join(self.option_strings)} given twice; give it once "
+                "(only --set, --fix and --range are repeatable)"
+            )
+        seen.add(self.dest)
+        super().__call__(parser, namespace, values, option_string)
+
+
+class Parser(argparse.ArgumentParser):
+    """The ``cevns`` parser: a usage error is one line with a ``--help`` hint (exit 2),
+    and single-value options refuse to be repeated."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # every plain option (groups share the registry): given at most once
+        self.register("action", None, _StoreOnce)
+        self.register("action", "store", _StoreOnce)
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"cevns: usage error: {message} (see: {self.prog} --help)\n")
+
+
+#: Option values that argparse would take for options: negative numbers and ranges.
+_NEGATIVE_VALUE = re.compile(r"^-\.?\d")
+
+
+def join_negative_values(argv: Sequence[str]) -> list[str]:
+    """``--coupling -5e-5`` → ``--coupling=-5e-5`` (argparse reads ``-5e-5`` as an
+    option and says 'expected one argument'); ``-1:10:5`` likewise. The value is then
+    checked as any other (a negative mass is refused; the sign of g does not matter)."""
+    out: list[str] = []
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if (
+            a.startswith("--")
+            and a != "--"
+            and "=" not in a
+            and i + 1 < len(args)
+            and _NEGATIVE_VALUE.match(args[i + 1])
+        ):
+            out.append(f"{a}={args[i + 1]}")
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return out
+
+
 def add_command(sub: Any, name: str, help: str, epilog: str) -> argparse.ArgumentParser:
-    """A subcommand whose --help ends with its examples (kept verbatim)."""
-    return sub.add_parser(
+    """A subcommand whose --help ends with its examples (kept verbatim); ``-v/--verbose``
+    is accepted after the command too."""
+    p = sub.add_parser(
         name, help=help, epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="log progress to stderr (and print the traceback of an unexpected error)",
+    )
+    return p
 
 
 def add_data_dir(p: argparse.ArgumentParser) -> None:
@@ -86,19 +180,29 @@ def parse_fixed_parameters(items: Sequence[str]) -> dict[str, float]:
         name, sep, text = item.partition("=")
         name = name.strip()
         if not sep or not name or not text.strip():
-            raise InputError(f"--fix expects NAME=VALUE (e.g. rn_cs=4.86), got {item!r}")
+            raise InputError(f"--fix expects NAME=VALUE (e.g. rn_cs=4.86), got {quote(item)}")
         try:
             value = float(text)
         except ValueError:
-            raise InputError(f"--fix {item}: {text.strip()!r} is not a number") from None
+            raise InputError(
+                f"--fix {quote(item)}: {quote(text.strip())} is not a number"
+            ) from None
         if name in out:
-            raise InputError(f"--fix gives {name} twice")
+            raise InputError(f"--fix gives {quote(name)} twice")
         out[name] = value
     try:
         parameters(out)
     except InputError as exc:
         raise InputError(f"--fix: {exc}") from None
     return out
+
+
+def check_fixed_used(fixed: Mapping[str, float], experiments: Mapping[str, Any]) -> None:
+    """Refuse a ``--fix`` parameter that none of the command's experiments depends on
+    (e.g. ``rn_csi`` with ``--experiment ar2020``; the core says which they use)."""
+    from ..phenomenology import check_used
+
+    check_used(fixed, experiments.values(), "--fix")
 
 
 def add_format(p: argparse.ArgumentParser, choices: Sequence[str]) -> None:
@@ -177,27 +281,27 @@ def parse_range(spec: str, option: str, *, min_n: int = 1, what: str = "") -> An
     )
     parts = str(spec).split(":")
     if len(parts) != 3:
-        raise InputError(f"{option} {spec!r}: expected LO:HI:N; {accepted}")
+        raise InputError(f"{option} {quote(spec)}: expected LO:HI:N; {accepted}")
     try:
         lo, hi = float(parts[0]), float(parts[1])
     except ValueError:
-        raise InputError(f"{option} {spec!r}: LO and HI must be numbers; {accepted}") from None
+        raise InputError(f"{option} {quote(spec)}: LO and HI must be numbers; {accepted}") from None
     if not (math.isfinite(lo) and math.isfinite(hi) and lo > 0 and hi > 0):
-        raise InputError(f"{option} {spec!r}: LO and HI must be finite and > 0; {accepted}")
+        raise InputError(f"{option} {quote(spec)}: LO and HI must be finite and > 0; {accepted}")
     text = parts[2].strip()
     if not text.isdigit():
-        raise InputError(f"{option} {spec!r}: N must be a whole number; {accepted}")
+        raise InputError(f"{option} {quote(spec)}: N must be a whole number; {accepted}")
     n = int(text)
     if not min_n <= n <= MAX_RANGE_POINTS:
-        raise InputError(f"{option} {spec!r}: N = {n} is out of range; {accepted}")
+        raise InputError(f"{option} {quote(spec)}: N = {n} is out of range; {accepted}")
     lo, hi = min(lo, hi), max(lo, hi)
     if n == 1 and lo != hi:
         raise InputError(
-            f"{option} {spec!r}: N = 1 is one point, so LO and HI must be equal "
+            f"{option} {quote(spec)}: N = 1 is one point, so LO and HI must be equal "
             f"(e.g. {lo:g}:{lo:g}:1); {accepted}"
         )
     if n > 1 and lo == hi:
-        raise InputError(f"{option} {spec!r}: LO = HI gives {n} equal points; {accepted}")
+        raise InputError(f"{option} {quote(spec)}: LO = HI gives {n} equal points; {accepted}")
     return np.geomspace(lo, hi, n)
 
 
@@ -214,6 +318,21 @@ def parse_grids(args: argparse.Namespace) -> tuple[Any, Any]:
     if args.couplings:
         couplings = parse_range(args.couplings, "--couplings", min_n=3, what="couplings")
     return masses, couplings
+
+
+@contextmanager
+def couplings_in_reach(args: argparse.Namespace) -> Iterator[None]:
+    """A ``--couplings`` grid whose top makes a prediction overflow (more than 1e150
+    events in a bin, the core's limit) is refused naming ``--couplings``."""
+    try:
+        yield
+    except ValueError as exc:
+        if not (getattr(args, "couplings", None) and "events" in str(exc)):
+            raise
+        raise InputError(
+            f"--couplings {quote(args.couplings)}: at the top of this grid the prediction "
+            f"overflows ({exc}); use a smaller HI"
+        ) from None
 
 
 # -- detector options -------------------------------------------------------------------

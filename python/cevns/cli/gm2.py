@@ -18,6 +18,7 @@ from .args import (
     add_inputs,
     add_stat,
     check_stat,
+    couplings_in_reach,
     detector_experiments,
     parse_grids,
 )
@@ -59,21 +60,28 @@ def cmd_gm2(args: argparse.Namespace) -> int:
     masses, couplings = parse_grids(args)
     check_stat(args)
     gm2_band(get_model(args.model), [1.0])  # unknown model / no muon coupling: before the data
-    rep = gm2_report(
-        args.model,
-        masses,
-        couplings,
-        dof=args.dof,
-        cl=args.cl,
-        data_dir=args.data_dir,
-        cache_dir=args.cache_dir,
-        experiments=detector_experiments(args, COHERENT_EXPERIMENTS),
-    )
+    with couplings_in_reach(args):
+        rep = gm2_report(
+            args.model,
+            masses,
+            couplings,
+            dof=args.dof,
+            cl=args.cl,
+            data_dir=args.data_dir,
+            cache_dir=args.cache_dir,
+            experiments=detector_experiments(args, COHERENT_EXPERIMENTS),
+        )
     if args.format == "json":
         print(to_json(rep))
         return EXIT_OK
     ds = rep["datasets"]
+    s = rep["settings"]
+    stat = (
+        f"# CEvNS exclusion at CL {s['cl']} (Delta chi2 = {s['delta_chi2']:.3f}, dof = "
+        f"{args.dof}), method wilks (no toys); (g-2)_mu band at {rep['n_sigma']:g} sigma"
+    )
     if args.format == "csv":
+        print(stat)
         header = ["mass_MeV", "g_lower", "g_upper"]
         for d in PAPER_ORDER:
             header += [f"limit_g_{d}", f"excluded_{d}"]
@@ -98,9 +106,9 @@ def cmd_gm2(args: argparse.Namespace) -> int:
             "markdown",
         )
     )
-    s = rep["settings"]
     print(
-        f"# CEvNS {s['cl']} exclusion (Delta chi2 = {s['delta_chi2']:.3f}) vs the band, "
+        f"# CEvNS {s['cl']} exclusion (Delta chi2 = {s['delta_chi2']:.3f}, dof = {args.dof}, "
+        "method wilks, no toys) vs the band, "
         f"{s['n_masses']} masses {s['mass_range_MeV'][0]:g}-{s['mass_range_MeV'][1]:g} MeV"
     )
     rows = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from typing import Any
 
@@ -15,12 +16,16 @@ from .args import (
     add_format,
     add_inputs,
     add_stat,
+    check_fixed_used,
     check_output_file,
     check_stat,
+    couplings_in_reach,
     detector_experiments,
+    number,
     parse_fixed_parameters,
     parse_grids,
     progress,
+    shown,
     write_output,
 )
 
@@ -64,18 +69,23 @@ def cmd_limits(args: argparse.Namespace) -> int:
     if fixed and args.method == "fc":
         raise UsageError("--fix goes with --method wilks (the toys are SM-parameter toys)")
     exps = detector_experiments(args, members(args.experiment))
+    check_fixed_used(fixed, exps)
     if args.method == "fc":
-        from ..fc import fc_limit_run
+        from ..fc import FCSettings, fc_limit_run
 
+        settings = FCSettings(args.min_toys, args.tc_tolerance, args.max_toys)
         lim = fc_limit_run(
             args.model, args.experiment, args.toys, args.seed, cl=args.cl, dof=args.dof,
             workers=args.workers, scheduler=args.scheduler, data_dir=args.data_dir,
-            options=_options(args), experiments=exps, progress=progress(),
+            options=_options(args), experiments=exps, progress=progress(), settings=settings,
         )  # fmt: skip
     else:
-        for opt, default in (("toys", 1000), ("seed", 0), ("workers", None), ("scheduler", None)):
+        for opt, default in (
+            ("toys", 1000), ("seed", 0), ("workers", None), ("scheduler", None),
+            ("min_toys", 1000), ("tc_tolerance", 0.2), ("max_toys", 20000),
+        ):  # fmt: skip
             if getattr(args, opt) != default:
-                raise UsageError(f"--{opt} goes with --method fc")
+                raise UsageError(f"--{opt.replace('_', '-')} goes with --method fc")
         lim = limit(
             args.model,
             args.experiment,
@@ -83,6 +93,13 @@ def cmd_limits(args: argparse.Namespace) -> int:
             dof=args.dof,
             experiments=exps,
             params=fixed or None,
+        )
+    if args.method == "fc" and any(math.isnan(b) for b in (lim.g_low, lim.g_over_M_high)):
+        raise InputError(
+            f"--method fc --toys {args.toys}: no finite bound (g_low = {lim.g_low:g}, "
+            f"g_over_M_high = {lim.g_over_M_high:g}): the Feldman-Cousins critical values "
+            f"from {args.toys} toys per tested point are not determined at {args.cl}; "
+            "use more toys (e.g. --toys 1000)"
         )
     notes = _missing_bound_notes(lim, M_LOW_MEV, M_HIGH_MEV)
     for note in notes:
@@ -104,20 +121,40 @@ def cmd_limits(args: argparse.Namespace) -> int:
             )
         )
     else:
-        print(
-            table(
-                [[lim.model, lim.dataset, lim.g_low, lim.g_over_M_high]],
-                [
-                    "model",
-                    "data set",
-                    f"g (M={M_LOW_MEV:g} MeV)",
-                    f"g/M [GeV^-1] (M={M_HIGH_MEV:g} MeV)",
-                ],
-                args.format,
-            ),
-            end="",
-        )
+        print(_stat_line(args, check_stat(args)))
+        row = [lim.model, lim.dataset, lim.g_low, lim.g_over_M_high]
+        head = [
+            "model",
+            "data set",
+            f"g (M={M_LOW_MEV:g} MeV)",
+            f"g/M [GeV^-1] (M={M_HIGH_MEV:g} MeV)",
+        ]
+        if args.method == "fc":  # method, CL, toys and the t_c errors with every FC row
+            tc, err, n = lim.critical_values, lim.critical_value_errors, lim.toys_used
+            row += ["feldman-cousins", args.cl]
+            head += ["method", "CL"]
+            for k in ("g_low", "g_over_M_high"):
+                row += [tc[k], err[k], n[k]]
+                head += [f"t_c({k})", f"t_c error({k})", f"toys({k})"]
+        print(table([row], head, args.format), end="")
     return EXIT_OK
+
+
+def _stat_line(args: argparse.Namespace, delta_chi2: float | None = None) -> str:
+    """The comment line every table starts with: CL, Delta chi2, dof, method and toys
+    (JSON outputs carry the same as keys)."""
+    parts = [f"# CL {args.cl}"]
+    if delta_chi2 is not None:
+        parts.append(f"Delta chi2 = {delta_chi2:.3f}")
+    parts.append(f"dof = {args.dof}")
+    method = getattr(args, "method", "wilks")
+    if method == "fc":
+        parts.append(
+            f"method fc (Feldman-Cousins, {args.toys} toys per tested point, seed {args.seed})"
+        )
+    else:
+        parts.append("method wilks (Delta chi2 level, no toys)")
+    return ", ".join(parts)
 
 
 def _missing_bound_notes(lim: Any, m_low: float, m_high: float) -> list[str]:
@@ -161,12 +198,17 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
     check_stat(args)
     get_model(args.model)
+    for opt, v in (("--mass", args.mass), ("--coupling", args.coupling)):
+        if not math.isfinite(v):
+            raise InputError(f"{opt} {shown(v)}: must be a finite number")
     mass = real_number("--mass", args.mass)
     g = real_number("--coupling", args.coupling)
     if not mass > 0:
-        raise InputError(f"--mass must be a mediator mass > 0 MeV, got {args.mass!r}")
+        raise InputError(f"--mass must be a mediator mass > 0 MeV, got {shown(args.mass)}")
     if g < 0:
-        raise InputError(f"--coupling must be >= 0, got {args.coupling!r}")
+        raise InputError(
+            f"--coupling must be >= 0 (rates depend on g^2: give |g|), got {shown(args.coupling)}"
+        )
     detector_experiments(args, members(args.experiment))  # validates --set before the toys
     cov = coverage_run(
         args.model, args.experiment, mass, g, args.toys, args.seed,
@@ -179,6 +221,10 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         return EXIT_OK
     keys = ["model", "dataset", "mass_MeV", "g", "toys", "wilks_level", "fraction", "error"]
     rows = [[d[k] for k in keys] + [d["nominal"], d["t_critical"]]]
+    print(
+        f"# coverage of the Wilks region at CL {args.cl} (dof = {args.dof}) from "
+        f"{args.toys} toys, seed {args.seed}"
+    )
     print(table(rows, keys + ["nominal", "t_critical"], args.format), end="")
     return EXIT_OK
 
@@ -193,6 +239,23 @@ def _add_toys(p: argparse.ArgumentParser, fc_flag: bool) -> None:
         )
     p.add_argument("--toys", type=int, default=1000, help="toys per tested point (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="seed of the toys (default 0)")
+    if fc_flag:
+        p.add_argument(
+            "--min-toys",
+            type=int,
+            default=1000,
+            help="fc: fewest toys per tested point; --toys below it is an error (default 1000)",
+        )
+        p.add_argument(
+            "--tc-tolerance",
+            type=float,
+            default=0.2,
+            help="fc: toys are added at a point until the Monte-Carlo error of t_c is "
+            "below this (default 0.2)",
+        )
+        p.add_argument(
+            "--max-toys", type=int, default=20000, help="fc: most toys per point (default 20000)"
+        )
     g = p.add_mutually_exclusive_group()
     g.add_argument("--workers", type=int, default=None, help="local Dask cluster of K processes")
     g.add_argument("--scheduler", default=None, help="running Dask scheduler, tcp://HOST:PORT")
@@ -223,6 +286,16 @@ def cmd_table2(args: argparse.Namespace) -> int:
     from ..output import table, to_json
 
     check_stat(args)
+    if args.compare:  # the comparison with the published table uses the paper's SS model
+        from .args import parse_detector_options
+
+        chosen = parse_detector_options(args.set or []).get("csi2021", {}).get("ss_model")
+        if chosen not in (None, "paper"):
+            raise UsageError(
+                "--compare compares the paper's likelihood: csi2021.ss_model must be paper "
+                f"(got {chosen!r}); drop --compare to see the {chosen} model's table"
+            )
+        args.set = [*(args.set or []), "csi2021.ss_model=paper"]
     res = table2(
         cl=args.cl,
         dof=args.dof,
@@ -236,8 +309,9 @@ def cmd_table2(args: argparse.Namespace) -> int:
     s = res["settings"]
     if args.compare:
         print(
-            f"# ours vs the paper's Table 2 (universal and B-L rows), Delta chi2 level = "
-            f"{s['delta_chi2']:.3f}; 'Delta chi2 at published' is ours at the published bound"
+            f"# ours vs the paper's Table 2 (universal and B-L rows), CL {s['cl']}, Delta chi2 "
+            f"level = {s['delta_chi2']:.3f} (dof = {s['dof']}), method wilks (no toys); "
+            "'Delta chi2 at published' is ours at the published bound"
         )
         print(detector_line(s["experiments"]))
         rows = [
@@ -261,7 +335,7 @@ def cmd_table2(args: argparse.Namespace) -> int:
     rows = [[m] + [x for d in PAPER_ORDER for x in r[d]] for m, r in res["rows"].items()]
     print(
         f"# Table 2: {s['cl']} upper bounds, Delta chi2 = {s['delta_chi2']:.3f} "
-        f"(dof = {s['dof']}), low M = {s['m_low_MeV']:g} MeV, high M = "
+        f"(dof = {s['dof']}), method wilks (no toys), low M = {s['m_low_MeV']:g} MeV, high M = "
         f"{s['m_high_MeV']:g} MeV; {s['definition']}"
     )
     print(detector_line(s["experiments"]))
@@ -285,21 +359,23 @@ def cmd_scan(args: argparse.Namespace) -> int:
     get_model(args.model)  # an unknown name is an input error, before any data is read
     fixed = parse_fixed_parameters(args.fix)
     exps = detector_experiments(args, members(args.experiment))
+    check_fixed_used(fixed, exps)
     fit = ModelFit(args.model, args.experiment, experiments=exps, params=fixed or None)
     if g is None:
         lo = fit.coupling_grid(masses[0])[0]
         hi = fit.coupling_grid(masses[-1])[-1]
         g = np.geomspace(lo, hi, 400)
-    res = scan(
-        fit.model,
-        args.experiment,
-        masses,
-        g,
-        cl=args.cl,
-        dof=args.dof,
-        fit=fit,
-        progress=progress(),
-    )
+    with couplings_in_reach(args):
+        res = scan(
+            fit.model,
+            args.experiment,
+            masses,
+            g,
+            cl=args.cl,
+            dof=args.dof,
+            fit=fit,
+            progress=progress(),
+        )
     payload = {
         **res.to_dict(),
         "cl": args.cl,
@@ -344,8 +420,10 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--model", required=True, help=", ".join(MODEL_NAMES))
     add_dataset(p)
-    p.add_argument("--mass", type=float, required=True, help="true mediator mass [MeV]")
-    p.add_argument("--coupling", type=float, required=True, help="true coupling g")
+    p.add_argument("--mass", type=number, required=True, help="true mediator mass [MeV]")
+    p.add_argument(
+        "--coupling", type=number, required=True, help="true coupling g >= 0 (rates depend on g^2)"
+    )
     add_stat(p)
     _add_toys(p, False)
     add_format(p, ("markdown", "json", "csv"))

@@ -15,8 +15,13 @@ from .args import (
     add_fixed_parameters,
     add_format,
     add_inputs,
+    check_fixed_used,
+    check_output_file,
     detector_experiments,
+    number,
     parse_fixed_parameters,
+    quote,
+    shown,
 )
 
 EPILOG_PREDICT = """examples:
@@ -50,14 +55,23 @@ def check_model_arguments(args: argparse.Namespace) -> None:
     What is given is checked before what is missing: an unknown model or a bad mass
     is named even when another option is missing too.
     """
+    from .. import _core
     from ..models import get_model
 
     if args.model is not None:
         get_model(args.model)  # an unknown name is an input error, before any data is read
     if args.mass is not None and not (math.isfinite(args.mass) and args.mass > 0):
-        raise InputError(f"--mass {args.mass:g}: the mediator mass must be a finite number > 0 MeV")
+        raise InputError(
+            f"--mass {shown(args.mass)}: the mediator mass must be a finite number > 0 MeV"
+        )
+    heaviest = _core.constants["max_mediator_mass_MeV"]
+    if args.mass is not None and args.mass > heaviest:
+        raise InputError(
+            f"--mass {shown(args.mass)}: accepted: (0, {heaviest:g}] MeV (heavier mediators "
+            "act as contact interactions: use --fix eps_<q>_<ab>=VALUE)"
+        )
     if args.coupling is not None and not math.isfinite(args.coupling):
-        raise InputError(f"--coupling {args.coupling:g}: the coupling must be a finite number")
+        raise InputError(f"--coupling {shown(args.coupling)}: the coupling must be a finite number")
     if args.model is None:
         given = [
             o for o, v in (("--mass", args.mass), ("--coupling", args.coupling)) if v is not None
@@ -121,23 +135,40 @@ def cmd_predict(args: argparse.Namespace) -> int:
     check_model_arguments(args)
     fixed = parse_fixed_parameters(args.fix)
     exp = detector_experiments(args, [args.experiment])[args.experiment]
-    coupling = 0.0 if args.coupling is None else args.coupling
+    check_fixed_used(fixed, {args.experiment: exp})
+    coupling = 0.0 if args.coupling is None else float(args.coupling)
+    if coupling < 0:
+        print(
+            f"cevns: note: --coupling {shown(args.coupling)}: rates depend on g^2, so the "
+            "sign of g does not matter (the prediction of +g)",
+            file=sys.stderr,
+        )
+    pred = None
     with np.errstate(over="ignore", invalid="ignore"):
-        if fixed:
-            pred = predict_with(exp, args.model, args.mass, coupling, **fixed)
-        else:
-            pred = exp.predict(args.model, args.mass, coupling)
-    if not np.all(np.isfinite(pred)):
+        try:
+            if fixed:
+                pred = predict_with(exp, args.model, args.mass, coupling, **fixed)
+            else:
+                pred = exp.predict(args.model, args.mass, coupling)
+        except ValueError as exc:  # the core's rule: events beyond kMaxPredictionEvents
+            if "events" not in str(exc):
+                if fixed:  # e.g. a radius the form factor cannot take: name the option
+                    given = ",".join(f"{k}={v:g}" for k, v in fixed.items())
+                    raise InputError(f"--fix {given}: {exc}") from None
+                raise
+    if pred is None or not np.all(np.isfinite(pred)):
         if fixed:
             given = ",".join(f"{k}={v:g}" for k, v in fixed.items())
             raise InputError(
-                f"--fix {given}: the prediction is not a finite number of events; "
-                "use values closer to the SM ones (cevns.phenomenology.PARAMETERS)"
+                f"--fix {given}: the prediction overflows (more than 1e150 events in a bin, "
+                "the limit of every prediction and fit); use values closer to the SM ones "
+                "(cevns.phenomenology.PARAMETERS)"
             )
         if args.model:
             raise InputError(
-                f"--coupling {coupling:g}: the prediction of {args.model} at {args.mass:g} MeV "
-                "overflows (not a finite number of events); use a smaller coupling"
+                f"--coupling {shown(args.coupling)}: the prediction of {args.model} at "
+                f"{args.mass:g} MeV overflows (more than 1e150 events in a bin, the limit "
+                "of every prediction and fit); use a smaller coupling"
             )
         raise InputError(
             f"the SM prediction with --set {' '.join(args.set)} is not a finite number of "
@@ -207,12 +238,9 @@ def cmd_fit(args: argparse.Namespace) -> int:
         if getattr(args, opt):
             raise UsageError(f"--{opt} goes with --param NAME[,NAME2]")
     fixed = parse_fixed_parameters(args.fix)
-    result = sm_fit(
-        args.experiment,
-        args.data_dir,
-        detector_experiments(args, members(args.experiment)),
-        params=fixed,
-    )
+    exps = detector_experiments(args, members(args.experiment))
+    check_fixed_used(fixed, exps)
+    result = sm_fit(args.experiment, args.data_dir, exps, params=fixed)
     if args.format == "json":
         print(to_json(result))
         return EXIT_OK
@@ -270,9 +298,9 @@ def _parse_param_ranges(items: list[str]) -> dict[str, tuple[float, float]]:
         try:
             a, b = float(lo), float(hi)
         except ValueError:
-            raise InputError(f"--range expects NAME=LO:HI, got {item!r}") from None
+            raise InputError(f"--range expects NAME=LO:HI, got {quote(item)}") from None
         if not (sep and sep2 and key) or not (math.isfinite(a) and math.isfinite(b)) or a == b:
-            raise InputError(f"--range expects NAME=LO:HI with finite LO != HI, got {item!r}")
+            raise InputError(f"--range expects NAME=LO:HI with finite LO != HI, got {quote(item)}")
         ranges[key] = (min(a, b), max(a, b))
     return ranges
 
@@ -313,6 +341,29 @@ def _fit_b8_flux(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: Most grid points per axis of ``fit --param``, by number of parameters (memory: a
+#: prediction per point; 2000 x 99 bins or 401^2 x 99 bins of doubles is ~0.1 GB).
+MAX_POINTS = {0: 2000, 1: 2000, 2: 401}
+
+
+def check_plot_file(path: str) -> None:
+    """``--plot FILE``: writable (as ``--out`` is checked), a format matplotlib draws,
+    matplotlib installed; all before the computation."""
+    from ..extras import require
+
+    check_output_file(path, "--plot")
+    require("matplotlib", "plot", "to draw --plot")
+    from matplotlib.figure import Figure
+
+    formats = Figure().canvas.get_supported_filetypes()
+    ext = str(path).rsplit(".", 1)[-1].lower() if "." in str(path) else ""
+    if ext not in formats:
+        raise UsageError(
+            f"--plot {quote(path)}: the file name must end in a format matplotlib writes; "
+            f"accepted: {', '.join('.' + f for f in sorted(formats))}"
+        )
+
+
 def cmd_fit_params(args: argparse.Namespace) -> int:
     """``cevns fit --param``: `cevns.profiles.profile_parameters`, printed."""
     from ..datasets import members
@@ -325,8 +376,13 @@ def cmd_fit_params(args: argparse.Namespace) -> int:
     if params == ["b8_flux"]:
         return _fit_b8_flux(args)
     profiled = [p.strip() for p in (args.profile or "").split(",") if p.strip()]
-    if args.points is not None and args.points < 3:
-        raise InputError(f"--points must be at least 3, got {args.points}")
+    if args.points is not None and not 3 <= args.points <= MAX_POINTS[min(len(params), 2)]:
+        raise InputError(
+            f"--points {args.points}: accepted: 3 to {MAX_POINTS[min(len(params), 2)]} grid "
+            f"points per axis for {len(params)} parameter(s)"
+        )
+    if args.plot:  # before any work: a path that cannot be written, a missing extra
+        check_plot_file(args.plot)
     fixed = parse_fixed_parameters(args.fix)
     exps = detector_experiments(args, members(args.experiment))
     res = profile_parameters(
@@ -340,9 +396,6 @@ def cmd_fit_params(args: argparse.Namespace) -> int:
     )
     out = res.to_dict()
     if args.plot:
-        from ..extras import require
-
-        require("matplotlib", "plot", "to draw --plot")
         import matplotlib
 
         matplotlib.use("Agg")
@@ -394,9 +447,13 @@ def register(sub: Any) -> None:
         default=None,
         help=f"model name: {', '.join(MODEL_NAMES)} (default: Standard Model)",
     )
-    p.add_argument("--mass", type=float, default=None, help="mediator mass M [MeV] (with --model)")
+    p.add_argument("--mass", type=number, default=None, help="mediator mass M [MeV] (with --model)")
     p.add_argument(
-        "--coupling", type=float, default=None, help="coupling g (g~_phi for scalar; with --model)"
+        "--coupling",
+        type=number,
+        default=None,
+        help="coupling g (g~_phi for scalar; with --model); rates depend on g^2, so the "
+        "sign of g does not matter",
     )
     add_fixed_parameters(p, "instead of its SM value")
     p.add_argument(
@@ -417,7 +474,8 @@ def register(sub: Any) -> None:
         "--param",
         metavar="NAME[,NAME2]",
         help="profile the chi2 in one or two physics parameters (sin2w, rn_cs, rn_i, rn_csi, "
-        "rn_ar, mu_nue, mu_numu, r2_nue, r2_numu, eps_<u|d>_<ee|emu|etau|mumu|mutau|tautau>); "
+        "rn_ar, rn_<isotope> of the nuclei table, rn_xe, rn_ge, mu_nue, mu_numu, mu_nutau, "
+        "r2_nue, r2_numu, r2_nutau, eps_<u|d>_<ee|emu|etau|mumu|mutau|tautau>); "
         "every other one at its SM value",
     )
     p.add_argument(

@@ -19,6 +19,7 @@ from .store import (
     cached_sha256,
     check_data_dir,
     installed_datasets,
+    nearby_release,
     resolve_data_dir,
     verify,
 )
@@ -272,6 +273,18 @@ def import_dir(
         else:
             wrong.append(f"{entry.path} (expected sha256 {entry.sha256}, found {actual})")
 
+    if not plan and not wrong:  # nothing there: the release may be one level down or up
+        required = [e for e in registry.select(datasets) if e.required]
+        near = nearby_release(source)
+        hint = (
+            f"; {near} holds the release: cevns data import {near}"
+            if near is not None
+            else "; give the directory that holds ar2020/ and csi2021/ (or their files)"
+        )
+        raise MissingDataError(
+            f"cannot import from {source}: none of the {len(required)} registered files is "
+            f"there (as SRC/<dataset>/<name> or SRC/<name>){hint}"
+        )
     if missing or wrong:
         lines = [f"missing: {p}" for p in missing] + [f"sha256 mismatch: {w}" for w in wrong]
         kind = HashMismatchError if wrong else MissingDataError

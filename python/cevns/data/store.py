@@ -59,6 +59,27 @@ def fix_hint(data_dir: Path) -> str:
     )
 
 
+def nearby_release(data_dir: PathLike) -> Path | None:
+    """The directory next to ``data_dir`` that holds the releases (``ar2020/`` and
+    ``csi2021/``) when ``data_dir`` itself does not: one of its subdirectories (a
+    directory one level too high, e.g. ``shared/data``) or its parent (one level too
+    deep, e.g. ``.../coherent/ar2020``). None when there is none."""
+
+    def holds(d: Path) -> bool:
+        return all((d / name).is_dir() for name in ("ar2020", "csi2021"))
+
+    root = Path(data_dir).expanduser()
+    try:
+        if not root.is_dir() or holds(root):
+            return None
+        for d in sorted(root.iterdir()):
+            if d.is_dir() and holds(d):
+                return d
+        return root.parent if holds(root.parent) else None
+    except OSError:
+        return None
+
+
 # ---------------------------------------------------------------------------
 # Hashing, with an in-process cache keyed on (path, mtime, size).
 # ---------------------------------------------------------------------------

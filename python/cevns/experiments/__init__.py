@@ -91,15 +91,31 @@ def parse_setting(item: str) -> tuple[str, str, Any]:
         Bad syntax, an unknown experiment or option, or a value outside what the
         option accepts (the message names them and what is accepted).
     """
+    from .._validate import quote
+
     name, dot, rest = item.partition(".")
     key, eq, text = rest.partition("=")
     if not (dot and eq and key and text):
-        raise InputError(f"--set expects EXPERIMENT.OPTION=VALUE, got {item!r}")
+        raise InputError(f"--set expects EXPERIMENT.OPTION=VALUE, got {quote(item)}")
     if name not in EXPERIMENTS:
         raise InputError(
-            f"--set {item!r}: unknown experiment {name!r}; accepted: {', '.join(EXPERIMENTS)}"
+            f"--set {quote(item)}: unknown experiment {quote(name)}; "
+            f"accepted: {', '.join(EXPERIMENTS)}"
         )
-    return name, key, parse_option(name, key, text)
+    if key not in option_table(name):
+        raise InputError(
+            f"--set {quote(item)}: unknown {name} option {quote(key)}; accepted: "
+            f"{', '.join(option_table(name))}"
+        )
+    try:
+        return name, key, parse_option(name, key, text)
+    except InputError:
+        if len(text) <= 60:
+            raise
+        raise InputError(
+            f"--set {name}.{key}={quote(text)}: not accepted; expected "
+            f"{option_table(name)[key].accepted()}"
+        ) from None
 
 
 def experiment(name: str, data_dir: Any = None, **options: Any) -> Experiment:
@@ -113,7 +129,7 @@ def experiment(name: str, data_dir: Any = None, **options: Any) -> Experiment:
     **options
         Detector-model options (see :func:`option_table`, or
         ``cevns.experiments.csi2021.DEFAULTS`` and ``cevns.experiments.ar2020.DEFAULTS``).
-        None leaves an option at its default.
+        An option left out keeps its default; None is refused (it is not a value).
 
     Raises
     ------
@@ -123,16 +139,43 @@ def experiment(name: str, data_dir: Any = None, **options: Any) -> Experiment:
         A data file is missing, corrupted or malformed (the message names it).
     """
     from ..data import resolve_data_dir
+    from ..data.store import nearby_release
+    from ..errors import MissingDataError
 
     _check_name(name)
-    text = {k: _as_text(name, k, v) for k, v in options.items() if v is not None}
+    for k, v in options.items():
+        if v is None:
+            spec = option_table(name).get(k)
+            accepted = spec.accepted() if spec is not None else "a known option"
+            raise InputError(
+                f"{name} option {k}: None is not a value; leave the option out for its "
+                f"default, or give {accepted}"
+            )
+    text = {k: _as_text(name, k, v) for k, v in options.items()}
+    root = resolve_data_dir(data_dir)
     try:
-        core = _core.load_experiment(name, str(resolve_data_dir(data_dir)), text)
+        core = _core.load_experiment(name, str(root), text)
+    except MissingDataError as exc:
+        near = nearby_release(root)
+        if near is None:
+            raise
+        raise MissingDataError(
+            f"{exc} The releases are in {near}: use --data-dir {near} (data_dir=...)"
+        ) from None
     except CevnsError:
         raise
     except ValueError as exc:  # options each in range, but together out of reach (overflow)
         raise InputError(f"{name}: {exc}") from None
     return Experiment(core, option_table(name))
+
+
+def __getattr__(name: str) -> Any:
+    # ``cevns.experiments.csi2021.DEFAULTS`` without importing the submodule first
+    if name in EXPERIMENTS:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

@@ -7,6 +7,8 @@ matrices, time fractions, backgrounds); predictions for any model are then cheap
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,9 +121,10 @@ class Experiment:
         coupling : float
             Coupling g (g~_phi for the scalar).
         """
-        mediator = _mediator(model, mass)
+        mediator = _mediator(model, mass, coupling)
         _check_finite("coupling", coupling)
-        return self.rate.predict(mediator, float(coupling))
+        with _core_errors():
+            return self.rate.predict(mediator, float(coupling))
 
     def templates(self, model: Any, mass: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(N0, N1, N2) with prediction = N0 + g² N1 + g⁴ N2 at this mass [MeV]."""
@@ -132,7 +135,8 @@ class Experiment:
     ) -> np.ndarray:
         """Reconstructed-energy spectrum per flavour (νμ, νe, ν̄μ), shape (3, n_energy)."""
         _check_finite("coupling", coupling)
-        return self.rate.energy_spectrum(_mediator(model, mass), float(coupling))
+        with _core_errors():
+            return self.rate.energy_spectrum(_mediator(model, mass, coupling), float(coupling))
 
     def differential_rate(
         self, T_keV: np.ndarray, model: Any = None, mass: float | None = None, coupling: float = 0.0
@@ -145,7 +149,9 @@ class Experiment:
         if T.ndim != 1 or not np.all(np.isfinite(T)) or np.any(T < 0):
             raise InputError("T_keV must be a 1-D array of finite recoil energies >= 0 keV")
         _check_finite("coupling", coupling)
-        per_mev = self.rate.differential_rate(_mediator(model, mass), float(coupling), T * 1e-3)
+        mediator = _mediator(model, mass, coupling)
+        with _core_errors():
+            per_mev = self.rate.differential_rate(mediator, float(coupling), T * 1e-3)
         return per_mev * 1e-3
 
     # -- statistics -------------------------------------------------------
@@ -188,15 +194,41 @@ class Experiment:
         }
 
 
+@contextmanager
+def _core_errors() -> Iterator[None]:
+    """The core's refusals (e.g. more events than kMaxPredictionEvents) as InputError."""
+    try:
+        yield
+    except InputError:
+        raise
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
 def _check_finite(name: str, value: float) -> None:
     from .._validate import real_number
 
     real_number(name, value)
 
 
-def _mediator(model: Any, mass: float | None) -> Any:
-    """Translate a model (None, name, Model) and mass into a core Mediator."""
+def _mediator(model: Any, mass: float | None, coupling: Any = 0.0) -> Any:
+    """Translate a model (None, name, Model) and mass into a core Mediator.
+
+    The Standard Model takes neither a mass nor a coupling: giving one without a
+    model is refused (as the CLI refuses ``--mass`` without ``--model``), never
+    silently ignored.
+    """
     if model is None or (isinstance(model, str) and model.upper() == "SM"):
+        given = [
+            f"{k}={v!r}"
+            for k, v in (("mass", mass), ("coupling", coupling))
+            if v is not None and not (k == "coupling" and isinstance(v, (int, float)) and v == 0)
+        ]
+        if given:
+            raise InputError(
+                f"{', '.join(given)} given without a model; name the model (e.g. "
+                "predict('B-L', mass=10.0, coupling=5e-5)), or drop them for the Standard Model"
+            )
         return _core.Mediator.standard_model()
     from ..models import get_model
 
@@ -206,7 +238,8 @@ def _mediator(model: Any, mass: float | None) -> Any:
     _check_finite("mass", mass)
     if mass <= 0:
         raise InputError(f"mediator mass must be > 0 MeV, got {mass!r}")
-    return m.mediator(float(mass))
+    with _core_errors():  # e.g. above the core's kMaxMediatorMassMeV
+        return m.mediator(float(mass))
 
 
 def _likelihood_of(exp: Experiment) -> Any:
@@ -227,7 +260,12 @@ def _likelihood_of(exp: Experiment) -> Any:
     b, s = exp.backgrounds, exp.shape_systematics
     if exp.name == "csi2021":
         inputs = {"observed": exp.observed, "brn": b["brn"], "nin": b["nin"], "ss": b["ss"]}
-        return CsiLikelihood._of_core(exp.core.binned_chi2, inputs, exp.name)
+        core = exp.core.binned_chi2
+        if core.ss_model == "measured":  # kept by with_sigmas
+            inputs["ss_model"] = "measured"
+            inputs["time_widths"] = np.asarray(core.ss_time_weights)
+            inputs["ac_exposure"] = float(exp.settings["ss_ac_exposure"])
+        return CsiLikelihood._of_core(core, inputs, exp.name)
     inputs = {
         "observed": exp.observed,
         "ss": b["ss"],

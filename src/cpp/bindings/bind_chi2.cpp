@@ -152,6 +152,18 @@ void register_chi2(pybind11::module_ &m) {
           },
           py::arg("cevns"), py::arg("nuisances"),
           "Expected counts per bin (CEvNS and every background) at given nuisances.")
+      .def(
+          "expected_ss",
+          [](const cevns::BinnedChi2 &self, const Array &cevns, const Array &nuisances) {
+            require_size(cevns, self.n_bins(), "cevns");
+            require_size(nuisances, self.nuisance_count(), "nuisances");
+            std::vector<double> out(self.ss().size());
+            self.expected_ss(cevns.data(), nuisances.data(), out.data());
+            return to_array(out);
+          },
+          py::arg("cevns"), py::arg("nuisances"),
+          "Mean of the steady-state measurement per bin at given nuisances (the toys' "
+          "plug-in truth of the SS).")
       .def_property_readonly(
           "ss", [](const cevns::BinnedChi2 &self) { return to_array(self.ss()); },
           "The measured steady-state background per bin (flattened).")
@@ -195,13 +207,45 @@ void register_chi2(pybind11::module_ &m) {
       "CsI Poisson (Baker-Cousins) chi2, eq. (6), nuisances "
       "profiled with Newton steps + NLopt LD_LBFGS.");
   csi.def(py::init([](const Array &observed, const Array &brn, const Array &nin, const Array &ss,
-                      const Array &sigmas) {
+                      const Array &sigmas, const std::string &ss_model,
+                      const std::vector<double> &time_widths, double ac_exposure) {
+            cevns::CsiSsModel model;
+            if (ss_model == "measured") {
+              model.kind = cevns::CsiSsModel::Kind::measured;
+              model.time_widths = time_widths;
+              model.ac_exposure = ac_exposure;
+            } else if (ss_model != "paper") {
+              throw py::value_error("ss_model: '" + ss_model +
+                                    "' is not accepted; expected one of: paper, measured");
+            }
             return cevns::CsiChi2(to_vector(observed), to_vector(brn), to_vector(nin),
-                                  to_vector(ss), to_sigmas(sigmas));
+                                  to_vector(ss), to_sigmas(sigmas), std::move(model));
           }),
           py::arg("observed"), py::arg("brn"), py::arg("nin"), py::arg("ss"),
           py::arg("sigmas") = std::vector<double>(std::begin(cevns::csi_normalisation_sigmas),
-                                                  std::end(cevns::csi_normalisation_sigmas)));
+                                                  std::end(cevns::csi_normalisation_sigmas)),
+          py::arg("ss_model") = "paper", py::arg("time_widths") = std::vector<double>{},
+          py::arg("ac_exposure") = 1.0);
+  csi.def_property_readonly(
+      "ss_model",
+      [](const cevns::CsiChi2 &self) {
+        return self.ss_model().kind == cevns::CsiSsModel::Kind::measured ? "measured" : "paper";
+      },
+      "The steady-state model: paper (eq. 6) or measured (joint C + AC likelihood).");
+  csi.def_property_readonly(
+      "ss_time_weights",
+      [](const cevns::CsiChi2 &self) { return to_array(self.ss_model().time_widths); },
+      "measured model: the SS time distribution's weight per time bin (empty for paper).");
+  csi.def(
+      "ss_rates",
+      [](const cevns::CsiChi2 &self, const Array &cevns, const Array &nuisances) {
+        require_size(cevns, self.n_bins(), "cevns");
+        require_size(nuisances, cevns::CsiChi2::n_nuisances, "nuisances");
+        return to_array(self.ss_rates(cevns.data(), nuisances.data()));
+      },
+      py::arg("cevns"), py::arg("nuisances"),
+      "measured model: SS rate per PE row (events in the C window) profiled at the "
+      "nuisances; paper: empty.");
   add_common<cevns::CsiChi2>(csi);
   csi.def(
       "gradient",

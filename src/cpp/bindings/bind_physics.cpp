@@ -40,6 +40,7 @@ void register_physics(py::module_& m) {
   k["gVp_numu"] = c::gVp_numu;
   k["gVn"] = c::gVn;
   k["sigma_piN_over_mud_ref"] = c::sigma_piN_over_mud_ref;
+  k["max_mediator_mass_MeV"] = kMaxMediatorMassMeV;
   m.attr("constants") = k;
 
   py::enum_<DarComponent>(m, "DarComponent",

@@ -139,6 +139,9 @@ void register_rate(py::module_& m) {
       .def_property_readonly("n_energy", &BinnedRate::n_energy)
       .def_property_readonly("n_time", &BinnedRate::n_time)
       .def_property_readonly("n_grid", &BinnedRate::n_grid)
+      .def_property_readonly("parameter_names", &BinnedRate::parameter_names,
+                             "Physics parameters this rate depends on (not the neutron radii "
+                             "of nuclei it does not contain).")
       .def(
           "predict",
           [](const BinnedRate& r, const Mediator& med, double g) {

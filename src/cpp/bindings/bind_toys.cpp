@@ -47,7 +47,7 @@ void register_toys(py::module_ &m) {
                        "toy the profiled chi2 at the tested point and its minima over g and "
                        "over the plane (toys.hpp).")
       .def(py::init([](const std::vector<const BinnedChi2 *> &chi2s, const std::vector<Array> &tmpl,
-                       const std::vector<std::vector<double>> &grids) {
+                       const std::vector<std::vector<double>> &grids, std::size_t coarse_stride) {
              if (tmpl.size() != chi2s.size())
                throw std::invalid_argument("templates: one array per data set needed");
              const std::size_t n_mass = grids.size();
@@ -60,11 +60,14 @@ void register_toys(py::module_ &m) {
                for (std::size_t k = 0; k < n_mass; ++k)
                  t[k][d] = templates_of(tmpl[d].data() + k * 3 * n, n);
              }
-             return ToyPlane(chi2s, std::move(t), grids);
+             return ToyPlane(chi2s, std::move(t), grids, coarse_stride);
            }),
-           py::arg("chi2s"), py::arg("templates"), py::arg("grids"), py::keep_alive<1, 2>(),
+           py::arg("chi2s"), py::arg("templates"), py::arg("grids"), py::arg("coarse_stride") = 1,
+           py::keep_alive<1, 2>(),
            "chi2s: one chi2 per data set; templates: per data set an array (n_mass, 3, "
-           "n_bins...) of N0, N1, N2; grids: the coupling grid of each mass.")
+           "n_bins...) of N0, N1, N2; grids: the coupling grid of each mass; coarse_stride "
+           "k > 1: a coarse pass over every k-th mass, each coarse minimum then refined along "
+           "the full (ascending) mass grid.")
       .def_property_readonly("n_datasets", &ToyPlane::n_datasets)
       .def_property_readonly("n_masses", &ToyPlane::n_masses)
       .def(

@@ -238,6 +238,13 @@ double ArChi2::chi2_at(const double *cevns, const double *eta) const {
   return chi2;
 }
 
+void ArChi2::expected_ss(const double *cevns, const double *eta, double *out) const {
+  check_prediction(cevns, n_, "cevns");
+  check_nuisances(eta, n_nuisances);
+  if (out == nullptr) throw std::invalid_argument("out: null pointer");
+  for (std::size_t i = 0; i < n_; ++i) out[i] = (1.0 + eta[1]) * bkg_[0][i];
+}
+
 void ArChi2::expected(const double *cevns, const double *eta, double *out) const {
   check_prediction(cevns, n_, "cevns");
   check_nuisances(eta, n_nuisances);
@@ -449,6 +456,145 @@ std::array<double, 4> scales(const double *eta) {
   return {1.0 + eta[0], 1.0 + eta[1], 1.0 + eta[2], 1.0 + eta[3]};
 }
 
+/// The measured SS model's data for csi_measured_term (see CsiSsModel).
+struct MeasuredSs {
+  std::size_t n_rows;
+  std::size_t n_time;
+  const double *w;       // time-bin fractions w_j (n_time, sum 1)
+  const double *ac_row;  // AC counts per row M_i (n_rows)
+  double r;              // AC exposure / C exposure
+};
+
+/// Profiled SS rate of one energy row: the root b >= 0 of
+///   F(b) = (1 + r) - sum_j n_j w_j / (a_j + b w_j) - M / b,
+/// (half the derivative of the row's C + AC Poisson chi2 in b), with a_j the
+/// row's other components. F is increasing and concave in b > 0, so the root
+/// is unique, b = 0 when F(0+) >= 0, and Newton steps from the left never
+/// overshoot; steps from the right that leave the bracket are replaced by a
+/// geometric cut. b0 is a start (<= 0: from the AC counts).
+double row_rate(const double *obs, const double *a, const double *w, std::size_t nt, double m,
+                double r, double b0) {
+  const double one_r = 1.0 + r;
+  if (m == 0.0) {  // the boundary b = 0 is the minimum when F(0+) >= 0
+    double f0 = one_r;
+    for (std::size_t j = 0; j < nt; ++j) {
+      if (obs[j] > 0.0) {
+        if (!(a[j] > 0.0)) {
+          f0 = -kInf;
+          break;
+        }
+        f0 -= obs[j] * w[j] / a[j];
+      }
+    }
+    if (f0 >= 0.0) return 0.0;
+  }
+  double lo = 0.0, hi = kInf;
+  double b = b0 > 0.0 && std::isfinite(b0) ? b0 : (m > 0.0 ? m / r : 1.0);
+  for (int it = 0; it < 200; ++it) {
+    double f = one_r, fp = 0.0;
+    if (m > 0.0) {
+      f -= m / b;
+      fp += m / (b * b);
+    }
+    for (std::size_t j = 0; j < nt; ++j) {
+      if (obs[j] > 0.0) {
+        const double mu = a[j] + b * w[j];
+        const double q = obs[j] * w[j] / mu;
+        f -= q;
+        fp += q * w[j] / mu;
+      }
+    }
+    if (f == 0.0 || !(fp > 0.0)) return b;
+    if (f < 0.0) {
+      lo = b;
+    } else {
+      hi = b;
+    }
+    double nb = b - f / fp;
+    if (std::abs(nb - b) <= 1e-13 * b) return nb > 0.0 ? nb : b;  // converged
+    if (!(nb > lo && nb < hi))
+      nb = std::isfinite(hi) ? (lo > 0.0 ? 0.5 * (lo + hi) : 0.1 * hi) : 2.0 * b;
+    b = nb;
+  }
+  return b;
+}
+
+/// The measured SS model's chi2 without the priors at the scales s_0..s_2
+/// (CEvNS, BRN, NIN; s_3 is unused): the C counts' Baker-Cousins chi2 with
+/// mu_ij = sum_z s_z N_z,ij + b_i w_j plus the AC counts' 2 sum_i [r b_i - M_i
+/// + M_i ln(M_i / (r b_i))], the rates b_i profiled exactly (row_rate; `b` is
+/// the warm start in and the profiled rates out, n_rows values). The gradient
+/// is that of the profiled chi2 (envelope theorem) and the Hessian its exact
+/// one, the Schur complement H_ss - H_sb H_bb^-1 H_bs of the diagonal row
+/// block; entries of the SS scale (index 3) are 0.
+double csi_measured_term(const double *obs, const double *const tmpl[3], const MeasuredSs &ms,
+                         const double *scale, double *b, double *grad, double (*hess)[4]) {
+  double chi2 = 0.0;
+  double g[3] = {0.0, 0.0, 0.0};
+  double h[3][3] = {};
+  const std::size_t nt = ms.n_time;
+  double a_small[64];
+  std::vector<double> a_big(nt > 64 ? nt : 0);
+  double *a = nt > 64 ? a_big.data() : a_small;
+  for (std::size_t i = 0; i < ms.n_rows; ++i) {
+    const std::size_t off = i * nt;
+    for (std::size_t j = 0; j < nt; ++j) {
+      const std::size_t k = off + j;
+      a[j] = scale[0] * tmpl[0][k] + scale[1] * tmpl[1][k] + scale[2] * tmpl[2][k];
+    }
+    const double m = ms.ac_row[i];
+    const double bi = row_rate(obs + off, a, ms.w, nt, m, ms.r, b[i]);
+    b[i] = bi;
+    if (m > 0.0) {
+      if (!(bi > 0.0)) return kInf;
+      chi2 += ms.r * bi - m + m * std::log(m / (ms.r * bi));
+    } else {
+      chi2 += ms.r * bi;
+    }
+    double hbb = m > 0.0 ? m / (bi * bi) : 0.0;
+    double hsb[3] = {0.0, 0.0, 0.0};
+    for (std::size_t j = 0; j < nt; ++j) {
+      const std::size_t k = off + j;
+      const double t[3] = {tmpl[0][k], tmpl[1][k], tmpl[2][k]};
+      const double mu = a[j] + bi * ms.w[j];
+      const double o = obs[k];
+      if (o > 0.0) {
+        if (!(mu > 0.0)) return kInf;
+        const double rr = o / mu;
+        chi2 += mu - o + o * std::log(rr);
+        const double u = 1.0 - rr;
+        const double q = rr / mu;
+        for (int z = 0; z < 3; ++z) {
+          g[z] += t[z] * u;
+          const double tq = t[z] * q;
+          for (int y = 0; y <= z; ++y) h[z][y] += tq * t[y];
+          hsb[z] += tq * ms.w[j];
+        }
+        hbb += ms.w[j] * q * ms.w[j];
+      } else {
+        if (mu < 0.0) return kInf;
+        chi2 += mu;
+        for (int z = 0; z < 3; ++z) g[z] += t[z];
+      }
+    }
+    if (bi > 0.0 && hbb > 0.0) {  // b_i moves with the scales: Schur complement
+      for (int z = 0; z < 3; ++z)
+        for (int y = 0; y <= z; ++y) h[z][y] -= hsb[z] * hsb[y] / hbb;
+    }
+  }
+  if (grad != nullptr) {
+    for (int z = 0; z < 3; ++z) grad[z] = 2.0 * g[z];
+    grad[3] = 0.0;
+  }
+  if (hess != nullptr) {
+    for (int z = 0; z < 4; ++z)
+      for (int y = 0; y < 4; ++y) hess[z][y] = 0.0;
+    for (int z = 0; z < 3; ++z)
+      for (int y = 0; y <= z; ++y) hess[z][y] = hess[y][z] = 2.0 * h[z][y];
+  }
+  return 2.0 * chi2;
+}
+
 struct CsiProblem {
   std::size_t n;
   const double *obs;
@@ -458,13 +604,18 @@ struct CsiProblem {
   std::array<std::size_t, 4> free_idx;
   std::size_t n_free;
   int n_eval;
+  const MeasuredSs *ms = nullptr;  // measured SS model (nullptr: paper)
+  std::vector<double> rates{};     // measured: warm start / profiled b_i
 
   /// chi2 (with the priors (s_z - 1)^2 / sigma_z^2) at the full scale vector
   /// s; gradient/Hessian of the free scales if requested.
   double eval(const double *s, double *grad, double (*hess)[4]) {
     ++n_eval;
     double g[4];
-    double chi2 = csi_data_term(n, obs, tmpl, s, grad != nullptr ? g : nullptr, hess);
+    double chi2 = ms != nullptr
+                      ? csi_measured_term(obs, tmpl, *ms, s, rates.data(),
+                                          grad != nullptr ? g : nullptr, hess)
+                      : csi_data_term(n, obs, tmpl, s, grad != nullptr ? g : nullptr, hess);
     for (std::size_t z = 0; z < 4; ++z) {
       if (sigmas[z] > 0.0) {
         const double iv = 1.0 / (sigmas[z] * sigmas[z]);
@@ -503,8 +654,8 @@ constexpr double kBoundChi2 = 1e-10;
 }  // namespace
 
 CsiChi2::CsiChi2(std::vector<double> observed, std::vector<double> brn, std::vector<double> nin,
-                 std::vector<double> ss, std::array<double, 4> sigmas)
-    : n_(observed.size()), sigmas_(sigmas) {
+                 std::vector<double> ss, std::array<double, 4> sigmas, CsiSsModel ss_model)
+    : n_(observed.size()), sigmas_(sigmas), model_(std::move(ss_model)) {
   if (n_ == 0) throw std::invalid_argument("observed: no bins");
   check_vector(observed, n_, "observed", true);
   check_vector(brn, n_, "brn", true);
@@ -519,6 +670,37 @@ CsiChi2::CsiChi2(std::vector<double> observed, std::vector<double> brn, std::vec
     obs_sum_ += o;
     if (o > 0.0) nlnn_sum_ += o * std::log(o);
   }
+  if (model_.kind == CsiSsModel::Kind::measured) {
+    n_time_ = model_.time_widths.size();
+    if (n_time_ == 0 || n_ % n_time_ != 0)
+      throw std::invalid_argument("ss_model: " + std::to_string(n_time_) +
+                                  " time-bin widths do not divide the " + std::to_string(n_) +
+                                  " bins into energy rows");
+    double total = 0.0;
+    for (double v : model_.time_widths) {
+      if (!std::isfinite(v) || !(v > 0.0))
+        throw std::invalid_argument("ss_model: time-bin widths must be finite and > 0");
+      total += v;
+    }
+    if (!std::isfinite(model_.ac_exposure) || !(model_.ac_exposure > 0.0))
+      throw std::invalid_argument("ss_model: the AC exposure must be finite and > 0");
+    w_.resize(n_time_);
+    for (std::size_t j = 0; j < n_time_; ++j) w_[j] = model_.time_widths[j] / total;
+    ac_row_.assign(n_ / n_time_, 0.0);
+    for (std::size_t k = 0; k < n_; ++k) ac_row_[k / n_time_] += ss_[k];
+    sigmas_[3] = 0.0;  // the AC counts constrain the SS themselves
+  }
+}
+
+/// Profiled SS rates b_i at the scales of eta (measured model), and the
+/// b-profiled chi2 without the priors.
+double CsiChi2::measured_rates(const double *cevns, const double *eta,
+                               std::vector<double> &rates) const {
+  const MeasuredSs ms{ac_row_.size(), n_time_, w_.data(), ac_row_.data(), model_.ac_exposure};
+  const double *tmpl[3] = {cevns, brn_.data(), nin_.data()};
+  const std::array<double, 4> scale = scales(eta);
+  rates.assign(ac_row_.size(), -1.0);
+  return csi_measured_term(obs_.data(), tmpl, ms, scale.data(), rates.data(), nullptr, nullptr);
 }
 
 std::vector<std::string> CsiChi2::nuisance_names() {
@@ -530,8 +712,12 @@ double CsiChi2::chi2_at(const double *cevns, const double *eta) const {
   check_nuisances(eta, n_nuisances);
   const double *tmpl[4] = {cevns, brn_.data(), nin_.data(), ss_.data()};
   const std::array<double, 4> scale = scales(eta);
-  double chi2 = csi_data_term(n_, obs_.data(), tmpl, scale.data(), nullptr, nullptr);
-  for (std::size_t z = 0; z < 4; ++z) chi2 += prior(eta[z] - centres_[z], sigmas_[z]);
+  const bool measured = model_.kind == CsiSsModel::Kind::measured;
+  std::vector<double> rates;
+  double chi2 = measured ? measured_rates(cevns, eta, rates)
+                         : csi_data_term(n_, obs_.data(), tmpl, scale.data(), nullptr, nullptr);
+  for (std::size_t z = 0; z < (measured ? 3u : 4u); ++z)
+    chi2 += prior(eta[z] - centres_[z], sigmas_[z]);
   return chi2;
 }
 
@@ -540,8 +726,38 @@ void CsiChi2::expected(const double *cevns, const double *eta, double *out) cons
   check_nuisances(eta, n_nuisances);
   if (out == nullptr) throw std::invalid_argument("out: null pointer");
   const std::array<double, 4> s = scales(eta);
+  if (model_.kind == CsiSsModel::Kind::measured) {
+    std::vector<double> rates;
+    measured_rates(cevns, eta, rates);
+    for (std::size_t i = 0; i < n_; ++i)
+      out[i] =
+          s[0] * cevns[i] + s[1] * brn_[i] + s[2] * nin_[i] + rates[i / n_time_] * w_[i % n_time_];
+    return;
+  }
   for (std::size_t i = 0; i < n_; ++i)
     out[i] = s[0] * cevns[i] + s[1] * brn_[i] + s[2] * nin_[i] + s[3] * ss_[i];
+}
+
+void CsiChi2::expected_ss(const double *cevns, const double *eta, double *out) const {
+  check_prediction(cevns, n_, "cevns");
+  check_nuisances(eta, n_nuisances);
+  if (out == nullptr) throw std::invalid_argument("out: null pointer");
+  if (model_.kind == CsiSsModel::Kind::measured) {
+    std::vector<double> rates;
+    measured_rates(cevns, eta, rates);
+    for (std::size_t i = 0; i < n_; ++i)
+      out[i] = model_.ac_exposure * rates[i / n_time_] * w_[i % n_time_];
+    return;
+  }
+  for (std::size_t i = 0; i < n_; ++i) out[i] = (1.0 + eta[3]) * ss_[i];
+}
+
+std::vector<double> CsiChi2::ss_rates(const double *cevns, const double *eta) const {
+  check_prediction(cevns, n_, "cevns");
+  check_nuisances(eta, n_nuisances);
+  std::vector<double> rates;
+  if (model_.kind == CsiSsModel::Kind::measured) measured_rates(cevns, eta, rates);
+  return rates;
 }
 
 std::unique_ptr<BinnedChi2> CsiChi2::with_data(const double *observed, const double *ss,
@@ -549,7 +765,7 @@ std::unique_ptr<BinnedChi2> CsiChi2::with_data(const double *observed, const dou
   if (observed == nullptr || ss == nullptr || centres == nullptr)
     throw std::invalid_argument("with_data: null pointer");
   auto out = std::make_unique<CsiChi2>(std::vector<double>(observed, observed + n_), brn_, nin_,
-                                       std::vector<double>(ss, ss + n_), sigmas_);
+                                       std::vector<double>(ss, ss + n_), sigmas_, model_);
   for (std::size_t k = 0; k < n_nuisances; ++k) {
     if (!std::isfinite(centres[k]))
       throw std::invalid_argument("centres: non-finite value at index " + std::to_string(k));
@@ -571,12 +787,20 @@ double CsiChi2::gradient(const double *cevns, const double *eta, double *grad) c
   if (grad == nullptr) throw std::invalid_argument("grad: null pointer");
   const double *tmpl[4] = {cevns, brn_.data(), nin_.data(), ss_.data()};
   const std::array<double, 4> scale = scales(eta);
-  double chi2 = csi_data_term(n_, obs_.data(), tmpl, scale.data(), grad, nullptr);
+  double chi2;
+  if (model_.kind == CsiSsModel::Kind::measured) {
+    const MeasuredSs ms{ac_row_.size(), n_time_, w_.data(), ac_row_.data(), model_.ac_exposure};
+    std::vector<double> rates(ac_row_.size(), -1.0);
+    chi2 = csi_measured_term(obs_.data(), tmpl, ms, scale.data(), rates.data(), grad, nullptr);
+  } else {
+    chi2 = csi_data_term(n_, obs_.data(), tmpl, scale.data(), grad, nullptr);
+  }
   if (!std::isfinite(chi2)) {
     for (std::size_t z = 0; z < 4; ++z) grad[z] = std::numeric_limits<double>::quiet_NaN();
     return chi2;
   }
   for (std::size_t z = 0; z < 4; ++z) {
+    if (z == 3 && model_.kind == CsiSsModel::Kind::measured) break;  // eta_ss: output only
     chi2 += prior(eta[z] - centres_[z], sigmas_[z]);
     // sigma = 0 (fixed nuisance): only the data part of the derivative
     if (sigmas_[z] > 0.0) grad[z] += 2.0 * (eta[z] - centres_[z]) / (sigmas_[z] * sigmas_[z]);
@@ -606,6 +830,12 @@ ProfileResult CsiChi2::profile_from(const double *cevns, const double *start) co
                   {0, 0, 0, 0},
                   0,
                   0};
+  const bool measured = model_.kind == CsiSsModel::Kind::measured;
+  const MeasuredSs ms{ac_row_.size(), n_time_, w_.data(), ac_row_.data(), model_.ac_exposure};
+  if (measured) {
+    prob.ms = &ms;
+    prob.rates.assign(ac_row_.size(), -1.0);
+  }
   for (std::size_t z = 0; z < 4; ++z) {
     if (sigmas_[z] > 0.0) prob.free_idx[prob.n_free++] = z;
   }
@@ -614,8 +844,9 @@ ProfileResult CsiChi2::profile_from(const double *cevns, const double *start) co
   res.nuisances.assign(n_nuisances, 0.0);
 
   // A bin with observed events and no template at all has mu = 0 for every
-  // eta > -1: the likelihood is 0 (chi2 = +inf) whatever the nuisances.
-  for (std::size_t i = 0; i < n_; ++i) {
+  // eta > -1: the likelihood is 0 (chi2 = +inf) whatever the nuisances (the
+  // measured model's flat SS covers every bin).
+  for (std::size_t i = 0; i < n_ && !measured; ++i) {
     if (obs_[i] > 0.0 && !(cevns[i] + brn_[i] + nin_[i] + ss_[i] > 0.0)) {
       res.chi2 = kInf;
       res.converged = false;
@@ -660,8 +891,20 @@ ProfileResult CsiChi2::profile_from(const double *cevns, const double *start) co
       try_start(s1);
     }
   }
+  // measured: eta_ss reports the fitted SS total over the AC total / r
+  auto report_ss = [&](const double *x) {
+    if (!measured) return;
+    prob.eval(x, nullptr, nullptr);  // the rates at x itself
+    double fitted = 0.0, ac = 0.0;
+    for (std::size_t i = 0; i < ac_row_.size(); ++i) {
+      fitted += prob.rates[i];
+      ac += ac_row_[i];
+    }
+    res.nuisances[3] = ac > 0.0 ? fitted * model_.ac_exposure / ac - 1.0 : 0.0;
+  };
   if (prob.n_free == 0) {
     res.chi2 = f0;
+    report_ss(sc);
     res.n_eval = prob.n_eval;
     res.converged = true;
     return res;
@@ -783,6 +1026,7 @@ ProfileResult CsiChi2::profile_from(const double *cevns, const double *start) co
   }
   res.chi2 = fcur;
   for (std::size_t z = 0; z < 4; ++z) res.nuisances[z] = sc[z] - 1.0;
+  report_ss(sc);
   res.n_eval = prob.n_eval;
   res.converged = converged;
   return res;

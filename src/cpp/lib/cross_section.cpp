@@ -1,5 +1,6 @@
 #include "cevns/cross_section.hpp"
 
+#include <array>
 #include <cmath>
 #include <stdexcept>
 
@@ -21,36 +22,28 @@ double mev2_to_cm2() { return hbar_c_MeV_cm * hbar_c_MeV_cm; }
 
 namespace {
 /// U(1)' charge of the neutrino's lepton (an antineutrino: same vector interference
-/// term as its neutrino, both currents flip sign).
+/// term as its neutrino, both currents flip sign). Ternaries, not a call: per grid point.
 double lepton_charge(const Charges& c, Neutrino nu) {
-  switch (nu.lepton) {
-    case Lepton::E: return c.e;
-    case Lepton::Mu: return c.mu;
-    case Lepton::Tau: return c.tau;
-  }
-  return c.mu;
+  return nu.lepton == Lepton::E ? c.e : (nu.lepton == Lepton::Mu ? c.mu : c.tau);
 }
+
+// eq. (12) differs between flavours only by the SM charge radius (Cadeddu et al.
+// 2018): g_V^p(nu_tau) = g_V^p(nu_mu) - shift (<r^2_tau>_SM - <r^2_mu>_SM).
+// A table indexed by the lepton: charge_terms reads it at every grid point.
+const std::array<double, 3> kGVp{
+    gVp_nue, gVp_numu,
+    gVp_numu - charge_radius_coupling_shift() * (charge_radius_sm(m_tau) - charge_radius_sm(m_mu))};
+inline double gVp_of(Lepton l) { return kGVp[static_cast<std::size_t>(index(l))]; }
 }  // namespace
 
-double gVp_sm(Lepton l) {
-  switch (l) {
-    case Lepton::E: return gVp_nue;
-    case Lepton::Mu: return gVp_numu;
-    // eq. (12) differs between flavours only by the SM charge radius (Cadeddu et al.
-    // 2018): g_V^p(nu_tau) = g_V^p(nu_mu) - shift (<r^2_tau>_SM - <r^2_mu>_SM).
-    case Lepton::Tau:
-      return gVp_numu -
-             charge_radius_coupling_shift() * (charge_radius_sm(m_tau) - charge_radius_sm(m_mu));
-  }
-  return gVp_numu;
-}
+double gVp_sm(Lepton l) { return gVp_of(l); }
 
 ChargeTerms charge_terms(const Nucleus& n, Neutrino nu, const Mediator& m, double T, double FZ,
                          double FN) {
   ChargeTerms out;
   const double ZF = n.Z * FZ;
   const double NF = n.N * FN;
-  out.sm = gVp_sm(nu.lepton) * ZF + gVn * NF;
+  out.sm = gVp_of(nu.lepton) * ZF + gVn * NF;
   if (m.kind == MediatorKind::StandardModel) return out;
   const double q2 = 2.0 * n.mass_MeV * T;
   const double prop = 1.0 / (q2 + m.mass_MeV * m.mass_MeV);

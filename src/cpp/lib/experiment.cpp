@@ -239,8 +239,30 @@ Experiment load_csi2021(const std::string& data_dir, const CsiOptions& options) 
   in.ignored_events = {
       IgnoredEvents{"csi2021/dataBeamOnC.txt", static_cast<long>(c.energy_pe.size()), inside_c},
       IgnoredEvents{"csi2021/dataBeamOnAC.txt", static_cast<long>(ac.energy_pe.size()), inside_ac}};
-  in.chi2 = std::make_shared<const CsiChi2>(in.observed, in.backgrounds["brn"],
-                                            in.backgrounds["nin"], in.backgrounds["ss"], s.sigmas);
+  CsiSsModel ss_model;
+  if (s.ss_model == "measured") {
+    // a steady-state rate is flat in time, seen through the same timing
+    // efficiency eps_T(t) as every event (the AC time distribution follows it:
+    // 60-250 PE, chi2 29 flat vs 15 with eps_T over 11 bins): weight of bin j =
+    // its integral of eps_T(t) dt
+    ss_model.kind = CsiSsModel::Kind::measured;
+    const auto eps_integral = [&teff](double a, double b) {
+      const double t0 = teff.t0_us, k = teff.rate_per_us;
+      if (k == 0.0) return b - a;
+      double w = a < t0 ? std::min(b, t0) - a : 0.0;
+      if (b > t0) {
+        const double lo = std::max(a, t0);
+        w += (std::exp(-k * (lo - t0)) - std::exp(-k * (b - t0))) / k;
+      }
+      return w;
+    };
+    for (std::size_t j = 0; j + 1 < kCsiTimeEdgesUs.size(); ++j)
+      ss_model.time_widths.push_back(eps_integral(kCsiTimeEdgesUs[j], kCsiTimeEdgesUs[j + 1]));
+    ss_model.ac_exposure = s.ss_ac_exposure;
+  }
+  in.chi2 =
+      std::make_shared<const CsiChi2>(in.observed, in.backgrounds["brn"], in.backgrounds["nin"],
+                                      in.backgrounds["ss"], s.sigmas, ss_model);
   in.nuisance_names = CsiChi2::nuisance_names();
   in.settings = to_text(s);
   in.data_files = files.hashes;

@@ -1,6 +1,7 @@
 #include "cevns/mediator.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 namespace cevns {
@@ -40,6 +41,14 @@ void Mediator::validate() const {
   if (!std::isfinite(mass_MeV) || mass_MeV <= 0.0)
     throw std::invalid_argument("mediator mass must be finite and > 0 MeV, got " +
                                 std::to_string(mass_MeV));
+  if (mass_MeV > kMaxMediatorMassMeV) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf,
+                  "mediator mass %.3g MeV is out of range; accepted: (0, %.0e] MeV (heavier "
+                  "mediators act as contact interactions: use the NSI parameters eps_*)",
+                  mass_MeV, kMaxMediatorMassMeV);
+    throw std::invalid_argument(buf);
+  }
   const double q[5] = {charges.u, charges.d, charges.e, charges.mu, charges.tau};
   for (double v : q)
     if (!std::isfinite(v)) throw std::invalid_argument("mediator charges must be finite");

@@ -107,6 +107,16 @@ const std::vector<Row<CsiOptions>>& csi_rows() {
       {number("nin_events", "5.6", 0, 1e6, "", "NIN events in the analysis region", false),
        &O::nin_events},
       {integer("panels_per_segment", "12", 1, 1000, kPanelsDoc), &O::panels_per_segment},
+      {choice("ss_model", "measured", {"paper", "measured"},
+              "steady-state background: paper = eq. (6), the AC histogram as the template "
+              "with a 2.1% normalisation; measured = the AC counts as a Poisson measurement "
+              "in a joint likelihood, flat in time (times the timing efficiency), one rate per PE "
+              "row (docs/statistics.md)"),
+       &O::ss_model},
+      {number("ss_ac_exposure", "1", 0, 1e3, "",
+              "measured SS model: exposure of the AC window relative to the C window (the "
+              "release's AC window has the C livetime; C/AC = 0.991 +- 0.024 at 60-250 PE)"),
+       &O::ss_ac_exposure},
   };
   return rows;
 }

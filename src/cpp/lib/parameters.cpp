@@ -20,6 +20,11 @@ bool element_has_several(const std::string& element) {
   return n > 1;
 }
 
+std::string lowercase(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
 /// "rn_xe" -> "Xe" when Xe has several isotopes in the table; "" otherwise.
 std::string aggregate_element(const std::string& name) {
   if (name.rfind("rn_", 0) != 0) return "";
@@ -200,6 +205,22 @@ double PhysicsParameters::neutron_radius(const Nucleus& n) const {
 void PhysicsParameters::set_neutron_radius(const Nucleus& n, double r_fm) {
   const int i = isotope_index(n.name);
   if (i >= 0) rn.at(static_cast<std::size_t>(i)) = r_fm;
+}
+
+std::vector<std::string> PhysicsParameters::neutron_radius_names(const Nucleus& n) {
+  const int i = isotope_index(n.name);
+  if (i < 0) return {};
+  const Isotope& row = nuclei()[static_cast<std::size_t>(i)];
+  std::vector<std::string> out{row.rn_parameter};
+  if (element_has_several(row.element)) out.push_back("rn_" + lowercase(row.element));
+  return out;
+}
+
+std::vector<std::string> PhysicsParameters::neutron_radius_names() {
+  std::vector<std::string> out;
+  for (const auto& name : names())
+    if (name.rfind("rn_", 0) == 0) out.push_back(name);
+  return out;
 }
 
 double PhysicsParameters::proton_coupling(Neutrino nu) const {

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "cevns/chi2.hpp"
 #include "cevns/constants.hpp"
 #include "threads.hpp"
 
@@ -23,6 +24,22 @@ constexpr std::array<double, 8> gl_w{0.1012285362903763, 0.2223810344533745, 0.3
                                      0.3626837833783620, 0.3626837833783620, 0.3137066458778873,
                                      0.2223810344533745, 0.1012285362903763};
 
+/// The chi2's rule for events (kMaxPredictionEvents) applied to a rate's output:
+/// a non-finite value or one above the limit is refused, never returned.
+const std::vector<double>& checked_events(const std::vector<double>& v, const char* what) {
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (!(std::isfinite(v[i]) && v[i] <= kMaxPredictionEvents)) {
+      char buf[240];
+      std::snprintf(buf, sizeof buf,
+                    ": %.3g events at bin %zu; accepted: at most %.0e events per bin (a "
+                    "coupling or parameters this far from the SM overflow)",
+                    v[i], i, kMaxPredictionEvents);
+      throw std::invalid_argument(std::string(what) + buf);
+    }
+  }
+  return v;
+}
+
 std::string format_g(double x) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", x);
@@ -34,6 +51,15 @@ void require(bool ok, const std::string& msg) {
 }
 
 }  // namespace
+
+std::vector<Target> natural_targets(const std::string& element, double n_atoms) {
+  if (!(n_atoms > 0.0) || !std::isfinite(n_atoms))
+    throw std::invalid_argument("natural_targets: the number of atoms must be finite and > 0");
+  std::vector<Target> out;
+  for (const auto& [nucleus, abundance] : natural_element(element))
+    out.push_back(Target{nucleus, abundance * n_atoms});
+  return out;
+}
 
 std::vector<double> Templates::evaluate(double g) const {
   if (!std::isfinite(g))
@@ -173,10 +199,12 @@ void BinnedRate::spectrum_terms(const Grid& g, const std::vector<double>& FN, co
   const double mu2 = p.magnetic_moment_sq(fl);
   const double pref_mu = norm * pi * alpha_em * alpha_em / (m_e * m_e) * mu2;
   const NsiCoefficients nsi = nsi_coefficients(fl, p);  // once per component, not per point
+  const double* k0 = g.k0[f].data();
+  const double* k2 = g.k2[f].data();
   for (std::size_t k = 0; k < nT; ++k) {
     const ChargeTerms ct = charge_terms(t.nucleus, fl, m, g.T[k], g.FZ[k], FN[k]);
     const NsiCharges nc = nsi_charges(nsi, t.nucleus.Z * g.FZ[k], t.nucleus.N * FN[k]);
-    const double kv = pref_v * g.k0[f][k];
+    const double kv = pref_v * k0[k];
     a[k] = kv * nc.diagonal * nc.diagonal;
     double incoherent = kv * nc.off_diagonal2;
     if (mu2 != 0.0) {
@@ -186,7 +214,7 @@ void BinnedRate::spectrum_terms(const Grid& g, const std::vector<double>& FN, co
     a[k] += incoherent;  // + 0.0 at default parameters: a is unchanged
     if (m.kind == MediatorKind::Scalar) {
       b[k] = 0.0;
-      c[k] = norm * M * M * g.T[k] / (4.0 * pi) * g.k2[f][k] * ct.x * ct.x;
+      c[k] = norm * M * M * g.T[k] / (4.0 * pi) * k2[k] * ct.x * ct.x;
     } else {
       b[k] = 2.0 * kv * nc.diagonal * ct.x;
       c[k] = kv * ct.x * ct.x;
@@ -236,6 +264,45 @@ std::vector<double> BinnedRate::energy_spectrum(const Mediator& m, double g) con
   if (!sm_spectrum_.empty() && (m.kind == MediatorKind::StandardModel || g == 0.0))
     return sm_spectrum_;  // model independent: computed once at construction
   return energy_spectrum(m, g, own_);
+}
+
+std::vector<std::string> BinnedRate::parameter_names() const {
+  std::vector<std::string> own;  // the radii of this rate's nuclei
+  for (const Target& t : cfg_.targets)
+    for (const auto& name : PhysicsParameters::neutron_radius_names(t.nucleus)) own.push_back(name);
+  const std::vector<std::string> radii = PhysicsParameters::neutron_radius_names();
+  // the leptons of the source: mu_<l>, r2_<l> and eps_q_<ab> of absent leptons do nothing
+  std::array<bool, 3> has{};
+  for (const auto& c : cfg_.components) has[static_cast<std::size_t>(index(c.species.lepton))] = true;
+  const std::array<std::string, 3> lep{"e", "mu", "tau"};
+  const auto lepton_of = [&](const std::string& s) {  // "e" -> 0, ..., else -1
+    for (std::size_t l = 0; l < 3; ++l)
+      if (s == lep[l]) return static_cast<int>(l);
+    return -1;
+  };
+  const auto uses_lepton = [&](const std::string& name) {
+    for (const char* pre : {"mu_nu", "r2_nu"})
+      if (name.rfind(pre, 0) == 0) {
+        const int l = lepton_of(name.substr(5));
+        return l < 0 || has[static_cast<std::size_t>(l)];
+      }
+    if (name.rfind("eps_", 0) == 0 && name.size() > 6) {  // eps_<q>_<a><b>: either lepton
+      const std::string ab = name.substr(6);
+      for (std::size_t a = 0; a < 3; ++a)
+        if (ab.rfind(lep[a], 0) == 0) {
+          const int b = lepton_of(ab.substr(lep[a].size()));
+          if (b >= 0) return has[a] || has[static_cast<std::size_t>(b)];
+        }
+    }
+    return true;
+  };
+  std::vector<std::string> out;
+  for (const std::string& name : PhysicsParameters::names()) {
+    const bool radius = std::find(radii.begin(), radii.end(), name) != radii.end();
+    if (radius && std::find(own.begin(), own.end(), name) == own.end()) continue;
+    if (uses_lepton(name)) out.push_back(name);
+  }
+  return out;
 }
 
 std::vector<double> BinnedRate::predict(const Mediator& m, double g) const {
@@ -298,7 +365,7 @@ std::vector<double> BinnedRate::energy_spectrum(const Mediator& m, double g,
       }
     }
   }
-  return spec;
+  return checked_events(spec, "prediction");
 }
 
 std::vector<double> BinnedRate::predict(const Mediator& m, double g,
@@ -374,7 +441,7 @@ std::vector<double> BinnedRate::differential_rate(const Mediator& m, double g,
         out[f * T.size() + k] += a[k] + g2 * b[k] + g4 * c[k];
     }
   }
-  return out;
+  return checked_events(out, "differential rate");
 }
 
 }  // namespace cevns

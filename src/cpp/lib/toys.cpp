@@ -93,9 +93,13 @@ double grid_minimum(const ToyCurve &c, const std::vector<double> &grid) {
 
 ToyPlane::ToyPlane(std::vector<const BinnedChi2 *> chi2s,
                    std::vector<std::vector<Templates>> templates,
-                   std::vector<std::vector<double>> grids)
-    : chi2s_(std::move(chi2s)), templates_(std::move(templates)), grids_(std::move(grids)) {
+                   std::vector<std::vector<double>> grids, std::size_t coarse_stride)
+    : chi2s_(std::move(chi2s)),
+      templates_(std::move(templates)),
+      grids_(std::move(grids)),
+      stride_(coarse_stride) {
   if (chi2s_.empty()) throw std::invalid_argument("ToyPlane: no data sets");
+  if (stride_ < 1) throw std::invalid_argument("ToyPlane: coarse_stride must be >= 1");
   for (const BinnedChi2 *c : chi2s_)
     if (c == nullptr) throw std::invalid_argument("ToyPlane: null chi2");
   if (grids_.size() != templates_.size())
@@ -138,11 +142,46 @@ ToyStatistic ToyPlane::evaluate(const std::vector<ToyData> &toy,
     out.chi2_plane_min = std::numeric_limits<double>::quiet_NaN();
     return out;
   }
-  double best = out.chi2_mass_min;
-  for (std::size_t m = 0; m < templates_.size(); ++m)
-    best = std::min(best, grid_minimum(ToyCurve(own, templates_[m]), grids_[m]));
-  out.chi2_plane_min = best;
+  out.chi2_plane_min = std::min(out.chi2_mass_min, plane_minimum(own));
   return out;
+}
+
+double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &own) const {
+  const std::size_t n = templates_.size();
+  std::vector<double> f(n, std::numeric_limits<double>::quiet_NaN());
+  const auto at = [&](std::size_t m) {
+    if (std::isnan(f[m])) f[m] = grid_minimum(ToyCurve(own, templates_[m]), grids_[m]);
+    return f[m];
+  };
+  std::vector<std::size_t> coarse;
+  for (std::size_t m = 0; m < n; m += stride_) coarse.push_back(m);
+  if (coarse.back() != n - 1) coarse.push_back(n - 1);
+  double best = std::numeric_limits<double>::infinity();
+  for (std::size_t m : coarse) best = std::min(best, at(m));
+  if (stride_ == 1) return best;
+  // Descend along the full grid from every coarse local minimum that is one by
+  // a margin on at least one side (the identical curves of the low- and
+  // high-mass plateaus are not) and lies within kRefineWindow of the best.
+  constexpr double kFlat = 1e-7, kRefineWindow = 10.0;
+  const double kInfty = std::numeric_limits<double>::infinity();
+  for (std::size_t k = 0; k < coarse.size(); ++k) {
+    const double fk = f[coarse[k]];
+    const double left = k > 0 ? f[coarse[k - 1]] : kInfty;
+    const double right = k + 1 < coarse.size() ? f[coarse[k + 1]] : kInfty;
+    if (!(fk <= left && fk <= right) || !(fk < left - kFlat || fk < right - kFlat) ||
+        fk > best + kRefineWindow)
+      continue;
+    std::size_t j = coarse[k];
+    while (true) {
+      std::size_t next = j;
+      if (j > 0 && at(j - 1) < f[next]) next = j - 1;
+      if (j + 1 < n && at(j + 1) < f[next]) next = j + 1;
+      if (next == j) break;
+      j = next;
+    }
+    best = std::min(best, f[j]);
+  }
+  return best;
 }
 
 std::vector<ToyStatistic> ToyPlane::evaluate_many(const std::vector<std::vector<ToyData>> &toys,

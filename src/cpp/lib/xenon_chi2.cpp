@@ -306,6 +306,12 @@ double XenonChi2::chi2_at(const double *inputs, const double *nuisances) const {
   return p.chi2(nuisances);
 }
 
+void XenonChi2::expected_ss(const double *inputs, const double *nuisances, double *out) const {
+  if (inputs == nullptr || nuisances == nullptr || out == nullptr)
+    throw std::invalid_argument("expected_ss: null pointer");
+  std::fill(out, out + zeros_.size(), 0.0);
+}
+
 std::unique_ptr<BinnedChi2> XenonChi2::with_data(const double *observed, const double *ss,
                                                  const double *centres) const {
   (void)ss;

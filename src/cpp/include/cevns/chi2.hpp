@@ -80,6 +80,13 @@ class BinnedChi2 {
   /// The measured steady-state background N_SS per bin (the template the
   /// chi2 uses; a measurement of its own, fluctuated in pseudo-experiments).
   virtual const std::vector<double> &ss() const = 0;
+  /// Mean of the steady-state measurement ss() per bin at the given
+  /// nuisances: the plug-in truth of the SS measurement in pseudo-experiments
+  /// (in the units of ss(): events of the measurement).
+  /// \param cevns     CEvNS prediction (n_bins values)
+  /// \param nuisances nuisance_count() values
+  /// \param out       ss().size() values
+  virtual void expected_ss(const double *cevns, const double *nuisances, double *out) const = 0;
   /// Centres of the nuisances' Gaussian constraints (nuisance_count() values;
   /// 0 for the real data): the prior of eta_z is ((eta_z - c_z) / sigma_z)^2.
   virtual const std::vector<double> &centres() const = 0;
@@ -151,6 +158,8 @@ class ArChi2 final : public BinnedChi2 {
 
   void expected(const double *cevns, const double *nuisances, double *out) const override;
   const std::vector<double> &ss() const override { return bkg_[0]; }
+  /// (1 + eta_ss) N_SS: the SS estimate's mean, in signal-window events.
+  void expected_ss(const double *cevns, const double *nuisances, double *out) const override;
   const std::vector<double> &centres() const override { return centres_; }
   /// sigma_ij of eq. (8) is recomputed from the new observed counts and N_SS.
   std::unique_ptr<BinnedChi2> with_data(const double *observed, const double *ss,
@@ -189,6 +198,33 @@ class ArChi2 final : public BinnedChi2 {
   void set_data(const double *observed, const double *ss);
 };
 
+/// How CsiChi2 treats the steady-state (SS) background: option
+/// csi2021.ss_model.
+///
+/// - paper: eq. (6) exactly: the anti-coincidence (AC) histogram is the SS
+///   template, exact up to the normalisation nuisance eta_ss (sigma_SS).
+/// - measured: the AC counts are a Poisson measurement in a joint likelihood
+///   with the coincidence (C) counts. The SS expectation is flat in time
+///   within each energy (PE) row i, mu_SS,ij = b_i w_j with w_j the time-bin
+///   width over the window's width; b_i (events in the C window) is one free
+///   rate per row, constrained by the AC counts of that row, M_i ~
+///   Poisson(r b_i) with r = AC exposure / C exposure (only the row sum of the
+///   AC counts informs a flat-in-time rate). The rates are profiled exactly
+///   (one monotone equation per row, safeguarded Newton) inside every
+///   evaluation; the SS normalisation uncertainty is the AC statistics
+///   themselves, so eta_ss is not a nuisance (its sigma is set to 0).
+struct CsiSsModel {
+  /// paper (eq. 6) or measured (joint C + AC likelihood)
+  enum class Kind { paper, measured };
+  Kind kind = Kind::paper;
+  /// measured: widths of the time bins (any unit; n_time values, > 0); the
+  /// bins are flattened [energy][time], so n_bins / n_time energy rows
+  std::vector<double> time_widths;
+  /// measured: exposure of the AC window relative to the C window (> 0;
+  /// the release's AC window has the C livetime: 1)
+  double ac_exposure = 1.0;
+};
+
 /// CsI (COHERENT 2021) Poisson least squares (Baker-Cousins), eq. (6):
 ///
 ///   chi2 = 2 sum_ij [mu_ij - N_exp,ij + N_exp,ij ln(N_exp,ij / mu_ij)] + sum_z
@@ -202,6 +238,15 @@ class ArChi2 final : public BinnedChi2 {
 /// LD_LBFGS (analytic gradient, bounds s_z >= 0) where Newton does not
 /// converge. A sigma of 0 fixes that eta at 0.
 ///
+/// With CsiSsModel::Kind::measured the SS term of mu_ij is b_i w_j instead
+/// (see CsiSsModel), chi2 gains the Baker-Cousins term of the AC counts,
+///   2 sum_i [r b_i - M_i + M_i ln(M_i / (r b_i))],
+/// and the rates b_i are profiled exactly at every (eta_cevns, eta_brn,
+/// eta_nin) (so chi2_at and gradient are the b-profiled chi2 and its
+/// gradient; the outer Newton uses the exact Hessian of the profiled chi2,
+/// the Schur complement of the row block). eta_ss is then an output only:
+/// the fitted SS total over the AC total / r, minus 1.
+///
 /// Nuisance order: eta_cevns, eta_brn, eta_nin, eta_ss.
 class CsiChi2 final : public BinnedChi2 {
  public:
@@ -213,18 +258,31 @@ class CsiChi2 final : public BinnedChi2 {
   /// \param ss        steady-state background template (events, >= 0)
   /// \param sigmas    {CEvNS, BRN, NIN, SS} as fractions (paper: 0.12, 0.25,
   /// 0.35,
-  ///                  0.021); >= 0, 0 fixes the nuisance at 0
+  ///                  0.021); >= 0, 0 fixes the nuisance at 0 (measured: the
+  ///                  SS entry is set to 0)
+  /// \param ss_model  paper (eq. 6) or measured (see CsiSsModel); with
+  ///                  measured, `ss` is the AC histogram (events per bin)
   /// \throws std::invalid_argument naming the offending argument
   CsiChi2(std::vector<double> observed, std::vector<double> brn, std::vector<double> nin,
-          std::vector<double> ss, std::array<double, 4> sigmas = csi_normalisation_sigmas);
+          std::vector<double> ss, std::array<double, 4> sigmas = csi_normalisation_sigmas,
+          CsiSsModel ss_model = {});
 
   std::size_t n_bins() const override { return n_; }
   std::size_t nuisance_count() const override { return n_nuisances; }
   const std::array<double, 4> &sigmas() const { return sigmas_; }
   static std::vector<std::string> nuisance_names();
 
+  /// The SS model (paper or measured).
+  const CsiSsModel &ss_model() const { return model_; }
+
   void expected(const double *cevns, const double *nuisances, double *out) const override;
   const std::vector<double> &ss() const override { return ss_; }
+  /// paper: (1 + eta_ss) N_SS; measured: r b_i w_j with the rates b_i
+  /// profiled at the nuisances (the flat-in-time truth of the AC counts).
+  void expected_ss(const double *cevns, const double *nuisances, double *out) const override;
+  /// measured: the profiled SS rates b_i per energy row (events in the C
+  /// window) at the nuisances; paper: empty.
+  std::vector<double> ss_rates(const double *cevns, const double *nuisances) const;
   const std::vector<double> &centres() const override { return centres_; }
   std::unique_ptr<BinnedChi2> with_data(const double *observed, const double *ss,
                                         const double *centres) const override;
@@ -256,6 +314,13 @@ class CsiChi2 final : public BinnedChi2 {
   double nlnn_sum_ = 0.0;  // sum_ij N_exp ln N_exp (0 ln 0 = 0)
   double obs_sum_ = 0.0;
   std::vector<double> centres_ = std::vector<double>(n_nuisances, 0.0);
+  CsiSsModel model_;
+  std::size_t n_time_ = 0;      // measured: time bins per row
+  std::vector<double> w_;       // measured: time-bin fractions w_j (sum 1)
+  std::vector<double> ac_row_;  // measured: AC counts per row M_i
+  /// measured: the rates b_i profiled at the scales of eta (into rates) and
+  /// the b-profiled chi2 without the priors
+  double measured_rates(const double *cevns, const double *eta, std::vector<double> &rates) const;
 };
 
 }  // namespace cevns

@@ -21,6 +21,12 @@ struct Charges {
   double u = 0.0, d = 0.0, e = 0.0, mu = 0.0, tau = 0.0;
 };
 
+/// Heaviest mediator accepted [MeV] (1 PeV), on every path (predictions, scans,
+/// limits, toys): far above it the coupling of interest grows like M and overflows;
+/// physically such a mediator is a contact interaction, which the NSI parameters
+/// (parameters.hpp, eps_*) describe.
+constexpr double kMaxMediatorMassMeV = 1e9;
+
 struct Mediator {
   MediatorKind kind = MediatorKind::StandardModel;
   Charges charges{};

@@ -84,6 +84,8 @@ struct CsiOptions {
   double brn_events;                ///< BRN events in the analysis region
   double nin_events;                ///< NIN events in the analysis region
   int panels_per_segment;           ///< Gauss-Legendre panels per segment
+  std::string ss_model;             ///< SS background: "paper" (eq. 6) or "measured" (CsiSsModel)
+  double ss_ac_exposure;            ///< measured SS model: AC exposure / C exposure
   /// eq. (6) normalisation uncertainties: CEvNS, BRN, NIN, SS (nuisance_table("csi2021"))
   std::array<double, 4> sigmas;
 };

@@ -87,6 +87,12 @@ struct PhysicsParameters {
   /// Set the neutron radius [fm] used for a nucleus of the table (any other nucleus
   /// always uses its own r_n_fm, so this is a no-op for it).
   void set_neutron_radius(const Nucleus& n, double r_fm);
+  /// Names of the parameters of names() that hold the neutron radius of nucleus n: its
+  /// row's rn_<isotope> and, for an element with several isotopes, rn_<element>; empty
+  /// for a nucleus outside the table (it always uses its own r_n_fm).
+  static std::vector<std::string> neutron_radius_names(const Nucleus& n);
+  /// Every neutron-radius name of names() (rows and element aggregates).
+  static std::vector<std::string> neutron_radius_names();
   /// g_V^p for a neutrino species (eq. 12 shifted by sin2w and its lepton's charge radius).
   double proton_coupling(Neutrino nu) const;
   /// Squared neutrino magnetic moment (mu/mu_B)^2 of a species (its lepton's moment).

@@ -15,6 +15,7 @@
 /// templates() returns the three arrays.
 #include <array>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "cevns/cross_section.hpp"
@@ -31,6 +32,10 @@ struct Target {
   Nucleus nucleus;
   double n_nuclei = 0.0;
 };
+
+/// The targets of a natural element (nuclei.hpp, e.g. "Xe"): each isotope of the table
+/// with abundance x n_atoms nuclei. Throws std::invalid_argument for unknown symbols.
+std::vector<Target> natural_targets(const std::string& element, double n_atoms);
 
 /// Everything a binned rate needs, in the core's units.
 struct RateConfig {
@@ -58,11 +63,18 @@ class BinnedRate {
 
   std::size_t n_energy() const { return n_energy_; }
   std::size_t n_time() const { return n_time_; }
+  /// Names of the physics parameters (PhysicsParameters::names()) this rate depends
+  /// on: every one but the neutron radii of nuclei that are not among its targets and
+  /// the magnetic moments, charge radii and NSI of leptons none of its components carries.
+  std::vector<std::string> parameter_names() const;
   /// Number of flux components (the rows of energy_spectrum and differential_rate).
   std::size_t n_components() const { return cfg_.components.size(); }
   const std::vector<FluxComponent>& components() const { return cfg_.components; }
 
-  /// Binned prediction [n_energy * n_time] for a mediator and coupling.
+  /// Binned prediction [n_energy * n_time] for a mediator and coupling [events].
+  /// Predictions, spectra and differential rates follow the chi2's rule: a value
+  /// above kMaxPredictionEvents (chi2.hpp) or non-finite is refused
+  /// (std::invalid_argument naming the value and the limit), never returned.
   std::vector<double> predict(const Mediator& m, double coupling) const;
   /// Reconstructed-energy spectrum per component [n_components * n_energy], before timing.
   std::vector<double> energy_spectrum(const Mediator& m, double coupling) const;

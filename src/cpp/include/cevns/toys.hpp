@@ -11,6 +11,7 @@
 /// cevns.toys): this file only evaluates them, deterministically, so that a
 /// batch gives bit-identical results on any machine, thread count or worker.
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #include "cevns/chi2.hpp"
@@ -48,9 +49,15 @@ class ToyPlane {
   /// \param templates  templates[m][d]: mass m of the plane, data set d
   /// \param grids      coupling grid of mass m (ascending, >= 3 values, g >= 0;
   ///                   include g = 0 for the SM)
+  /// \param coarse_stride 1: the minimum over every mass (masses in any order).
+  ///                   k > 1: the masses ascend, a coarse pass visits every k-th
+  ///                   (and the last), then each coarse local minimum (within
+  ///                   10 of the best; not on a flat plateau) is refined by a
+  ///                   descent along the full mass grid (refinement in mass at
+  ///                   the full grid's resolution, at a fraction of its cost)
   /// \throws std::invalid_argument on inconsistent sizes
   ToyPlane(std::vector<const BinnedChi2 *> chi2s, std::vector<std::vector<Templates>> templates,
-           std::vector<std::vector<double>> grids);
+           std::vector<std::vector<double>> grids, std::size_t coarse_stride = 1);
 
   std::size_t n_datasets() const { return chi2s_.size(); }
   std::size_t n_masses() const { return templates_.size(); }
@@ -77,6 +84,9 @@ class ToyPlane {
   std::vector<const BinnedChi2 *> chi2s_;
   std::vector<std::vector<Templates>> templates_;
   std::vector<std::vector<double>> grids_;
+  std::size_t stride_ = 1;
+  /// Minimum of a toy's chi2 over the plane's masses (see coarse_stride).
+  double plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &own) const;
 };
 
 }  // namespace cevns

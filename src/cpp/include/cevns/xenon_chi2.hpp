@@ -107,6 +107,8 @@ class XenonChi2 final : public BinnedChi2 {
   void signal(const double *inputs, const double *nuisances, double *out) const;
   /// No auxiliary measurement: zeros (n_observed values).
   const std::vector<double> &ss() const override { return zeros_; }
+  /// No auxiliary measurement: zeros (n_observed values).
+  void expected_ss(const double *inputs, const double *nuisances, double *out) const override;
   const std::vector<double> &centres() const override { return centres_; }
   /// A copy with other observed counts (n_observed values) and constraint
   /// centres; `ss` is ignored.
