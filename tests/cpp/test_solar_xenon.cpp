@@ -97,6 +97,29 @@ TEST_CASE("XenonChi2: a prediction equal to the data profiles to chi2 ~ 0") {
   std::vector<double> nominal(c.nuisance_count(), 0.0), out(c.n_observed());
   c.expected(&one, nominal.data(), out.data());
   CHECK(out[0] == doctest::Approx(0.27));
+  // the components sum to the expectation, in the registry's order
+  std::vector<double> eta(c.nuisance_count(), 0.0);
+  eta[0] = 0.1;
+  eta[2] = -0.2;
+  eta[3] = 0.3;
+  eta[cevns::XenonChi2::n_shared] = 0.05;
+  c.expected(&one, eta.data(), out.data());
+  const auto comps = c.components(&one, eta.data());
+  REQUIRE(comps.size() == 4);
+  CHECK(comps[0].first == "cevns");
+  CHECK(comps[1].first == "ac");
+  CHECK(comps[2].first == "er");
+  CHECK(comps[3].first == "neutron");
+  CHECK(comps[1].second[0] == doctest::Approx(0.1 * 1.05));
+  CHECK(comps[2].second[0] == doctest::Approx(0.05 * 0.8));
+  std::vector<double> sig(c.n_observed());
+  c.signal(&one, eta.data(), sig.data());
+  for (std::size_t b = 0; b < c.n_observed(); ++b) {
+    double sum = 0.0;
+    for (const auto &comp : comps) sum += comp.second[b];
+    CHECK(sum == doctest::Approx(out[b]).epsilon(1e-12));
+    CHECK(comps[0].second[b] == doctest::Approx(sig[b]).epsilon(1e-12));
+  }
   // a larger prediction is penalised
   const double two = 2.0;
   CHECK(c.profile(&two).chi2 > 1.0);

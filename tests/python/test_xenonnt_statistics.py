@@ -85,3 +85,16 @@ def test_background_only_rejection(chi2_free):
     best = chi2_free.profile(np.ones(1))
     q0 = profile_at(chi2_free, 0.0) - best.chi2
     assert math.sqrt(q0) == pytest.approx(2.73, abs=0.1)
+
+
+def test_components_at_nominal_nuisances(chi2_free):
+    """The named components (cevns, ac, er, neutron) sum to ``expected``; at the nominal
+    nuisances the three backgrounds are the 26.4 events of the 2024 templates."""
+    eta = np.zeros(chi2_free.nuisance_count)
+    comps = chi2_free.components(np.ones(1), eta)
+    assert list(comps) == ["cevns", "ac", "er", "neutron"]
+    total = sum(comps.values())
+    np.testing.assert_allclose(total, chi2_free.expected(np.ones(1), eta), rtol=1e-12)
+    np.testing.assert_allclose(comps["cevns"], chi2_free.signal(np.ones(1), eta), rtol=1e-12)
+    background = sum(comps[k].sum() for k in ("ac", "er", "neutron"))
+    assert background == pytest.approx(26.4, abs=0.1)

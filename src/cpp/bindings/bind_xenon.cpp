@@ -277,7 +277,20 @@ void register_xenon(pybind11::module_ &m) {
             return to_array(out);
           },
           py::arg("inputs"), py::arg("nuisances"),
-          "The 8B CEvNS expectation per observed bin at given nuisances.");
+          "The 8B CEvNS expectation per observed bin at given nuisances.")
+      .def(
+          "components",
+          [](const cevns::XenonChi2 &self, const Array &inputs, const Array &nuisances) {
+            require_size(inputs, self.n_bins(), "inputs");
+            require_size(nuisances, self.nuisance_count(), "nuisances");
+            py::dict out;
+            for (auto &[name, values] : self.components(inputs.data(), nuisances.data()))
+              out[py::str(name)] = to_array(values);
+            return out;
+          },
+          py::arg("inputs"), py::arg("nuisances"),
+          "The named components of the expected counts per observed bin (cevns, ac, er, "
+          "neutron; runs concatenated) at given nuisances; their sum is expected().");
 }
 
 }  // namespace cevns_bind

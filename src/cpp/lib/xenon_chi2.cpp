@@ -203,6 +203,22 @@ struct XenonProblem {
   }
 
   /// Expected counts of run r (and its signal part) at nuisances eta.
+  /// Expected counts of run r per component (signal, ac, er, neutron), each kXenonBins values.
+  void components_run(std::size_t r, const double *eta, double *sig, double *ac, double *er,
+                      double *nr) {
+    double s[kXenonBins], nn[kXenonBins];
+    morph(r, eta[4], eta[5], s, nn);
+    const XenonRun &run = c.runs_[r];
+    const double ss = (1.0 + eta[0]) * (1.0 + eta[1]);
+    const double sac = 1.0 + eta[XenonChi2::n_shared + r];
+    for (std::size_t b = 0; b < kXenonBins; ++b) {
+      sig[b] = ss * s[b];
+      ac[b] = sac * run.ac[b];
+      er[b] = (1.0 + eta[2]) * run.er[b];
+      nr[b] = (1.0 + eta[3]) * nn[b];
+    }
+  }
+
   void expected_run(std::size_t r, const double *eta, double *mu, double *signal_out) {
     double s[kXenonBins], nn[kXenonBins];
     morph(r, eta[4], eta[5], s, nn);
@@ -295,6 +311,23 @@ void XenonChi2::signal(const double *inputs, const double *nuisances, double *ou
   double mu[kXenonBins];
   for (std::size_t r = 0; r < runs_.size(); ++r)
     p.expected_run(r, nuisances, mu, out + r * kXenonBins);
+}
+
+std::vector<std::pair<std::string, std::vector<double>>> XenonChi2::components(
+    const double *inputs, const double *nuisances) const {
+  if (inputs == nullptr || nuisances == nullptr)
+    throw std::invalid_argument("components: null pointer");
+  const std::size_t n = n_observed();
+  std::vector<double> sig(n), ac(n), er(n), nr(n);
+  XenonProblem p(*this, inputs);
+  for (std::size_t r = 0; r < runs_.size(); ++r) {
+    const std::size_t o = r * kXenonBins;
+    p.components_run(r, nuisances, sig.data() + o, ac.data() + o, er.data() + o, nr.data() + o);
+  }
+  return {{"cevns", std::move(sig)},
+          {"ac", std::move(ac)},
+          {"er", std::move(er)},
+          {"neutron", std::move(nr)}};
 }
 
 double XenonChi2::chi2_at(const double *inputs, const double *nuisances) const {

@@ -37,6 +37,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cevns/chi2.hpp"
@@ -105,6 +106,12 @@ class XenonChi2 final : public BinnedChi2 {
   void expected(const double *inputs, const double *nuisances, double *out) const override;
   /// Signal only (the 8B CEvNS expectation per observed bin) at given nuisances.
   void signal(const double *inputs, const double *nuisances, double *out) const;
+  /// The named components of expected() at given nuisances, each n_observed()
+  /// values (runs concatenated), in the order "cevns" (the 8B CEvNS signal,
+  /// = signal()), "ac" (accidental coincidences), "er" (electronic recoils),
+  /// "neutron" (radiogenic neutrons); their sum is expected() [events per bin].
+  std::vector<std::pair<std::string, std::vector<double>>> components(
+      const double *inputs, const double *nuisances) const;
   /// No auxiliary measurement: zeros (n_observed values).
   const std::vector<double> &ss() const override { return zeros_; }
   /// No auxiliary measurement: zeros (n_observed values).
