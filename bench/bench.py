@@ -77,8 +77,8 @@ def benchmarks(data_dir: Any) -> dict[str, Callable[[], Any]]:
         out["chi2_core_ar2020"] = lambda: ca.profile(fa)
     except (AttributeError, ImportError):
         pass
-    from cevns.limits import table2
-    from cevns.scan import ModelFit, scan
+    from cevns.infer.limits import table2
+    from cevns.infer.scan import ModelFit, scan
 
     fit = ModelFit("universal", "combined", experiments={"csi2021": csi, "ar2020": ar})
     masses, couplings = np.geomspace(1e-2, 1e4, 200), np.geomspace(1e-6, 1e0, 400)

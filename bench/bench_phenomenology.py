@@ -27,7 +27,7 @@ from typing import Any
 
 import cevns
 from cevns import phenomenology as ph
-from cevns.profiles import profile_parameters
+from cevns.infer.profiles import profile_parameters
 
 
 def timeit(fn: Callable[[], Any], repeat: int, calls: int) -> dict[str, float]:

@@ -17,9 +17,9 @@ import time
 
 import numpy as np
 
-from cevns import toys
 from cevns.experiments import experiment
-from cevns.limits import limit
+from cevns.infer import toys
+from cevns.infer.limits import limit
 from cevns.models import MODEL_NAMES
 
 

@@ -28,11 +28,11 @@ from typing import Any
 import numpy as np
 
 import cevns
-from cevns.distributed import EngineSpec, Runner, engine, runner
-from cevns.fc import coverage, fc_limit
-from cevns.limits import M_HIGH_MEV, M_LOW_MEV
+from cevns.infer.distributed import EngineSpec, Runner, engine, runner
+from cevns.infer.fc import coverage, fc_limit
+from cevns.infer.limits import M_HIGH_MEV, M_LOW_MEV
+from cevns.infer.toys import batch_seed
 from cevns.reference import PAPER_TABLE2
-from cevns.toys import batch_seed
 
 POINT = {"mass": 1e-2, "g": 4e-5}  # the tested point of the rate benchmark (B-L, low mass)
 
@@ -49,7 +49,7 @@ def machine() -> dict[str, Any]:
 def rates(n: int, options: dict[str, dict[str, Any]] | None = None, coarse: bool = False) -> dict:
     """Toys per CPU-second; ``coarse``: the plane of 0.5.0 (3 masses per decade, no
     refinement in mass), for the side-by-side cost of the refinement."""
-    from cevns.toys import PLANE_MASSES_MEV
+    from cevns.infer.toys import PLANE_MASSES_MEV
 
     out = {}
     for ds in ("csi2021", "ar2020", "combined"):

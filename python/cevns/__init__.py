@@ -1,12 +1,20 @@
-"""cevns: coherent elastic neutrino-nucleus scattering phenomenology for COHERENT.
+"""cevns: coherent elastic neutrino-nucleus scattering phenomenology.
 
-The C++ core ``cevns._core`` builds the experiments from the COHERENT data
-releases and does the heavy lifting (form factors, loop integrals, binned rate
-convolutions, profiled chi2); this package wraps it in a Python API and the
-``cevns`` command line (ARCHITECTURE.md).
+The C++ core ``cevns._core`` builds the registered experiments (COHERENT CsI 2021
+and Ar 2020, ...) from their data releases and does the heavy lifting (form
+factors, loop integrals, binned rate convolutions, profiled chi2); this package
+wraps it in a Python API and the ``cevns`` command line (ARCHITECTURE.md).
+
+The face of the package is small: :func:`experiment` and :func:`dataset` build
+experiments, :mod:`cevns.models` names the models, :mod:`cevns.likelihood` the
+χ², :mod:`cevns.data` the data releases; the errors derive from
+:class:`CevnsError`. Fits, scans, limits and toys are in their modules
+(:mod:`cevns.infer.scan`, :mod:`cevns.infer.limits`, :mod:`cevns.infer.fc`, ...).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 try:  # written into the wheel at build time from project(cevns VERSION ...) in CMakeLists.txt
     from ._version import __version__
@@ -18,6 +26,7 @@ except ModuleNotFoundError:  # the source tree, not built (pure-Python parts onl
     except PackageNotFoundError:
         __version__ = "0+unknown"
 
+from . import _moved
 from .errors import (  # noqa: F401
     CevnsError,
     DataError,
@@ -30,16 +39,36 @@ from .errors import (  # noqa: F401
     UsageError,
 )
 
+__all__ = [
+    "CevnsError",
+    "DataError",
+    "InputError",
+    "ModelError",
+    "__version__",
+    "data",
+    "dataset",
+    "experiment",
+    "likelihood",
+    "models",
+]
 
-def __getattr__(name: str):
+
+_moved.install()  # cevns.scan, cevns.toys, ... (0.5.0 paths) -> cevns.infer.*, with a warning
+
+
+def __getattr__(name: str) -> Any:
     # Lazy imports keep `import cevns` cheap and let the pure-Python parts
     # (data registry) work before the extension is built.
-    if name == "experiment":
-        from .experiments import experiment
+    if name in ("experiment", "dataset"):
+        from . import experiments
 
-        return experiment
+        return getattr(experiments, name)
     if name in ("models", "likelihood", "data", "experiments"):
         import importlib
 
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'cevns' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -7,7 +7,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['ArChi2', 'ArgonResponse', 'BeamTiming', 'BinnedChi2', 'BinnedRate', 'Charges', 'CouplingChi2', 'CouplingProfile', 'CsIResponse', 'CsiChi2', 'DarComponent', 'Experiment', 'Flavour', 'FluxComponent', 'GM2Boson', 'Isotope', 'Lepton', 'LineSpectrum', 'Mediator', 'MediatorKind', 'NamedModel', 'Neutrino', 'Nucleus', 'NuisanceSpec', 'OptionSpec', 'OscillationParameters', 'PhysicsParameters', 'ProfileResult', 'ResponseModel', 'SolarProfile', 'Spectrum', 'TabulatedSpectrum', 'Templates', 'ToyPlane', 'XenonChi2', 'XenonRun', 'XenonntRelease', 'allowed_many', 'argon40', 'arrival_time_cdf', 'arrival_time_pdf', 'cesium133', 'charge_radius_coupling_shift', 'charge_radius_sm', 'check_option', 'combined_chi2', 'constants', 'coupling_chi2_per_mass', 'dar_spectrum', 'delayed_endpoint_energy', 'delta_a_mu', 'dsigma_dT', 'dsigma_dT_magnetic', 'dsigma_dT_params', 'elements', 'epsilon_loop', 'experiment_names', 'flux_normalisation', 'form_factor', 'gm2_loop_integral', 'iodine127', 'kinematic_factors', 'load_experiment', 'loop_integral', 'magnetic_kinematic_factor', 'mev2_to_cm2', 'mix_flavours', 'momentum_transfer', 'natural_element', 'nuclei', 'nucleus', 'nuisance_table', 'numu_line_energy', 'option_table', 'paper_model', 'paper_models', 'pion_dar_source', 'pion_dar_spectrum', 'profile_many', 'read_solar_profile', 'read_xenonnt_release', 'solar_b8_components', 'spectrum_table', 'survival_probability', 'time_bin_fractions', 'xenonnt_chi2', 'xenonnt_observed', 'xenonnt_rate']
+__all__: list[str] = ['ArChi2', 'ArgonResponse', 'BeamTiming', 'BinnedChi2', 'BinnedRate', 'Charges', 'CouplingChi2', 'CouplingProfile', 'CsIResponse', 'CsiChi2', 'DarComponent', 'Experiment', 'ExperimentDefinition', 'Flavour', 'FluxComponent', 'GM2Boson', 'Isotope', 'Lepton', 'LineSpectrum', 'Mediator', 'MediatorKind', 'NamedModel', 'Neutrino', 'Nucleus', 'NuisanceSpec', 'OptionSpec', 'OscillationParameters', 'PhysicsParameters', 'ProfileResult', 'ResponseModel', 'SolarProfile', 'Spectrum', 'TabulatedSpectrum', 'Templates', 'ToyPlane', 'XenonChi2', 'XenonRun', 'XenonntRelease', 'allowed_many', 'argon40', 'arrival_time_cdf', 'arrival_time_pdf', 'cesium133', 'charge_radius_coupling_shift', 'charge_radius_sm', 'check_option', 'combined_chi2', 'constants', 'coupling_chi2_per_mass', 'dar_spectrum', 'dataset_members', 'delayed_endpoint_energy', 'delta_a_mu', 'dsigma_dT', 'dsigma_dT_magnetic', 'dsigma_dT_params', 'elements', 'epsilon_loop', 'experiment_definition', 'experiment_names', 'flux_normalisation', 'form_factor', 'gm2_loop_integral', 'iodine127', 'kinematic_factors', 'load_experiment', 'loop_integral', 'magnetic_kinematic_factor', 'mev2_to_cm2', 'mix_flavours', 'momentum_transfer', 'natural_element', 'nuclei', 'nucleus', 'nuisance_table', 'numu_line_energy', 'option_table', 'paper_model', 'paper_models', 'pion_dar_source', 'pion_dar_spectrum', 'profile_many', 'read_solar_profile', 'read_xenonnt_release', 'solar_b8_components', 'spectrum_table', 'survival_probability', 'time_bin_fractions', 'xenonnt_chi2', 'xenonnt_observed', 'xenonnt_rate']
 class DarComponent:
     """
     The three components of a pi-DAR beam (prompt numu, nue, numubar).
@@ -479,17 +479,25 @@ class ProfileResult:
     def nuisances(self) -> numpy.typing.NDArray[numpy.float64]:
         ...
 class BinnedChi2:
+    def auxiliary_expected(self, cevns: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], nuisances: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Means of the auxiliary measurements at a CEvNS prediction and nuisances (concatenated): the toys' plug-in truth (e.g. of the SS).
+        """
+    def auxiliary_measurements(self) -> list:
+        """
+        The measurements besides the counts that toys fluctuate: (name, doc, values, exposure) each; a toy draws Poisson(exposure * mean) / exposure.
+        """
+    def components(self, cevns: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], nuisances: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> dict:
+        """
+        The named components of the expected counts at given nuisances (dict, 'cevns' first; their sum is expected()).
+        """
     def expected(self, cevns: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], nuisances: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> numpy.typing.NDArray[numpy.float64]:
         """
         Expected counts per bin (CEvNS and every background) at given nuisances.
         """
-    def expected_ss(self, cevns: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], nuisances: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> numpy.typing.NDArray[numpy.float64]:
+    def with_data(self, observed: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], auxiliary: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], centres: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> BinnedChi2:
         """
-        Mean of the steady-state measurement per bin at given nuisances (the toys' plug-in truth of the SS).
-        """
-    def with_data(self, observed: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], ss: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], centres: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> BinnedChi2:
-        """
-        A copy for a pseudo-experiment: other observed counts, steady-state measurement and constraint centres; the same templates and sigmas.
+        A copy for a pseudo-experiment: other observed counts, auxiliary measurements (concatenated) and constraint centres; the same templates and sigmas.
         """
     @property
     def centres(self) -> numpy.typing.NDArray[numpy.float64]:
@@ -497,12 +505,17 @@ class BinnedChi2:
         Centres of the nuisances' Gaussian constraints (0 for the real data).
         """
     @property
+    def constraint_widths(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Width of each nuisance's Gaussian constraint (0: fixed).
+        """
+    @property
     def n_bins(self) -> int:
         ...
     @property
     def n_observed(self) -> int:
         """
-        Observed bins (what expected() returns).
+        Number of observed counts (n_bins unless the chi2 folds the prediction into other bins).
         """
     @property
     def nuisance_count(self) -> int:
@@ -510,7 +523,7 @@ class BinnedChi2:
     @property
     def ss(self) -> numpy.typing.NDArray[numpy.float64]:
         """
-        The measured steady-state background per bin (flattened).
+        Deprecated (0.6.0): the auxiliary measurement 'ss' (the steady-state background).
         """
 class ArChi2(BinnedChi2):
     """
@@ -791,6 +804,36 @@ class NuisanceSpec:
     @property
     def sigma(self) -> float:
         ...
+class ExperimentDefinition:
+    """
+    A registered experiment: name, labels, option and nuisance tables, component and auxiliary-measurement names.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def auxiliary_measurements(self) -> list[str]:
+        ...
+    @property
+    def components(self) -> list[str]:
+        ...
+    @property
+    def description(self) -> str:
+        ...
+    @property
+    def label(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def nuisances(self) -> list[NuisanceSpec]:
+        ...
+    @property
+    def options(self) -> list[OptionSpec]:
+        ...
+    @property
+    def recoil_max_keV(self) -> float:
+        ...
 class NamedModel:
     """
     A model without its mass: kind and U(1)' charges.
@@ -822,9 +865,9 @@ class ToyPlane:
         """
         chi2s: one chi2 per data set; templates: per data set an array (n_mass, 3, n_bins...) of N0, N1, N2; grids: the coupling grid of each mass; coarse_stride k > 1: a coarse pass over every k-th mass, each coarse minimum then refined along the full (ascending) mass grid.
         """
-    def evaluate(self, observed: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], ss: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], centres: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], tested: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], tested_grid: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], g: typing.SupportsFloat | typing.SupportsIndex, plane: bool = True, n_threads: typing.SupportsInt | typing.SupportsIndex = 0) -> numpy.typing.NDArray[numpy.float64]:
+    def evaluate(self, observed: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], auxiliary: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], centres: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], tested: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], tested_grid: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], g: typing.SupportsFloat | typing.SupportsIndex, plane: bool = True, n_threads: typing.SupportsInt | typing.SupportsIndex = 0) -> numpy.typing.NDArray[numpy.float64]:
         """
-        Statistics of a batch of toys at the tested point: per data set observed and ss of shape (n_toys, n_bins), centres (n_toys, n_nuisances), tested templates (3, n_bins...). Returns (n_toys, 3): chi2 at the point, minimum over g at the tested mass, minimum over the plane (NaN with plane=False). Releases the GIL; OpenMP over toys (results independent of n_threads).
+        Statistics of a batch of toys at the tested point: per data set observed (n_toys, n_bins), auxiliary measurements (n_toys, their concatenated size; see BinnedChi2.auxiliary_measurements), centres (n_toys, n_nuisances), tested templates (3, n_bins...). Returns (n_toys, 3): chi2 at the point, minimum over g at the tested mass, minimum over the plane (NaN with plane=False). Releases the GIL; OpenMP over toys (results independent of n_threads).
         """
     @property
     def n_datasets(self) -> int:
@@ -919,10 +962,6 @@ class XenonChi2(BinnedChi2):
         """
         chi2 at given nuisances.
         """
-    def components(self, inputs: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], nuisances: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> dict:
-        """
-        The named components of the expected counts per observed bin (cevns, ac, er, neutron; runs concatenated) at given nuisances; their sum is expected().
-        """
     def profile(self, inputs: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> ProfileResult:
         """
         Minimum of chi2 over the nuisances; releases the GIL.
@@ -984,6 +1023,10 @@ def coupling_chi2_per_mass(experiments: list, kind: MediatorKind, charges: Charg
     """
 def dar_spectrum(arg0: DarComponent, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> typing.Any:
     ...
+def dataset_members(dataset: str) -> list[str]:
+    """
+    The registered experiments of a data set: a name, a '+'-joined list or 'combined'.
+    """
 def delayed_endpoint_energy() -> float:
     ...
 def delta_a_mu(boson: GM2Boson, mass_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], coupling: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> typing.Any:
@@ -1010,8 +1053,14 @@ def epsilon_loop(m_beta_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.floa
     """
     One-loop kinetic mixing epsilon_{beta alpha}(|q|) of eq. (29).
     """
+def experiment_definition(name: str) -> ExperimentDefinition:
+    """
+    The definition of a registered experiment; raises InputError naming the registered ones.
+    """
 def experiment_names() -> list[str]:
-    ...
+    """
+    The registered experiments, in registry order.
+    """
 def flux_normalisation(nu_per_pot: typing.SupportsFloat | typing.SupportsIndex, n_pot: typing.SupportsFloat | typing.SupportsIndex, baseline_m: typing.SupportsFloat | typing.SupportsIndex) -> float:
     ...
 def form_factor(model: str, q_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], r_rms_fm: typing.SupportsFloat | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float64]:

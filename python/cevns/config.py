@@ -5,6 +5,9 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+__all__ = ["cmake_dir", "include_dir"]
+
+
 _ROOT = Path(__file__).resolve().parent
 
 

@@ -1,11 +1,11 @@
 """Geometry of the allowed regions in the (M, g) plane: masks, fields and 2σ contours.
 
-A scan (:func:`cevns.scan.scan`) gives, at each mass, the allowed intervals of g
+A scan (:func:`cevns.infer.scan.scan`) gives, at each mass, the allowed intervals of g
 with root-found edges (thin strips included). This module turns them into a
 boolean map on a grid (:func:`allowed_mask`), a signed distance whose zero line is
 the boundary (:func:`allowed_field`) and that boundary as polylines
 (:func:`boundary_lines`) or as a filled region (:func:`boundary_and_excluded`),
-computed in (log10 M, log10 g) with contourpy. Used by :mod:`cevns.scan`
+computed in (log10 M, log10 g) with contourpy. Used by :mod:`cevns.infer.scan`
 (``ScanResult.contours``) and :mod:`cevns.plots` (Figs. 4-8).
 """
 
@@ -15,6 +15,16 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
+
+__all__ = [
+    "Intervals",
+    "allowed_field",
+    "allowed_mask",
+    "boundary_and_excluded",
+    "boundary_lines",
+    "log_contour_generator",
+]
+
 
 Intervals = Sequence[Sequence[tuple[float, float]]]
 

@@ -1,84 +1,112 @@
-"""The data sets of the analysis, named once: ``csi2021``, ``ar2020`` and ``combined``.
+"""The data sets of an analysis: registered experiments and their combinations.
 
-A *data set* is what a fit, a limit or a scan is made of: one COHERENT experiment
-(``csi2021``, ``ar2020``) or their combination (``combined`` = CsI + Ar, the χ²
-summed, Sec. IV). The CLI's ``--experiment`` and the API's ``dataset`` take these
-names.
+A *data set* is what a fit, a limit or a scan is made of: one registered
+experiment (``csi2021``, ``ar2020``, ...; each defined once, in the C++ core's
+registry) or a ``+``-joined list of them (``csi2021+ar2020``: the χ² summed, each
+experiment with its own nuisances, Sec. IV). ``combined`` is the alias of
+``csi2021+ar2020``. The CLI's ``--experiment`` and the API's ``dataset`` take
+these names.
 
 Examples
 --------
->>> from cevns.datasets import members
+>>> from cevns.datasets import label, members
 >>> members("combined")
 ('csi2021', 'ar2020')
+>>> members("ar2020+csi2021")
+('ar2020', 'csi2021')
+>>> label("combined")
+'CsI+Ar'
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from . import _core
-from .errors import InputError
+from .errors import CevnsError, InputError
 
-#: The single COHERENT experiments (each built by :func:`cevns.experiment`), as the
-#: C++ core names them (the one place experiments are defined).
+__all__ = [
+    "DATASETS",
+    "EXPERIMENTS",
+    "LABELS",
+    "MEMBERS",
+    "PAPER_DATASETS",
+    "PAPER_EXPERIMENTS",
+    "PAPER_ORDER",
+    "check_dataset",
+    "experiments_for",
+    "label",
+    "members",
+]
+
+#: The registered experiments (each built by :func:`cevns.experiment`), in registry
+#: order, as the C++ core names them (the one place experiments are defined).
 EXPERIMENTS: tuple[str, ...] = tuple(_core.experiment_names())
-#: Every data set: the experiments and their combination.
-DATASETS: tuple[str, ...] = (
-    "csi2021",
-    "ar2020",
-    "combined",
-    "xenonnt",
-    "xenonnt_sr0",
-    "xenonnt_sr1",
-    "xenonnt_sr2",
-    "csi2021+ar2020+xenonnt",
-)
-#: The paper's experiments and data sets (Table 2's columns): COHERENT only.
-COHERENT_EXPERIMENTS: tuple[str, ...] = ("csi2021", "ar2020")
-COHERENT_DATASETS: tuple[str, ...] = ("csi2021", "ar2020", "combined")
-
-#: The experiments each data set is made of.
-MEMBERS: dict[str, tuple[str, ...]] = {
-    "csi2021": ("csi2021",),
-    "ar2020": ("ar2020",),
-    "combined": ("csi2021", "ar2020"),
-    # XENONnT solar 8B: SR0+SR1 (the published analysis), one run each; SR2 is not yet
-    # validated against a publication
-    "xenonnt": ("xenonnt",),
-    "xenonnt_sr0": ("xenonnt_sr0",),
-    "xenonnt_sr1": ("xenonnt_sr1",),
-    "xenonnt_sr2": ("xenonnt_sr2",),
-    # all data (until experiments compose with '+' in general: the registry work)
-    "csi2021+ar2020+xenonnt": ("csi2021", "ar2020", "xenonnt"),
-}
-#: Short labels used in tables and figure legends (paper: Ar, CsI, CsI+Ar).
-LABELS: dict[str, str] = {
-    "ar2020": "Ar",
-    "csi2021": "CsI",
-    "combined": "CsI+Ar",
-    "xenonnt": "Xe (SR0+SR1)",
-    "xenonnt_sr0": "Xe SR0",
-    "xenonnt_sr1": "Xe SR1",
-    "xenonnt_sr2": "Xe SR2",
-    "csi2021+ar2020+xenonnt": "CsI+Ar+Xe",
-}
+#: The named data sets: every experiment and the alias ``combined``. Any ``+``-joined
+#: list of experiments is a data set too (:func:`members`).
+DATASETS: tuple[str, ...] = (*EXPERIMENTS, "combined")
+#: The data sets of the paper (Table 2 rows, in this order).
+PAPER_DATASETS: tuple[str, ...] = ("csi2021", "ar2020", "combined")
+#: The paper's experiments (COHERENT; Table 2, the figures and the g-2 comparison).
+PAPER_EXPERIMENTS: tuple[str, ...] = ("csi2021", "ar2020")
 #: The order of the paper's tables and figures (Table 2 columns, Figs. 4-8 legends).
 PAPER_ORDER: tuple[str, ...] = ("ar2020", "csi2021", "combined")
 
 
 def members(dataset: str) -> tuple[str, ...]:
-    """The experiments of a data set.
+    """The experiments of a data set: a registered name, a ``+`` list or ``combined``.
 
     Raises
     ------
     InputError
-        If ``dataset`` is not one of :data:`DATASETS`.
+        If ``dataset`` is empty, names an unregistered experiment or one twice.
     """
+    if not isinstance(dataset, str):
+        raise InputError(f"unknown data set {dataset!r}; accepted: {', '.join(DATASETS)}")
     try:
-        return MEMBERS[dataset]
-    except (KeyError, TypeError):
-        raise InputError(f"unknown data set {dataset!r}; accepted: {', '.join(DATASETS)}") from None
+        return tuple(_core.dataset_members(dataset))
+    except CevnsError as exc:
+        raise InputError(
+            f"unknown data set {dataset!r} ({exc}); accepted: {', '.join(DATASETS)} or "
+            "experiments joined by '+'"
+        ) from None
+
+
+def check_dataset(dataset: str) -> str:
+    """``dataset`` itself once :func:`members` accepts it (the CLI's ``--experiment`` type)."""
+    members(dataset)
+    return dataset
+
+
+def label(dataset: str) -> str:
+    """Short label of tables and legends: the members' labels joined by ``+`` (``CsI+Ar``)."""
+    return "+".join(_core.experiment_definition(n).label for n in members(dataset))
+
+
+class _ByDataset(Mapping[str, Any]):
+    """A read-only mapping computed for any data set (the named ones when iterated)."""
+
+    def __init__(self, of: Any) -> None:
+        self._of = of
+
+    def __getitem__(self, dataset: str) -> Any:
+        try:
+            return self._of(dataset)
+        except InputError:
+            raise KeyError(dataset) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(DATASETS)
+
+    def __len__(self) -> int:
+        return len(DATASETS)
+
+
+#: The experiments each data set is made of (any data set; iterates the named ones).
+MEMBERS: Mapping[str, tuple[str, ...]] = _ByDataset(members)
+#: Short labels used in tables and figure legends (paper: Ar, CsI, CsI+Ar).
+LABELS: Mapping[str, str] = _ByDataset(label)
 
 
 def experiments_for(
@@ -88,7 +116,8 @@ def experiments_for(
 
     Parameters
     ----------
-    dataset : {"csi2021", "ar2020", "combined"}
+    dataset : str
+        A data set (:func:`members`): ``"csi2021"``, ``"csi2021+ar2020"``, ``"combined"``...
     data_dir : path-like, optional
         Data directory of the experiments built here (default: ``$CEVNS_DATA_DIR`` or
         the per-user data directory).

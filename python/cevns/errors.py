@@ -9,6 +9,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+__all__ = [
+    "CevnsError",
+    "DataError",
+    "HashMismatchError",
+    "InputError",
+    "MalformedDataError",
+    "MissingDataError",
+    "MissingExtraError",
+    "ModelError",
+    "UnreadableDataError",
+    "UsageError",
+]
+
 
 class CevnsError(Exception):
     """Base class of every error raised by cevns."""

@@ -8,6 +8,8 @@ from types import ModuleType
 
 from .errors import MissingExtraError
 
+__all__ = ["require"]
+
 
 def require(module: str, extra: str, what: str) -> ModuleType:
     """Import an optional dependency or say which extra installs it.

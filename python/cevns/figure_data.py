@@ -59,9 +59,6 @@ FIG1_G_LOOP = 2e-3
 FIG3_MASS_MEV = 50.0
 FIG3_COUPLING = 1e-4
 
-#: Default recoil-energy range [keV] of Figs. 1 and 3 (up to the kinematic endpoint of
-#: the 52.8 MeV end of the muon-decay spectra).
-T_MAX_KEV = {"ar2020": 160.0, "csi2021": 50.0}
 
 #: Panels of the exclusion figures (Sec. IV): figure -> models.
 EXCLUSION_FIGURES: dict[str, tuple[str, ...]] = {
@@ -88,7 +85,9 @@ def _experiment(exp: Any, data_dir: Any = None) -> Any:
 def _t_grid(exp: Any, T_keV: Iterable[float] | None, n: int = 600) -> np.ndarray:
     if T_keV is not None:
         return np.asarray(T_keV, dtype=float)
-    t_max = T_MAX_KEV.get(exp.name, 160.0)
+    # the definition's recoil range (COHERENT: the kinematic endpoint of the 52.8 MeV
+    # end of the muon-decay spectra)
+    t_max = float(exp.definition.recoil_max_keV) or 160.0
     return np.geomspace(t_max * 1e-3, t_max, n)
 
 
@@ -103,7 +102,7 @@ def fig1_data(
         ``"ar2020"`` (Fig. 1a, c) or ``"csi2021"`` (Fig. 1b, d).
     T_keV : array_like, optional
         Nuclear recoil energies [keV] (default: 600 log-spaced points over three decades up to
-        :data:`T_MAX_KEV`).
+        the experiment definition's ``recoil_max_keV``).
     data_dir : path-like, optional
         Data directory when ``experiment`` is a name.
 
@@ -248,7 +247,7 @@ def exclusion_data(
     datasets : sequence of str
         Subset of ``("ar2020", "csi2021", "combined")``.
     cache : bool
-        Use :func:`cached_scan` (else :func:`cevns.scan.scan` directly).
+        Use :func:`cached_scan` (else :func:`cevns.infer.scan.scan` directly).
     gm2_sigma : float
         Half-width of the (g−2)_μ band in σ (paper: 2).
 
@@ -256,14 +255,14 @@ def exclusion_data(
     -------
     dict
         ``model``, ``masses_MeV``, ``couplings``; ``scans``: data set →
-        :class:`~cevns.scan.ScanResult`; ``exclusion_line``: data set → upper edge
+        :class:`~cevns.infer.scan.ScanResult`; ``exclusion_line``: data set → upper edge
         of the lowest allowed region per mass (g above it excluded; NaN where
         nothing is allowed); ``intervals``: data set → allowed intervals per mass
         (thin strips included); ``gm2``: :class:`~cevns.gm2.Gm2Band` on the scan
         masses, or None when the model does not couple to the muon.
     """
     from .gm2 import gm2_band, has_gm2_band
-    from .scan import scan
+    from .infer.scan import scan
 
     mdl = get_model(model)
     m = DEFAULT_MASSES_MEV if masses is None else np.asarray(masses, dtype=float)
@@ -293,30 +292,6 @@ def exclusion_data(
 
 
 # -- data vs prediction ------------------------------------------------------------
-def _fitted_components(exp: Any, cevns: np.ndarray, nuis: Mapping[str, float]) -> dict[str, Any]:
-    """Predicted components with the best-fit nuisances applied (eq. 6; eq. 7-9)."""
-    b = exp.backgrounds
-    if exp.name == "csi2021":
-        out = {"cevns": (1 + nuis.get("eta_cevns", 0.0)) * cevns}
-        for k in b:
-            out[k] = (1 + nuis.get(f"eta_{k}", 0.0)) * b[k]
-        core = exp.likelihood.core
-        if core.ss_model == "measured":  # the fitted flat-in-time SS, in C-window events
-            names = ("eta_cevns", "eta_brn", "eta_nin", "eta_ss")
-            eta = np.array([nuis.get(n, 0.0) for n in names])
-            ss = core.expected_ss(np.ravel(np.asarray(cevns, dtype=float)), eta)
-            out["ss"] = np.reshape(ss, np.shape(b["ss"])) / float(exp.settings["ss_ac_exposure"])
-        return out
-    s = exp.shape_systematics
-    f_cevns = sum(nuis.get(f"eps_{k}", 0.0) * s[k] for k in s if k.startswith("cevns_"))
-    f_brn = sum(nuis.get(f"eps_{k}", 0.0) * s[k] for k in s if k.startswith("brn_"))
-    out = {"cevns": (1 + nuis.get("eta_cevns", 0.0) + f_cevns) * cevns}
-    for k in b:
-        shape = f_brn if k == "prompt_brn" else 0.0
-        out[k] = (1 + nuis.get(f"eta_{k}", 0.0) + shape) * b[k]
-    return out
-
-
 def spectra_data(
     experiment: Any,
     model: Any = None,
@@ -350,8 +325,9 @@ def spectra_data(
     def proj(a: np.ndarray) -> dict[str, np.ndarray]:
         return {"energy": a.sum(axis=1), "time": a.sum(axis=0)}
 
-    nominal = {"cevns": cevns, **exp.backgrounds}
-    fitted = _fitted_components(exp, cevns, res.nuisances)
+    # the chi2's own components (eq. 6; eq. 7-9), without and with the fitted nuisances
+    nominal = exp.components(cevns)
+    fitted = exp.components(cevns, res.nuisances)
     obs = proj(exp.observed)
     return {
         "experiment": exp.name,
@@ -369,3 +345,18 @@ def spectra_data(
         "chi2": float(res.chi2),
         "nuisances": dict(res.nuisances),
     }
+
+
+def __getattr__(name: str) -> Any:
+    if name == "T_MAX_KEV":  # deprecated (0.6.0): the experiment definitions' recoil range
+        import warnings
+
+        from . import _core
+
+        warnings.warn(
+            "cevns.figure_data.T_MAX_KEV is Experiment.definition.recoil_max_keV",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return {n: _core.experiment_definition(n).recoil_max_keV for n in _core.experiment_names()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

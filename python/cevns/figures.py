@@ -33,7 +33,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .datasets import COHERENT_EXPERIMENTS as EXPERIMENTS  # the paper's figures
+from . import _core
+from .datasets import EXPERIMENTS, PAPER_ORDER
 from .errors import InputError
 from .figure_data import (
     DEFAULT_MASSES_MEV,
@@ -47,6 +48,16 @@ from .figure_data import (
     spectra_data,
 )
 
+__all__ = [
+    "FORMATS",
+    "GROUPS",
+    "PAPER_EXPERIMENTS",
+    "PHYSICS_FIGURES",
+    "figure_names",
+    "make_figures",
+]
+
+
 log = logging.getLogger(__name__)
 
 #: Groups accepted by ``only`` (a group selects all its files; a file name selects one).
@@ -54,7 +65,15 @@ GROUPS = ("fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig7", "fig8", "spect
 #: Beyond the paper: physics-parameter profiles on the same data (group ``physics``).
 PHYSICS_FIGURES = {"profile_sin2w": ("sin2w",), "nsi_ee": ("eps_u_ee", "eps_d_ee")}
 FORMATS = ("png", "pdf", "svg")
-_SHORT = {"ar2020": "ar", "csi2021": "csi"}
+
+
+def _short(experiment: str) -> str:
+    """The file-name tag of an experiment: its label in lower case (``csi``, ``ar``)."""
+    return str(_core.experiment_definition(experiment).label).lower()
+
+
+#: The experiments of the paper's per-experiment figures (Figs. 1, 3, spectra), Ar first.
+PAPER_EXPERIMENTS = tuple(d for d in PAPER_ORDER if d in EXPERIMENTS)
 
 
 def figure_names() -> list[str]:
@@ -140,110 +159,41 @@ def make_figures(
     from .extras import require
 
     require("matplotlib", "plot", "cevns figures")
-    from matplotlib.figure import Figure
-
-    from .experiments import experiment
-    from .plots import (
-        plot_exclusion,
-        plot_fig1,
-        plot_fig2,
-        plot_fig3,
-        plot_profile,
-        plot_spectra,
-        style,
+    fmts = _check_formats(formats)
+    names = _select(only)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    figures = _Figures(
+        experiments,
+        data_dir,
+        DEFAULT_MASSES_MEV if masses is None else np.asarray(masses, dtype=float),
+        n_couplings,
+        cache=cache,
+        cache_dir=cache_dir,
+        overlay_csv=overlay_csv,
     )
+    return _write(names, figures.jobs(), out, fmts, dpi, progress)
 
+
+def _check_formats(formats: Sequence[str]) -> list[str]:
+    """The file formats, normalised (``.PNG`` -> ``png``); InputError on an unknown one."""
     fmts = [f.strip().lower().lstrip(".") for f in formats if f and f.strip()]
     bad = [f for f in fmts if f not in FORMATS]
     if bad or not fmts:
         raise InputError(f"unknown format(s) {bad or formats!r}; accepted: {', '.join(FORMATS)}")
-    names = _select(only)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    m = DEFAULT_MASSES_MEV if masses is None else np.asarray(masses, dtype=float)
+    return fmts
 
-    exps: dict[str, Any] = dict(experiments or {})
 
-    def exp(name: str) -> Any:
-        if name not in exps:
-            exps[name] = experiment(name, data_dir)
-        return exps[name]
-
-    def both() -> dict[str, Any]:
-        return {n: exp(n) for n in EXPERIMENTS}
-
-    def fig1(name: str) -> Callable[[], Any]:
-        def draw() -> Any:
-            d = fig1_data(exp(name))
-            fig = Figure(figsize=(10.0, 3.9))
-            a, b = fig.subplots(1, 2)
-            plot_fig1(d, ax=a, panel="tree")
-            plot_fig1(d, ax=b, panel="loop")
-            return fig
-
-        return draw
-
-    def fig2() -> Any:
-        fig = Figure()
-        plot_fig2(fig2_data(), ax=fig.subplots())
-        return fig
-
-    def fig3(name: str) -> Callable[[], Any]:
-        def draw() -> Any:
-            fig = Figure()
-            plot_fig3(fig3_data(exp(name)), ax=fig.subplots())
-            return fig
-
-        return draw
-
-    def exclusion(model: str) -> Callable[[], Any]:
-        def draw() -> Any:
-            d = exclusion_data(
-                model,
-                m,
-                default_couplings(model, n_couplings),
-                experiments=both(),
-                cache=cache,
-                cache_dir=cache_dir,
-            )
-            fig = Figure(figsize=(5.0, 4.2))
-            plot_exclusion(d, ax=fig.subplots(), overlay_csv=overlay_csv)
-            return fig
-
-        return draw
-
-    def spectra(name: str) -> Callable[[], Any]:
-        def draw() -> Any:
-            d = spectra_data(exp(name))
-            fig = Figure(figsize=(10.0, 3.9))
-            a, b = fig.subplots(1, 2)
-            plot_spectra(d, ax=a, axis="energy")
-            plot_spectra(d, ax=b, axis="time")
-            return fig
-
-        return draw
-
-    def physics(params: tuple[str, ...]) -> Callable[[], Any]:
-        def draw() -> Any:
-            from .profiles import profile_parameters
-
-            res = profile_parameters(both(), list(params), label="combined")
-            fig = Figure(figsize=(5.2, 4.2))
-            plot_profile(res.to_dict(), ax=fig.subplots())
-            return fig
-
-        return draw
-
-    jobs: dict[str, Callable[[], Any]] = {"fig2": fig2}
-    for stem, params in PHYSICS_FIGURES.items():
-        jobs[stem] = physics(params)
-    for e in reversed(EXPERIMENTS):  # Ar before CsI, as in the paper
-        jobs[f"fig1_{_SHORT[e]}"] = fig1(e)
-        jobs[f"fig3_{_SHORT[e]}"] = fig3(e)
-        jobs[f"spectra_{_SHORT[e]}"] = spectra(e)
-    for figname, models in EXCLUSION_FIGURES.items():
-        for model in models:
-            jobs[f"{figname}_{model}"] = exclusion(model)
+def _write(
+    names: Sequence[str],
+    jobs: Mapping[str, Callable[[], Any]],
+    out: Path,
+    fmts: Sequence[str],
+    dpi: float | None,
+    progress: bool,
+) -> list[Path]:
+    """Draw each named figure in the house style and save it in every format."""
+    from .plots import style
 
     it: Any = names
     if progress:
@@ -262,3 +212,122 @@ def make_figures(
                 fig.savefig(path, **kw)
                 written.append(path)
     return written
+
+
+class _Figures:
+    """Draws each figure (one method per kind); builds the experiments once, when needed."""
+
+    def __init__(
+        self,
+        experiments: Mapping[str, Any] | None,
+        data_dir: Any,
+        masses: np.ndarray,
+        n_couplings: int,
+        *,
+        cache: bool,
+        cache_dir: Any,
+        overlay_csv: Any,
+    ) -> None:
+        self.exps: dict[str, Any] = dict(experiments or {})
+        self.data_dir = data_dir
+        self.masses = masses
+        self.n_couplings = n_couplings
+        self.cache = cache
+        self.cache_dir = cache_dir
+        self.overlay_csv = overlay_csv
+
+    def jobs(self) -> dict[str, Callable[[], Any]]:
+        """Every file stem -> the call that draws it."""
+        from functools import partial
+
+        jobs: dict[str, Callable[[], Any]] = {"fig2": self.fig2}
+        for stem, params in PHYSICS_FIGURES.items():
+            jobs[stem] = partial(self.physics, params)
+        for e in PAPER_EXPERIMENTS:  # Ar before CsI, as in the paper
+            jobs[f"fig1_{_short(e)}"] = partial(self.fig1, e)
+            jobs[f"fig3_{_short(e)}"] = partial(self.fig3, e)
+            jobs[f"spectra_{_short(e)}"] = partial(self.spectra, e)
+        for figname, models in EXCLUSION_FIGURES.items():
+            for model in models:
+                jobs[f"{figname}_{model}"] = partial(self.exclusion, model)
+        return jobs
+
+    def experiment(self, name: str) -> Any:
+        if name not in self.exps:
+            from .experiments import experiment
+
+            self.exps[name] = experiment(name, self.data_dir)
+        return self.exps[name]
+
+    def both(self) -> dict[str, Any]:
+        return {n: self.experiment(n) for n in PAPER_EXPERIMENTS[::-1]}  # csi2021, ar2020
+
+    def fig1(self, name: str) -> Any:
+        from matplotlib.figure import Figure
+
+        from .plots import plot_fig1
+
+        d = fig1_data(self.experiment(name))
+        fig = Figure(figsize=(10.0, 3.9))
+        a, b = fig.subplots(1, 2)
+        plot_fig1(d, ax=a, panel="tree")
+        plot_fig1(d, ax=b, panel="loop")
+        return fig
+
+    def fig2(self) -> Any:
+        from matplotlib.figure import Figure
+
+        from .plots import plot_fig2
+
+        fig = Figure()
+        plot_fig2(fig2_data(), ax=fig.subplots())
+        return fig
+
+    def fig3(self, name: str) -> Any:
+        from matplotlib.figure import Figure
+
+        from .plots import plot_fig3
+
+        fig = Figure()
+        plot_fig3(fig3_data(self.experiment(name)), ax=fig.subplots())
+        return fig
+
+    def exclusion(self, model: str) -> Any:
+        from matplotlib.figure import Figure
+
+        from .plots import plot_exclusion
+
+        d = exclusion_data(
+            model,
+            self.masses,
+            default_couplings(model, self.n_couplings),
+            experiments=self.both(),
+            cache=self.cache,
+            cache_dir=self.cache_dir,
+        )
+        fig = Figure(figsize=(5.0, 4.2))
+        plot_exclusion(d, ax=fig.subplots(), overlay_csv=self.overlay_csv)
+        return fig
+
+    def spectra(self, name: str) -> Any:
+        from matplotlib.figure import Figure
+
+        from .plots import plot_spectra
+
+        d = spectra_data(self.experiment(name))
+        fig = Figure(figsize=(10.0, 3.9))
+        a, b = fig.subplots(1, 2)
+        plot_spectra(d, ax=a, axis="energy")
+        plot_spectra(d, ax=b, axis="time")
+        return fig
+
+    def physics(self, params: tuple[str, ...]) -> Any:
+        from matplotlib.figure import Figure
+
+        from .infer.profiles import profile_parameters
+        from .plots import plot_profile
+
+        res = profile_parameters(self.both(), list(params), label="combined")
+        fig = Figure(figsize=(5.2, 4.2))
+        plot_profile(res.to_dict(), ax=fig.subplots())
+        return fig

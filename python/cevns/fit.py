@@ -213,7 +213,8 @@ def sm_fit(
 
     Parameters
     ----------
-    dataset : {"csi2021", "ar2020", "combined"}
+    dataset : str
+        A data set (:func:`cevns.datasets.members`): ``"csi2021"``, ``"csi2021+ar2020"``...
     data_dir : path-like, optional
     experiments : mapping, optional
         Already built experiments by name (built with the defaults where missing).
@@ -242,12 +243,14 @@ def sm_fit(
     check_used(params, exps.values())  # a parameter none of them depends on is refused
     own = {n: used_by(params, e) for n, e in exps.items()}
     preds = {n: predict_with(e, **own[n]) if own[n] else e.predict() for n, e in exps.items()}
-    if dataset == "combined":
+    composite = len(exps) > 1  # a '+' list of experiments (e.g. combined)
+    if composite:
         lik: Any = CombinedLikelihood(**{n: e.likelihood for n, e in exps.items()})
         res = lik.chi2(preds)
     else:
-        lik = exps[dataset].likelihood
-        res = lik.chi2(preds[dataset])
+        (only,) = exps
+        lik = exps[only].likelihood
+        res = lik.chi2(preds[only])
     sigmas = lik.sigmas
     nuisances = dict(res.nuisances)
     pulls_ = {k: (v / sigmas[k] if sigmas.get(k) else None) for k, v in nuisances.items()}
@@ -269,7 +272,7 @@ def sm_fit(
         "n_bins": res.n_bins,
         "nuisances": nuisances,
         "pulls": pulls_,
-        "cevns_events": events if dataset == "combined" else events[dataset],
+        "cevns_events": events if composite else events[next(iter(exps))],
         "fits": {
             "chi2_min, nuisances, pulls": f"SM fit of {dataset}: CEvNS normalisation "
             "constrained by its sigma, every nuisance profiled",

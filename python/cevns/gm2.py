@@ -36,6 +36,22 @@ from . import _core
 from .errors import InputError, ModelError
 from .models import Model, get_model
 
+__all__ = [
+    "DELTA_A_MU",
+    "REPORT_DEFAULT_MASSES",
+    "REPORT_MASSES_MEV",
+    "SIGMA_A_MU",
+    "Gm2Band",
+    "band_exclusion",
+    "coupling_for",
+    "delta_a_mu",
+    "gm2_band",
+    "gm2_report",
+    "has_gm2_band",
+    "loop_integral",
+]
+
+
 #: Δa_μ = a_μ(exp) − a_μ(SM), central value (eq. 57; BNL E821 + FNAL 2021 combination).
 DELTA_A_MU = 25.1e-10
 #: One-standard-deviation uncertainty of Δa_μ (eq. 57).
@@ -280,7 +296,7 @@ def band_exclusion(
     """Where a CEvNS exclusion curve rules out the (g−2)_μ band (Section IV, Figs. 4-8).
 
     The CEvNS limit excludes, at each mass, every g above ``limit_g_upper`` (the upper
-    edge of the lowest allowed region in g, as in :mod:`cevns.limits`). The band is
+    edge of the lowest allowed region in g, as in :mod:`cevns.infer.limits`). The band is
     *excluded* at a mass when its lower edge lies above the limit (g_lower > limit), and
     *(partly) allowed* otherwise. The limit is interpolated linearly in (ln M, ln g) onto
     the band masses; outside the mass range of the curve, or next to a limit point that

@@ -32,7 +32,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Union
+from typing import Any, ClassVar, Union
 
 import numpy as np
 
@@ -46,9 +46,12 @@ __all__ = [
     "AR_SIGMAS",
     "CSI_SIGMAS",
     "ArLikelihood",
+    "AuxiliaryMeasurement",
+    "BinnedLikelihood",
     "Chi2Result",
     "CombinedLikelihood",
     "CsiLikelihood",
+    "likelihood_class",
 ]
 
 
@@ -81,6 +84,20 @@ AR_BRN_SHAPES: tuple[str, ...] = tuple(
 )
 
 ArrayLike = Union[np.ndarray, Iterable[Any]]
+
+
+@dataclass(frozen=True)
+class AuxiliaryMeasurement:
+    """A measurement a χ² uses besides the counts (e.g. the steady-state histogram).
+
+    Pseudo-experiments fluctuate it: per bin Poisson(exposure × mean) / exposure, the
+    mean at the toy's nuisances from the χ² (``auxiliary_expected``).
+    """
+
+    name: str
+    doc: str
+    values: np.ndarray  #: the measured values the χ² uses (flattened)
+    exposure: float  #: its exposure relative to the counts'
 
 
 @dataclass(frozen=True)
@@ -192,12 +209,17 @@ def _merge_sigmas(
 
 
 class _BinnedLikelihood:
-    """Common part of CsiLikelihood and ArLikelihood (wraps a ``_core`` chi2)."""
+    """Common part of the likelihoods (wraps a ``_core`` chi2)."""
 
     name: str
     _core_chi2: Any
     _shape: tuple[int, ...]
     _norm_sigmas: dict[str, float]
+    _inputs: dict[str, Any]
+    _names: list[str] | None = None
+    _observed_shape: tuple[int, ...]
+    #: The core χ² class this likelihood wraps (None: any, see likelihood_class).
+    _core_type: ClassVar[Any] = None
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -217,6 +239,8 @@ class _BinnedLikelihood:
     @property
     def nuisance_names(self) -> list[str]:
         """Nuisance names in the order used by the C++ core."""
+        if self._names is not None:
+            return list(self._names)
         return list(type(self._core_chi2).nuisance_names)
 
     @property
@@ -230,17 +254,43 @@ class _BinnedLikelihood:
         return out
 
     @classmethod
-    def _of_core(cls, core_chi2: Any, inputs: dict[str, Any], name: str) -> Any:
-        """Wrap a chi2 the core has built (an experiment's), keeping the keyword
-        inputs of the constructor for :meth:`with_sigmas`."""
+    def _of_experiment(cls, exp: Any, core_chi2: Any) -> Any:
+        """Wrap the chi2 the core has built for an experiment: nuisance names from its
+        definition, widths from the chi2, the constructor's keyword inputs (for
+        :meth:`with_sigmas`) from :meth:`_inputs_of`."""
         self = cls.__new__(cls)
-        self.name = name
-        self._inputs = inputs
-        self._shape = inputs["observed"].shape
-        defaults = CSI_SIGMAS if cls is CsiLikelihood else AR_SIGMAS
-        self._norm_sigmas = dict(zip(defaults, (float(v) for v in core_chi2.sigmas)))
+        self.name = exp.name
+        self._shape = tuple(exp.shape)
+        self._observed_shape = tuple(np.shape(exp.observed))
         self._core_chi2 = core_chi2
+        table = exp.definition.nuisances
+        self._names = [n.name for n in table]
+        widths = dict(zip(self._names, (float(v) for v in core_chi2.constraint_widths)))
+        self._norm_sigmas = {n.name: widths[n.name] for n in table if n.kind == "normalisation"}
+        self._inputs = cls._inputs_of(exp)
         return self
+
+    @classmethod
+    def _inputs_of(cls, exp: Any) -> dict[str, Any]:
+        """The constructor's keyword inputs for an experiment (none: no with_sigmas)."""
+        return {}
+
+    def components(
+        self, prediction: ArrayLike, nuisances: Mapping[str, float] | ArrayLike
+    ) -> dict[str, np.ndarray]:
+        """The named components of the expected counts at given nuisances, each of
+        the observed counts' shape (``cevns`` first; their sum is their mean),
+        as the χ² defines them (the core's ``BinnedChi2::components``)."""
+        comps = self._call_core("components", prediction, self._nuisance_vector(nuisances))
+        shape = getattr(self, "_observed_shape", self._shape)  # the observed counts' layout
+        return {k: np.asarray(v).reshape(shape) for k, v in comps.items()}
+
+    def auxiliary_measurements(self) -> list[AuxiliaryMeasurement]:
+        """The measurements besides the counts that pseudo-experiments fluctuate."""
+        return [
+            AuxiliaryMeasurement(n, d, np.asarray(v, dtype=float), float(e))
+            for n, d, v, e in self._core_chi2.auxiliary_measurements()
+        ]
 
     def _prediction(self, prediction: ArrayLike) -> np.ndarray:
         # Fast path: the shape is checked here, finiteness and sign in C++ (a
@@ -345,10 +395,19 @@ class _BinnedLikelihood:
 
     def with_sigmas(self, **sigmas: float) -> _BinnedLikelihood:
         """Copy with some normalisation sigmas changed (0 fixes that nuisance at 0)."""
-        raise NotImplementedError
+        raise InputError(f"{self.name}: its likelihood cannot change its sigmas")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r}, shape={self._shape})"
+
+
+class BinnedLikelihood(_BinnedLikelihood):
+    """The χ² of any registered experiment, as its definition builds it in the core.
+
+    What :attr:`cevns.experiments.Experiment.likelihood` gives for an experiment whose
+    χ² has no dedicated class here; it has the whole likelihood API but
+    :meth:`with_sigmas` (the χ²'s inputs are the core's).
+    """
 
 
 class CsiLikelihood(_BinnedLikelihood):
@@ -408,8 +467,12 @@ class CsiLikelihood(_BinnedLikelihood):
         self._norm_sigmas = _merge_sigmas(CSI_SIGMAS, sigmas, name)
         widths = [] if time_widths is None else [float(v) for v in time_widths]
         try:
+            inp = self._inputs
             self._core_chi2 = _core.CsiChi2(
-                *(a.ravel() for a in self._inputs.values()),
+                inp["observed"].ravel(),
+                inp["brn"].ravel(),
+                inp["nin"].ravel(),
+                inp["ss"].ravel(),
                 np.array(list(self._norm_sigmas.values())),
                 ss_model,
                 widths,
@@ -419,6 +482,24 @@ class CsiLikelihood(_BinnedLikelihood):
             raise InputError(f"{name}: {exc}") from exc
         if ss_model == "measured":
             self._inputs.update(ss_model=ss_model, time_widths=widths, ac_exposure=ac_exposure)
+
+    _core_type: ClassVar[Any] = _core.CsiChi2
+
+    @classmethod
+    def _inputs_of(cls, exp: Any) -> dict[str, Any]:
+        b = exp.backgrounds
+        inputs: dict[str, Any] = {
+            "observed": exp.observed,
+            "brn": b["brn"],
+            "nin": b["nin"],
+            "ss": b["ss"],
+        }
+        core = exp.core.binned_chi2
+        if core.ss_model == "measured":  # kept by with_sigmas
+            inputs["ss_model"] = "measured"
+            inputs["time_widths"] = np.asarray(core.ss_time_weights)
+            inputs["ac_exposure"] = float(exp.settings["ss_ac_exposure"])
+        return inputs
 
     def gradient(
         self, prediction: ArrayLike, nuisances: Mapping[str, float] | ArrayLike
@@ -519,52 +600,47 @@ class ArLikelihood(_BinnedLikelihood):
         except ValueError as exc:
             raise InputError(f"{name}: {exc}") from exc
 
+    _core_type: ClassVar[Any] = _core.ArChi2
+
+    @classmethod
+    def _inputs_of(cls, exp: Any) -> dict[str, Any]:
+        b, s = exp.backgrounds, exp.shape_systematics
+        return {
+            "observed": exp.observed,
+            "ss": b["ss"],
+            "prompt_brn": b["prompt_brn"],
+            "delayed_brn": b["delayed_brn"],
+            "cevns_shape": {k: s[f"cevns_{k}"] for k in AR_CEVNS_SHAPES},
+            "brn_shape": {k: s[f"brn_{k}"] for k in AR_BRN_SHAPES},
+        }
+
     def with_sigmas(self, **sigmas: float) -> ArLikelihood:
         """Copy with some normalisation sigmas changed (0 fixes that nuisance at 0)."""
         merged = _merge_sigmas(self._norm_sigmas, sigmas, self.name)
         return ArLikelihood(**self._inputs, sigmas=merged, name=self.name)
 
 
-class XenonLikelihood(_BinnedLikelihood):
-    """XENONnT solar ⁸B: extended binned Poisson likelihood over 81 bins per science run.
-
-    Wraps the core's ``XenonChi2`` (xenon_chi2.hpp). The prediction it takes is the
-    experiment's: the node inputs x_k [events / (t yr)] on the template energies,
-    shape ``(n_nodes, 1)``, which the core folds with exposure x mono templates
-    (interpolated in t_ly, t_qy) into the observed bins. Nuisances: signal
-    efficiency, ⁸B flux, ER, neutron, t_ly, t_qy and one AC rate per run.
-    """
-
-    @classmethod
-    def _of_xenon(cls, core_chi2: Any, n_nodes: int, name: str) -> XenonLikelihood:
-        self = cls.__new__(cls)
-        self.name = name
-        self._inputs = {}
-        self._shape = (n_nodes, 1)
-        self._norm_sigmas = dict(core_chi2.sigmas)
-        self._core_chi2 = core_chi2
-        return self
-
-    @property
-    def nuisance_names(self) -> list[str]:
-        """Nuisance names in the order used by the C++ core."""
-        return list(self._core_chi2.nuisance_names)
-
-    def signal(self, prediction: ArrayLike, nuisances: Mapping[str, float] | None = None) -> Any:
-        """The ⁸B CEvNS expectation per observed bin (runs concatenated) at given nuisances."""
-        vec = self._nuisance_vector(nuisances or {})
-        return self._call_core("signal", prediction, vec)
+def likelihood_class(core_chi2: Any) -> type[_BinnedLikelihood]:
+    """The likelihood class of a core χ²: CsiLikelihood (eq. 6), ArLikelihood (eq. 7-9),
+    or the generic :class:`BinnedLikelihood` for any other ``BinnedChi2``."""
+    for cls in (CsiLikelihood, ArLikelihood):
+        if isinstance(core_chi2, cls._core_type):
+            return cls
+    return BinnedLikelihood
 
 
 class CombinedLikelihood:
     """Sum of independent likelihoods, e.g. ``chi2_CsI + chi2_Ar``.
 
     Each data set keeps its own nuisances; combined nuisance names are
-    ``"<dataset>.<nuisance>"``.
+    ``"<dataset>.<nuisance>"``. This is the one ``CombinedLikelihood``: it sums the
+    likelihoods of *given predictions*. (The C++ core's ``cevns::CombinedLikelihood``
+    is a deprecated alias of ``cevns::CombinedExperiments``, which evaluates model
+    points; it goes away in 0.7.0.)
 
     Parameters
     ----------
-    **likelihoods : CsiLikelihood or ArLikelihood
+    **likelihoods : CsiLikelihood, ArLikelihood or BinnedLikelihood
         The data sets by name, e.g. ``CombinedLikelihood(csi=lik_csi, ar=lik_ar)``.
     """
 

@@ -26,6 +26,20 @@ from typing import Any
 from . import _core
 from .errors import ModelError
 
+__all__ = [
+    "MODEL_NAMES",
+    "PAPER_MODELS",
+    "Charges",
+    "Model",
+    "anomaly_violations",
+    "coupling_rescaling",
+    "from_charges",
+    "generator_G",
+    "generator_GB",
+    "get_model",
+]
+
+
 #: Tolerance of the anomaly-cancellation conditions.
 _ANOMALY_TOL = 1e-9
 

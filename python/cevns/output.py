@@ -11,6 +11,9 @@ from typing import Any
 
 import numpy as np
 
+__all__ = ["FORMATS", "table", "to_json"]
+
+
 FORMATS = ("json", "csv", "markdown")
 
 

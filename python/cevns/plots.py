@@ -27,6 +27,22 @@ import numpy as np
 from .errors import InputError
 from .extras import require
 
+__all__ = [
+    "DATASET_STYLE",
+    "EXPERIMENT_LABELS",
+    "MODEL_LABELS",
+    "STYLE_PATH",
+    "plot_exclusion",
+    "plot_fig1",
+    "plot_fig2",
+    "plot_fig3",
+    "plot_profile",
+    "plot_spectra",
+    "read_overlay_csv",
+    "style",
+]
+
+
 log = logging.getLogger(__name__)
 
 #: The house style file, shipped in the package.
@@ -356,8 +372,8 @@ def plot_exclusion(
             out["gm2"] = (band.masses_MeV, band.g_lower, band.g_upper)
         if overlay_csv is not None:
             paths = [overlay_csv] if isinstance(overlay_csv, (str, Path)) else list(overlay_csv)
-            for path in paths:
-                for label, (xm, yg) in read_overlay_csv(path).items():
+            for csv_path in paths:
+                for label, (xm, yg) in read_overlay_csv(csv_path).items():
                     (line,) = ax.plot(xm, yg, lw=1.2, ls="-.", label=label, zorder=4)
                     handles.append(line)
                     out["overlays"][label] = (xm, yg)

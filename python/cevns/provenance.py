@@ -6,6 +6,8 @@ from typing import Any
 
 from . import __version__
 
+__all__ = ["provenance"]
+
 
 def provenance(experiments: Any = ()) -> dict[str, Any]:
     """Version of cevns and the SHA-256 of every data file the experiments read."""

@@ -19,6 +19,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+__all__ = ["PAPER_TABLE2", "PUBLISHED", "Published", "published"]
+
 #: Table 2: 2σ upper bounds (g at low M, g/M at high M in GeV⁻¹) per (model, data set).
 PAPER_TABLE2: dict[tuple[str, str], tuple[float, float]] = {
     ("universal", "ar2020"): (3.91e-5, 0.82e-3),

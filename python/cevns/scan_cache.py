@@ -1,6 +1,6 @@
 """An on-disk cache of (M, g) scans (Figs. 4-8, ``cevns gm2``).
 
-A scan is stored as ``scan-<key>.json`` (:meth:`cevns.scan.ScanResult.to_dict`),
+A scan is stored as ``scan-<key>.json`` (:meth:`cevns.infer.scan.ScanResult.to_dict`),
 the key a SHA-256 of everything the result depends on (:func:`scan_cache_key`),
 written whole or not at all (:func:`cevns._io.atomic_write`). A corrupt or
 unreadable entry is recomputed; a cache that cannot be written does not stop the
@@ -22,6 +22,16 @@ import numpy as np
 from . import __version__
 from .datasets import experiments_for
 from .models import Model, get_model
+
+__all__ = [
+    "DEFAULT_MASSES_MEV",
+    "DEFAULT_N_COUPLINGS",
+    "cached_scan",
+    "default_couplings",
+    "resolve_cache_dir",
+    "scan_cache_key",
+]
+
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +119,7 @@ def cached_scan(
     data_dir: Any = None,
     refresh: bool = False,
 ) -> Any:
-    """:func:`cevns.scan.scan` with an on-disk JSON cache.
+    """:func:`cevns.infer.scan.scan` with an on-disk JSON cache.
 
     Parameters
     ----------
@@ -132,11 +142,11 @@ def cached_scan(
 
     Returns
     -------
-    cevns.scan.ScanResult
+    cevns.infer.scan.ScanResult
         Identical (to the JSON round trip of float64) whether computed or read.
     """
-    from . import scan as scan_mod
     from ._io import atomic_write
+    from .infer import scan as scan_mod
 
     m = np.sort(DEFAULT_MASSES_MEV if masses is None else np.asarray(masses, dtype=float))
     g = np.sort(default_couplings(model) if couplings is None else np.asarray(couplings, float))

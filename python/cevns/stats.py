@@ -13,6 +13,8 @@ from statistics import NormalDist
 
 from .errors import InputError
 
+__all__ = ["cl_from_sigma", "delta_chi2_threshold", "parse_cl"]
+
 
 def cl_from_sigma(n_sigma: float) -> float:
     """Two-sided Gaussian coverage of ±n σ (2σ: 0.9545)."""

@@ -315,3 +315,92 @@ TEST_CASE("the option tables define defaults, checks and settings once") {
   CHECK(nuis[8].kind == "shape");
   CHECK(nuis[8].equation == "eq. (9)");
 }
+
+TEST_CASE("the experiment registry: definitions, data sets by composition, user experiments") {
+  const std::vector<std::string> names = cevns::experiment_names();
+  REQUIRE(names.size() >= 2);
+  CHECK(names[0] == "csi2021");
+  CHECK(names[1] == "ar2020");
+  const cevns::ExperimentDefinition& csi = cevns::experiment_definition("csi2021");
+  CHECK(csi.label == "CsI");
+  CHECK(csi.components == std::vector<std::string>{"cevns", "brn", "nin", "ss"});
+  CHECK(csi.auxiliary_measurements == std::vector<std::string>{"ss"});
+  CHECK(csi.nuisances.size() == cevns::CsiChi2::n_nuisances);
+  CHECK(&cevns::option_table("csi2021") == &csi.options);
+  CHECK_THROWS_WITH_AS(cevns::experiment_definition("xenon"),
+                       doctest::Contains("accepted: csi2021, ar2020"), cevns::OptionError);
+
+  CHECK(cevns::dataset_members("combined") == std::vector<std::string>{"csi2021", "ar2020"});
+  CHECK(cevns::dataset_members("ar2020+csi2021") == std::vector<std::string>{"ar2020", "csi2021"});
+  CHECK(cevns::dataset_members("csi2021") == std::vector<std::string>{"csi2021"});
+  for (const char* bad : {"", "+", "csi2021+", "csi2021++ar2020", "csi2021+csi2021", "csi2021+xe"})
+    CHECK_THROWS_AS(cevns::dataset_members(bad), cevns::OptionError);
+
+  // a user experiment: one definition, registered at run time
+  cevns::ExperimentDefinition toy;
+  toy.name = "toy_counting";
+  toy.label = "Toy";
+  toy.options = {cevns::OptionSpec{
+      "exposure", cevns::OptionType::Number, "2", {}, 0, 10, true, "", "exposure"}};
+  toy.load = [](const std::string&, const cevns::OptionText& text) -> cevns::Experiment {
+    const cevns::OptionValues o("toy_counting", cevns::option_table("toy_counting"), text);
+    throw std::runtime_error("exposure " + o.text().at("exposure"));
+  };
+  cevns::register_experiment(toy);
+  CHECK(cevns::experiment_names().back() == "toy_counting");
+  CHECK_THROWS_WITH_AS(cevns::load_experiment("toy_counting", ""), "exposure 2",
+                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(cevns::load_experiment("toy_counting", "", {{"exposure", "2.50"}}),
+                       "exposure 2.5", std::runtime_error);
+  CHECK_THROWS_AS(cevns::load_experiment("toy_counting", "", {{"exposure", "11"}}),
+                  cevns::OptionError);
+  CHECK_THROWS_AS(cevns::register_experiment(toy), std::invalid_argument);  // twice
+  toy.name = "bad+name";
+  CHECK_THROWS_AS(cevns::register_experiment(toy), std::invalid_argument);
+  toy.name = "combined";
+  CHECK_THROWS_AS(cevns::register_experiment(toy), std::invalid_argument);
+  CHECK_THROWS_AS(cevns::load_experiments("csi2021", "", {{"ar2020", {}}}), cevns::OptionError);
+}
+
+TEST_CASE("OptionValues: defaults, typed values, canonical text") {
+  const cevns::OptionValues v("csi2021", cevns::option_table("csi2021"),
+                              {{"panels_per_segment", "16"}, {"baseline_m", "20.0"}});
+  CHECK(v.integer("panels_per_segment") == 16);
+  CHECK(v.number("baseline_m") == 20.0);
+  CHECK(v.text().at("baseline_m") == "20");
+  CHECK(v.choice("form_factor") == "helm");
+  CHECK_THROWS_AS(v.number("form_factor"), cevns::OptionError);
+  const cevns::OptionValues a("ar2020", cevns::option_table("ar2020"), {});
+  CHECK(!a.has("n_pot"));
+  CHECK_THROWS_WITH_AS(a.number("n_pot"), doctest::Contains("unset"), cevns::OptionError);
+  CHECK_THROWS_AS(cevns::OptionValues("ar2020", cevns::option_table("ar2020"), {{"x", "1"}}),
+                  cevns::OptionError);
+}
+
+TEST_CASE("C facade: a data set from a '+' list") {
+  if (!have_data()) return;
+  cevns_dataset* d =
+      cevns_dataset_load("csi2021+ar2020", kDataDir.c_str(), "csi2021.timing_efficiency=none");
+  REQUIRE(d != nullptr);
+  REQUIRE(cevns_dataset_size(d) == 2);
+  const cevns_experiment* const* list = cevns_dataset_experiments(d);
+  CHECK(cevns_n_bins(list[0]) == 99);
+  double both = 0.0;
+  CHECK(cevns_chi2(list, 2, "SM", 0.0, 0.0, &both) == 0);
+  const cevns::Experiment csi =
+      cevns::load_experiment("csi2021", kDataDir, {{"timing_efficiency", "none"}});
+  const cevns::Experiment ar = cevns::load_experiment("ar2020", kDataDir);
+  const cevns::Mediator sm = cevns::Mediator::standard_model();
+  CHECK(both == csi.chi2(sm, 0.0) + ar.chi2(sm, 0.0));
+  cevns_dataset_free(d);
+  cevns_dataset* combined = cevns_dataset_load("combined", kDataDir.c_str(), nullptr);
+  REQUIRE(combined != nullptr);
+  CHECK(cevns_dataset_size(combined) == 2);
+  cevns_dataset_free(combined);
+  CHECK(cevns_dataset_load("csi2021+", kDataDir.c_str(), nullptr) == nullptr);
+  CHECK(std::string(cevns_last_error()).find("joined by '+'") != std::string::npos);
+  CHECK(cevns_dataset_load("csi2021", kDataDir.c_str(), "timing_efficiency=none") == nullptr);
+  CHECK(std::string(cevns_last_error()).find("experiment.key=value") != std::string::npos);
+  CHECK(cevns_dataset_size(nullptr) == 0);
+  cevns_dataset_free(nullptr);
+}

@@ -36,6 +36,14 @@ ArChi2 make_ar() {
   return ArChi2(ramp(20.0, 2.0), ramp(8.0, 0.5), ramp(2.0, 0.2), ramp(0.3, 0.01), cs, bs);
 }
 
+/// The steady-state measurement of a COHERENT chi2 (its auxiliary measurement "ss").
+Vec ss_of(const cevns::BinnedChi2 &c) {
+  const auto aux = c.auxiliary_measurements();
+  REQUIRE(aux.size() == 1);
+  REQUIRE(aux[0].name == "ss");
+  return aux[0].values;
+}
+
 /// Templates N0 + g^2 N1 + g^4 N2 with a cancellation (N1 < 0) near g^2 ~ 1.
 cevns::Templates make_templates(double scale) {
   cevns::Templates t{ramp(6.0 * scale, 0.3 * scale), ramp(-6.0 * scale, -0.3 * scale),
@@ -51,8 +59,8 @@ TEST_CASE("with_data with the data's own inputs reproduces the chi2 exactly") {
   const Vec pred = ramp(5.0, 0.5);
   const Vec zero4(4, 0.0), zero9(9, 0.0);
   const Vec csi_obs = ramp(10.0, 1.0), ar_obs = ramp(20.0, 2.0);
-  auto c2 = csi.with_data(csi_obs.data(), csi.ss().data(), zero4.data());
-  auto a2 = ar.with_data(ar_obs.data(), ar.ss().data(), zero9.data());
+  auto c2 = csi.with_data(csi_obs.data(), ss_of(csi).data(), zero4.data());
+  auto a2 = ar.with_data(ar_obs.data(), ss_of(ar).data(), zero9.data());
   CHECK(c2->profile(pred.data()).chi2 == csi.profile(pred).chi2);
   CHECK(a2->profile(pred.data()).chi2 == ar.profile(pred).chi2);
   CHECK(csi.centres() == zero4);
@@ -63,7 +71,7 @@ TEST_CASE("constraint centres move the priors to ((eta - c) / sigma)^2") {
   const CsiChi2 csi = make_csi();
   const Vec pred = ramp(5.0, 0.5), obs = ramp(10.0, 1.0);
   const Vec c{0.05, -0.1, 0.2, 0.01};
-  auto moved = csi.with_data(obs.data(), csi.ss().data(), c.data());
+  auto moved = csi.with_data(obs.data(), ss_of(csi).data(), c.data());
   const auto *m = dynamic_cast<const CsiChi2 *>(moved.get());
   REQUIRE(m != nullptr);
   // at eta = c the prior vanishes: the moved chi2 equals the data part alone
@@ -83,7 +91,7 @@ TEST_CASE("constraint centres move the priors to ((eta - c) / sigma)^2") {
   const ArChi2 ar = make_ar();
   const Vec ca{0.05, 0.001, -0.1, 0.3, 0.5, -0.5, 0.2, 0.1, -0.3};
   const Vec ar_obs = ramp(20.0, 2.0);
-  auto am = ar.with_data(ar_obs.data(), ar.ss().data(), ca.data());
+  auto am = ar.with_data(ar_obs.data(), ss_of(ar).data(), ca.data());
   const auto *a = dynamic_cast<const ArChi2 *>(am.get());
   REQUIRE(a != nullptr);
   const auto ra = a->profile(pred);
@@ -128,9 +136,11 @@ TEST_CASE("expected counts are the means the chi2 describes") {
 }
 
 TEST_CASE("ToyPlane: the data as a toy, t >= 0, thread independence") {
-  const CsiChi2 csi = make_csi();
-  const ArChi2 ar = make_ar();
-  std::vector<const cevns::BinnedChi2 *> chi2s{&csi, &ar};
+  auto csi_ptr = std::make_shared<const CsiChi2>(make_csi());
+  auto ar_ptr = std::make_shared<const ArChi2>(make_ar());
+  const CsiChi2 &csi = *csi_ptr;
+  const ArChi2 &ar = *ar_ptr;
+  std::vector<std::shared_ptr<const cevns::BinnedChi2>> chi2s{csi_ptr, ar_ptr};
   std::vector<std::vector<cevns::Templates>> plane;
   std::vector<Vec> grids;
   Vec grid{0.0};
@@ -149,14 +159,14 @@ TEST_CASE("ToyPlane: the data as a toy, t >= 0, thread independence") {
   for (int k = 0; k < 6; ++k) {
     const double f = 1.0 + 0.05 * k;
     Vec co = ramp(10.0 * f, 1.0), ao = ramp(20.0 * f, 2.0);
-    toys.push_back({{co, csi.ss(), Vec(4, 0.01 * k)}, {ao, ar.ss(), Vec(9, -0.01 * k)}});
+    toys.push_back({{co, ss_of(csi), Vec(4, 0.01 * k)}, {ao, ss_of(ar), Vec(9, -0.01 * k)}});
   }
   const double g = 0.7;
   const auto one = tp.evaluate_many(toys, tested, grid, g, true, 1);
   const auto two = tp.evaluate_many(toys, tested, grid, g, true, 2);
   cevns::CouplingChi2 data;
-  data.add(csi, tested[0]);
-  data.add(ar, tested[1]);
+  data.add(csi_ptr, tested[0]);
+  data.add(ar_ptr, tested[1]);
   CHECK(one[0].chi2_point == doctest::Approx(data(g)).epsilon(1e-12));
   for (std::size_t k = 0; k < toys.size(); ++k) {
     CHECK(one[k].chi2_point == two[k].chi2_point);
@@ -171,4 +181,58 @@ TEST_CASE("ToyPlane: the data as a toy, t >= 0, thread independence") {
   CHECK_THROWS_AS(tp.evaluate(toys[0], tested, grid, -1.0), std::invalid_argument);
   CHECK_THROWS_AS(tp.evaluate({toys[0][0]}, tested, grid, g), std::invalid_argument);
   CHECK_THROWS_AS(cevns::ToyPlane(chi2s, plane, {grid}), std::invalid_argument);
+}
+
+TEST_CASE("components sum to expected, auxiliary measurements, constraint widths") {
+  const CsiChi2 csi = make_csi();
+  const ArChi2 ar = make_ar();
+  const Vec pred = ramp(5.0, 0.5);
+  const Vec eta4{0.1, -0.2, 0.3, 0.01};
+  const Vec eta9{0.1, 0.002, -0.1, 0.2, 0.5, -0.4, 0.3, -0.2, 0.1};
+  const auto check = [&](const cevns::BinnedChi2 &c, const Vec &eta,
+                         const std::vector<std::string> &names) {
+    const auto comps = c.components(pred.data(), eta.data());
+    REQUIRE(comps.size() == names.size());
+    Vec expected(kBins), sum(kBins, 0.0);
+    c.expected(pred.data(), eta.data(), expected.data());
+    for (std::size_t k = 0; k < comps.size(); ++k) {
+      CHECK(comps[k].first == names[k]);
+      for (std::size_t i = 0; i < kBins; ++i) sum[i] += comps[k].second[i];
+    }
+    for (std::size_t i = 0; i < kBins; ++i) CHECK(sum[i] == doctest::Approx(expected[i]));
+  };
+  check(csi, eta4, {"cevns", "brn", "nin", "ss"});
+  check(ar, eta9, {"cevns", "ss", "prompt_brn", "delayed_brn"});
+  // eq. (6): each component scaled by 1 + eta_z
+  const auto c = csi.components(pred.data(), eta4.data());
+  CHECK(c[0].second[3] == doctest::Approx(1.1 * pred[3]));
+  CHECK(c[3].second[3] == doctest::Approx(1.01 * ramp(3.0, 0.2)[3]));
+
+  CHECK(csi.auxiliary_measurements()[0].exposure == 1.0);
+  CHECK(ar.auxiliary_measurements()[0].exposure == 5.0);  // eq. (8): variance N_SS / 5
+  Vec aux(kBins);
+  csi.auxiliary_expected(eta4.data(), aux.data());
+  CHECK(aux[2] == doctest::Approx(1.01 * ramp(3.0, 0.2)[2]));
+  ar.auxiliary_expected(eta9.data(), aux.data());
+  CHECK(aux[2] == doctest::Approx(1.002 * ramp(8.0, 0.5)[2]));
+  CHECK(csi.constraint_widths() == Vec{0.12, 0.25, 0.35, 0.021});
+  CHECK(ar.constraint_widths() == Vec{0.13, 0.0079, 0.32, 1.0, 1, 1, 1, 1, 1});
+}
+
+TEST_CASE("ToyPlane and CouplingChi2 share ownership of their chi2") {
+  std::vector<Vec> grids{Vec{0.0, 0.5, 1.0}};
+  cevns::CouplingChi2 curve;
+  std::unique_ptr<cevns::ToyPlane> tp;
+  double before = 0.0;
+  {
+    auto csi = std::make_shared<const CsiChi2>(make_csi());
+    curve.add(csi, make_templates(1.0));
+    before = curve(0.5);
+    tp = std::make_unique<cevns::ToyPlane>(
+        std::vector<std::shared_ptr<const cevns::BinnedChi2>>{csi},
+        std::vector<std::vector<cevns::Templates>>{{make_templates(1.0)}}, grids);
+  }  // the last outside owner is gone
+  CHECK(curve(0.5) == before);
+  CHECK(tp->chi2(0).n_bins() == kBins);
+  CHECK_THROWS_AS(curve.add(nullptr, make_templates(1.0)), std::invalid_argument);
 }

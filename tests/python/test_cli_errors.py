@@ -110,7 +110,7 @@ def test_scan_range_order_does_not_matter(capsys, dd, tmp_path):
 
 
 def test_one_mass_has_no_contour(capsys, dd, tmp_path, data_dir):
-    from cevns.scan import scan
+    from cevns.infer.scan import scan
 
     d = _scan(capsys, dd, "10:10:1", "1e-6:1e-1:40", tmp_path / "one.json")
     assert d["contours"] == [] and len(d["allowed_intervals"]) == 1

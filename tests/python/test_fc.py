@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from cevns.cli import main
-from cevns.distributed import EngineSpec, Runner, batches, engine, runner, toy_batch
 from cevns.errors import InputError
-from cevns.fc import (
+from cevns.infer.distributed import EngineSpec, Runner, batches, engine, runner, toy_batch
+from cevns.infer.fc import (
     FCSettings,
     _EdgeSearch,
     coverage,
@@ -23,8 +23,8 @@ from cevns.fc import (
     fc_intervals,
     observed_statistic,
 )
-from cevns.scan import ModelFit, global_minimum
-from cevns.toys import ToyEngine, batch_seed, statistic
+from cevns.infer.scan import ModelFit, global_minimum
+from cevns.infer.toys import ToyEngine, batch_seed, statistic
 
 #: a short plane (the toys' minimum over these masses and the tested one) for speed
 PLANE = (1e-2, 1.0, 1e2, 1e5)
@@ -72,7 +72,7 @@ def test_pseudo_data_follow_the_hypothesis(eng):
     hyp = eng.hypothesis(1e-2, 5e-5)
     n = 4000
     obs, ss, cen = eng.generate(hyp, n, batch_seed(2, 0))
-    mu, s = hyp.expected["ar2020"], hyp.ss["ar2020"]
+    mu, s = hyp.expected["ar2020"], hyp.auxiliary["ar2020"]
     assert obs[0].shape == (n, mu.size) and np.all(obs[0] == np.round(obs[0]))
     # Poisson: mean mu, variance mu (SS: Poisson(5 s) / 5, variance s / 5)
     z = (obs[0].mean(axis=0) - mu) / np.sqrt(np.maximum(mu, 1e-9) / n)
@@ -242,7 +242,7 @@ def test_fixed_ss_diagnostic(data_dir):
 
 def test_fc_interval_assembly():
     """Edges without a root bridge a gap (outward) or drop their interval (inward)."""
-    from cevns.fc import _assemble
+    from cevns.infer.fc import _assemble
 
     fc = [0.0, 1.0, 2.0, 3.0]
     assert _assemble(fc, ["found"] * 4) == [(0.0, 1.0), (2.0, 3.0)]
@@ -254,7 +254,7 @@ def test_fc_interval_assembly():
 
 def test_fc_scan_contours(data_dir):
     """FC intervals on a small mass grid, with contours through them."""
-    from cevns.fc import fc_scan
+    from cevns.infer.fc import fc_scan
 
     masses = [1e-2, 1e5]
     res = fc_scan("B-L", "ar2020", masses, 10, 3, Runner(), dof=1, data_dir=data_dir,
@@ -270,7 +270,7 @@ def test_inverse_poisson_cdf_matches_scipy():
     """The table-based inverse CDF gives exactly scipy.stats.poisson.ppf's counts."""
     from scipy.stats import poisson
 
-    from cevns.toys import _poisson_ppf
+    from cevns.infer.toys import _poisson_ppf
 
     rng = np.random.default_rng(5)
     u = rng.random((300, 40))
@@ -315,7 +315,7 @@ def test_an_allowed_strip_is_closed_only_after_testing_its_minimum(monkeypatch):
     """The old search (steps from each Wilks edge to the interval's midpoint)
     stepped over the allowed core and dropped the interval; bracketing by the
     interval's t_obs minimum keeps it, with edges where t_obs = t_c."""
-    import cevns.fc as fc
+    import cevns.infer.fc as fc
 
     monkeypatch.setattr(fc, "_EdgeSearch", _Synthetic)
     spec = EngineSpec.of("B-L", "ar2020")
@@ -357,7 +357,7 @@ def test_plane_minimum_is_refined_in_mass(data_dir):
     """The toys' plane minimum equals that over every mass of the 30-per-decade grid
     (the refined descent finds it); the coarse 3-per-decade grid alone (0.5.0)
     misses it by > 1e-3 in some of these toys."""
-    from cevns.toys import PLANE_MASSES_MEV
+    from cevns.infer.toys import PLANE_MASSES_MEV
 
     ref = ToyEngine("universal", "csi2021", data_dir=data_dir)
     dense = ToyEngine(

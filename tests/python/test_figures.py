@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-import cevns.scan
+import cevns.infer.scan
 from cevns import figure_data as fd
 from cevns.contours import allowed_field
 from cevns.experiments import experiment
@@ -167,7 +167,7 @@ def test_cached_scan_does_not_recompute(exps, tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise AssertionError("scan recomputed despite the cache")
 
-    monkeypatch.setattr(cevns.scan, "scan", boom)
+    monkeypatch.setattr(cevns.infer.scan, "scan", boom)
     second = cached_scan("B-L", "csi2021", m, g, 2, cache, experiments=exps)
     assert second.to_dict() == first.to_dict()
     np.testing.assert_array_equal(second.lowest_edge(), first.lowest_edge())

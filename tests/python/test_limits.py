@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from cevns.experiments import experiment
-from cevns.limits import compare_with_paper, limit, table2_bound
+from cevns.infer.limits import compare_with_paper, limit, table2_bound
+from cevns.infer.scan import ModelFit, profile_coupling, scan
 from cevns.reference import PAPER_TABLE2
-from cevns.scan import ModelFit, profile_coupling, scan
 
 #: Table 2 of the paper: (g at low M, g/M at high M [GeV^-1]).
 PAPER = PAPER_TABLE2
@@ -71,8 +71,8 @@ def test_table2_bound_criterion():
 def test_region_flags_follow_the_plane(exps):
     """Connectivity in the plane, not widths at one mass: By+Lmu+Ltau Ar joins its upper
     interval at 100 GeV to the SM's region (one interval at 10 keV), universal Ar never."""
-    from cevns.regions import flags_from, sm_region_flags
-    from cevns.scan import global_minimum
+    from cevns.infer.regions import flags_from, sm_region_flags
+    from cevns.infer.scan import global_minimum
     from cevns.stats import delta_chi2_threshold
 
     for model, expected in (("By+Lmu+Ltau", [True, True]), ("universal", [True, False])):
@@ -226,7 +226,7 @@ def test_scan_contours_pass_through_the_edges(exps):
 
 def test_table2_is_a_result_object(exps):
     """`table2()` returns `Table2`: Limits by (model, data set), rows and the CLI's JSON."""
-    from cevns.limits import Limit, Table2, table2
+    from cevns.infer.limits import Limit, Table2, table2
 
     t = table2(["B-L"], ["ar2020", "combined"], experiments=exps, compare_paper=True)
     assert isinstance(t, Table2) and isinstance(t[("B-L", "ar2020")], Limit)

@@ -8,7 +8,7 @@ import pytest
 
 from cevns.errors import ModelError
 from cevns.experiments import experiment
-from cevns.limits import limit
+from cevns.infer.limits import limit
 from cevns.models import (
     MODEL_NAMES,
     coupling_rescaling,

@@ -191,12 +191,12 @@ def test_repeated_single_value_options_are_refused(capsys, dd, args):
 
 # -- clear errors ------------------------------------------------------------------------
 def test_plot_path_checked_before_the_fit(capsys, dd, monkeypatch):
-    import cevns.profiles
+    import cevns.infer.profiles
 
     def never(*a, **k):
         raise AssertionError("computed before the output path was checked")
 
-    monkeypatch.setattr(cevns.profiles, "profile_parameters", never)
+    monkeypatch.setattr(cevns.infer.profiles, "profile_parameters", never)
     rc, out, err = run(
         capsys, "fit", "--experiment", "csi2021", "--param", "sin2w", "--plot",
         "/nonexistent/x.png", *dd,
@@ -279,7 +279,7 @@ def test_missing_distributed_is_the_missing_extra_exit_code(capsys, dd, monkeypa
         "--toys", "1000", "--workers", "2", *dd,
     )  # fmt: skip
     assert rc == EXIT_USAGE and "cevns[distributed]" in one_line(err)
-    from cevns.distributed import runner
+    from cevns.infer.distributed import runner
 
     with pytest.raises(MissingExtraError):
         with runner(2):
@@ -413,7 +413,7 @@ def test_exclusion_legend_explains_every_line(mpl):
 
 def test_profile_sin2w_labels_and_range(exps, mpl):
     from cevns import plots
-    from cevns.profiles import profile_parameters
+    from cevns.infer.profiles import profile_parameters
 
     res = profile_parameters(exps, ["sin2w"], label="combined", points=81).to_dict()
     fig, ax = mpl.subplots()
@@ -453,7 +453,7 @@ def test_data_dir_one_level_off_points_to_the_release(capsys, tmp_path, data_dir
 
 def test_mass_cap_on_every_path(exps, capsys, dd):
     """The core's kMaxMediatorMassMeV: predictions refuse what scans refuse."""
-    from cevns.scan import MAX_MASS_MEV, check_masses
+    from cevns.infer.scan import MAX_MASS_MEV, check_masses
 
     assert MAX_MASS_MEV == cevns._core.constants["max_mediator_mass_MeV"] == 1e9
     with pytest.raises(InputError, match=r"accepted: \(0, 1e\+09\] MeV"):

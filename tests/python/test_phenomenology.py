@@ -14,7 +14,7 @@ from cevns import _core
 from cevns import phenomenology as ph
 from cevns.cli import main
 from cevns.errors import InputError
-from cevns.profiles import profile_parameters
+from cevns.infer.profiles import profile_parameters
 
 
 @pytest.fixture(scope="module")
@@ -213,7 +213,7 @@ def test_cli_fit_param_json_and_errors(capsys, data_dir):
 
 def test_rate_is_exactly_quadratic_in_the_non_radius_parameters(exps):
     """The profile scans rely on it: 3 or 6 core evaluations give every grid point."""
-    from cevns.profiles import _Objective
+    from cevns.infer.profiles import _Objective
 
     rng = np.random.default_rng(7)
     for names, lo, hi in (
@@ -298,9 +298,9 @@ def test_plot_profile_draws_what_was_computed(exps, tmp_path, capsys, data_dir):
 def test_mediator_scans_on_top_of_physics_parameters(data_dir):
     """Issue 16: the (M, g) machinery takes physics parameters; SM values change nothing."""
     from cevns.experiments import experiment
-    from cevns.limits import limit
+    from cevns.infer.limits import limit
+    from cevns.infer.scan import ModelFit, scan
     from cevns.phenomenology import chi2 as pchi2
-    from cevns.scan import ModelFit, scan
 
     exps = {n: experiment(n, data_dir) for n in ("csi2021", "ar2020")}
     plain = ModelFit("B-L", "combined", experiments=exps)
@@ -360,7 +360,7 @@ def test_fixed_parameters_in_profiles_fits_and_the_cli(exps, capsys, data_dir):
     assert d["flux_averaged_cross_section_cm2"] == pytest.approx(sigma, rel=1e-12)
     rc, out, _ = cli("limits", "--model", "B-L", "--experiment", "ar2020", "--fix", "sin2w=0.25",
                      "--format", "json")  # fmt: skip
-    from cevns.limits import limit
+    from cevns.infer.limits import limit
 
     want = limit("B-L", "ar2020", experiments={"ar2020": exps["ar2020"]}, params={"sin2w": 0.25})
     assert rc == 0 and json.loads(out)["g_low"] == pytest.approx(want.g_low, rel=1e-12)

@@ -29,7 +29,7 @@ import cevns
 from cevns import _core
 from cevns import phenomenology as ph
 from cevns.fit import sm_fit
-from cevns.profiles import profile_parameters
+from cevns.infer.profiles import profile_parameters
 
 # The published values and the tolerances are in cevns.reference.PUBLISHED (the
 # validation page of the documentation is made from them).

@@ -8,7 +8,7 @@ from scipy.optimize import minimize
 
 from cevns.cli import main
 from cevns.experiments import experiment, option_table
-from cevns.toys import ToyEngine, batch_seed
+from cevns.infer.toys import ToyEngine, batch_seed
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def paper(data_dir):
 
 
 def _sm(exp):
-    from cevns.scan import ModelFit
+    from cevns.infer.scan import ModelFit
 
     t = ModelFit("universal", "csi2021", experiments={"csi2021": exp}).templates([1e5])
     return t["csi2021"][0].reshape(3, -1)[0]

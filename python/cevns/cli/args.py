@@ -20,6 +20,34 @@ from typing import Any
 from .._validate import MAX_QUOTED, quote
 from ..errors import InputError, UsageError
 
+__all__ = [
+    "MAX_RANGE_POINTS",
+    "add_command",
+    "add_data_dir",
+    "add_dataset",
+    "add_detector_options",
+    "add_fixed_parameters",
+    "add_format",
+    "add_inputs",
+    "add_stat",
+    "check_fixed_used",
+    "check_output_dir",
+    "check_output_file",
+    "check_stat",
+    "couplings_in_reach",
+    "detector_experiments",
+    "join_negative_values",
+    "number",
+    "parse_detector_options",
+    "parse_fixed_parameters",
+    "parse_grids",
+    "parse_range",
+    "progress",
+    "shown",
+    "write_output",
+]
+
+
 #: Exit codes (the table of docs/guide/cli.md): scripts can rely on them.
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_DATA, EXIT_INPUT = 0, 1, 2, 3, 4
 
@@ -215,10 +243,31 @@ def add_format(p: argparse.ArgumentParser, choices: Sequence[str]) -> None:
 
 
 def add_dataset(p: argparse.ArgumentParser) -> None:
-    """``--experiment csi2021|ar2020|combined`` (a data set, :mod:`cevns.datasets`)."""
-    from ..datasets import DATASETS
+    """``--experiment NAME[+NAME...]`` (a data set, :mod:`cevns.datasets`)."""
+    from ..datasets import DATASETS, check_dataset
 
-    p.add_argument("--experiment", choices=DATASETS, required=True, help="data set")
+    p.add_argument(
+        "--experiment",
+        type=_dataset_type(check_dataset),
+        required=True,
+        metavar="NAME[+NAME...]",
+        help=f"data set: {', '.join(DATASETS)}, or experiments joined by '+' (csi2021+ar2020)",
+    )
+
+
+def _dataset_type(check: Any) -> Any:
+    """An argparse type that turns InputError into argparse's one-line usage error."""
+
+    def dataset(text: str) -> str:
+        from ..errors import InputError
+
+        try:
+            return str(check(text))
+        except InputError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    dataset.__name__ = "data set"
+    return dataset
 
 
 def add_stat(p: argparse.ArgumentParser) -> None:
@@ -307,7 +356,7 @@ def parse_range(spec: str, option: str, *, min_n: int = 1, what: str = "") -> An
 
 def parse_grids(args: argparse.Namespace) -> tuple[Any, Any]:
     """``--masses`` and ``--couplings`` (None when not given) as ascending grids."""
-    from ..scan import check_masses
+    from ..infer.scan import check_masses
 
     masses = parse_range(args.masses, "--masses", what="masses [MeV]")
     try:

@@ -11,6 +11,8 @@ from .args import EXIT_DATA, EXIT_OK, add_command, add_data_dir
 
 #: Datasets of data/registry.json (``cevns data cite --dataset``).
 RELEASES = ("ar2020", "csi2021", "solar", "xenonnt")
+__all__ = ["EPILOG_CONFIG", "EPILOG_DATA", "cmd_config", "cmd_data", "register"]
+
 
 EPILOG_CONFIG = """examples:
   cevns config --cmakedir                # for cmake -Dcevns_DIR=$(cevns config --cmakedir)

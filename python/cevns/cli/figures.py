@@ -18,6 +18,9 @@ from .args import (
     detector_experiments,
 )
 
+__all__ = ["EPILOG_FIGURES", "cmd_figures", "register", "require_matplotlib"]
+
+
 EPILOG_FIGURES = """examples:
   cevns figures --out figs                           # everything, PNG and PDF
   cevns figures --out figs --only fig1,fig4 --format png
@@ -45,7 +48,7 @@ def require_matplotlib() -> None:
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
-    from ..datasets import COHERENT_EXPERIMENTS
+    from ..datasets import PAPER_EXPERIMENTS
     from ..figures import make_figures
     from ..plots import read_overlay_csv
 
@@ -66,7 +69,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
         cache=not args.no_cache,
         dpi=args.dpi,
         overlay_csv=args.overlay,
-        experiments=detector_experiments(args, COHERENT_EXPERIMENTS) if args.set else None,
+        experiments=detector_experiments(args, PAPER_EXPERIMENTS) if args.set else None,
     )
     for p in paths:
         print(p)

@@ -23,6 +23,9 @@ from .args import (
     parse_grids,
 )
 
+__all__ = ["DEFAULT_MASSES", "EPILOG_GM2", "cmd_gm2", "register"]
+
+
 EPILOG_GM2 = """examples:
   cevns gm2 --model Lmu-Ltau
   cevns gm2 --model scalar --format json
@@ -52,7 +55,7 @@ def _ratio(r: Any) -> str:
 def cmd_gm2(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from ..datasets import COHERENT_EXPERIMENTS, LABELS, PAPER_ORDER
+    from ..datasets import LABELS, PAPER_EXPERIMENTS, PAPER_ORDER
     from ..gm2 import gm2_band, gm2_report
     from ..models import get_model
     from ..output import table, to_json
@@ -69,7 +72,7 @@ def cmd_gm2(args: argparse.Namespace) -> int:
             cl=args.cl,
             data_dir=args.data_dir,
             cache_dir=args.cache_dir,
-            experiments=detector_experiments(args, COHERENT_EXPERIMENTS),
+            experiments=detector_experiments(args, PAPER_EXPERIMENTS),
         )
     if args.format == "json":
         print(to_json(rep))

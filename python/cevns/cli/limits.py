@@ -29,6 +29,20 @@ from .args import (
     write_output,
 )
 
+__all__ = [
+    "EPILOG_COVERAGE",
+    "EPILOG_LIMITS",
+    "EPILOG_SCAN",
+    "EPILOG_TABLE2",
+    "cmd_coverage",
+    "cmd_limits",
+    "cmd_scan",
+    "cmd_table2",
+    "detector_line",
+    "register",
+]
+
+
 EPILOG_LIMITS = """examples:
   cevns limits --model B-L --experiment combined
   cevns limits --model Lmu-Ltau --experiment csi2021 --dof 1 --format json
@@ -58,7 +72,7 @@ Ranges LO:HI:N are log-spaced grids and mean the same in either order.
 
 def cmd_limits(args: argparse.Namespace) -> int:
     from ..datasets import members
-    from ..limits import M_HIGH_MEV, M_LOW_MEV, limit
+    from ..infer.limits import M_HIGH_MEV, M_LOW_MEV, limit
     from ..models import get_model
     from ..output import table, to_json
     from ..provenance import provenance
@@ -70,8 +84,9 @@ def cmd_limits(args: argparse.Namespace) -> int:
         raise UsageError("--fix goes with --method wilks (the toys are SM-parameter toys)")
     exps = detector_experiments(args, members(args.experiment))
     check_fixed_used(fixed, exps)
+    lim: Any  # an FCLimit or a Limit
     if args.method == "fc":
-        from ..fc import FCSettings, fc_limit_run
+        from ..infer.fc import FCSettings, fc_limit_run
 
         settings = FCSettings(args.min_toys, args.tc_tolerance, args.max_toys)
         lim = fc_limit_run(
@@ -189,10 +204,10 @@ def _options(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    """``cevns coverage``: the Wilks coverage at a true point, from toys (`cevns.fc`)."""
+    """``cevns coverage``: the Wilks coverage at a true point, from toys (`cevns.infer.fc`)."""
     from .._validate import real_number
     from ..datasets import members
-    from ..fc import coverage_run
+    from ..infer.fc import coverage_run
     from ..models import get_model
     from ..output import table, to_json
 
@@ -265,12 +280,11 @@ def detector_line(settings: dict[str, dict[str, Any]]) -> str:
     """One comment line with the detector conventions in use: every named choice
     (quenching row, timing efficiency, shape templates, ...) and any number set away
     from its default; JSON outputs carry every setting."""
-    from ..experiments import ar2020, csi2021
+    from ..experiments import defaults
 
-    defaults = {"csi2021": csi2021.DEFAULTS, "ar2020": ar2020.DEFAULTS}
     parts = []
     for name, st in settings.items():
-        dflt = defaults.get(name, {})
+        dflt = defaults(name)
         shown = [
             f"{k}={v}"
             for k, v in st.items()
@@ -281,8 +295,8 @@ def detector_line(settings: dict[str, dict[str, Any]]) -> str:
 
 
 def cmd_table2(args: argparse.Namespace) -> int:
-    from ..datasets import COHERENT_EXPERIMENTS, LABELS, PAPER_ORDER
-    from ..limits import table2
+    from ..datasets import LABELS, PAPER_EXPERIMENTS, PAPER_ORDER
+    from ..infer.limits import table2
     from ..output import table, to_json
 
     check_stat(args)
@@ -299,7 +313,7 @@ def cmd_table2(args: argparse.Namespace) -> int:
     res = table2(
         cl=args.cl,
         dof=args.dof,
-        experiments=detector_experiments(args, COHERENT_EXPERIMENTS),
+        experiments=detector_experiments(args, PAPER_EXPERIMENTS),
         progress=progress(),
         compare_paper=args.compare,
     ).to_dict()
@@ -347,10 +361,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
     import numpy as np
 
     from ..datasets import members
+    from ..infer.scan import ModelFit, scan
     from ..models import get_model
     from ..output import to_json
     from ..provenance import provenance
-    from ..scan import ModelFit, scan
 
     masses, g = parse_grids(args)
     check_stat(args)

@@ -24,6 +24,17 @@ from .args import (
     shown,
 )
 
+__all__ = [
+    "EPILOG_FIT",
+    "EPILOG_PREDICT",
+    "check_model_arguments",
+    "cmd_fit",
+    "cmd_fit_params",
+    "cmd_predict",
+    "register",
+]
+
+
 EPILOG_PREDICT = """examples:
   cevns predict --experiment csi2021
   cevns predict --experiment ar2020 --format csv     # or markdown
@@ -245,7 +256,8 @@ def cmd_fit(args: argparse.Namespace) -> int:
         print(to_json(result))
         return EXIT_OK
     ev = result["cevns_events"]
-    ev = ev if args.experiment == "combined" else {args.experiment: ev}
+    names = members(args.experiment)
+    ev = ev if len(names) > 1 else {names[0]: ev}
     rows = [
         [k, v["predicted"], v["best"], v["best"] - v["lower"], v["upper"] - v["best"]]
         for k, v in ev.items()
@@ -365,10 +377,10 @@ def check_plot_file(path: str) -> None:
 
 
 def cmd_fit_params(args: argparse.Namespace) -> int:
-    """``cevns fit --param``: `cevns.profiles.profile_parameters`, printed."""
+    """``cevns fit --param``: `cevns.infer.profiles.profile_parameters`, printed."""
     from ..datasets import members
+    from ..infer.profiles import profile_parameters
     from ..output import table, to_json
-    from ..profiles import profile_parameters
     from ..provenance import provenance
 
     ranges = _parse_param_ranges(args.range or [])

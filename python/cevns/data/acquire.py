@@ -24,6 +24,9 @@ from .store import (
     verify,
 )
 
+__all__ = ["fetch", "import_dir"]
+
+
 LOG = logging.getLogger(__name__)
 
 

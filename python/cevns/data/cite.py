@@ -11,6 +11,9 @@ from collections.abc import Iterable
 
 from .registry import Registry, as_dataset_list, load_registry
 
+__all__ = ["PAPER", "citations"]
+
+
 #: The paper whose analysis cevns reproduces (cite it with the data).
 PAPER = (
     "M. Atzori Corona, M. Cadeddu, N. Cargioli, F. Dordei, C. Giunti, Y.F. Li, E. Picciau, "

@@ -18,6 +18,18 @@ from typing import Any
 
 from ..errors import DataError, InputError
 
+__all__ = [
+    "REPO_REGISTRY",
+    "Dataset",
+    "FileEntry",
+    "Registry",
+    "as_dataset_list",
+    "default_registry_path",
+    "load_registry",
+    "parse_registry",
+]
+
+
 LOG = logging.getLogger(__name__)
 
 #: Where a source checkout keeps the registry (python/cevns/data -> repo root).

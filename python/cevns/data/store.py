@@ -21,6 +21,23 @@ import platformdirs
 from ..errors import DataError, HashMismatchError, MissingDataError, UnreadableDataError
 from .registry import FileEntry, Registry, as_dataset_list, load_registry
 
+__all__ = [
+    "ENV_VAR",
+    "Mismatch",
+    "PathLike",
+    "VerifyReport",
+    "cached_sha256",
+    "check_data_dir",
+    "check_file",
+    "clear_hash_cache",
+    "data_path",
+    "fix_hint",
+    "resolve_data_dir",
+    "sha256_file",
+    "verify",
+]
+
+
 LOG = logging.getLogger(__name__)
 
 ENV_VAR = "CEVNS_DATA_DIR"

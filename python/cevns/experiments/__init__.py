@@ -1,10 +1,11 @@
-"""COHERENT experiments: ``experiment("csi2021")`` and ``experiment("ar2020")``.
+"""Experiments by name: ``experiment("csi2021")``, ``experiment("ar2020")``, ...
 
-Every experiment is built by the C++ core (``cevns/experiment.hpp``): it parses
-and hash-checks the release files, builds the response matrices, backgrounds and
-the χ². Its options are defined once, in the core's option table
-(``cevns/options.hpp``); :func:`option_table` shows it, and :func:`experiment`
-passes options to the core as given, which checks type and range.
+Every experiment is one definition registered in the C++ core
+(``cevns/experiment.hpp``, ``src/cpp/lib/experiments/<name>.cpp``): it parses and
+hash-checks the release files, builds the response matrices, backgrounds and the
+χ². Its options are defined once, in its option table; :func:`option_table` shows
+it, and :func:`experiment` passes options to the core as given, which checks type
+and range. :func:`dataset` builds the experiments of a ``+``-joined data set.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from .base import Experiment, IgnoredEvents
 
 
 def _check_name(name: str) -> None:
-    if name not in EXPERIMENTS:
-        raise InputError(f"unknown experiment {name!r}; accepted: {', '.join(EXPERIMENTS)}")
+    if name not in _core.experiment_names():  # the registry (user experiments included)
+        raise InputError(
+            f"unknown experiment {name!r}; accepted: {', '.join(_core.experiment_names())}"
+        )
 
 
 def option_table(name: str) -> dict[str, Any]:
@@ -97,10 +100,10 @@ def parse_setting(item: str) -> tuple[str, str, Any]:
     key, eq, text = rest.partition("=")
     if not (dot and eq and key and text):
         raise InputError(f"--set expects EXPERIMENT.OPTION=VALUE, got {quote(item)}")
-    if name not in EXPERIMENTS:
+    if name not in _core.experiment_names():
         raise InputError(
             f"--set {quote(item)}: unknown experiment {quote(name)}; "
-            f"accepted: {', '.join(EXPERIMENTS)}"
+            f"accepted: {', '.join(_core.experiment_names())}"
         )
     if key not in option_table(name):
         raise InputError(
@@ -119,11 +122,12 @@ def parse_setting(item: str) -> tuple[str, str, Any]:
 
 
 def experiment(name: str, data_dir: Any = None, **options: Any) -> Experiment:
-    """Build a COHERENT experiment from the data release (in the C++ core).
+    """Build a registered experiment from the data release (in the C++ core).
 
     Parameters
     ----------
-    name : {"csi2021", "ar2020"}
+    name : str
+        A registered experiment (:data:`EXPERIMENTS`): ``"csi2021"``, ``"ar2020"``...
     data_dir : path-like, optional
         Data directory (default: ``$CEVNS_DATA_DIR`` or the per-user directory).
     **options
@@ -151,10 +155,12 @@ def experiment(name: str, data_dir: Any = None, **options: Any) -> Experiment:
                 f"{name} option {k}: None is not a value; leave the option out for its "
                 f"default, or give {accepted}"
             )
-    text = {k: _as_text(name, k, v) for k, v in options.items()}
+    given = dict(options)
+    text = {k: _as_text(name, k, v) for k, v in given.items()}
     root = resolve_data_dir(data_dir)
+    directory = str(root)
     try:
-        core = _core.load_experiment(name, str(root), text)
+        core = _core.load_experiment(name, directory, text)
     except MissingDataError as exc:
         near = nearby_release(root)
         if near is None:
@@ -166,7 +172,49 @@ def experiment(name: str, data_dir: Any = None, **options: Any) -> Experiment:
         raise
     except ValueError as exc:  # options each in range, but together out of reach (overflow)
         raise InputError(f"{name}: {exc}") from None
-    return Experiment(core, option_table(name))
+    return Experiment(core, option_table(name), data_dir=directory, given=given)
+
+
+def dataset(
+    name: str, data_dir: Any = None, options: Mapping[str, Mapping[str, Any]] | None = None
+) -> dict[str, Experiment]:
+    """The experiments of a data set, built: ``dataset("csi2021+ar2020")``.
+
+    Parameters
+    ----------
+    name : str
+        A registered experiment, a ``+``-joined list of them or ``"combined"``
+        (:func:`cevns.datasets.members`).
+    data_dir : path-like, optional
+    options : mapping, optional
+        Detector options per experiment, e.g. ``{"csi2021": {"timing_efficiency": "none"}}``.
+
+    Returns
+    -------
+    dict
+        name → :class:`Experiment`, in the order of the data set (each picklable).
+
+    Raises
+    ------
+    InputError
+        An unknown data set, options for an experiment outside it, or a bad option.
+
+    Examples
+    --------
+    >>> from cevns.experiments import dataset
+    >>> list(dataset("ar2020+csi2021"))
+    ['ar2020', 'csi2021']
+    >>> dataset("combined", options={"csi2021": {"efficiency": "plus"}})["csi2021"].options
+    {'efficiency': 'plus'}
+    """
+    from ..datasets import members
+
+    names = members(name)
+    extra = set(options or {}) - set(names)
+    if extra:
+        raise InputError(f"options for {sorted(extra)}, which are not in the data set {name!r}")
+    opts = dict(options or {})
+    return {n: experiment(n, data_dir, **dict(opts.get(n, {}))) for n in names}
 
 
 def __getattr__(name: str) -> Any:
@@ -182,6 +230,7 @@ __all__ = [
     "EXPERIMENTS",
     "Experiment",
     "IgnoredEvents",
+    "dataset",
     "defaults",
     "experiment",
     "option_table",

@@ -16,5 +16,8 @@ from typing import Any
 
 from . import defaults
 
+__all__ = ["DEFAULTS"]
+
+
 #: Defaults of the detector model (read-only; from the core's option table).
 DEFAULTS: Mapping[str, Any] = defaults("ar2020")

@@ -17,6 +17,8 @@ import numpy as np
 from .. import _core
 from ..errors import InputError
 
+__all__ = ["Experiment", "IgnoredEvents"]
+
 
 @dataclass(frozen=True)
 class IgnoredEvents:
@@ -40,12 +42,19 @@ class IgnoredEvents:
 
 
 class Experiment:
-    """A COHERENT data set ready for predictions and fits (built by the C++ core).
+    """A data set ready for predictions and fits (built by the C++ core).
+
+    An experiment pickles as what rebuilds it: its definition's name, the data
+    directory and the options it was built with (``__reduce__``), so it can be
+    shipped to ``multiprocessing``, joblib or Dask workers that see the same data
+    directory.
 
     Attributes
     ----------
     name : str
-        ``"csi2021"`` or ``"ar2020"``.
+        The registered name, e.g. ``"csi2021"`` or ``"ar2020"``.
+    definition : cevns._core.ExperimentDefinition
+        Its registered definition (labels, option and nuisance tables, component names).
     energy_unit : str
         ``"PE"`` for CsI, ``"keVee"`` for Ar.
     energy_edges : ndarray
@@ -70,12 +79,37 @@ class Experiment:
         The C++ rate engine (response matrices built once).
     core : cevns._core.Experiment
         The core's experiment.
+    data_dir : str or None
+        The data directory it was built from (None: built from a core object).
+    options : dict
+        The options it was built with (only those given; ``settings`` has them all).
+
+    Examples
+    --------
+    >>> import pickle, cevns
+    >>> csi = cevns.experiment("csi2021", timing_efficiency="none")
+    >>> csi.shape, csi.definition.label
+    ((9, 11), 'CsI')
+    >>> again = pickle.loads(pickle.dumps(csi))
+    >>> again.settings == csi.settings and again.options
+    {'timing_efficiency': 'none'}
+    >>> list(csi.components(csi.predict()))
+    ['cevns', 'brn', 'nin', 'ss']
     """
 
-    def __init__(self, core: Any, options: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        core: Any,
+        options: dict[str, Any],
+        *,
+        data_dir: str | None = None,
+        given: dict[str, Any] | None = None,
+    ) -> None:
         from . import _typed
 
         self.core = core
+        self.data_dir = data_dir
+        self.options: dict[str, Any] = dict(given or {})
         self.name: str = core.name
         self.energy_unit: str = core.energy_unit
         self.energy_edges: np.ndarray = core.energy_edges
@@ -95,6 +129,21 @@ class Experiment:
 
     def __repr__(self) -> str:
         return f"Experiment(name={self.name!r}, shape={self.shape})"
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle as (definition name, data directory, options): rebuilt on unpickling."""
+        if self.data_dir is None:
+            import pickle
+
+            raise pickle.PicklingError(
+                f"{self.name}: only experiments built by cevns.experiment() can be pickled"
+            )
+        return (_rebuild, (self.name, self.data_dir, dict(self.options)))
+
+    @property
+    def definition(self) -> Any:
+        """The registered definition (``cevns._core.ExperimentDefinition``)."""
+        return _core.experiment_definition(self.name)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -167,15 +216,16 @@ class Experiment:
         return self.likelihood.chi2(prediction)
 
     def expected_signal(self, prediction: np.ndarray) -> np.ndarray:
-        """The CEvNS events per observed bin of a prediction at nominal nuisances.
+        """The CEvNS events per observed bin of a prediction at nominal nuisances: the
+        χ²'s ``cevns`` component (the prediction itself for COHERENT; for XENONnT the
+        node inputs folded with exposure x mono templates at (t_ly, t_qy) = (0, 0))."""
+        return self.components(prediction)["cevns"]
 
-        The prediction itself for COHERENT; for XENONnT the node inputs folded with
-        exposure x mono templates at (t_ly, t_qy) = (0, 0) (runs concatenated).
-        """
-        like = self.likelihood
-        if hasattr(like, "signal"):
-            return np.asarray(like.signal(prediction))
-        return np.asarray(prediction)
+    def components(self, prediction: np.ndarray, nuisances: Any = None) -> dict[str, np.ndarray]:
+        """The named components of the expected counts (``cevns`` first, then the
+        backgrounds), each of shape ``self.shape``, at the given nuisances (a mapping
+        by name, missing ones 0; None: all 0), as the χ² defines them (eq. 6; eq. 7-9)."""
+        return self.likelihood.components(prediction, nuisances or {})
 
     def summary(self) -> dict[str, Any]:
         """Bins, observed counts and backgrounds as plain Python (JSON-ready)."""
@@ -243,35 +293,16 @@ def _mediator(model: Any, mass: float | None, coupling: Any = 0.0) -> Any:
 
 
 def _likelihood_of(exp: Experiment) -> Any:
-    """The experiment's own χ² (built by the core) with the Python likelihood API.
+    """The experiment's own χ² (built by the core) with the Python likelihood API
+    (the class that matches its core χ², :func:`cevns.likelihood.likelihood_class`)."""
+    from ..likelihood import likelihood_class
 
-    CsI: eq. (6) with BRN, NIN, SS; Ar: eq. (7)-(9) with SS, prompt/delayed BRN and
-    the five shape systematics (eq. 9) of the release."""
-    from ..likelihood import (
-        AR_BRN_SHAPES,
-        AR_CEVNS_SHAPES,
-        ArLikelihood,
-        CsiLikelihood,
-        XenonLikelihood,
-    )
+    core = exp.core.binned_chi2
+    return likelihood_class(core)._of_experiment(exp, core)
 
-    if exp.name.startswith("xenonnt"):
-        return XenonLikelihood._of_xenon(exp.core.binned_chi2, exp.shape[0], exp.name)
-    b, s = exp.backgrounds, exp.shape_systematics
-    if exp.name == "csi2021":
-        inputs = {"observed": exp.observed, "brn": b["brn"], "nin": b["nin"], "ss": b["ss"]}
-        core = exp.core.binned_chi2
-        if core.ss_model == "measured":  # kept by with_sigmas
-            inputs["ss_model"] = "measured"
-            inputs["time_widths"] = np.asarray(core.ss_time_weights)
-            inputs["ac_exposure"] = float(exp.settings["ss_ac_exposure"])
-        return CsiLikelihood._of_core(core, inputs, exp.name)
-    inputs = {
-        "observed": exp.observed,
-        "ss": b["ss"],
-        "prompt_brn": b["prompt_brn"],
-        "delayed_brn": b["delayed_brn"],
-        "cevns_shape": {k: s[f"cevns_{k}"] for k in AR_CEVNS_SHAPES},
-        "brn_shape": {k: s[f"brn_{k}"] for k in AR_BRN_SHAPES},
-    }
-    return ArLikelihood._of_core(exp.core.binned_chi2, inputs, exp.name)
+
+def _rebuild(name: str, data_dir: str, options: dict[str, Any]) -> Experiment:
+    """Unpickle an Experiment: build it again from its definition, data and options."""
+    from . import experiment
+
+    return experiment(name, data_dir, **options)

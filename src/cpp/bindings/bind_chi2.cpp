@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cevns/chi2.hpp>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -136,11 +137,13 @@ void register_chi2(pybind11::module_ &m) {
                ", converged=" + (r.converged ? std::string("True") : std::string("False")) + ")";
       });
 
-  py::class_<cevns::BinnedChi2>(m, "BinnedChi2")
+  // shared ownership: CouplingChi2 and ToyPlane keep the chi2 they were given alive
+  py::class_<cevns::BinnedChi2, std::shared_ptr<cevns::BinnedChi2>>(m, "BinnedChi2")
       .def_property_readonly("n_bins", &cevns::BinnedChi2::n_bins)
       .def_property_readonly("nuisance_count", &cevns::BinnedChi2::nuisance_count)
       .def_property_readonly("n_observed", &cevns::BinnedChi2::n_observed,
-                             "Observed bins (what expected() returns).")
+                             "Number of observed counts (n_bins unless the chi2 folds the "
+                             "prediction into other bins).")
       .def(
           "expected",
           [](const cevns::BinnedChi2 &self, const Array &cevns, const Array &nuisances) {
@@ -153,36 +156,73 @@ void register_chi2(pybind11::module_ &m) {
           py::arg("cevns"), py::arg("nuisances"),
           "Expected counts per bin (CEvNS and every background) at given nuisances.")
       .def(
-          "expected_ss",
+          "components",
           [](const cevns::BinnedChi2 &self, const Array &cevns, const Array &nuisances) {
             require_size(cevns, self.n_bins(), "cevns");
             require_size(nuisances, self.nuisance_count(), "nuisances");
-            std::vector<double> out(self.ss().size());
-            self.expected_ss(cevns.data(), nuisances.data(), out.data());
+            py::dict out;
+            for (const auto &c : self.components(cevns.data(), nuisances.data()))
+              out[py::str(c.first)] = to_array(c.second);
+            return out;
+          },
+          py::arg("cevns"), py::arg("nuisances"),
+          "The named components of the expected counts at given nuisances (dict, 'cevns' "
+          "first; their sum is expected()).")
+      .def(
+          "auxiliary_measurements",
+          [](const cevns::BinnedChi2 &self) {
+            py::list out;
+            for (const auto &a : self.auxiliary_measurements())
+              out.append(py::make_tuple(a.name, a.doc, to_array(a.values), a.exposure));
+            return out;
+          },
+          "The measurements besides the counts that toys fluctuate: (name, doc, values, "
+          "exposure) each; a toy draws Poisson(exposure * mean) / exposure.")
+      .def(
+          "auxiliary_expected",
+          [](const cevns::BinnedChi2 &self, const Array &cevns, const Array &nuisances) {
+            require_size(cevns, self.n_bins(), "cevns");
+            require_size(nuisances, self.nuisance_count(), "nuisances");
+            std::size_t size = 0;
+            for (const auto &a : self.auxiliary_measurements()) size += a.values.size();
+            std::vector<double> out(size);
+            self.auxiliary_expected(cevns.data(), nuisances.data(), out.data());
             return to_array(out);
           },
           py::arg("cevns"), py::arg("nuisances"),
-          "Mean of the steady-state measurement per bin at given nuisances (the toys' "
-          "plug-in truth of the SS).")
+          "Means of the auxiliary measurements at a CEvNS prediction and nuisances "
+          "(concatenated): the toys' plug-in truth (e.g. of the SS).")
       .def_property_readonly(
-          "ss", [](const cevns::BinnedChi2 &self) { return to_array(self.ss()); },
-          "The measured steady-state background per bin (flattened).")
+          "constraint_widths",
+          [](const cevns::BinnedChi2 &self) { return to_array(self.constraint_widths()); },
+          "Width of each nuisance's Gaussian constraint (0: fixed).")
+      .def_property_readonly(
+          "ss",
+          [](const cevns::BinnedChi2 &self) {
+            for (auto &a : self.auxiliary_measurements())
+              if (a.name == "ss") return to_array(a.values);
+            throw std::invalid_argument("this chi2 has no steady-state measurement");
+          },
+          "Deprecated (0.6.0): the auxiliary measurement 'ss' (the steady-state background).")
       .def_property_readonly(
           "centres", [](const cevns::BinnedChi2 &self) { return to_array(self.centres()); },
           "Centres of the nuisances' Gaussian constraints (0 for the real data).")
       .def(
           "with_data",
-          [](const cevns::BinnedChi2 &self, const Array &observed, const Array &ss,
+          [](const cevns::BinnedChi2 &self, const Array &observed, const Array &auxiliary,
              const Array &centres) {
             require_size(observed, self.n_observed(), "observed");
-            require_size(ss, self.n_observed(), "ss");
+            std::size_t size = 0;
+            for (const auto &a : self.auxiliary_measurements()) size += a.values.size();
+            require_size(auxiliary, size, "auxiliary");
             require_size(centres, self.nuisance_count(), "centres");
-            return self.with_data(observed.data(), ss.data(), centres.data());
+            return std::shared_ptr<cevns::BinnedChi2>(
+                self.with_data(observed.data(), size ? auxiliary.data() : nullptr, centres.data()));
           },
-          py::arg("observed"), py::arg("ss"), py::arg("centres"),
-          "A copy for a pseudo-experiment: other observed counts, steady-state measurement "
-          "and constraint centres; the same templates and sigmas.");
-  py::class_<cevns::ArChi2, cevns::BinnedChi2> ar(
+          py::arg("observed"), py::arg("auxiliary"), py::arg("centres"),
+          "A copy for a pseudo-experiment: other observed counts, auxiliary measurements "
+          "(concatenated) and constraint centres; the same templates and sigmas.");
+  py::class_<cevns::ArChi2, cevns::BinnedChi2, std::shared_ptr<cevns::ArChi2>> ar(
       m, "ArChi2",
       "Ar Gaussian least squares, eq. (7)-(9), nuisances profiled "
       "exactly (normal equations).");
@@ -202,7 +242,7 @@ void register_chi2(pybind11::module_ &m) {
                                                  std::end(cevns::ar_normalisation_sigmas)));
   add_common<cevns::ArChi2>(ar);
 
-  py::class_<cevns::CsiChi2, cevns::BinnedChi2> csi(
+  py::class_<cevns::CsiChi2, cevns::BinnedChi2, std::shared_ptr<cevns::CsiChi2>> csi(
       m, "CsiChi2",
       "CsI Poisson (Baker-Cousins) chi2, eq. (6), nuisances "
       "profiled with Newton steps + NLopt LD_LBFGS.");

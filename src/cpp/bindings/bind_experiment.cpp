@@ -19,9 +19,11 @@ namespace cevns_bind {
 
 namespace {
 
+/// Values per [energy][time] bin as a (n_energy, n_time) array; other sizes (the
+/// analysis bins of a chi2 that folds the prediction) as a flat array.
 py::array_t<double> grid(const std::vector<double>& v, const Experiment& e) {
-  if (v.size() != e.n_energy() * e.n_time()) {  // observed bins of a folding chi2 (XENONnT)
-    py::array_t<double> flat(static_cast<py::ssize_t>(v.size()));
+  if (v.size() != e.n_bins()) {
+    py::array_t<double> flat(v.size());
     std::copy(v.begin(), v.end(), flat.mutable_data());
     return flat;
   }
@@ -98,8 +100,8 @@ void register_experiment(py::module_& m) {
       .def_property_readonly("rate", &Experiment::rate, py::return_value_policy::reference_internal,
                              "The rate engine (BinnedRate).")
       .def_property_readonly(
-          "binned_chi2", static_cast<const BinnedChi2& (Experiment::*)() const>(&Experiment::chi2),
-          py::return_value_policy::reference_internal,
+          "binned_chi2",
+          [](const Experiment& e) { return std::const_pointer_cast<BinnedChi2>(e.chi2_ptr()); },
           "The profiled chi2 of the data set (CsiChi2 or ArChi2).")
       .def_property_readonly("data_files", &Experiment::data_files)
       .def_property_readonly("data_file_roles", &Experiment::data_file_roles)
@@ -179,9 +181,12 @@ void register_experiment(py::module_& m) {
       .def_readonly("doc", &OptionSpec::doc)
       .def("accepted", &OptionSpec::accepted)
       .def("__repr__", [](const OptionSpec& o) { return "<OptionSpec " + o.name + ">"; });
-  m.def("experiment_names", &experiment_names);
+  m.def("experiment_names", &experiment_names, "The registered experiments, in registry order.");
   m.def("option_table", &option_table, py::arg("experiment"), py::return_value_policy::copy);
-  m.def("check_option", &check_option, py::arg("experiment"), py::arg("name"), py::arg("value"),
+  m.def("check_option",
+        static_cast<std::string (*)(const std::string&, const std::string&, const std::string&)>(
+            &check_option),
+        py::arg("experiment"), py::arg("name"), py::arg("value"),
         "Canonical text of one option value; raises InputError naming what is accepted.");
 
   py::class_<NuisanceSpec>(m, "NuisanceSpec", "One nuisance parameter of an experiment's chi2.")
@@ -191,6 +196,26 @@ void register_experiment(py::module_& m) {
       .def_readonly("equation", &NuisanceSpec::equation)
       .def_readonly("doc", &NuisanceSpec::doc);
   m.def("nuisance_table", &nuisance_table, py::arg("experiment"));
+
+  py::class_<ExperimentDefinition>(m, "ExperimentDefinition",
+                                   "A registered experiment: name, labels, option and nuisance "
+                                   "tables, component and auxiliary-measurement names.")
+      .def_readonly("name", &ExperimentDefinition::name)
+      .def_readonly("label", &ExperimentDefinition::label)
+      .def_readonly("description", &ExperimentDefinition::description)
+      .def_readonly("options", &ExperimentDefinition::options)
+      .def_readonly("nuisances", &ExperimentDefinition::nuisances)
+      .def_readonly("components", &ExperimentDefinition::components)
+      .def_readonly("auxiliary_measurements", &ExperimentDefinition::auxiliary_measurements)
+      .def_readonly("recoil_max_keV", &ExperimentDefinition::recoil_max_keV)
+      .def("__repr__",
+           [](const ExperimentDefinition& d) { return "<ExperimentDefinition " + d.name + ">"; });
+  // definitions live as long as the program: returned by reference
+  m.def("experiment_definition", &experiment_definition, py::arg("name"),
+        py::return_value_policy::reference,
+        "The definition of a registered experiment; raises InputError naming the registered ones.");
+  m.def("dataset_members", &dataset_members, py::arg("dataset"),
+        "The registered experiments of a data set: a name, a '+'-joined list or 'combined'.");
 
   m.def(
       "combined_chi2",

@@ -2,6 +2,8 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <memory>
+
 #include "bindings.hpp"
 #include "cevns/scan.hpp"
 
@@ -47,11 +49,11 @@ void register_scan(py::module_& m) {
       .def(py::init<>())
       .def(
           "add",
-          [](CouplingChi2& self, const BinnedChi2& chi2, const Array& n0, const Array& n1,
-             const Array& n2) {
+          [](CouplingChi2& self, const std::shared_ptr<BinnedChi2>& chi2, const Array& n0,
+             const Array& n1, const Array& n2) {
             self.add(chi2, Templates{flat(n0), flat(n1), flat(n2)});
           },
-          py::arg("chi2"), py::arg("n0"), py::arg("n1"), py::arg("n2"), py::keep_alive<1, 2>())
+          py::arg("chi2"), py::arg("n0"), py::arg("n1"), py::arg("n2"))
       .def("__call__", &CouplingChi2::operator(), py::arg("g"),
            py::call_guard<py::gil_scoped_release>())
       .def("profile", &CouplingChi2::profile, py::arg("grid"),
@@ -76,12 +78,8 @@ void register_scan(py::module_& m) {
           py::gil_scoped_release release;
           per_mass = coupling_chi2_per_mass(exps, kind, charges, masses, p);
         }
-        py::list out;
-        for (auto& c : per_mass) {
-          py::object obj = py::cast(std::move(c));
-          for (const auto& e : experiments) py::detail::keep_alive_impl(obj, e);  // chi2 refs
-          out.append(obj);
-        }
+        py::list out;  // each shares the experiments' chi2 (no keep-alive needed)
+        for (auto& c : per_mass) out.append(py::cast(std::move(c)));
         return out;
       },
       py::arg("experiments"), py::arg("kind"), py::arg("charges"), py::arg("masses_MeV"),

@@ -3,6 +3,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -24,8 +25,14 @@ Templates templates_of(const double *p, std::size_t n) {
                    std::vector<double>(p + 2 * n, p + 3 * n)};
 }
 
-std::size_t bins(const std::vector<const BinnedChi2 *> &c, std::size_t d) {
+std::size_t bins(const std::vector<std::shared_ptr<BinnedChi2>> &c, std::size_t d) {
   return c.at(d)->n_bins();
+}
+
+std::size_t auxiliary_size(const BinnedChi2 &c) {
+  std::size_t size = 0;
+  for (const auto &a : c.auxiliary_measurements()) size += a.values.size();
+  return size;
 }
 
 /// Rows of a (rows, width) array as vectors; checks the shape.
@@ -46,7 +53,8 @@ void register_toys(py::module_ &m) {
                        "The (M', g') plane of a model as templates on a fixed mass grid: per "
                        "toy the profiled chi2 at the tested point and its minima over g and "
                        "over the plane (toys.hpp).")
-      .def(py::init([](const std::vector<const BinnedChi2 *> &chi2s, const std::vector<Array> &tmpl,
+      .def(py::init([](const std::vector<std::shared_ptr<BinnedChi2>> &chi2s,
+                       const std::vector<Array> &tmpl,
                        const std::vector<std::vector<double>> &grids, std::size_t coarse_stride) {
              if (tmpl.size() != chi2s.size())
                throw std::invalid_argument("templates: one array per data set needed");
@@ -60,10 +68,11 @@ void register_toys(py::module_ &m) {
                for (std::size_t k = 0; k < n_mass; ++k)
                  t[k][d] = templates_of(tmpl[d].data() + k * 3 * n, n);
              }
-             return ToyPlane(chi2s, std::move(t), grids, coarse_stride);
+             return ToyPlane(
+                 std::vector<std::shared_ptr<const BinnedChi2>>(chi2s.begin(), chi2s.end()),
+                 std::move(t), grids, coarse_stride);
            }),
            py::arg("chi2s"), py::arg("templates"), py::arg("grids"), py::arg("coarse_stride") = 1,
-           py::keep_alive<1, 2>(),
            "chi2s: one chi2 per data set; templates: per data set an array (n_mass, 3, "
            "n_bins...) of N0, N1, N2; grids: the coupling grid of each mass; coarse_stride "
            "k > 1: a coarse pass over every k-th mass, each coarse minimum then refined along "
@@ -72,11 +81,12 @@ void register_toys(py::module_ &m) {
       .def_property_readonly("n_masses", &ToyPlane::n_masses)
       .def(
           "evaluate",
-          [](const ToyPlane &self, const std::vector<Array> &observed, const std::vector<Array> &ss,
-             const std::vector<Array> &centres, const std::vector<Array> &tested,
-             const std::vector<double> &tested_grid, double g, bool plane, int n_threads) {
+          [](const ToyPlane &self, const std::vector<Array> &observed,
+             const std::vector<Array> &auxiliary, const std::vector<Array> &centres,
+             const std::vector<Array> &tested, const std::vector<double> &tested_grid, double g,
+             bool plane, int n_threads) {
             const std::size_t nd = self.n_datasets();
-            if (observed.size() != nd || ss.size() != nd || centres.size() != nd ||
+            if (observed.size() != nd || auxiliary.size() != nd || centres.size() != nd ||
                 tested.size() != nd)
               throw std::invalid_argument("evaluate: one entry per data set needed");
             const std::size_t n_toys =
@@ -86,8 +96,10 @@ void register_toys(py::module_ &m) {
             for (std::size_t d = 0; d < nd; ++d) {
               const std::size_t n = self.chi2(d).n_bins(), nn = self.chi2(d).nuisance_count();
               const std::string i = "[" + std::to_string(d) + "]";
-              auto o = rows_of(observed[d], n_toys, n, "observed" + i);
-              auto s = rows_of(ss[d], n_toys, n, "ss" + i);
+              auto o = rows_of(observed[d], n_toys, self.chi2(d).n_observed(), "observed" + i);
+              const std::size_t na = auxiliary_size(self.chi2(d));
+              auto s = na ? rows_of(auxiliary[d], n_toys, na, "auxiliary" + i)
+                          : std::vector<std::vector<double>>(n_toys);
               auto c = rows_of(centres[d], n_toys, nn, "centres" + i);
               for (std::size_t k = 0; k < n_toys; ++k)
                 toys[k][d] = ToyData{std::move(o[k]), std::move(s[k]), std::move(c[k])};
@@ -109,10 +121,11 @@ void register_toys(py::module_ &m) {
             }
             return out;
           },
-          py::arg("observed"), py::arg("ss"), py::arg("centres"), py::arg("tested"),
+          py::arg("observed"), py::arg("auxiliary"), py::arg("centres"), py::arg("tested"),
           py::arg("tested_grid"), py::arg("g"), py::arg("plane") = true, py::arg("n_threads") = 0,
-          "Statistics of a batch of toys at the tested point: per data set observed and ss "
-          "of shape (n_toys, n_bins), centres (n_toys, n_nuisances), tested templates (3, "
+          "Statistics of a batch of toys at the tested point: per data set observed (n_toys, "
+          "n_bins), auxiliary measurements (n_toys, their concatenated size; see "
+          "BinnedChi2.auxiliary_measurements), centres (n_toys, n_nuisances), tested templates (3, "
           "n_bins...). Returns (n_toys, 3): chi2 at the point, minimum over g at the tested "
           "mass, minimum over the plane (NaN with plane=False). Releases the GIL; OpenMP over "
           "toys (results independent of n_threads).");

@@ -192,7 +192,7 @@ void register_xenon(pybind11::module_ &m) {
       .def_property_readonly("observed",
                              [](const cevns::XenonRun &r) { return to_array(r.observed); });
 
-  py::class_<cevns::XenonChi2, cevns::BinnedChi2>(
+  py::class_<cevns::XenonChi2, cevns::BinnedChi2, std::shared_ptr<cevns::XenonChi2>>(
       m, "XenonChi2",
       "XENONnT solar 8B extended binned Poisson likelihood (81 bins per science run), "
       "nuisances profiled with NLopt LN_BOBYQA.")
@@ -277,20 +277,7 @@ void register_xenon(pybind11::module_ &m) {
             return to_array(out);
           },
           py::arg("inputs"), py::arg("nuisances"),
-          "The 8B CEvNS expectation per observed bin at given nuisances.")
-      .def(
-          "components",
-          [](const cevns::XenonChi2 &self, const Array &inputs, const Array &nuisances) {
-            require_size(inputs, self.n_bins(), "inputs");
-            require_size(nuisances, self.nuisance_count(), "nuisances");
-            py::dict out;
-            for (auto &[name, values] : self.components(inputs.data(), nuisances.data()))
-              out[py::str(name)] = to_array(values);
-            return out;
-          },
-          py::arg("inputs"), py::arg("nuisances"),
-          "The named components of the expected counts per observed bin (cevns, ac, er, "
-          "neutron; runs concatenated) at given nuisances; their sum is expected().");
+          "The 8B CEvNS expectation per observed bin at given nuisances.");
 }
 
 }  // namespace cevns_bind

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <exception>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,11 @@
 
 struct cevns_experiment {
   cevns::Experiment experiment;
+};
+
+struct cevns_dataset {
+  std::vector<std::unique_ptr<cevns_experiment>> owned;
+  std::vector<const cevns_experiment*> list;  // owned's pointers, for cevns_chi2
 };
 
 namespace {
@@ -37,6 +43,25 @@ int guarded(F&& f) {
   return -1;
 }
 
+/// "key=value" pairs separated by ';' (NULL or "": none).
+std::map<std::string, std::string> option_pairs(const char* options, const char* who) {
+  std::map<std::string, std::string> opts;
+  const std::string text = options ? options : "";
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find(';', start), text.size());
+    const std::string item = text.substr(start, end - start);
+    if (!item.empty()) {
+      const std::size_t eq = item.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+        throw std::invalid_argument(std::string(who) + ": expected key=value, got '" + item + "'");
+      opts[item.substr(0, eq)] = item.substr(eq + 1);
+    }
+    start = end + 1;
+  }
+  return opts;
+}
+
 }  // namespace
 
 extern "C" {
@@ -56,25 +81,43 @@ cevns_experiment* cevns_experiment_load_with(const char* name, const char* data_
   guarded([&] {
     if (!name || !data_dir)
       throw std::invalid_argument("cevns_experiment_load_with: NULL argument");
-    std::map<std::string, std::string> opts;
-    const std::string text = options ? options : "";
-    std::size_t start = 0;
-    while (start <= text.size()) {
-      const std::size_t end = std::min(text.find(';', start), text.size());
-      const std::string item = text.substr(start, end - start);
-      if (!item.empty()) {
-        const std::size_t eq = item.find('=');
-        if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
-          throw std::invalid_argument("cevns_experiment_load_with: expected key=value, got '" +
-                                      item + "'");
-        opts[item.substr(0, eq)] = item.substr(eq + 1);
-      }
-      start = end + 1;
-    }
+    const auto opts = option_pairs(options, "cevns_experiment_load_with");
     out = new cevns_experiment{cevns::load_experiment(name, data_dir, opts)};
   });
   return out;
 }
+
+cevns_dataset* cevns_dataset_load(const char* dataset, const char* data_dir, const char* options) {
+  cevns_dataset* out = nullptr;
+  guarded([&] {
+    if (!dataset || !data_dir) throw std::invalid_argument("cevns_dataset_load: NULL argument");
+    std::map<std::string, cevns::OptionText> per_experiment;
+    for (const auto& kv : option_pairs(options, "cevns_dataset_load")) {
+      const std::size_t dot = kv.first.find('.');
+      if (dot == std::string::npos || dot == 0 || dot + 1 == kv.first.size())
+        throw std::invalid_argument("cevns_dataset_load: expected experiment.key=value, got '" +
+                                    kv.first + "=" + kv.second + "'");
+      per_experiment[kv.first.substr(0, dot)][kv.first.substr(dot + 1)] = kv.second;
+    }
+    auto d = std::make_unique<cevns_dataset>();
+    for (cevns::Experiment& e : cevns::load_experiments(dataset, data_dir, per_experiment)) {
+      d->owned.push_back(std::make_unique<cevns_experiment>(cevns_experiment{std::move(e)}));
+      d->list.push_back(d->owned.back().get());
+    }
+    out = d.release();
+  });
+  return out;
+}
+
+unsigned long cevns_dataset_size(const cevns_dataset* dataset) {
+  return dataset ? static_cast<unsigned long>(dataset->list.size()) : 0UL;
+}
+
+const cevns_experiment* const* cevns_dataset_experiments(const cevns_dataset* dataset) {
+  return dataset ? dataset->list.data() : nullptr;
+}
+
+void cevns_dataset_free(cevns_dataset* dataset) { delete dataset; }
 
 const char* cevns_option_table(const char* name) {
   thread_local std::string text;  // per thread, like the error message

@@ -130,25 +130,40 @@ void BinnedChi2::profile_many(const double *cevns, std::size_t n_points, double 
   if (chi2_out == nullptr) throw std::invalid_argument("chi2_out: null pointer");
   const std::size_t n = n_bins(), nn = nuisance_count();
   for (std::size_t p = 0; p < n_points; ++p) check_prediction(cevns + p * n, n, "cevns");
-  const long long np = static_cast<long long>(n_points);
-  const int nt = detail::resolve_threads(n_threads);
-  (void)nt;
-#ifdef CEVNS_HAVE_OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 16)
-#endif
-  for (long long p = 0; p < np; ++p) {
-    ProfileResult r;
-    try {
-      r = profile(cevns + static_cast<std::size_t>(p) * n);
-    } catch (...) {  // exceptions must not leave an OpenMP region
-      r.chi2 = std::numeric_limits<double>::quiet_NaN();
-      r.nuisances.assign(nn, std::numeric_limits<double>::quiet_NaN());
-    }
-    chi2_out[p] = r.chi2;
-    if (nuisances_out != nullptr)
-      std::copy(r.nuisances.begin(), r.nuisances.end(),
-                nuisances_out + static_cast<std::size_t>(p) * nn);
-  }
+  detail::parallel_for(
+      static_cast<long long>(n_points), n_threads, "",
+      [&](long long p) {
+        const ProfileResult r = profile(cevns + static_cast<std::size_t>(p) * n);
+        chi2_out[p] = r.chi2;
+        if (nuisances_out != nullptr)
+          std::copy(r.nuisances.begin(), r.nuisances.end(),
+                    nuisances_out + static_cast<std::size_t>(p) * nn);
+      },
+      16);
+}
+
+std::vector<NamedComponent> BinnedChi2::components(const double *cevns,
+                                                   const double *nuisances) const {
+  std::vector<double> total(n_bins());
+  expected(cevns, nuisances, total.data());
+  return {{"total", std::move(total)}};
+}
+
+void BinnedChi2::auxiliary_expected(const double *cevns, const double *nuisances,
+                                    double *out) const {
+  (void)cevns;
+  (void)nuisances;
+  (void)out;  // no auxiliary measurement: nothing to write
+}
+
+std::vector<double> BinnedChi2::constraint_widths() const {
+  return std::vector<double>(nuisance_count(), 1.0);
+}
+
+std::vector<double> BinnedChi2::ss() const {
+  for (AuxiliaryMeasurement &a : auxiliary_measurements())
+    if (a.name == "ss") return std::move(a.values);
+  throw std::logic_error("this chi2 has no steady-state measurement");
 }
 
 // ===========================================================================
@@ -238,13 +253,6 @@ double ArChi2::chi2_at(const double *cevns, const double *eta) const {
   return chi2;
 }
 
-void ArChi2::expected_ss(const double *cevns, const double *eta, double *out) const {
-  check_prediction(cevns, n_, "cevns");
-  check_nuisances(eta, n_nuisances);
-  if (out == nullptr) throw std::invalid_argument("out: null pointer");
-  for (std::size_t i = 0; i < n_; ++i) out[i] = (1.0 + eta[1]) * bkg_[0][i];
-}
-
 void ArChi2::expected(const double *cevns, const double *eta, double *out) const {
   check_prediction(cevns, n_, "cevns");
   check_nuisances(eta, n_nuisances);
@@ -256,6 +264,40 @@ void ArChi2::expected(const double *cevns, const double *eta, double *out) const
              (1.0 + eta[2]) * bkg_[1][i] + (1.0 + eta[3]) * bkg_[2][i] + eta[6] * bkg_[3][i] +
              eta[7] * bkg_[4][i] + eta[8] * bkg_[5][i];
   }
+}
+
+std::vector<NamedComponent> ArChi2::components(const double *cevns, const double *eta) const {
+  check_prediction(cevns, n_, "cevns");
+  check_nuisances(eta, n_nuisances);
+  std::vector<double> c(n_), ss(n_), pbrn(n_), dbrn(n_);
+  for (std::size_t i = 0; i < n_; ++i) {
+    c[i] = cevns[i] * (1.0 + eta[0] + eta[4] * f1_[i] + eta[5] * f2_[i]);
+    ss[i] = (1.0 + eta[1]) * bkg_[0][i];
+    pbrn[i] = (1.0 + eta[2]) * bkg_[1][i] + eta[6] * bkg_[3][i] + eta[7] * bkg_[4][i] +
+              eta[8] * bkg_[5][i];
+    dbrn[i] = (1.0 + eta[3]) * bkg_[2][i];
+  }
+  return {{"cevns", std::move(c)},
+          {"ss", std::move(ss)},
+          {"prompt_brn", std::move(pbrn)},
+          {"delayed_brn", std::move(dbrn)}};
+}
+
+std::vector<AuxiliaryMeasurement> ArChi2::auxiliary_measurements() const {
+  return {{"ss", "steady-state background estimate N_SS (variance N_SS / 5, eq. 8)", bkg_[0], 5.0}};
+}
+
+void ArChi2::auxiliary_expected(const double *cevns, const double *eta, double *out) const {
+  (void)cevns;  // the SS estimate does not depend on the CEvNS prediction
+  check_nuisances(eta, n_nuisances);
+  if (out == nullptr) throw std::invalid_argument("out: null pointer");
+  for (std::size_t i = 0; i < n_; ++i) out[i] = std::max((1.0 + eta[1]) * bkg_[0][i], 0.0);
+}
+
+std::vector<double> ArChi2::constraint_widths() const {
+  std::vector<double> out(n_nuisances, 1.0);
+  std::copy(sigmas_.begin(), sigmas_.end(), out.begin());
+  return out;
 }
 
 std::unique_ptr<BinnedChi2> ArChi2::with_data(const double *observed, const double *ss,
@@ -738,7 +780,7 @@ void CsiChi2::expected(const double *cevns, const double *eta, double *out) cons
     out[i] = s[0] * cevns[i] + s[1] * brn_[i] + s[2] * nin_[i] + s[3] * ss_[i];
 }
 
-void CsiChi2::expected_ss(const double *cevns, const double *eta, double *out) const {
+void CsiChi2::auxiliary_expected(const double *cevns, const double *eta, double *out) const {
   check_prediction(cevns, n_, "cevns");
   check_nuisances(eta, n_nuisances);
   if (out == nullptr) throw std::invalid_argument("out: null pointer");
@@ -749,7 +791,7 @@ void CsiChi2::expected_ss(const double *cevns, const double *eta, double *out) c
       out[i] = model_.ac_exposure * rates[i / n_time_] * w_[i % n_time_];
     return;
   }
-  for (std::size_t i = 0; i < n_; ++i) out[i] = (1.0 + eta[3]) * ss_[i];
+  for (std::size_t i = 0; i < n_; ++i) out[i] = std::max((1.0 + eta[3]) * ss_[i], 0.0);
 }
 
 std::vector<double> CsiChi2::ss_rates(const double *cevns, const double *eta) const {
@@ -758,6 +800,35 @@ std::vector<double> CsiChi2::ss_rates(const double *cevns, const double *eta) co
   std::vector<double> rates;
   if (model_.kind == CsiSsModel::Kind::measured) measured_rates(cevns, eta, rates);
   return rates;
+}
+
+std::vector<NamedComponent> CsiChi2::components(const double *cevns, const double *eta) const {
+  check_prediction(cevns, n_, "cevns");
+  check_nuisances(eta, n_nuisances);
+  const std::array<double, 4> s = scales(eta);
+  std::vector<double> c(n_), brn(n_), nin(n_), ss(n_), rates;
+  const bool measured = model_.kind == CsiSsModel::Kind::measured;
+  if (measured) measured_rates(cevns, eta, rates);  // the SS rates profiled at eta
+  for (std::size_t i = 0; i < n_; ++i) {
+    c[i] = s[0] * cevns[i];
+    brn[i] = s[1] * brn_[i];
+    nin[i] = s[2] * nin_[i];
+    ss[i] = measured ? rates[i / n_time_] * w_[i % n_time_] : s[3] * ss_[i];
+  }
+  return {{"cevns", std::move(c)},
+          {"brn", std::move(brn)},
+          {"nin", std::move(nin)},
+          {"ss", std::move(ss)}};
+}
+
+std::vector<AuxiliaryMeasurement> CsiChi2::auxiliary_measurements() const {
+  // measured: the AC counts themselves (their mean r b_i w_j includes the AC/C exposure r)
+  return {
+      {"ss", "steady-state background: the beam-off (anti-coincidence) window, counted", ss_, 1.0}};
+}
+
+std::vector<double> CsiChi2::constraint_widths() const {
+  return std::vector<double>(sigmas_.begin(), sigmas_.end());
 }
 
 std::unique_ptr<BinnedChi2> CsiChi2::with_data(const double *observed, const double *ss,
@@ -819,6 +890,180 @@ std::vector<double> CsiChi2::gradient(const std::vector<double> &cevns,
 
 ProfileResult CsiChi2::profile(const double *cevns) const { return profile_from(cevns, nullptr); }
 
+namespace {
+
+/// A point of the CsI profile: the component scales s_z = 1 + eta_z with chi2,
+/// its gradient and Hessian there.
+struct CsiPoint {
+  double s[4] = {1.0, 1.0, 1.0, 1.0};
+  double f = 0.0;
+  double grad[4];
+  double hess[4][4];
+
+  /// Evaluate prob at `cand` into this point.
+  void set(CsiProblem &prob, const double *cand) {
+    std::copy(cand, cand + 4, s);
+    f = prob.eval(s, grad, hess);
+  }
+  /// Move here from `cand` if chi2 is lower there.
+  void take_if_lower(CsiProblem &prob, const double *cand) {
+    double g1[4];
+    double h1[4][4];
+    const double f1 = prob.eval(cand, g1, h1);
+    if (f1 < f) {
+      std::copy(cand, cand + 4, s);
+      std::copy(g1, g1 + 4, grad);
+      for (int z = 0; z < 4; ++z) std::copy(h1[z], h1[z] + 4, hess[z]);
+      f = f1;
+    }
+  }
+};
+
+/// The best of the candidate starts, each kept only if it lowers chi2: s = 1, a
+/// scan's previous point (warm start) and, for a prediction far above the data,
+/// the CEvNS scale that matches the observed total.
+CsiPoint csi_start(CsiProblem &prob, const double *cevns, const double *start,
+                   const std::array<double, 4> &sigmas, double obs_sum) {
+  CsiPoint p;
+  const double ones[4] = {1.0, 1.0, 1.0, 1.0};
+  p.set(prob, ones);
+  if (start != nullptr) {
+    double s1[4] = {1.0, 1.0, 1.0, 1.0};
+    for (std::size_t k = 0; k < prob.n_free; ++k) {
+      const std::size_t z = prob.free_idx[k];
+      // 1 + eta rounds to 0 below ~1e-16: start just above the bound then
+      if (std::isfinite(start[z])) s1[z] = std::max(1.0 + start[z], 1e-300);
+    }
+    p.take_if_lower(prob, s1);
+  }
+  if (sigmas[0] > 0.0) {
+    double total = 0.0;
+    for (std::size_t i = 0; i < prob.n; ++i) total += cevns[i];
+    if (total > obs_sum && obs_sum > 0.0) {
+      double s1[4] = {p.s[0], p.s[1], p.s[2], p.s[3]};
+      s1[0] = obs_sum / total;
+      p.take_if_lower(prob, s1);
+    }
+  }
+  return p;
+}
+
+/// Newton direction on the free scales: solves H step = -grad and returns the
+/// Newton decrement grad^T H^-1 grad (twice the predicted chi2 drop to the
+/// minimum of the local quadratic model). Scales on their bound s = 0 (see
+/// kBoundChi2) with the gradient pushing out of the box are held fixed.
+/// Returns +inf if H is not positive definite.
+double csi_newton_direction(const CsiProblem &prob, const double *x, const double *g,
+                            const double (*h)[4], double *step) {
+  const std::size_t nf = prob.n_free;
+  std::array<std::array<double, 4>, 4> a{};
+  std::array<double, 4> b{};
+  std::array<std::size_t, 4> sel{};
+  std::size_t m = 0;
+  for (std::size_t k = 0; k < nf; ++k) {
+    step[k] = 0.0;
+    const std::size_t z = prob.free_idx[k];
+    if (g[k] > 0.0 && x[z] * g[k] < kBoundChi2) continue;
+    sel[m++] = k;
+  }
+  for (std::size_t i = 0; i < m; ++i) {
+    b[i] = -g[sel[i]];
+    for (std::size_t j = 0; j < m; ++j) {
+      a[i][j] = h[prob.free_idx[sel[i]]][prob.free_idx[sel[j]]];
+    }
+  }
+  if (m == 0) return 0.0;
+  if (!cholesky_solve<4>(a, b, m)) return kInf;
+  double dec = 0.0;
+  for (std::size_t i = 0; i < m; ++i) {
+    step[sel[i]] = b[i];
+    dec -= g[sel[i]] * b[i];
+  }
+  return dec;
+}
+
+constexpr double kDecDone = 1e-8;       // full step from here is exact to ~1e-16
+constexpr double kDecConverged = 2e-9;  // final criterion: chi2 within 1e-9
+
+/// Damped projected Newton from p with the analytic gradient and Hessian (the
+/// Poisson chi2 is convex in the scales, and nearly quadratic): a handful of
+/// evaluations reach the minimum to round-off. Steps stay inside s > 0 (at most
+/// 95 % of the way to the bound, so a tiny optimum is approached geometrically)
+/// and are backtracked (Armijo). Returns true when converged.
+bool csi_newton(CsiProblem &prob, CsiPoint &p) {
+  constexpr int kMaxNewton = 30;
+  const std::size_t nf = prob.n_free;
+  bool converged = false;
+  for (int it = 0; it < kMaxNewton && !converged; ++it) {
+    double step[4];
+    const double dec = csi_newton_direction(prob, p.s, p.grad, p.hess, step);
+    if (!std::isfinite(dec)) break;
+    if (dec < 1e-15) {
+      converged = true;
+      break;
+    }
+    double t = 1.0;
+    for (std::size_t k = 0; k < nf; ++k) {  // stay above the lower bound
+      const double room = p.s[prob.free_idx[k]] * 0.95;
+      if (step[k] < 0.0 && -step[k] * t > room) t = room / -step[k];
+    }
+    const bool clipped = t < 1.0;
+    bool accepted = false;
+    for (int half = 0; half < 30; ++half, t *= 0.5) {
+      double trial[4] = {p.s[0], p.s[1], p.s[2], p.s[3]};
+      for (std::size_t k = 0; k < nf; ++k) trial[prob.free_idx[k]] += t * step[k];
+      double gt[4];
+      double ht[4][4];
+      const double ft = prob.eval(trial, gt, ht);
+      if (ft <= p.f - 1e-4 * t * dec || (t == 1.0 && dec < kDecDone && ft <= p.f + 1e-12)) {
+        std::copy(trial, trial + 4, p.s);
+        std::copy(gt, gt + 4, p.grad);
+        for (int z = 0; z < 4; ++z) std::copy(ht[z], ht[z] + 4, p.hess[z]);
+        p.f = ft;
+        accepted = true;
+        // a full Newton step from a point this close lands on the minimum
+        if (t == 1.0 && !clipped && dec < kDecDone) converged = true;
+        break;
+      }
+    }
+    if (!accepted) break;
+  }
+  return converged;
+}
+
+/// NLopt LD_LBFGS (analytic gradient, bounds s >= 0) from p, for where Newton did
+/// not converge (flat directions, ...); p moves to its result if that is lower.
+/// Returns true when the Newton decrement there says converged.
+bool csi_lbfgs(CsiProblem &prob, CsiPoint &p) {
+  const std::size_t nf = prob.n_free;
+  std::vector<double> x(nf);
+  for (std::size_t k = 0; k < nf; ++k) x[k] = p.s[prob.free_idx[k]];
+  double fopt = p.f;
+  try {
+    nlopt::opt opt(nlopt::LD_LBFGS, static_cast<unsigned>(nf));
+    opt.set_lower_bounds(std::vector<double>(nf, 0.0));
+    opt.set_min_objective(csi_nlopt_objective, &prob);
+    opt.set_ftol_abs(1e-12);
+    opt.set_ftol_rel(1e-15);
+    opt.set_xtol_rel(1e-12);
+    opt.set_maxeval(2000);
+    // Luksan's L-BFGS otherwise allocates ~10 MB of history for n = 4
+    opt.set_vector_storage(10);
+    opt.optimize(x, fopt);
+  } catch (const std::exception &) {
+    // roundoff_limited / generic failure at the minimum: x holds the best
+    // point found; the Newton-decrement test below decides convergence
+  }
+  double xs[4];
+  prob.expand(x.data(), xs);
+  p.take_if_lower(prob, xs);
+  double step[4];
+  const double dec = csi_newton_direction(prob, p.s, p.grad, p.hess, step);
+  return std::isfinite(p.f) && dec < kDecConverged;
+}
+
+}  // namespace
+
 ProfileResult CsiChi2::profile_from(const double *cevns, const double *start) const {
   check_prediction(cevns, n_, "cevns");
 
@@ -855,42 +1100,6 @@ ProfileResult CsiChi2::profile_from(const double *cevns, const double *start) co
   }
 
   // The unknowns are the scales s_z = 1 + eta_z >= 0 (see csi_data_term).
-  double sc[4] = {1.0, 1.0, 1.0, 1.0};
-  double grad[4];
-  double hess[4][4];
-  double f0 = prob.eval(sc, grad, hess);
-  // Candidate starts, each kept only if it lowers chi2: a scan's previous
-  // point (warm start) and, for a prediction far above the data, the CEvNS
-  // scale that matches the observed total.
-  auto try_start = [&](const double *cand) {
-    double g1[4];
-    double h1[4][4];
-    const double f1 = prob.eval(cand, g1, h1);
-    if (f1 < f0) {
-      std::copy(cand, cand + 4, sc);
-      std::copy(g1, g1 + 4, grad);
-      for (int z = 0; z < 4; ++z) std::copy(h1[z], h1[z] + 4, hess[z]);
-      f0 = f1;
-    }
-  };
-  if (start != nullptr) {
-    double s1[4] = {1.0, 1.0, 1.0, 1.0};
-    for (std::size_t k = 0; k < prob.n_free; ++k) {
-      const std::size_t z = prob.free_idx[k];
-      // 1 + eta rounds to 0 below ~1e-16: start just above the bound then
-      if (std::isfinite(start[z])) s1[z] = std::max(1.0 + start[z], 1e-300);
-    }
-    try_start(s1);
-  }
-  if (sigmas_[0] > 0.0) {
-    double total = 0.0;
-    for (std::size_t i = 0; i < n_; ++i) total += cevns[i];
-    if (total > obs_sum_ && obs_sum_ > 0.0) {
-      double s1[4] = {sc[0], sc[1], sc[2], sc[3]};
-      s1[0] = obs_sum_ / total;
-      try_start(s1);
-    }
-  }
   // measured: eta_ss reports the fitted SS total over the AC total / r
   auto report_ss = [&](const double *x) {
     if (!measured) return;
@@ -902,131 +1111,20 @@ ProfileResult CsiChi2::profile_from(const double *cevns, const double *start) co
     }
     res.nuisances[3] = ac > 0.0 ? fitted * model_.ac_exposure / ac - 1.0 : 0.0;
   };
+  CsiPoint p = csi_start(prob, cevns, start, sigmas_, obs_sum_);
   if (prob.n_free == 0) {
-    res.chi2 = f0;
-    report_ss(sc);
+    res.chi2 = p.f;
+    report_ss(p.s);
     res.n_eval = prob.n_eval;
     res.converged = true;
     return res;
   }
-
-  // Newton direction on the free scales: solves H step = -grad and returns the
-  // Newton decrement grad^T H^-1 grad (twice the predicted chi2 drop to the
-  // minimum of the local quadratic model). Scales on their bound s = 0 (see
-  // kBoundChi2) with the gradient pushing out of the box are held fixed.
-  // Returns +inf if H is not positive definite.
-  const std::size_t nf = prob.n_free;
-  auto newton = [&](const double *x, const double *g, const double(*h)[4], double *step) -> double {
-    std::array<std::array<double, 4>, 4> a{};
-    std::array<double, 4> b{};
-    std::array<std::size_t, 4> sel{};
-    std::size_t m = 0;
-    for (std::size_t k = 0; k < nf; ++k) {
-      step[k] = 0.0;
-      const std::size_t z = prob.free_idx[k];
-      if (g[k] > 0.0 && x[z] * g[k] < kBoundChi2) continue;
-      sel[m++] = k;
-    }
-    for (std::size_t i = 0; i < m; ++i) {
-      b[i] = -g[sel[i]];
-      for (std::size_t j = 0; j < m; ++j) {
-        a[i][j] = h[prob.free_idx[sel[i]]][prob.free_idx[sel[j]]];
-      }
-    }
-    if (m == 0) return 0.0;
-    if (!cholesky_solve<4>(a, b, m)) return kInf;
-    double dec = 0.0;
-    for (std::size_t i = 0; i < m; ++i) {
-      step[sel[i]] = b[i];
-      dec -= g[sel[i]] * b[i];
-    }
-    return dec;
-  };
-
-  // 1) Damped projected Newton from the best start with the analytic gradient
-  //    and Hessian (the Poisson chi2 is convex in the scales, and nearly
-  //    quadratic): a handful of evaluations reach the minimum to round-off.
-  //    Steps stay inside s > 0 (at most 95 % of the way to the bound, so a
-  //    tiny optimum is approached geometrically) and are backtracked (Armijo).
-  constexpr int kMaxNewton = 30;
-  constexpr double kDecDone = 1e-8;       // full step from here is exact to ~1e-16
-  constexpr double kDecConverged = 2e-9;  // final criterion: chi2 within 1e-9
-  double fcur = f0;
-  bool converged = false;
-  for (int it = 0; it < kMaxNewton && !converged; ++it) {
-    double step[4];
-    const double dec = newton(sc, grad, hess, step);
-    if (!std::isfinite(dec)) break;
-    if (dec < 1e-15) {
-      converged = true;
-      break;
-    }
-    double t = 1.0;
-    for (std::size_t k = 0; k < nf; ++k) {  // stay above the lower bound
-      const double room = sc[prob.free_idx[k]] * 0.95;
-      if (step[k] < 0.0 && -step[k] * t > room) t = room / -step[k];
-    }
-    const bool clipped = t < 1.0;
-    bool accepted = false;
-    for (int half = 0; half < 30; ++half, t *= 0.5) {
-      double trial[4] = {sc[0], sc[1], sc[2], sc[3]};
-      for (std::size_t k = 0; k < nf; ++k) trial[prob.free_idx[k]] += t * step[k];
-      double gt[4];
-      double ht[4][4];
-      const double ft = prob.eval(trial, gt, ht);
-      if (ft <= fcur - 1e-4 * t * dec || (t == 1.0 && dec < kDecDone && ft <= fcur + 1e-12)) {
-        std::copy(trial, trial + 4, sc);
-        std::copy(gt, gt + 4, grad);
-        for (int z = 0; z < 4; ++z) std::copy(ht[z], ht[z] + 4, hess[z]);
-        fcur = ft;
-        accepted = true;
-        // a full Newton step from a point this close lands on the minimum
-        if (t == 1.0 && !clipped && dec < kDecDone) converged = true;
-        break;
-      }
-    }
-    if (!accepted) break;
-  }
-
-  // 2) NLopt LD_LBFGS (analytic gradient, bounds s >= 0) from the best Newton
-  //    point, only when Newton did not converge (flat directions, ...).
-  if (!converged) {
-    std::vector<double> x(nf);
-    for (std::size_t k = 0; k < nf; ++k) x[k] = sc[prob.free_idx[k]];
-    double fopt = fcur;
-    try {
-      nlopt::opt opt(nlopt::LD_LBFGS, static_cast<unsigned>(nf));
-      opt.set_lower_bounds(std::vector<double>(nf, 0.0));
-      opt.set_min_objective(csi_nlopt_objective, &prob);
-      opt.set_ftol_abs(1e-12);
-      opt.set_ftol_rel(1e-15);
-      opt.set_xtol_rel(1e-12);
-      opt.set_maxeval(2000);
-      // Luksan's L-BFGS otherwise allocates ~10 MB of history for n = 4
-      opt.set_vector_storage(10);
-      opt.optimize(x, fopt);
-    } catch (const std::exception &) {
-      // roundoff_limited / generic failure at the minimum: x holds the best
-      // point found; the Newton-decrement test below decides convergence
-    }
-    double xs[4];
-    prob.expand(x.data(), xs);
-    double gx[4];
-    double hx[4][4];
-    const double fx = prob.eval(xs, gx, hx);
-    if (fx < fcur) {
-      std::copy(xs, xs + 4, sc);
-      std::copy(gx, gx + 4, grad);
-      for (int z = 0; z < 4; ++z) std::copy(hx[z], hx[z] + 4, hess[z]);
-      fcur = fx;
-    }
-    double step[4];
-    const double dec = newton(sc, grad, hess, step);
-    converged = std::isfinite(fcur) && dec < kDecConverged;
-  }
-  res.chi2 = fcur;
-  for (std::size_t z = 0; z < 4; ++z) res.nuisances[z] = sc[z] - 1.0;
-  report_ss(sc);
+  // 1) projected Newton; 2) L-BFGS only where Newton did not converge
+  bool converged = csi_newton(prob, p);
+  if (!converged) converged = csi_lbfgs(prob, p);
+  res.chi2 = p.f;
+  for (std::size_t z = 0; z < 4; ++z) res.nuisances[z] = p.s[z] - 1.0;
+  report_ss(p.s);
   res.n_eval = prob.n_eval;
   res.converged = converged;
   return res;

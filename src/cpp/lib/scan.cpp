@@ -28,11 +28,17 @@ CouplingPoint CouplingProfile::best() const {
   return b;
 }
 
-void CouplingChi2::add(const BinnedChi2& chi2, const Templates& t) {
-  const std::size_t n = chi2.n_bins();
+void CouplingChi2::add(std::shared_ptr<const BinnedChi2> chi2, const Templates& t) {
+  if (!chi2) throw std::invalid_argument("CouplingChi2::add: null chi2");
+  const std::size_t n = chi2->n_bins();
   if (t.n0.size() != n || t.n1.size() != n || t.n2.size() != n)
     throw std::invalid_argument("CouplingChi2::add: templates must have n_bins values each");
-  terms_.push_back({&chi2, t});
+  terms_.push_back({std::move(chi2), t});
+}
+
+void CouplingChi2::add(const BinnedChi2& chi2, const Templates& t) {
+  // not owned: the caller keeps chi2 alive (the pre-0.6.0 contract)
+  add(std::shared_ptr<const BinnedChi2>(&chi2, [](const BinnedChi2*) {}), t);
 }
 
 double CouplingChi2::operator()(double g) const { return evaluate(g, nullptr); }
@@ -148,7 +154,7 @@ std::vector<CouplingChi2> coupling_chi2_per_mass(const std::vector<const Experim
     const std::vector<Templates> t =
         params == nullptr ? e->rate().templates_for_masses(kind, charges, masses_MeV)
                           : e->rate().templates_for_masses(kind, charges, masses_MeV, *params);
-    for (std::size_t i = 0; i < t.size(); ++i) out[i].add(e->chi2(), t[i]);
+    for (std::size_t i = 0; i < t.size(); ++i) out[i].add(e->chi2_ptr(), t[i]);
   }
   return out;
 }

@@ -1,7 +1,9 @@
 #pragma once
-// Private helpers of the core (not installed): OpenMP thread count and a
-// parallel loop that keeps exceptions inside the parallel region.
+// Private helpers of the core (not installed): OpenMP thread count and the one
+// parallel loop of the core, parallel_for, which keeps exceptions inside the
+// parallel region. Every OpenMP loop of the core goes through it.
 #include <atomic>
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -28,13 +30,15 @@ inline int resolve_threads(int n_threads) {
 }
 
 /// Run body(i) for i in [0, n) over OpenMP threads (dynamic schedule with the
-/// given chunk). An exception must not leave an OpenMP region (it would
-/// terminate the program): the first one's message is kept and rethrown as
-/// std::invalid_argument after the loop, prefixed by `what`. Each i is
+/// given chunk). The core's one error policy for parallel loops: an exception
+/// must not leave an OpenMP region (it would terminate the program), so the
+/// first one thrown (in completion order) is captured, the loop runs to its end,
+/// and it is rethrown after the loop: as it was when `what` is empty, otherwise
+/// as std::invalid_argument with its message prefixed by `what`. Each i is
 /// independent, so results do not depend on the number of threads.
 template <class Body>
 void parallel_for(long long n, int n_threads, const char* what, Body&& body, int chunk = 1) {
-  std::string error;
+  std::exception_ptr error;
   const int nt = resolve_threads(n_threads);
   (void)nt;
   (void)chunk;
@@ -44,14 +48,20 @@ void parallel_for(long long n, int n_threads, const char* what, Body&& body, int
   for (long long i = 0; i < n; ++i) {
     try {
       body(i);
-    } catch (const std::exception& e) {
+    } catch (...) {
 #ifdef CEVNS_HAVE_OPENMP
 #pragma omp critical(cevns_parallel_for_error)
 #endif
-      if (error.empty()) error = e.what();
+      if (!error) error = std::current_exception();
     }
   }
-  if (!error.empty()) throw std::invalid_argument(std::string(what) + error);
+  if (!error) return;
+  if (what == nullptr || *what == '\0') std::rethrow_exception(error);
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(std::string(what) + e.what());
+  }
 }
 
 }  // namespace cevns::detail

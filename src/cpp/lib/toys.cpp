@@ -16,8 +16,8 @@
 namespace cevns {
 namespace {
 
-void check_templates(const std::vector<Templates> &t, const std::vector<const BinnedChi2 *> &c,
-                     const char *what) {
+void check_templates(const std::vector<Templates> &t,
+                     const std::vector<std::shared_ptr<const BinnedChi2>> &c, const char *what) {
   if (t.size() != c.size())
     throw std::invalid_argument(std::string(what) + ": one set of templates per data set needed");
   for (std::size_t d = 0; d < t.size(); ++d) {
@@ -91,7 +91,24 @@ double grid_minimum(const ToyCurve &c, const std::vector<double> &grid) {
 
 }  // namespace
 
-ToyPlane::ToyPlane(std::vector<const BinnedChi2 *> chi2s,
+namespace {
+/// Non-owning shared pointers (the deprecated constructor's contract).
+std::vector<std::shared_ptr<const BinnedChi2>> unowned(const std::vector<const BinnedChi2 *> &c) {
+  std::vector<std::shared_ptr<const BinnedChi2>> out;
+  for (const BinnedChi2 *p : c) {
+    if (p == nullptr) throw std::invalid_argument("ToyPlane: null chi2");
+    out.emplace_back(p, [](const BinnedChi2 *) {});
+  }
+  return out;
+}
+}  // namespace
+
+ToyPlane::ToyPlane(const std::vector<const BinnedChi2 *> &chi2s,
+                   std::vector<std::vector<Templates>> templates,
+                   std::vector<std::vector<double>> grids, std::size_t coarse_stride)
+    : ToyPlane(unowned(chi2s), std::move(templates), std::move(grids), coarse_stride) {}
+
+ToyPlane::ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
                    std::vector<std::vector<Templates>> templates,
                    std::vector<std::vector<double>> grids, std::size_t coarse_stride)
     : chi2s_(std::move(chi2s)),
@@ -100,8 +117,12 @@ ToyPlane::ToyPlane(std::vector<const BinnedChi2 *> chi2s,
       stride_(coarse_stride) {
   if (chi2s_.empty()) throw std::invalid_argument("ToyPlane: no data sets");
   if (stride_ < 1) throw std::invalid_argument("ToyPlane: coarse_stride must be >= 1");
-  for (const BinnedChi2 *c : chi2s_)
-    if (c == nullptr) throw std::invalid_argument("ToyPlane: null chi2");
+  for (const auto &c : chi2s_) {
+    if (!c) throw std::invalid_argument("ToyPlane: null chi2");
+    std::size_t size = 0;
+    for (const AuxiliaryMeasurement &a : c->auxiliary_measurements()) size += a.values.size();
+    auxiliary_sizes_.push_back(size);
+  }
   if (grids_.size() != templates_.size())
     throw std::invalid_argument("ToyPlane: one coupling grid per mass needed");
   for (std::size_t m = 0; m < templates_.size(); ++m) {
@@ -124,13 +145,14 @@ ToyStatistic ToyPlane::evaluate(const std::vector<ToyData> &toy,
   std::vector<std::unique_ptr<BinnedChi2>> own;
   own.reserve(chi2s_.size());
   for (std::size_t d = 0; d < chi2s_.size(); ++d) {
-    const std::size_t n = chi2s_[d]->n_observed();  // observed bins (XENONnT: 81 per run)
-    if (toy[d].observed.size() != n || toy[d].ss.size() != n ||
+    const std::size_t n = chi2s_[d]->n_observed();
+    if (toy[d].observed.size() != n || toy[d].auxiliary.size() != auxiliary_sizes_[d] ||
         toy[d].centres.size() != chi2s_[d]->nuisance_count())
       throw std::invalid_argument("ToyPlane::evaluate: toy data of data set " + std::to_string(d) +
                                   " has the wrong size");
-    own.push_back(
-        chi2s_[d]->with_data(toy[d].observed.data(), toy[d].ss.data(), toy[d].centres.data()));
+    own.push_back(chi2s_[d]->with_data(toy[d].observed.data(),
+                                       toy[d].auxiliary.empty() ? nullptr : toy[d].auxiliary.data(),
+                                       toy[d].centres.data()));
   }
   ToyStatistic out;
   const ToyCurve at_mass(own, tested);

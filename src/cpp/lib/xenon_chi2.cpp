@@ -88,7 +88,6 @@ XenonChi2::XenonChi2(std::vector<XenonRun> runs, std::size_t n_inputs, XenonSigm
             tot > 0.0 ? r.neutron[g * kXenonBins + b] / tot : 0.0;
     }
   }
-  zeros_.assign(n_observed(), 0.0);
   centres_.assign(nuisance_count(), 0.0);
   std::vector<double> obs;
   for (const auto &r : runs_) obs.insert(obs.end(), r.observed.begin(), r.observed.end());
@@ -313,8 +312,8 @@ void XenonChi2::signal(const double *inputs, const double *nuisances, double *ou
     p.expected_run(r, nuisances, mu, out + r * kXenonBins);
 }
 
-std::vector<std::pair<std::string, std::vector<double>>> XenonChi2::components(
-    const double *inputs, const double *nuisances) const {
+std::vector<NamedComponent> XenonChi2::components(const double *inputs,
+                                                  const double *nuisances) const {
   if (inputs == nullptr || nuisances == nullptr)
     throw std::invalid_argument("components: null pointer");
   const std::size_t n = n_observed();
@@ -339,15 +338,17 @@ double XenonChi2::chi2_at(const double *inputs, const double *nuisances) const {
   return p.chi2(nuisances);
 }
 
-void XenonChi2::expected_ss(const double *inputs, const double *nuisances, double *out) const {
-  if (inputs == nullptr || nuisances == nullptr || out == nullptr)
-    throw std::invalid_argument("expected_ss: null pointer");
-  std::fill(out, out + zeros_.size(), 0.0);
+std::vector<double> XenonChi2::constraint_widths() const {
+  const double multipliers[4] = {sigmas_.signal, sigmas_.b8_flux, sigmas_.er, sigmas_.neutron};
+  std::vector<double> out(nuisance_count(), 1.0);  // t_ly, t_qy: unit Gaussians
+  for (std::size_t z = 0; z < 4; ++z) out[z] = std::isfinite(multipliers[z]) ? multipliers[z] : 0.0;
+  for (std::size_t r = 0; r < runs_.size(); ++r) out[n_shared + r] = runs_[r].sigma_ac;
+  return out;
 }
 
-std::unique_ptr<BinnedChi2> XenonChi2::with_data(const double *observed, const double *ss,
+std::unique_ptr<BinnedChi2> XenonChi2::with_data(const double *observed, const double *auxiliary,
                                                  const double *centres) const {
-  (void)ss;
+  (void)auxiliary;
   if (observed == nullptr || centres == nullptr)
     throw std::invalid_argument("with_data: null pointer");
   for (std::size_t i = 0; i < n_observed(); ++i)

@@ -16,7 +16,8 @@ extern "C" {
 
 typedef struct cevns_experiment cevns_experiment; /* opaque */
 
-/* Load "csi2021" or "ar2020" (default options) from data_dir; NULL on error. */
+/* Load a registered experiment ("csi2021", "ar2020", ...; default options) from
+ * data_dir; NULL on error. */
 cevns_experiment* cevns_experiment_load(const char* name, const char* data_dir);
 
 /* The same with detector options as text, "key=value" pairs separated by ';'
@@ -27,7 +28,7 @@ cevns_experiment* cevns_experiment_load(const char* name, const char* data_dir);
 cevns_experiment* cevns_experiment_load_with(const char* name, const char* data_dir,
                                              const char* options);
 
-/* The option table of "csi2021" or "ar2020" as text, one option a line:
+/* The option table of a registered experiment as text, one option a line:
  * name, type (number, integer, choice), default ("-" when resolved at load
  * time), what it accepts, unit ("-" if none) and doc, separated by tabs. The
  * string stays valid until the next call in this thread; NULL on failure. */
@@ -35,6 +36,25 @@ const char* cevns_option_table(const char* name);
 
 /* Release a handle (NULL is allowed). */
 void cevns_free(cevns_experiment* experiment);
+
+typedef struct cevns_dataset cevns_dataset; /* opaque: the experiments of a data set */
+
+/* Load a data set: a registered experiment, a '+'-joined list of them
+ * ("csi2021+ar2020") or "combined" (its alias), from data_dir. Options as in
+ * cevns_experiment_load_with, each key prefixed by its experiment, e.g.
+ * "csi2021.timing_efficiency=none;ar2020.exposure=release"; NULL or "" means
+ * the defaults. NULL on failure (see cevns_last_error). */
+cevns_dataset* cevns_dataset_load(const char* dataset, const char* data_dir, const char* options);
+
+/* Number of experiments of a data set; 0 for NULL. */
+unsigned long cevns_dataset_size(const cevns_dataset* dataset);
+
+/* The experiments of a data set, in order (cevns_dataset_size() handles owned by
+ * the data set: do not cevns_free them), e.g. for cevns_chi2(list, size, ...). */
+const cevns_experiment* const* cevns_dataset_experiments(const cevns_dataset* dataset);
+
+/* Release a data set and its experiments (NULL is allowed). */
+void cevns_dataset_free(cevns_dataset* dataset);
 
 /* Number of analysis bins (n_energy * n_time); 0 for NULL. */
 unsigned long cevns_n_bins(const cevns_experiment* experiment);

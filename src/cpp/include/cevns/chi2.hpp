@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cevns/nuisances.hpp"
@@ -37,15 +38,35 @@ struct ProfileResult {
   bool converged = false;         ///< true when the minimum was found to tolerance
 };
 
+/// A measurement of its own that a chi2 uses besides the observed counts (e.g.
+/// the CsI beam-off steady-state histogram): pseudo-experiments fluctuate it.
+struct AuxiliaryMeasurement {
+  std::string name;            ///< e.g. "ss"
+  std::string doc;             ///< one line: what was measured
+  std::vector<double> values;  ///< the measured values the chi2 uses (n_bins values)
+  /// Its exposure relative to the counts': a toy draws Poisson(exposure * mean) / exposure
+  /// per bin, mean = BinnedChi2::auxiliary_expected at the toy's nuisances.
+  double exposure = 1.0;
+};
+
+/// The expected events of one named component of a prediction (BinnedChi2::components).
+using NamedComponent = std::pair<std::string, std::vector<double>>;
+
 /// Interface of a binned chi2 with profiled nuisances (what scans need).
+///
+/// What a new chi2 implements: n_bins, nuisance_count, profile, expected and
+/// with_data; components, auxiliary_measurements / auxiliary_expected and
+/// constraint_widths have defaults (one component "total", no auxiliary
+/// measurement, every width 1) that a chi2 with more structure overrides.
 class BinnedChi2 {
  public:
   virtual ~BinnedChi2() = default;
-  /// Number of analysis bins of the predictions.
+  /// Number of values of a CEvNS prediction (the rate's bins).
   virtual std::size_t n_bins() const = 0;
-  /// Number of observed bins (what expected() writes and with_data() reads).
-  /// The same as n_bins() unless the chi2 folds its prediction into other
-  /// bins (XenonChi2: recoil-energy inputs folded into 81 bins per run).
+  /// Number of observed counts the chi2 compares with: n_bins() unless the chi2
+  /// folds the prediction into other bins (e.g. recoil-energy nodes into analysis
+  /// bins through efficiency templates that depend on nuisances). expected(),
+  /// components() and with_data()'s observed counts have this many values.
   virtual std::size_t n_observed() const { return n_bins(); }
   /// Number of nuisance parameters (length of ProfileResult::nuisances).
   virtual std::size_t nuisance_count() const = 0;
@@ -64,9 +85,10 @@ class BinnedChi2 {
   /// \param chi2_out      n_points values
   /// \param nuisances_out n_points x nuisance_count() values, or nullptr
   /// \param n_threads     threads to use (0: the OpenMP default)
-  /// Inputs are validated before the loop; a point whose profile throws gets
-  /// NaN (exceptions cannot leave the parallel region). Results do not depend
-  /// on the number of threads.
+  /// Inputs are validated before the loop; if a profile throws, the first
+  /// exception is rethrown after the loop (the core's parallel-loop policy,
+  /// nothing is written for that point). Results do not depend on the number
+  /// of threads.
   void profile_many(const double *cevns, std::size_t n_points, double *chi2_out,
                     double *nuisances_out, int n_threads = 0) const;
 
@@ -75,28 +97,43 @@ class BinnedChi2 {
   /// given nuisances: the mean of the observed counts the chi2 describes.
   /// \param cevns     CEvNS prediction (n_bins values)
   /// \param nuisances nuisance_count() values
-  /// \param out       n_observed() values
+  /// \param out       n_observed values
   virtual void expected(const double *cevns, const double *nuisances, double *out) const = 0;
-  /// The measured steady-state background N_SS per bin (the template the
-  /// chi2 uses; a measurement of its own, fluctuated in pseudo-experiments).
-  virtual const std::vector<double> &ss() const = 0;
-  /// Mean of the steady-state measurement ss() per bin at the given
-  /// nuisances: the plug-in truth of the SS measurement in pseudo-experiments
-  /// (in the units of ss(): events of the measurement).
-  /// \param cevns     CEvNS prediction (n_bins values)
-  /// \param nuisances nuisance_count() values
-  /// \param out       ss().size() values
-  virtual void expected_ss(const double *cevns, const double *nuisances, double *out) const = 0;
+  /// The named components of the expected counts at the given nuisances (their
+  /// sum is expected()): "cevns" first, then the backgrounds, each n_observed() values.
+  /// Figures show these instead of re-implementing the chi2's equations.
+  /// Default: one component "total" = expected().
+  virtual std::vector<NamedComponent> components(const double *cevns,
+                                                 const double *nuisances) const;
+  /// The measurements besides the counts that pseudo-experiments fluctuate (in
+  /// the order with_data takes them; default: none).
+  virtual std::vector<AuxiliaryMeasurement> auxiliary_measurements() const { return {}; }
+  /// Mean of every auxiliary measurement at the given CEvNS prediction (n_bins values)
+  /// and nuisances, concatenated in the order of auxiliary_measurements() (out: the sum
+  /// of their sizes): the plug-in truth of the measurement in pseudo-experiments, in the
+  /// units of its values. (The prediction matters where a measurement's mean is profiled
+  /// jointly with the counts, e.g. the CsI `measured` SS rates.)
+  virtual void auxiliary_expected(const double *cevns, const double *nuisances,
+                                  double *out) const;
+  /// Width of each nuisance's Gaussian constraint (nuisance_count() values; 0:
+  /// fixed at its centre). Default: every width 1.
+  virtual std::vector<double> constraint_widths() const;
   /// Centres of the nuisances' Gaussian constraints (nuisance_count() values;
   /// 0 for the real data): the prior of eta_z is ((eta_z - c_z) / sigma_z)^2.
   virtual const std::vector<double> &centres() const = 0;
   /// A copy for a pseudo-experiment: the same templates, shape systematics
-  /// and sigmas, with other observed counts, steady-state measurement and
-  /// constraint centres (each n_bins / n_bins / nuisance_count() values;
-  /// centres of fixed nuisances, sigma = 0, are ignored).
+  /// and sigmas, with other observed counts, auxiliary measurements and
+  /// constraint centres (n_observed() values; the auxiliary measurements' values
+  /// concatenated in the order of auxiliary_measurements(), nullptr when there
+  /// are none; nuisance_count() values; centres of fixed nuisances, sigma = 0,
+  /// are ignored).
   /// \throws std::invalid_argument on invalid entries
-  virtual std::unique_ptr<BinnedChi2> with_data(const double *observed, const double *ss,
+  virtual std::unique_ptr<BinnedChi2> with_data(const double *observed, const double *auxiliary,
                                                 const double *centres) const = 0;
+
+  /// Deprecated (0.6.0): the values of the auxiliary measurement named "ss" (the
+  /// COHERENT steady-state background N_SS). \throws std::logic_error when there is none
+  [[deprecated("use auxiliary_measurements()")]] std::vector<double> ss() const;
 };
 
 /// Ar (COHERENT 2020 LAr) Gaussian least squares, eq. (7)-(9):
@@ -157,12 +194,20 @@ class ArChi2 final : public BinnedChi2 {
   static std::vector<std::string> nuisance_names();
 
   void expected(const double *cevns, const double *nuisances, double *out) const override;
-  const std::vector<double> &ss() const override { return bkg_[0]; }
-  /// (1 + eta_ss) N_SS: the SS estimate's mean, in signal-window events.
-  void expected_ss(const double *cevns, const double *nuisances, double *out) const override;
+  /// cevns (with its eq. 9 shape shifts), ss, prompt_brn (with its shape shifts), delayed_brn.
+  std::vector<NamedComponent> components(const double *cevns,
+                                         const double *nuisances) const override;
+  /// "ss": the steady-state estimate N_SS, variance N_SS / 5 (eq. 8: exposure 5).
+  std::vector<AuxiliaryMeasurement> auxiliary_measurements() const override;
+  /// (1 + eta_ss) N_SS, clipped at 0: the SS estimate's mean, in signal-window events.
+  void auxiliary_expected(const double *cevns, const double *nuisances,
+                          double *out) const override;
+  /// sigmas() for the eta, 1 for the eps.
+  std::vector<double> constraint_widths() const override;
   const std::vector<double> &centres() const override { return centres_; }
-  /// sigma_ij of eq. (8) is recomputed from the new observed counts and N_SS.
-  std::unique_ptr<BinnedChi2> with_data(const double *observed, const double *ss,
+  /// sigma_ij of eq. (8) is recomputed from the new observed counts and N_SS
+  /// (`auxiliary`: the new N_SS, n_bins values).
+  std::unique_ptr<BinnedChi2> with_data(const double *observed, const double *auxiliary,
                                         const double *centres) const override;
 
   /// chi2 of eq. (7) at given nuisances.
@@ -276,15 +321,23 @@ class CsiChi2 final : public BinnedChi2 {
   const CsiSsModel &ss_model() const { return model_; }
 
   void expected(const double *cevns, const double *nuisances, double *out) const override;
-  const std::vector<double> &ss() const override { return ss_; }
-  /// paper: (1 + eta_ss) N_SS; measured: r b_i w_j with the rates b_i
+  /// cevns, brn, nin, ss, each (1 + eta_z) N_z (measured: ss = b_i w_j, the profiled rates).
+  std::vector<NamedComponent> components(const double *cevns,
+                                         const double *nuisances) const override;
+  /// "ss": the beam-off (anti-coincidence) histogram counted like the data (exposure 1).
+  std::vector<AuxiliaryMeasurement> auxiliary_measurements() const override;
+  /// paper: (1 + eta_ss) N_SS, clipped at 0; measured: r b_i w_j with the rates b_i
   /// profiled at the nuisances (the flat-in-time truth of the AC counts).
-  void expected_ss(const double *cevns, const double *nuisances, double *out) const override;
+  void auxiliary_expected(const double *cevns, const double *nuisances,
+                          double *out) const override;
   /// measured: the profiled SS rates b_i per energy row (events in the C
   /// window) at the nuisances; paper: empty.
   std::vector<double> ss_rates(const double *cevns, const double *nuisances) const;
+  /// sigmas().
+  std::vector<double> constraint_widths() const override;
   const std::vector<double> &centres() const override { return centres_; }
-  std::unique_ptr<BinnedChi2> with_data(const double *observed, const double *ss,
+  /// `auxiliary`: the new steady-state histogram (n_bins values).
+  std::unique_ptr<BinnedChi2> with_data(const double *observed, const double *auxiliary,
                                         const double *centres) const override;
 
   /// chi2 of eq. (6); +infinity where an expectation is <= 0 in a bin with

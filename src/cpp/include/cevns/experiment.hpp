@@ -1,13 +1,17 @@
 #pragma once
 /// \file experiment.hpp
-/// A COHERENT data set ready for predictions and fits, built from the data
-/// directory without Python: bins, observed counts, backgrounds, the binned
-/// rate engine (eq. 4) and the profiled chi2 (CsI eq. 6, Ar eq. 7-9).
+/// A data set ready for predictions and fits, built from the data directory
+/// without Python: bins, observed counts, backgrounds, the binned rate engine
+/// (eq. 4) and the profiled chi2 (CsI eq. 6, Ar eq. 7-9, ...), and the registry
+/// of experiment definitions that build them.
 ///
-/// load_csi2021() and load_ar2020() are the only builders of the COHERENT
-/// experiments: the Python package's cevns.experiment() wraps them. Their
-/// options are defined once, in the option tables of cevns/options.hpp.
-/// Every file read is first checked against the registry (existence and
+/// Every experiment is one ExperimentDefinition (name, option table, nuisance
+/// table, loader, component and auxiliary-measurement names), written in one
+/// file, src/cpp/lib/experiments/<name>.cpp, and registered once; every lookup
+/// by experiment name (options, nuisances, loading, labels) goes through the
+/// registry: experiment_definition(name). Data sets are `+`-joined lists of
+/// registered names ("csi2021+ar2020"; the alias "combined" is that list).
+/// Every file read is first checked against the data registry (existence and
 /// SHA-256, cevns/data.hpp); problems throw cevns::DataError subclasses whose
 /// message names the file and the data directory.
 ///
@@ -17,6 +21,7 @@
 /// nuisances. An Experiment is immutable after construction: every const
 /// method is thread-safe, and copies share the (immutable) rate and chi2.
 #include <array>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -41,11 +46,13 @@ struct IgnoredEvents {
 
 /// Everything an Experiment holds; the loaders fill it, users may build their own.
 struct ExperimentInputs {
-  std::string name;                                        ///< "csi2021", "ar2020" or a user name
-  std::string energy_unit;                                 ///< "PE" or "keVee"
-  std::vector<double> energy_edges, time_edges;            ///< bin edges [energy unit], [us]
-  std::vector<double> observed;                            ///< [n_energy * n_time]
-  std::map<std::string, std::vector<double>> backgrounds;  ///< by name, same layout
+  std::string name;                              ///< "csi2021", "ar2020" or a user name
+  std::string energy_unit;                       ///< "PE" or "keVee"
+  std::vector<double> energy_edges, time_edges;  ///< bin edges [energy unit], [us]
+  /// Observed counts: [n_energy * n_time], or chi2->n_observed() analysis bins when
+  /// the chi2 folds the prediction into other bins.
+  std::vector<double> observed;
+  std::map<std::string, std::vector<double>> backgrounds;  ///< by name, same layout as observed
   std::map<std::string, std::vector<double>> shape_systematics;  ///< eq. (9) fractions (Ar)
   std::map<std::string, std::vector<double>> reference;          ///< e.g. the released SM pdf
   std::shared_ptr<const BinnedRate> rate;
@@ -99,6 +106,8 @@ class Experiment {
   const BinnedRate& rate() const { return *in_.rate; }
   /// The profiled chi2 of this data set.
   const BinnedChi2& chi2() const { return *in_.chi2; }
+  /// The same chi2, shared (for objects that may outlive this Experiment).
+  std::shared_ptr<const BinnedChi2> chi2_ptr() const { return in_.chi2; }
 
   /// Binned CEvNS prediction (eq. 4) [n_energy * n_time] for a mediator and coupling g
   /// (g~_phi for the scalar); the Standard Model is Mediator::standard_model() (g ignored).
@@ -125,23 +134,65 @@ Experiment load_csi2021(const std::string& data_dir, const CsiOptions& options =
 /// \throws std::invalid_argument on unknown option values
 Experiment load_ar2020(const std::string& data_dir, const ArOptions& options = {});
 
-/// The XENONnT solar 8B experiment (xenonnt.hpp) of some science runs from data_dir
-/// (holding xenonnt/ with the converted templates, and solar/): the rate's "bins"
-/// are the template energies (node inputs, events per t yr), the chi2 XenonChi2
-/// folds them into the 81 observed bins per run. Names: xenonnt (SR0+SR1, the
-/// published analysis), xenonnt_sr0, xenonnt_sr1, xenonnt_sr2 (not yet validated
-/// against a publication; its AC uncertainty is taken from SR1).
-/// \throws MissingDataError, HashMismatchError, MalformedDataError (naming the file)
-Experiment load_xenonnt(const std::string& data_dir, const std::vector<int>& runs,
-                        const XenonntOptions& options = {});
+// ---------------------------------------------------------------------------
+// The registry of experiment definitions
+// ---------------------------------------------------------------------------
 
-/// load_csi2021 or load_ar2020 by name (experiment_names()), with options
-/// given as text keyed by the option table (cevns/options.hpp), e.g.
-/// {{"timing_efficiency", "none"}} or {{"shape_templates", "plus"}}.
+/// Options of one experiment as text, keyed by its option table's names.
+using OptionText = std::map<std::string, std::string>;
+
+/// Everything the core knows about one experiment, defined once (in
+/// src/cpp/lib/experiments/<name>.cpp for the built-in ones).
+struct ExperimentDefinition {
+  /// Registry key: lower-case letters, digits and '_' (no '+', which joins data sets).
+  std::string name;
+  std::string label;        ///< short label of tables and legends, e.g. "CsI"
+  std::string description;  ///< one line, e.g. "COHERENT CsI[Na] 2021 (PRL 129 (2022) 081801)"
+  std::vector<OptionSpec> options;      ///< the option table (cevns/options.hpp)
+  std::vector<NuisanceSpec> nuisances;  ///< in the order of ProfileResult::nuisances
+  /// Names of the components of its expected counts, BinnedChi2::components ("cevns" first).
+  std::vector<std::string> components;
+  /// Names of the measurements toys fluctuate besides the counts
+  /// (BinnedChi2::auxiliary_measurements), e.g. {"ss"}.
+  std::vector<std::string> auxiliary_measurements;
+  /// Largest recoil energy [keV] worth showing in a spectrum of its detector (figures).
+  double recoil_max_keV = 0.0;
+  /// Builds the experiment from data_dir with the given options (text keyed by
+  /// `options`; unknown names and bad values throw OptionError). Must fill
+  /// ExperimentInputs::name with `name` and ::nuisance_names with `nuisances`.
+  std::function<Experiment(const std::string& data_dir, const OptionText& options)> load;
+};
+
+/// Add a definition to the registry (thread-safe; the built-in experiments are
+/// registered before the first lookup).
+/// \throws std::invalid_argument on a malformed or empty name, a name already
+///         registered, no loader, or an option or nuisance table with repeated names
+void register_experiment(ExperimentDefinition definition);
+
+/// The definition of a registered experiment. References stay valid for the
+/// life of the program.
+/// \throws OptionError on an unknown name, naming the registered ones
+const ExperimentDefinition& experiment_definition(const std::string& name);
+
+/// The registered experiments of a data set: a registered name, a `+`-joined
+/// list of them ("csi2021+ar2020") or the alias "combined" (= "csi2021+ar2020").
+/// \throws OptionError on an empty or unknown name or a name given twice
+std::vector<std::string> dataset_members(const std::string& dataset);
+
+/// Build a registered experiment by name, with options given as text keyed by
+/// its option table (cevns/options.hpp), e.g. {{"timing_efficiency", "none"}}
+/// or {{"shape_templates", "plus"}}.
 /// \throws OptionError on an unknown experiment, option or value (naming what
 ///         is accepted); the DataError subclasses as the loaders
 Experiment load_experiment(const std::string& name, const std::string& data_dir,
-                           const std::map<std::string, std::string>& options = {});
+                           const OptionText& options = {});
+
+/// Build every experiment of a data set (dataset_members), in order, with the
+/// options of each keyed by its name (absent: defaults).
+/// \throws OptionError on an unknown data set, or options for an experiment
+///         that is not a member; as load_experiment otherwise
+std::vector<Experiment> load_experiments(const std::string& dataset, const std::string& data_dir,
+                                         const std::map<std::string, OptionText>& options = {});
 
 /// A point of a model's parameter space.
 struct ModelPoint {
@@ -155,8 +206,10 @@ struct ModelPoint {
 double chi2(const std::vector<const Experiment*>& experiments, const Mediator& m, double coupling);
 
 /// Independent data sets combined: chi2 = sum of the profiled chi2 of each,
-/// evaluated at model points (the Python cevns.likelihood.CombinedLikelihood
-/// instead sums likelihoods of given predictions).
+/// evaluated at model points. (Not to be confused with the Python
+/// cevns.likelihood.CombinedLikelihood, which sums the likelihoods of given
+/// predictions; the C++ name CombinedLikelihood is a deprecated alias of this
+/// class and goes away in 0.7.0.)
 class CombinedExperiments {
  public:
   /// \throws std::invalid_argument if experiments is empty

@@ -2,10 +2,12 @@
 /// \file options.hpp
 /// The detector options of every experiment, defined once: one table per
 /// experiment (name, type, default, accepted values or range, unit, one-line
-/// doc). The option structs CsiOptions / ArOptions take their defaults from it,
-/// load_experiment() parses text options with it, the C facade's option string
-/// goes through it, and the Python package derives its DEFAULTS and its --set
-/// checks from it (cevns.experiments.option_table).
+/// doc), held by the experiment's definition (ExperimentDefinition::options,
+/// cevns/experiment.hpp; written in src/cpp/lib/experiments/<name>.cpp).
+/// load_experiment() parses text options with it (OptionValues), the C facade's
+/// option string goes through it, and the Python package derives its DEFAULTS
+/// and its --set checks from it (cevns.experiments.option_table). The option
+/// structs CsiOptions / ArOptions are typed views of the two COHERENT tables.
 ///
 /// Every option an experiment reports in its settings is in its table, so every
 /// reported setting can be set.
@@ -52,17 +54,51 @@ class OptionError : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-/// Names of the experiments the core can build, in a fixed order ("csi2021", "ar2020").
-const std::vector<std::string>& experiment_names();
+/// Names of the registered experiments, in the order they were registered (the
+/// built-in ones first: "csi2021", "ar2020"; see cevns/experiment.hpp).
+std::vector<std::string> experiment_names();
 
-/// The option table of an experiment. \throws OptionError on an unknown experiment
+/// The option table of a registered experiment (experiment_definition(name).options).
+/// \throws OptionError on an unknown experiment, naming the accepted ones
 const std::vector<OptionSpec>& option_table(const std::string& experiment);
 
-/// Check one option given as text; returns its canonical text (numbers in the
-/// shortest form that reads back exactly, integers without a decimal point).
+/// Check one option value given as text against its row; returns its canonical text
+/// (numbers in the shortest form that reads back exactly, integers without a decimal
+/// point, choices as given).
+/// \throws OptionError naming experiment, option, value and what is accepted
+std::string check_option(const std::string& experiment, const OptionSpec& spec,
+                         const std::string& value);
+
+/// check_option against the table of a registered experiment.
 /// \throws OptionError naming experiment, option, value and what is accepted
 std::string check_option(const std::string& experiment, const std::string& name,
                          const std::string& value);
+
+/// The options of one experiment resolved from text: every row of its table at its
+/// default, overridden by the given values (each checked). What a loader reads its
+/// options from, by name, without an options struct of its own.
+class OptionValues {
+ public:
+  /// \throws OptionError on an option that is not in `table` or a value it does not accept
+  OptionValues(std::string experiment, const std::vector<OptionSpec>& table,
+               const std::map<std::string, std::string>& text);
+  /// True when the option is set or has a default (false: resolved by the loader).
+  bool has(const std::string& name) const { return text_.count(name) > 0; }
+  /// A Number option. \throws OptionError when it is unset or not a number
+  double number(const std::string& name) const;
+  /// An Integer option. \throws OptionError when it is unset or not an integer
+  int integer(const std::string& name) const;
+  /// A Choice option. \throws OptionError when it is unset or not a choice
+  const std::string& choice(const std::string& name) const;
+  /// Every set option as canonical text (the experiment's settings).
+  const std::map<std::string, std::string>& text() const { return text_; }
+
+ private:
+  std::string experiment_;
+  std::map<std::string, OptionSpec> specs_;
+  std::map<std::string, std::string> text_;
+  const std::string& get(const std::string& name, OptionType type) const;
+};
 
 /// Options of the CsI 2021 detector model; defaults from option_table("csi2021").
 struct CsiOptions {
@@ -130,8 +166,6 @@ struct XenonntOptions {
 /// Options from text (keys of the option table; others throw OptionError).
 XenonntOptions xenonnt_options(const std::map<std::string, std::string>& text);
 std::map<std::string, std::string> to_text(const XenonntOptions& options);
-/// True for the names of the XENONnT experiments.
-bool is_xenonnt(const std::string& experiment);
 
 /// Options from text (keys of the option table; others throw OptionError).
 CsiOptions csi_options(const std::map<std::string, std::string>& text);

@@ -10,6 +10,18 @@
 namespace cevns {
 
 /// Interface: P(bin [lo, hi) and selected | T).
+///
+/// Thread-safety contract: BinnedRate builds its response matrices by calling
+/// bin_probability from several OpenMP threads at once on the same object (in
+/// its constructor, once per recoil node and bin), so an implementation must be
+/// safe for concurrent const calls: no mutable state (or only state guarded by
+/// its own synchronisation), no global state, no Python callbacks that need the
+/// GIL. It may throw (e.g. a domain error): the core's parallel loop keeps the
+/// first exception and rethrows it after the loop (std::invalid_argument naming
+/// the rate engine). It must be deterministic -- the same T, lo, hi give the
+/// same value on every call and thread -- so results do not depend on the
+/// number of threads. A BinnedRate shares ownership of its ResponseModel
+/// (std::shared_ptr) and never modifies it.
 class ResponseModel {
  public:
   virtual ~ResponseModel() = default;

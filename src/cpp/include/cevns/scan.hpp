@@ -33,12 +33,16 @@ struct CouplingProfile {
 using Interval = std::pair<double, double>;
 
 /// The profiled chi2 of one model at one mass as a function of the coupling.
-/// Holds references to the chi2 objects (they must outlive it) and copies of
-/// the templates. Thread-safe const methods.
+/// Shares ownership of the chi2 objects and holds copies of the templates.
+/// Thread-safe const methods.
 class CouplingChi2 {
  public:
-  /// Add a data set: its chi2 and the templates (each chi2.n_bins() values).
-  void add(const BinnedChi2& chi2, const Templates& templates);
+  /// Add a data set: its chi2 (shared) and the templates (each chi2->n_bins() values).
+  /// \throws std::invalid_argument on a null chi2 or templates of the wrong size
+  void add(std::shared_ptr<const BinnedChi2> chi2, const Templates& templates);
+  /// Deprecated (0.6.0): a chi2 by reference, which must outlive this object.
+  [[deprecated("pass a std::shared_ptr<const BinnedChi2>")]] void add(const BinnedChi2& chi2,
+                                                                      const Templates& templates);
 
   /// Profiled chi2 summed over the data sets at coupling g (>= 0).
   double operator()(double g) const;
@@ -55,7 +59,7 @@ class CouplingChi2 {
 
  private:
   struct Term {
-    const BinnedChi2* chi2;
+    std::shared_ptr<const BinnedChi2> chi2;
     Templates t;
   };
   /// chi2 at g; with `nuisances` (one vector per term) the iterative profiles
@@ -67,7 +71,7 @@ class CouplingChi2 {
 /// chi2(g) of a model (kind and charges; the mass comes from masses_MeV only) at
 /// every mass, summed over the experiments: the templates are computed once per
 /// mass and experiment (OpenMP over masses) and stay in the core. The result
-/// refers to the experiments' chi2, so the experiments must outlive it. With
+/// shares the experiments' chi2 (it may outlive the experiments). With
 /// `params` the templates are those of the mediator on top of these physics
 /// parameters (sin^2 theta_W, R_n, NSI, ...; parameters.hpp); null: each rate's own SM.
 /// \throws std::invalid_argument on no experiments, a null pointer or a bad mass

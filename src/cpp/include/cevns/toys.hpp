@@ -21,9 +21,11 @@ namespace cevns {
 
 /// Pseudo-data of one data set (see BinnedChi2::with_data).
 struct ToyData {
-  std::vector<double> observed;  ///< counts per bin (n_bins values)
-  std::vector<double> ss;        ///< steady-state background measurement (n_bins values)
-  std::vector<double> centres;   ///< constraint centres of the nuisances (nuisance_count())
+  std::vector<double> observed;  ///< counts per bin (BinnedChi2::n_observed() values)
+  /// The auxiliary measurements (BinnedChi2::auxiliary_measurements, e.g. the
+  /// steady-state histogram), their values concatenated; empty when there are none.
+  std::vector<double> auxiliary;
+  std::vector<double> centres;  ///< constraint centres of the nuisances (nuisance_count())
 };
 
 /// chi2 values of one toy; the test statistics are differences of them.
@@ -42,7 +44,7 @@ struct ToyStatistic {
 /// test statistic, found per toy exactly as scan.global_minimum does for the
 /// data (every local minimum along g refined by Brent's method in log g, so the
 /// thin strips of the models with a cancellation are resolved). Thread-safe
-/// const methods; holds pointers to the chi2 objects (they must outlive it).
+/// const methods; shares ownership of the chi2 objects.
 class ToyPlane {
  public:
   /// \param chi2s      one chi2 per data set (the real data; copied per toy)
@@ -55,9 +57,14 @@ class ToyPlane {
   ///                   10 of the best; not on a flat plateau) is refined by a
   ///                   descent along the full mass grid (refinement in mass at
   ///                   the full grid's resolution, at a fraction of its cost)
-  /// \throws std::invalid_argument on inconsistent sizes
-  ToyPlane(std::vector<const BinnedChi2 *> chi2s, std::vector<std::vector<Templates>> templates,
-           std::vector<std::vector<double>> grids, std::size_t coarse_stride = 1);
+  /// \throws std::invalid_argument on inconsistent sizes or a null chi2
+  ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
+           std::vector<std::vector<Templates>> templates, std::vector<std::vector<double>> grids,
+           std::size_t coarse_stride = 1);
+  /// Deprecated (0.6.0): chi2 objects by pointer, which must outlive the plane.
+  [[deprecated("pass std::shared_ptr<const BinnedChi2>")]] ToyPlane(
+      const std::vector<const BinnedChi2 *> &chi2s, std::vector<std::vector<Templates>> templates,
+      std::vector<std::vector<double>> grids, std::size_t coarse_stride = 1);
 
   std::size_t n_datasets() const { return chi2s_.size(); }
   std::size_t n_masses() const { return templates_.size(); }
@@ -81,7 +88,8 @@ class ToyPlane {
                                           bool plane = true, int n_threads = 0) const;
 
  private:
-  std::vector<const BinnedChi2 *> chi2s_;
+  std::vector<std::shared_ptr<const BinnedChi2>> chi2s_;
+  std::vector<std::size_t> auxiliary_sizes_;  // values of the auxiliary measurements per data set
   std::vector<std::vector<Templates>> templates_;
   std::vector<std::vector<double>> grids_;
   std::size_t stride_ = 1;

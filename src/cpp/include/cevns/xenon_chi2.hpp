@@ -110,16 +110,16 @@ class XenonChi2 final : public BinnedChi2 {
   /// values (runs concatenated), in the order "cevns" (the 8B CEvNS signal,
   /// = signal()), "ac" (accidental coincidences), "er" (electronic recoils),
   /// "neutron" (radiogenic neutrons); their sum is expected() [events per bin].
-  std::vector<std::pair<std::string, std::vector<double>>> components(
-      const double *inputs, const double *nuisances) const;
-  /// No auxiliary measurement: zeros (n_observed values).
-  const std::vector<double> &ss() const override { return zeros_; }
-  /// No auxiliary measurement: zeros (n_observed values).
-  void expected_ss(const double *inputs, const double *nuisances, double *out) const override;
+  std::vector<NamedComponent> components(const double *inputs,
+                                         const double *nuisances) const override;
+  /// Widths of the Gaussian constraints in the units of the nuisances: the
+  /// relative sigmas of the multipliers (0 for a free 8B flux: nothing to
+  /// draw), 1 for t_ly and t_qy, each run's AC sigma. No auxiliary measurement.
+  std::vector<double> constraint_widths() const override;
   const std::vector<double> &centres() const override { return centres_; }
   /// A copy with other observed counts (n_observed values) and constraint
-  /// centres; `ss` is ignored.
-  std::unique_ptr<BinnedChi2> with_data(const double *observed, const double *ss,
+  /// centres; `auxiliary` is ignored (XenonChi2 has no auxiliary measurement).
+  std::unique_ptr<BinnedChi2> with_data(const double *observed, const double *auxiliary,
                                         const double *centres) const override;
 
   /// chi2 at given nuisances (+infinity where an expectation is <= 0 in a bin
@@ -138,7 +138,6 @@ class XenonChi2 final : public BinnedChi2 {
   std::size_t n_inputs_;
   XenonSigmas sigmas_;
   XenonMorphing morphing_;
-  std::vector<double> zeros_;
   std::vector<double> centres_;
   double nlnn_sum_ = 0.0;  // sum n ln n (0 ln 0 = 0)
   double obs_sum_ = 0.0;

@@ -23,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include "cevns/experiment.hpp"
+#include "cevns/options.hpp"
 #include "cevns/rate.hpp"
 #include "cevns/response.hpp"
 #include "cevns/solar.hpp"
@@ -78,5 +80,15 @@ SolarSource solar_b8_source(const std::string &data_dir, double flux = kSnoB8Flu
 XenonChi2 xenonnt_chi2(const XenonntRelease &release, const std::vector<int> &runs,
                        XenonSigmas sigmas = {},
                        XenonMorphing morphing = XenonMorphing::rate_times_shape);
+
+/// The XENONnT solar 8B experiment of some science runs from data_dir (holding
+/// xenonnt/ with the converted templates, and solar/): the rate's "bins" are the
+/// template energies (node inputs, events per t yr), the chi2 XenonChi2 folds
+/// them into the 81 observed bins per run; the loader of the registry's
+/// definitions xenonnt (SR0+SR1), xenonnt_sr0, xenonnt_sr1, xenonnt_sr2
+/// (experiments/xenonnt.cpp).
+/// \throws MissingDataError, HashMismatchError, MalformedDataError (naming the file)
+Experiment load_xenonnt(const std::string& data_dir, const std::vector<int>& runs,
+                        const XenonntOptions& options = {});
 
 }  // namespace cevns

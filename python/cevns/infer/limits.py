@@ -25,7 +25,7 @@ the SM:
 A strip that never joins the SM's region is a separate allowed region and does not
 count; an excluded strip that the SM's region goes around (it joins above and
 below the strip at other masses) does not stop it. Connectivity comes from a scan
-of the plane (`cevns.regions`), made only where a Table 2 mass has more than one
+of the plane (`cevns.infer.regions`), made only where a Table 2 mass has more than one
 allowed interval. The same rule for every model, data set and method (for
 Feldman-Cousins the connectivity of the Wilks scan is kept, `regions.flags_from`);
 the lowest edge and the top of the allowed envelope are reported beside it.
@@ -40,11 +40,27 @@ from typing import Any
 
 import numpy as np
 
-from .datasets import COHERENT_DATASETS
-from .models import MODEL_NAMES
-from .reference import PAPER_TABLE2
+from ..datasets import PAPER_DATASETS
+from ..models import MODEL_NAMES
+from ..reference import PAPER_TABLE2
+from ..stats import delta_chi2_threshold
 from .scan import ModelFit, global_minimum, profile_coupling
-from .stats import delta_chi2_threshold
+
+__all__ = [
+    "CRITERION",
+    "M_HIGH_MEV",
+    "M_LOW_MEV",
+    "Bound",
+    "Limit",
+    "PaperComparison",
+    "Table2",
+    "bounds_at",
+    "compare_with_paper",
+    "limit",
+    "table2",
+    "table2_bound",
+]
+
 
 #: Masses where the bounds are evaluated [MeV]: far below and far above |q| ~ 10-100 MeV.
 M_LOW_MEV = 1e-2
@@ -78,7 +94,7 @@ def table2_bound(intervals: Iterable[tuple[float, float]], in_region: Iterable[b
         Allowed intervals of g at one mass, ascending and disjoint.
     in_region : iterable of bool
         For each interval, whether it belongs to the SM's connected allowed region
-        (`cevns.regions.sm_region_flags`).
+        (`cevns.infer.regions.sm_region_flags`).
 
     Returns
     -------
@@ -97,7 +113,7 @@ def table2_bound(intervals: Iterable[tuple[float, float]], in_region: Iterable[b
 
 def bounds_at(fit: ModelFit, masses: Iterable[float], level: float) -> list[Bound]:
     """`table2_bound` at each mass; the plane is scanned for connectivity only when needed."""
-    from . import _core
+    from .. import _core
     from .regions import flags_from, sm_region_flags
     from .scan import plane_profiles
 
@@ -278,7 +294,7 @@ class Table2:
 
 def table2(
     models: Iterable[str] = MODEL_NAMES,
-    datasets: Iterable[str] = COHERENT_DATASETS,
+    datasets: Iterable[str] = PAPER_DATASETS,
     *,
     cl: str | float = "2sigma",
     dof: int = 2,
@@ -293,8 +309,8 @@ def table2(
     (`compare_with_paper`). ``experiments`` (by name) are used where given, e.g. with
     non-default detector options; the others are built with the defaults.
     """
-    from .datasets import experiments_for
-    from .provenance import provenance
+    from ..datasets import experiments_for
+    from ..provenance import provenance
 
     exps = experiments_for("combined", data_dir, experiments)
     models, datasets = list(models), list(datasets)

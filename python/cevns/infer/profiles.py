@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
-from .phenomenology import PARAMETERS, check_used, default_value, parameters
+from ..errors import InputError
+from ..phenomenology import PARAMETERS, check_used, default_value, parameters
 
 __all__ = ["ProfileResult", "delta_chi2_levels", "profile_parameters"]
 
@@ -114,7 +114,7 @@ class _Objective:
         self.n_eval = 0
 
     def predictions(self, point: Sequence[float]) -> dict[str, np.ndarray]:
-        from .experiments.base import _mediator
+        from ..experiments.base import _mediator
 
         p = parameters({**self.fixed, **dict(zip(self.names, (float(v) for v in point)))})
         sm = _mediator(None, None)
@@ -139,7 +139,7 @@ class _Objective:
         """
         points = np.asarray(points, dtype=float)
         if any(n.startswith("rn_") for n in self.names):
-            per = {n: [] for n in self.experiments}
+            per: dict[str, list[Any]] = {n: [] for n in self.experiments}
             for pt in points:
                 for n, v in self.predictions(pt).items():
                     per[n].append(v)
@@ -277,11 +277,12 @@ def _intervals_1d(f: Any, x: np.ndarray, dchi: np.ndarray, level: float) -> list
 
     ok = dchi <= level
     out: list[list[float]] = []
-    start = float(x[0]) if ok[0] else None
+    start: float | None = float(x[0]) if ok[0] else None
     for i in range(len(x) - 1):
         if ok[i] != ok[i + 1]:
             edge = brentq(lambda v: f(v) - level, x[i], x[i + 1], xtol=1e-12, rtol=1e-10)
             if ok[i]:
+                assert start is not None  # set where the allowed run began
                 out.append([start, float(edge)])
                 start = None
             else:
@@ -289,6 +290,32 @@ def _intervals_1d(f: Any, x: np.ndarray, dchi: np.ndarray, level: float) -> list
     if start is not None:
         out.append([start, float(x[-1])])
     return out
+
+
+def _check_request(
+    names: list[str],
+    profiled: list[str],
+    fixed: dict[str, float],
+    ranges: Mapping[str, Sequence[float]] | None,
+    experiments: Mapping[str, Any],
+) -> dict:
+    """Check the parameters of a profile (one clear InputError each); their ranges."""
+    if not 1 <= len(names) <= 2:
+        raise InputError(f"--param takes one or two parameter names, got {len(names)}")
+    if len(profiled) > 2:
+        raise InputError(f"--profile takes at most two parameter names, got {len(profiled)}")
+    every = _expand_aliases(names + profiled) + _expand_aliases(list(fixed))
+    if len(set(every)) != len(every):
+        raise InputError(f"--param, --profile and --fix names must all differ, got {every}")
+    for n in names + profiled:
+        default_value(n)  # InputError for an unknown name
+    parameters(fixed)  # InputError for an unknown name or a bad value
+    for option, given in (("--param", names), ("--profile", profiled), ("--fix", fixed)):
+        check_used(given, experiments.values(), option)  # none of them depends on it
+    unknown = set(ranges or {}) - set(names + profiled)
+    if unknown:
+        raise InputError(f"ranges given for {sorted(unknown)}, which are not scanned or profiled")
+    return _ranges(names + profiled, ranges)
 
 
 def profile_parameters(
@@ -331,27 +358,10 @@ def profile_parameters(
     -------
     ProfileResult
     """
-    from scipy.optimize import minimize, minimize_scalar
-
     names = list(names)
     profiled = list(profiled)
-    if not 1 <= len(names) <= 2:
-        raise InputError(f"--param takes one or two parameter names, got {len(names)}")
-    if len(profiled) > 2:
-        raise InputError(f"--profile takes at most two parameter names, got {len(profiled)}")
     fixed = dict(fixed or {})
-    every = _expand_aliases(names + profiled) + _expand_aliases(list(fixed))
-    if len(set(every)) != len(every):
-        raise InputError(f"--param, --profile and --fix names must all differ, got {every}")
-    for n in names + profiled:
-        default_value(n)  # InputError for an unknown name
-    parameters(fixed)  # InputError for an unknown name or a bad value
-    for option, given in (("--param", names), ("--profile", profiled), ("--fix", fixed)):
-        check_used(given, experiments.values(), option)  # none of them depends on it
-    unknown = set(ranges or {}) - set(names + profiled)
-    if unknown:
-        raise InputError(f"ranges given for {sorted(unknown)}, which are not scanned or profiled")
-    rng = _ranges(names + profiled, ranges)
+    rng = _check_request(names, profiled, fixed, ranges, experiments)
     npts = int(points) if points is not None else (201 if len(names) == 1 else 41)
     if npts < 5 or profiled_points < 3:
         raise InputError(f"need at least 5 grid points per axis, got {npts}")
@@ -363,56 +373,88 @@ def profile_parameters(
     label = label or "+".join(experiments)
     extra: dict[str, Any] = {"profiled": profiled, "fixed": fixed}
 
-    exact = P.refine  # the exact (bounded) minimum over the profiled parameters
-
+    common: dict[str, Any] = {
+        "experiment": label,
+        "chi2_sm": chi2_sm,
+        "ranges": rng,
+        "extra": extra,
+    }
+    grids = [np.linspace(rng[n][0], rng[n][1], npts) for n in names]
     if dof == 1:
-        (n,) = names
-        x = np.linspace(*rng[n], npts)
-        chi, prof = P.grid(x[:, None])
-        if P.active:  # the grid values themselves are minimised exactly
-            for i in range(npts):
-                chi[i], prof[i] = exact([x[i]], prof[i])
-        # refine the lowest two local minima of the grid; keep the lower
-        idx = [
-            i
-            for i in range(npts)
-            if chi[i] <= chi[max(i - 1, 0)] and chi[i] <= chi[min(i + 1, npts - 1)]
-        ]
-        idx = sorted(idx, key=lambda i: chi[i])[:2]
-        best_x = float(x[idx[0]])
-        best, best_prof = exact([best_x], prof[idx[0]])  # exact, not the grid's
-        for i in idx:
-            lo, hi = x[max(i - 1, 0)], x[min(i + 1, npts - 1)]
-            r = minimize_scalar(
-                lambda v: P([v]),
-                bounds=(lo, hi),
-                method="bounded",
-                options={"xatol": 1e-10 * max(1.0, abs(hi))},
-            )
-            if r.fun < best:
-                best_x = float(r.x)
-                best, best_prof = exact([best_x], prof[i])
-        f1 = lambda v: P([v]) - best  # noqa: E731
-        dchi = chi - best
-        intervals = {k: _intervals_1d(f1, x, dchi, lv) for k, lv in levels.items()}
-        grid = {n: x.tolist(), "chi2": chi.tolist()}
-        grid.update({p: prof[:, k].tolist() for k, p in enumerate(profiled)})
-        return ProfileResult(
-            experiment=label,
-            names=(n,),
-            best_fit={n: best_x, **{p: float(v) for p, v in zip(profiled, best_prof)}},
-            chi2_min=best,
-            chi2_sm=chi2_sm,
-            levels=levels,
-            grid=grid,
-            intervals=intervals,
-            ranges=rng,
-            extra=extra,
-        )
-    from contourpy import contour_generator
+        return _profile_1d(P, names[0], profiled, grids[0], levels, common)
+    return _profile_2d(P, names, profiled, (grids[0], grids[1]), rng, levels, common)
 
-    xa = np.linspace(*rng[names[0]], npts)
-    ya = np.linspace(*rng[names[1]], npts)
+
+def _profile_1d(
+    P: _Profiled,
+    n: str,
+    profiled: list[str],
+    x: np.ndarray,
+    levels: dict[str, float],
+    common: dict[str, Any],
+) -> ProfileResult:
+    """The profile along one parameter on the grid ``x``: the grid, its lowest two
+    local minima refined (bounded Brent), the intervals at every level."""
+    from scipy.optimize import minimize_scalar
+
+    exact = P.refine  # the exact (bounded) minimum over the profiled parameters
+    npts = len(x)
+    chi, prof = P.grid(x[:, None])
+    if P.active:  # the grid values themselves are minimised exactly
+        for i in range(npts):
+            chi[i], prof[i] = exact([x[i]], prof[i])
+    # refine the lowest two local minima of the grid; keep the lower
+    idx = [
+        i
+        for i in range(npts)
+        if chi[i] <= chi[max(i - 1, 0)] and chi[i] <= chi[min(i + 1, npts - 1)]
+    ]
+    idx = sorted(idx, key=lambda i: chi[i])[:2]
+    best_x = float(x[idx[0]])
+    best, best_prof = exact([best_x], prof[idx[0]])  # exact, not the grid's
+    for i in idx:
+        lo, hi = x[max(i - 1, 0)], x[min(i + 1, npts - 1)]
+        r = minimize_scalar(
+            lambda v: P([v]),
+            bounds=(lo, hi),
+            method="bounded",
+            options={"xatol": 1e-10 * max(1.0, abs(hi))},
+        )
+        if r.fun < best:
+            best_x = float(r.x)
+            best, best_prof = exact([best_x], prof[i])
+    f1 = lambda v: P([v]) - best  # noqa: E731
+    dchi = chi - best
+    intervals = {k: _intervals_1d(f1, x, dchi, lv) for k, lv in levels.items()}
+    grid = {n: x.tolist(), "chi2": chi.tolist()}
+    grid.update({p: prof[:, k].tolist() for k, p in enumerate(profiled)})
+    return ProfileResult(
+        names=(n,),
+        best_fit={n: best_x, **{p: float(v) for p, v in zip(profiled, best_prof)}},
+        chi2_min=best,
+        levels=levels,
+        grid=grid,
+        intervals=intervals,
+        **common,
+    )
+
+
+def _profile_2d(
+    P: _Profiled,
+    names: list[str],
+    profiled: list[str],
+    axes: tuple[np.ndarray, np.ndarray],
+    rng: dict,
+    levels: dict[str, float],
+    common: dict[str, Any],
+) -> ProfileResult:
+    """The profile over two parameters on the grid ``axes``: the grid, its minimum
+    refined (Nelder-Mead), the contours at every level."""
+    from contourpy import contour_generator
+    from scipy.optimize import minimize
+
+    exact = P.refine  # the exact (bounded) minimum over the profiled parameters
+    xa, ya = axes
     X, Y = np.meshgrid(xa, ya, indexing="ij")
     flat, prof = P.grid(np.column_stack([X.ravel(), Y.ravel()]))
     chi = flat.reshape(X.shape)
@@ -431,7 +473,7 @@ def profile_parameters(
     if r.fun < best:
         best_pt = [float(v) for v in r.x]
         best, best_prof = exact(best_pt, prof[k])
-    gen = contour_generator(x=xa, y=ya, z=(chi - best).T)
+    gen: Any = contour_generator(x=xa, y=ya, z=(chi - best).T)
     contours = {
         lv_name: [[[float(p[0]), float(p[1])] for p in line] for line in gen.lines(lv)]
         for lv_name, lv in levels.items()
@@ -439,17 +481,14 @@ def profile_parameters(
     grid = {names[0]: xa.tolist(), names[1]: ya.tolist(), "chi2": chi.tolist()}
     grid.update({p: prof[:, q].reshape(X.shape).tolist() for q, p in enumerate(profiled)})
     return ProfileResult(
-        experiment=label,
         names=tuple(names),
         best_fit={
             **dict(zip(names, best_pt)),
             **{p: float(v) for p, v in zip(profiled, best_prof)},
         },
         chi2_min=best,
-        chi2_sm=chi2_sm,
         levels=levels,
         grid=grid,
         contours=contours,
-        ranges=rng,
-        extra=extra,
+        **common,
     )

@@ -20,11 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from . import _core
-from .datasets import DATASETS, experiments_for
-from .datasets import members as dataset_members
-from .errors import InputError
-from .models import Model, get_model
+from .. import _core
+from ..datasets import DATASETS, experiments_for
+from ..datasets import members as dataset_members
+from ..errors import InputError
+from ..models import Model, get_model
 
 __all__ = ["DATASETS", "ModelFit", "ScanResult", "dataset_members", "global_minimum", "scan"]
 
@@ -105,7 +105,7 @@ class ModelFit:
         self.params = dict(params or {})
         self._core_params = None
         if self.params:
-            from .phenomenology import parameters
+            from ..phenomenology import parameters
 
             self._core_params = parameters(self.params)
         self._sm = {
@@ -257,7 +257,7 @@ class ScanResult:
         every scan mass (thin strips included), straight in (log M, log g) between
         masses. Empty for a scan of one mass (no 2-D contour; see ``intervals``).
         """
-        from .contours import boundary_lines
+        from ..contours import boundary_lines
 
         return boundary_lines(self.masses_MeV, self.couplings, self.intervals)
 
@@ -312,7 +312,7 @@ def scan(
     (so thin strips count); the allowed intervals per mass have root-found edges.
     The masses may come in any order: the result is on the ascending grid.
     """
-    from .stats import delta_chi2_threshold
+    from ..stats import delta_chi2_threshold
 
     m = np.sort(check_masses(masses))  # a grid is a set: any order gives the same scan
     g = np.sort(check_couplings(couplings))
@@ -355,5 +355,5 @@ def scan(
         best["chi2"],
         best,
         thr,
-        [[tuple(x) for x in iv] for iv in intervals],
+        [[(float(x[0]), float(x[1])) for x in iv] for iv in intervals],
     )

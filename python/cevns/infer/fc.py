@@ -1,6 +1,6 @@
 """Feldman-Cousins limits and the coverage of the Wilks regions, from toys.
 
-Test statistic (see `cevns.toys`): t(M, g) = χ²(M, g) − min over the (M', g')
+Test statistic (see `cevns.infer.toys`): t(M, g) = χ²(M, g) − min over the (M', g')
 plane (``statistic="plane"``, the paper's 2-D regions, Wilks level 6.18 at 2σ)
 or t(g | M) = χ²(M, g) − min over g at M (``statistic="mass"``, 1-D, Wilks 4.0).
 
@@ -22,10 +22,10 @@ or t(g | M) = χ²(M, g) − min over g at M (``statistic="mass"``, 1-D, Wilks 4
   growing steps of log g; inward it is bracketed by the interval's own minimum
   of t_obs (located on the data, without toys): an allowed interval is dropped
   only when FC excludes that minimum too. Every t_c(g) uses the same seeds
-  (common random numbers, `cevns.toys`), so t_c(g) is smooth up to the integer
+  (common random numbers, `cevns.infer.toys`), so t_c(g) is smooth up to the integer
   steps of the Poisson counts, and the root is found to 1e-3 relative. The
   Table 2 value is then read from the FC intervals by the same criterion as the
-  Wilks one (`cevns.limits.table2_bound`).
+  Wilks one (`cevns.infer.limits.table2_bound`).
 * **Coverage.** At a true point, the fraction of toys whose Wilks region
   contains it, t ≤ Δχ²(CL), with its binomial standard error and the
   Clopper-Pearson 68.27 % interval.
@@ -40,11 +40,32 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import InputError
+from ..stats import delta_chi2_threshold, parse_cl
 from .distributed import EngineSpec, Runner, batches, engine
-from .errors import InputError
 from .limits import M_HIGH_MEV, M_LOW_MEV, Bound, _limit_of, table2_bound
-from .stats import delta_chi2_threshold, parse_cl
 from .toys import statistic as toy_statistic
+
+__all__ = [
+    "STATISTICS",
+    "Coverage",
+    "Edge",
+    "FCLimit",
+    "FCSettings",
+    "MAX_TOYS",
+    "MIN_TOYS",
+    "TC_TOLERANCE",
+    "coverage",
+    "coverage_run",
+    "critical_value",
+    "critical_value_error",
+    "fc_intervals",
+    "fc_limit",
+    "fc_limit_run",
+    "fc_scan",
+    "observed_statistic",
+]
+
 
 STATISTICS = {2: "plane", 1: "mass"}
 
@@ -112,10 +133,15 @@ def observed_statistic(spec: EngineSpec, mass: float, g: float, kind: str = "pla
     """t of the real data at (M, g), with exactly the toys' minimisation."""
     eng = engine(spec)
     obs = [eng.fit.experiments[n].observed.reshape(1, -1) for n in eng.members]
-    ss = [np.asarray(c.ss).reshape(1, -1) for c in eng.chi2s]
+    aux = [
+        np.concatenate(
+            [np.ravel(v) for _, _, v, _ in c.auxiliary_measurements()] or [np.zeros(0)]
+        ).reshape(1, -1)
+        for c in eng.chi2s
+    ]
     cen = [np.zeros((1, c.nuisance_count)) for c in eng.chi2s]
     tmpl, grid = eng.tested(mass)
-    st = np.asarray(eng.plane.evaluate(obs, ss, cen, tmpl, grid, float(g), kind == "plane", 1))
+    st = np.asarray(eng.plane.evaluate(obs, aux, cen, tmpl, grid, float(g), kind == "plane", 1))
     return float(toy_statistic(st, kind)[0])
 
 
@@ -566,7 +592,8 @@ def fc_limit_run(
     progress: bool = False,
     settings: FCSettings | None = None,
 ) -> FCLimit:
-    """`fc_limit` on a runner made from ``workers`` / ``scheduler`` (`cevns.distributed.runner`)."""
+    """`fc_limit` on a runner made from ``workers`` / ``scheduler``
+    (`cevns.infer.distributed.runner`)."""
     from .distributed import runner
 
     _check_toys(n_toys, seed)
@@ -595,8 +622,8 @@ def coverage_run(
     progress: bool = False,
 ) -> Coverage:
     """`coverage` on a runner made from ``workers`` / ``scheduler``."""
+    from ..models import get_model
     from .distributed import runner
-    from .models import get_model
     from .scan import check_couplings, check_masses
 
     get_model(model)
@@ -633,7 +660,7 @@ def fc_scan(
 ) -> Any:
     """FC allowed regions on a mass grid (FC contours).
 
-    `cevns.scan.scan` gives the Wilks intervals at each mass; every edge is moved to
+    `cevns.infer.scan.scan` gives the Wilks intervals at each mass; every edge is moved to
     its FC root (`fc_intervals`). Returns the `ScanResult` with the FC intervals in
     place of the Wilks ones, so ``.contours()`` draws the FC contours and
     ``.lowest_edge()`` the FC exclusion line (the χ² grid is the data's, unchanged).
@@ -659,4 +686,4 @@ def fc_scan(
         )[0]
         for mass, iv in zip(res.masses_MeV, res.intervals)
     ]
-    return replace(res, intervals=[[tuple(x) for x in iv] for iv in fc])
+    return replace(res, intervals=[[(float(x[0]), float(x[1])) for x in iv] for iv in fc])

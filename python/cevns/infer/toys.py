@@ -72,9 +72,20 @@ from typing import Any
 
 import numpy as np
 
-from . import _core
-from .errors import InputError
+from .. import _core
+from ..errors import InputError
 from .scan import ModelFit, _with_zero, check_couplings
+
+__all__ = [
+    "PLANE_MASSES_MEV",
+    "PLANE_PER_DECADE",
+    "PLANE_REFINE",
+    "Hypothesis",
+    "ToyEngine",
+    "batch_seed",
+    "statistic",
+]
+
 
 #: Coarse mass grid of the plane minimum: that of `scan.global_minimum` [MeV].
 PLANE_MASSES_MEV = np.geomspace(1e-2, 1e5, 22)
@@ -84,12 +95,6 @@ PLANE_REFINE = 10
 #: Coupling-grid density of the plane minimum (that of `scan.global_minimum`).
 PLANE_PER_DECADE = 20
 
-#: Exposure of each data set's steady-state measurement relative to the signal
-#: window: the SS template is a count of the AC window (CsI) or an estimate with
-#: variance N_SS / 5 (Ar, eq. 8).
-#: XENONnT has no SS measurement (its ``ss`` is zeros): exposure 1, nothing to draw.
-SS_EXPOSURE = {"csi2021": 1.0, "ar2020": 5.0}
-
 
 @dataclass(frozen=True)
 class Hypothesis:
@@ -98,10 +103,20 @@ class Hypothesis:
     mass_MeV: float
     g: float
     expected: dict[str, np.ndarray]  #: mean counts per bin (flattened) per data set
-    ss: dict[str, np.ndarray]  #: mean of the SS measurement per bin per data set
+    #: mean of the auxiliary measurements (concatenated; the SS histogram for COHERENT)
+    #: per data set, as the χ² gives them (``BinnedChi2::auxiliary_expected``)
+    auxiliary: dict[str, np.ndarray]
     nuisances: dict[str, np.ndarray]  #: η̂ profiled on the data at (M, g)
     sigmas: dict[str, np.ndarray]  #: σ of each nuisance's constraint (0: fixed)
     chi2_data: float  #: χ² of the data at (M, g)
+
+    @property
+    def ss(self) -> dict[str, np.ndarray]:
+        """Deprecated (0.6.0): :attr:`auxiliary`."""
+        import warnings
+
+        warnings.warn("Hypothesis.ss is Hypothesis.auxiliary", DeprecationWarning, stacklevel=2)
+        return self.auxiliary
 
 
 class ToyEngine:
@@ -122,10 +137,12 @@ class ToyEngine:
         `PLANE_MASSES_MEV`, 3 per decade, each coarse minimum then refined in mass
         on a grid `PLANE_REFINE` times finer).
     fluctuate_ss : bool
-        Draw the steady-state measurement again in each toy (default; the η_SS
-        constraint centre then stays at 0). ``False`` keeps the data's SS template
-        in every toy and draws the η_SS centre instead: a diagnostic that isolates
-        the effect of the SS statistics, which eq. (6) for CsI does not carry.
+        Draw the auxiliary measurements (the χ²'s ``auxiliary_measurements``: the
+        steady-state histogram for COHERENT) again in each toy (default; the
+        constraint centre of a nuisance ``eta_<measurement>`` then stays at its value:
+        the measurement carries that constraint). ``False`` keeps the data's in every
+        toy and draws those centres instead: a diagnostic that isolates the effect of
+        the SS statistics, which eq. (6) for CsI does not carry.
     """
 
     def __init__(
@@ -157,17 +174,22 @@ class ToyEngine:
             self.chi2s, [tmpl[n].reshape(len(masses), 3, -1) for n in self.members], grids, stride
         )
         self._tested: dict[float, tuple[list[np.ndarray], list[float]]] = {}
-        self._sigmas = {}
-        for n, c in zip(self.members, self.chi2s):
-            s = np.ones(c.nuisance_count)
-            s[:4] = c.sigmas
-            self._sigmas[n] = s
-        self._ss_data = {n: np.asarray(c.ss, dtype=float) for n, c in zip(self.members, self.chi2s)}
-        self._ss_index = {
-            n: _nuisance_names(c).index("eta_ss")
+        self._sigmas = {
+            n: np.asarray(c.constraint_widths, dtype=float)
             for n, c in zip(self.members, self.chi2s)
-            if "eta_ss" in _nuisance_names(c)
         }
+        # what each chi2 measures besides the counts: (values, exposure) per measurement
+        self._auxiliary = {
+            n: [(np.asarray(v, dtype=float), float(e)) for _, _, v, e in c.auxiliary_measurements()]
+            for n, c in zip(self.members, self.chi2s)
+        }
+        # nuisances eta_<measurement> whose constraint is that measurement's statistics
+        # (e.g. eta_ss and the SS histogram): their centres are not drawn as well
+        self._carried: dict[str, list[int]] = {}
+        for n, c in zip(self.members, self.chi2s):
+            names = list(self.fit.experiments[n].likelihood.nuisance_names)
+            measured = {f"eta_{a[0]}" for a in c.auxiliary_measurements()}
+            self._carried[n] = [i for i, x in enumerate(names) if x in measured]
 
     # -- the tested point ---------------------------------------------------
     def tested(self, mass: float) -> tuple[list[np.ndarray], list[float]]:
@@ -185,7 +207,7 @@ class ToyEngine:
             raise InputError(f"mass must be finite and > 0 MeV, got {mass!r}")
         g = float(check_couplings([g])[0])
         tmpl, _ = self.tested(mass)
-        expected, ss, nuis = {}, {}, {}
+        expected, aux, nuis = {}, {}, {}
         chi2 = 0.0
         for n, c, t in zip(self.members, self.chi2s, tmpl):
             pred = np.maximum(t[0] + g**2 * t[1] + g**4 * t[2], 0.0)
@@ -193,35 +215,43 @@ class ToyEngine:
             eta = np.asarray(res.nuisances, dtype=float)
             chi2 += res.chi2
             expected[n] = np.maximum(c.expected(pred, eta), 0.0)
-            ss[n] = np.maximum(c.expected_ss(pred, eta), 0.0)
+            aux[n] = np.asarray(c.auxiliary_expected(pred, eta), dtype=float)
             nuis[n] = eta
-        return Hypothesis(float(mass), g, expected, ss, nuis, dict(self._sigmas), float(chi2))
+        return Hypothesis(float(mass), g, expected, aux, nuis, dict(self._sigmas), float(chi2))
 
     # -- pseudo-data ----------------------------------------------------------
     def generate(
         self, hyp: Hypothesis, n_toys: int, seed: np.random.SeedSequence
     ) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
-        """Pseudo-data of ``n_toys`` toys: per data set observed and SS (n_toys, n_bins)
-        and constraint centres (n_toys, n_nuisances); see the module docstring."""
+        """Pseudo-data of ``n_toys`` toys: per data set observed (n_toys, n_bins), the
+        auxiliary measurements (n_toys, their concatenated size) and constraint centres
+        (n_toys, n_nuisances); see the module docstring."""
         rng = np.random.Generator(np.random.PCG64(seed))
-        observed, ss, centres = [], [], []
+        observed, aux, centres = [], [], []
         for n in self.members:
             nb, nn = hyp.expected[n].size, hyp.nuisances[n].size
+            na = hyp.auxiliary[n].size
             # hypothesis-independent draws, in a fixed order (common random numbers)
             u_obs = rng.random((n_toys, nb))
-            u_ss = rng.random((n_toys, nb))
+            u_aux = rng.random((n_toys, na))
             z = rng.standard_normal((n_toys, nn))
             observed.append(_poisson_ppf(u_obs, hyp.expected[n]))
-            k = SS_EXPOSURE.get(n, 1.0)
-            if self.fluctuate_ss:
-                ss.append(_poisson_ppf(u_ss, k * hyp.ss[n]) / k)
-            else:
-                ss.append(np.broadcast_to(self._ss_data[n], (n_toys, nb)).copy())
-            sig = hyp.sigmas[n].copy()
-            if self.fluctuate_ss and n in self._ss_index:  # the SS measurement carries eta_ss's
-                sig[self._ss_index[n]] = 0.0
+            drawn, start = [], 0
+            for values, k in self._auxiliary[n]:
+                stop = start + values.size
+                if self.fluctuate_ss:
+                    mean = hyp.auxiliary[n][start:stop]
+                    drawn.append(_poisson_ppf(u_aux[:, start:stop], k * mean) / k)
+                else:
+                    drawn.append(np.broadcast_to(values, (n_toys, values.size)))
+                start = stop
+            aux.append(np.concatenate(drawn, axis=1) if drawn else np.zeros((n_toys, 0)))
+            sig = hyp.sigmas[n]
+            if self.fluctuate_ss and self._carried[n]:  # the measurement carries them
+                sig = sig.copy()
+                sig[self._carried[n]] = 0.0
             centres.append(np.where(sig > 0, hyp.nuisances[n] + sig * z, 0.0))
-        return observed, ss, centres
+        return observed, aux, centres
 
     def run(
         self,
@@ -243,15 +273,11 @@ class ToyEngine:
             (NaN with ``plane=False``), per toy.
         """
         hyp = hyp or self.hypothesis(mass, g)
-        obs, ss, cen = self.generate(hyp, n_toys, seed)
+        obs, aux, cen = self.generate(hyp, n_toys, seed)
         tmpl, grid = self.tested(mass)
-        return np.asarray(self.plane.evaluate(obs, ss, cen, tmpl, grid, float(g), plane, n_threads))
-
-
-def _nuisance_names(chi2: Any) -> list[str]:
-    """Nuisance names of a core chi2 (a class attribute for CsI/Ar, a method for XENONnT)."""
-    names = chi2.nuisance_names
-    return list(names() if callable(names) else names)
+        return np.asarray(
+            self.plane.evaluate(obs, aux, cen, tmpl, grid, float(g), plane, n_threads)
+        )
 
 
 def _poisson_ppf(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
@@ -291,3 +317,17 @@ def statistic(stats: np.ndarray, kind: str = "plane") -> np.ndarray:
     if kind == "mass":
         return stats[:, 0] - stats[:, 1]
     raise InputError(f"statistic must be 'plane' or 'mass', got {kind!r}")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SS_EXPOSURE":  # deprecated (0.6.0): the chi2's auxiliary measurements
+        import warnings
+
+        warnings.warn(
+            "cevns.toys.SS_EXPOSURE is the exposure of the chi2's auxiliary measurement "
+            "(likelihood.auxiliary_measurements())",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return {"csi2021": 1.0, "ar2020": 5.0}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

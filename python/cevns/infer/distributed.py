@@ -1,7 +1,7 @@
 """Running batches of toys in-process or on a Dask cluster (``dask.distributed``).
 
 Tasks are batches of toys at one tested point, seeded by their batch index
-(`cevns.toys.batch_seed`), never by worker: a task is a pure function of its
+(`cevns.infer.toys.batch_seed`), never by worker: a task is a pure function of its
 arguments, so the same seed gives bit-identical statistics in-process, on a
 `LocalCluster` of any size or on a remote scheduler, and a task lost with its
 worker is recomputed by Dask with the same result. Each process builds the
@@ -25,7 +25,19 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
+from ..errors import InputError
+
+__all__ = [
+    "DEFAULT_BATCH",
+    "EXTRA_HINT",
+    "EngineSpec",
+    "Runner",
+    "batches",
+    "engine",
+    "runner",
+    "toy_batch",
+]
+
 
 #: Toys per task: large enough that scheduling costs < 1 % of a task (~0.1-1 s).
 DEFAULT_BATCH = 50
@@ -33,7 +45,7 @@ DEFAULT_BATCH = 50
 
 @dataclass(frozen=True)
 class EngineSpec:
-    """What a worker needs to build a `cevns.toys.ToyEngine` (hashable, tiny to ship)."""
+    """What a worker needs to build a `cevns.infer.toys.ToyEngine` (hashable, tiny to ship)."""
 
     model: str
     dataset: str
@@ -71,7 +83,7 @@ def engine(spec: EngineSpec) -> Any:
     """The `ToyEngine` of ``spec``, built once per process."""
     eng = _ENGINES.get(spec)
     if eng is None:
-        from .experiments import experiment
+        from ..experiments import experiment
         from .scan import dataset_members
         from .toys import ToyEngine
 
@@ -123,7 +135,7 @@ class Runner:
     """Runs toy batches: in-process (``client=None``) or on a Dask client.
 
     Use `runner` to make one. `statistics` returns, per tested point, the
-    (n_toys, 3) statistics of `cevns.toys.ToyEngine.run`, identical for any client.
+    (n_toys, 3) statistics of `cevns.infer.toys.ToyEngine.run`, identical for any client.
     In-process, each batch runs on ``n_threads`` OpenMP threads (0: every core);
     a Dask worker uses one thread per task.
     """

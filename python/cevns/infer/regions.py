@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _core
+from .. import _core
 from .scan import ModelFit, check_masses, coupling_scale, plane_profiles, profiles_at
 
 #: Masses per decade of the connectivity grid and its range [MeV]. The default, 3, is
@@ -121,9 +121,9 @@ def sm_region_flags(
             if a == 0.0:
                 sm.append((i, k))
     for i in range(len(grid) - 1):
-        for k, a in enumerate(scaled[i]):
-            for j, b in enumerate(scaled[i + 1]):
-                if _overlap(a, b):
+        for k, here in enumerate(scaled[i]):
+            for j, there in enumerate(scaled[i + 1]):
+                if _overlap(here, there):
                     uf.union((i, k), (i + 1, j))
     for x in sm[1:]:  # g = 0 is one point of parameter space, whatever M
         uf.union(x, sm[0])

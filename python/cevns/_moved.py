@@ -1,0 +1,54 @@
+"""The import paths of 0.5.0 that moved (one version): ``cevns.scan`` is
+``cevns.infer.scan``, and so on. An import finder on ``sys.meta_path`` answers the
+old names with the new modules themselves (the same objects), after a
+``DeprecationWarning``; the old paths go away in 0.7.0 (CHANGELOG.md).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+import warnings
+from types import ModuleType
+from typing import Any
+
+__all__ = ["MOVED", "install"]
+
+#: Old module name -> new module name.
+MOVED = {
+    f"cevns.{m}": f"cevns.infer.{m}"
+    for m in ("scan", "regions", "limits", "profiles", "toys", "fc", "distributed")
+}
+
+
+class _MovedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds the old names only; loads them as the new modules."""
+
+    def find_spec(
+        self, fullname: str, path: Any = None, target: Any = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname not in MOVED:
+            return None
+        return importlib.util.spec_from_loader(fullname, self)
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
+        new = MOVED[spec.name]
+        warnings.warn(
+            f"{spec.name} moved to {new}; the old path goes away in 0.7.0",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return importlib.import_module(new)
+
+    def exec_module(self, module: ModuleType) -> None:
+        """Nothing to run: the new module is already executed."""
+
+
+def install() -> None:
+    """Put the finder first on ``sys.meta_path`` (once): it claims only the old names,
+    which another finder (an editable install's file map) may still list."""
+    if not any(isinstance(f, _MovedFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, _MovedFinder())

@@ -1,0 +1,139 @@
+"""The experiment registry from Python: definitions, data sets joined by '+',
+the χ²'s components and auxiliary measurements, pickling of experiments."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pytest
+
+import cevns
+from cevns import _core
+from cevns.cli import EXIT_OK, EXIT_USAGE, main
+from cevns.datasets import EXPERIMENTS, LABELS, MEMBERS, label, members
+from cevns.errors import InputError
+from cevns.experiments import dataset, experiment
+
+
+def test_definitions_come_from_the_core():
+    assert EXPERIMENTS[:2] == ("csi2021", "ar2020")
+    csi = _core.experiment_definition("csi2021")
+    assert (csi.name, csi.label) == ("csi2021", "CsI")
+    assert csi.components == ["cevns", "brn", "nin", "ss"]
+    assert csi.auxiliary_measurements == ["ss"]
+    assert [n.name for n in csi.nuisances] == ["eta_cevns", "eta_brn", "eta_nin", "eta_ss"]
+    assert {o.name for o in csi.options} == {o.name for o in _core.option_table("csi2021")}
+    ar = _core.experiment_definition("ar2020")
+    assert ar.components == ["cevns", "ss", "prompt_brn", "delayed_brn"]
+    with pytest.raises(InputError, match="accepted: csi2021, ar2020"):
+        _core.experiment_definition("xenon")
+
+
+def test_data_sets_by_composition():
+    assert members("combined") == ("csi2021", "ar2020")
+    assert members("ar2020+csi2021") == ("ar2020", "csi2021")
+    assert MEMBERS["csi2021+ar2020"] == ("csi2021", "ar2020")
+    assert label("combined") == "CsI+Ar" == LABELS["combined"]
+    assert label("ar2020") == "Ar"
+    for bad in ("", "+", "csi2021+", "csi2021+csi2021", "csi2021+xenon", "xenon", 3):
+        with pytest.raises(InputError, match="unknown data set"):
+            members(bad)  # type: ignore[arg-type]
+    with pytest.raises(KeyError):
+        LABELS["xenon"]
+
+
+def test_dataset_builds_each_member(data_dir):
+    d = dataset("ar2020+csi2021", data_dir, options={"csi2021": {"timing_efficiency": "none"}})
+    assert list(d) == ["ar2020", "csi2021"]
+    assert d["csi2021"].settings["timing_efficiency"] == "none"
+    with pytest.raises(InputError, match="not in the data set"):
+        dataset("csi2021", data_dir, options={"ar2020": {}})
+
+
+def test_components_are_the_chi2s(data_dir):
+    """Experiment.components: the χ²'s own eq. 6 / eq. 7-9 components; at zero nuisances
+    the prediction and the backgrounds themselves; summed, the χ²'s expectation."""
+    for name in ("csi2021", "ar2020"):
+        exp = experiment(name, data_dir)
+        pred = exp.predict()
+        nominal = exp.components(pred)
+        assert list(nominal) == list(exp.definition.components)
+        np.testing.assert_array_equal(nominal["cevns"], pred)
+        for k, b in exp.backgrounds.items():
+            np.testing.assert_array_equal(nominal[k], b)
+        fit = exp.chi2(pred)
+        fitted = exp.components(pred, fit.nuisances)
+        core = exp.likelihood.core
+        eta = np.array([fit.nuisances[k] for k in exp.likelihood.nuisance_names])
+        total = core.expected(pred.ravel(), eta).reshape(exp.shape)
+        np.testing.assert_allclose(sum(fitted.values()), total, rtol=1e-13, atol=1e-12)
+        s = fit.nuisances
+        np.testing.assert_allclose(fitted["ss"], (1 + s["eta_ss"]) * exp.backgrounds["ss"])
+
+
+def test_auxiliary_measurements(data_dir):
+    csi, ar = experiment("csi2021", data_dir), experiment("ar2020", data_dir)
+    (a,) = csi.likelihood.auxiliary_measurements()
+    assert (a.name, a.exposure) == ("ss", 1.0)
+    np.testing.assert_array_equal(a.values, csi.backgrounds["ss"].ravel())
+    (b,) = ar.likelihood.auxiliary_measurements()
+    assert (b.name, b.exposure) == ("ss", 5.0)  # eq. (8): variance N_SS / 5
+    widths = ar.likelihood.core.constraint_widths
+    assert widths.tolist() == [0.13, 0.0079, 0.32, 1.0, 1, 1, 1, 1, 1]
+
+
+def _sm_chi2(exp: cevns.experiments.Experiment) -> float:
+    return float(exp.chi2(exp.predict()).chi2)
+
+
+def test_experiment_pickles_by_definition(data_dir):
+    exp = experiment("ar2020", data_dir, shape_templates="plus")
+    blob = pickle.dumps(exp)
+    assert len(blob) < 1000  # the name, the directory and the options: not the arrays
+    again = pickle.loads(blob)
+    assert again.settings == exp.settings and again.options == {"shape_templates": "plus"}
+    np.testing.assert_array_equal(again.predict(), exp.predict())
+    assert _sm_chi2(again) == _sm_chi2(exp)
+
+
+def test_experiment_ships_to_other_processes(data_dir):
+    exps = [experiment("csi2021", data_dir), experiment("ar2020", data_dir)]
+    ctx = multiprocessing.get_context("spawn")  # nothing inherited: all by pickle
+    with ProcessPoolExecutor(2, mp_context=ctx) as pool:
+        got = list(pool.map(_sm_chi2, exps))
+    assert got == [_sm_chi2(e) for e in exps]
+
+
+def test_cli_takes_a_plus_list(capsys, data_dir):
+    dd = ("--data-dir", str(data_dir))
+    rc = main(["fit", "--experiment", "ar2020+csi2021", "--format", "json", *dd])
+    joined = json.loads(capsys.readouterr().out)
+    assert rc == EXIT_OK
+    assert main(["fit", "--experiment", "combined", "--format", "json", *dd]) == EXIT_OK
+    combined = json.loads(capsys.readouterr().out)
+    assert joined["chi2_min"] == pytest.approx(combined["chi2_min"], rel=1e-12)
+    assert set(joined["cevns_events"]) == {"csi2021", "ar2020"}
+    assert main(["fit", "--experiment", "csi2021+nope", *dd]) == EXIT_USAGE
+    assert "unknown data set" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "name", ["scan", "regions", "limits", "profiles", "toys", "fc", "distributed"]
+)
+def test_old_inference_paths_warn_and_reexport(name):
+    """cevns.<name> (0.5.0) is cevns.infer.<name>, with a DeprecationWarning, for one version."""
+    from cevns.infer import __all__ as moved
+
+    assert name in moved
+    import importlib
+    import sys
+
+    sys.modules.pop(f"cevns.{name}", None)
+    with pytest.warns(DeprecationWarning, match=f"cevns.infer.{name}"):
+        old = importlib.import_module(f"cevns.{name}")
+    new = importlib.import_module(f"cevns.infer.{name}")
+    assert old is new  # the same module: state and monkeypatches are shared
