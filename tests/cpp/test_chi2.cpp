@@ -506,7 +506,7 @@ TEST_CASE("CsiChi2 measured SS model: the row rates are profiled exactly") {
   }
   // the SS truth of the toys is flat in time within each row: r b_i w_j
   std::vector<double> ss(6);
-  chi2.expected_ss(cevns.data(), r.nuisances.data(), ss.data());
+  chi2.auxiliary_expected(cevns.data(), r.nuisances.data(), ss.data());
   CHECK(ss[2] == doctest::Approx(2 * ss[0]));
   CHECK(ss[0] == doctest::Approx(1.5 * b[0] * 0.25));
   // widths that do not divide the bins into rows are refused
