@@ -2,6 +2,7 @@
 #include <cevns/cevns_c.h>
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cevns/experiment.hpp>
 #include <cevns/solar.hpp>
 #include <cevns/xenon_chi2.hpp>
@@ -138,12 +139,34 @@ TEST_CASE("XenonChi2: invalid inputs are refused with a message") {
   CHECK_THROWS_AS(c.profile(&nan), std::invalid_argument);
 }
 
+TEST_CASE("XENONnT in the registry: four definitions, '+' composes them with COHERENT") {
+  const auto &names = cevns::experiment_names();
+  for (const char *n : {"xenonnt", "xenonnt_sr0", "xenonnt_sr1", "xenonnt_sr2"})
+    CHECK(std::find(names.begin(), names.end(), n) != names.end());
+  const cevns::ExperimentDefinition &d = cevns::experiment_definition("xenonnt");
+  CHECK(d.label == "Xe");
+  CHECK(d.components == std::vector<std::string>{"cevns", "ac", "er", "neutron"});
+  CHECK(d.auxiliary_measurements.empty());
+  REQUIRE(d.nuisances.size() == cevns::XenonChi2::n_shared + 2);  // one AC rate per run
+  CHECK(d.nuisances[1].name == "eta_b8_flux");
+  CHECK(d.nuisances.back().name == "eta_ac_sr1");
+  CHECK(cevns::experiment_definition("xenonnt_sr2").nuisances.back().name == "eta_ac_sr2");
+  CHECK(cevns::dataset_members("csi2021+ar2020+xenonnt") ==
+        std::vector<std::string>{"csi2021", "ar2020", "xenonnt"});
+  CHECK_THROWS_AS(cevns::load_experiment("xenonnt", "/nonexistent", {{"morphing", "cubic"}}),
+                  cevns::OptionError);
+}
+
 TEST_CASE("XENONnT through the experiment loader and the C facade") {
   const std::string root = CEVNS_TEST_XENON_ROOT;
   if (!std::ifstream(root + "/xenonnt/cevns-templates-v1.bin").good()) return;  // run pytest first
   const cevns::Experiment xe = cevns::load_experiment("xenonnt", root);
   CHECK(xe.n_bins() == 46);               // template energies 0.5 ... 5.0 keV
   CHECK(xe.observed().size() == 2 * 81);  // SR0 + SR1
+  // the definition's nuisance table names the chi2's nuisances
+  const auto &table = cevns::experiment_definition("xenonnt").nuisances;
+  REQUIRE(table.size() == xe.nuisance_names().size());
+  for (std::size_t k = 0; k < table.size(); ++k) CHECK(table[k].name == xe.nuisance_names()[k]);
   const double sm = xe.chi2(cevns::Mediator::standard_model(), 0.0);
   CHECK(std::isfinite(sm));
   cevns_experiment *c = cevns_experiment_load("xenonnt", root.c_str());

@@ -88,7 +88,7 @@ XenonChi2 xenonnt_chi2(const XenonntRelease &release, const std::vector<int> &ru
 /// definitions xenonnt (SR0+SR1), xenonnt_sr0, xenonnt_sr1, xenonnt_sr2
 /// (experiments/xenonnt.cpp).
 /// \throws MissingDataError, HashMismatchError, MalformedDataError (naming the file)
-Experiment load_xenonnt(const std::string& data_dir, const std::vector<int>& runs,
-                        const XenonntOptions& options = {});
+Experiment load_xenonnt(const std::string &data_dir, const std::vector<int> &runs,
+                        const XenonntOptions &options = {});
 
 }  // namespace cevns

@@ -2,6 +2,8 @@
 // xenonnt (SR0+SR1, PRL 133 (2024) 191002), xenonnt_sr0, xenonnt_sr1 and
 // xenonnt_sr2 (one science run each). Their option table, nuisances, loader and
 // the names of their components; XenonChi2 has no auxiliary measurement.
+#include "cevns/xenonnt.hpp"
+
 #include <limits>
 #include <memory>
 #include <string>
@@ -14,7 +16,6 @@
 #include "cevns/form_factor.hpp"
 #include "cevns/nuisances.hpp"
 #include "cevns/options.hpp"
-#include "cevns/xenonnt.hpp"
 
 namespace cevns {
 
@@ -92,8 +93,8 @@ ExperimentDefinition xenonnt_definition(const std::string& name, const std::vect
 
 }  // namespace
 
-Experiment load_xenonnt(const std::string &data_dir, const std::vector<int> &runs,
-                        const XenonntOptions &opt) {
+Experiment load_xenonnt(const std::string& data_dir, const std::vector<int>& runs,
+                        const XenonntOptions& opt) {
   const XenonntRelease rel = read_xenonnt_release(data_dir);
   XenonSigmas sig;
   sig.b8_flux =
@@ -104,7 +105,7 @@ Experiment load_xenonnt(const std::string &data_dir, const std::vector<int> &run
   XenonntRateOptions ro;
   ro.panels_per_segment = opt.panels_per_segment;
   ro.form_factor = form_factor_model_from_string(opt.form_factor);
-  const std::vector<double> &nodes = rel.runs[0].mono_energy;
+  const std::vector<double>& nodes = rel.runs[0].mono_energy;
   auto rate = std::make_shared<const BinnedRate>(xenonnt_rate(
       solar_b8_source(data_dir, opt.b8_flux, OscillationParameters{}, opt.solar_model), nodes, ro));
 
@@ -116,13 +117,13 @@ Experiment load_xenonnt(const std::string &data_dir, const std::vector<int> &run
   in.energy_edges = TemplateNodeResponse(nodes).edges();
   in.time_edges = {0.0, 1.0};
   const std::size_t nominal = kXenonGridPoints / 2;  // (t_ly, t_qy) = (0, 0)
-  for (const XenonRun &r : chi2->runs()) {
+  for (const XenonRun& r : chi2->runs()) {
     in.observed.insert(in.observed.end(), r.observed.begin(), r.observed.end());
-    auto &ac = in.backgrounds["ac"];
+    auto& ac = in.backgrounds["ac"];
     ac.insert(ac.end(), r.ac.begin(), r.ac.end());
-    auto &er = in.backgrounds["er"];
+    auto& er = in.backgrounds["er"];
     er.insert(er.end(), r.er.begin(), r.er.end());
-    auto &nr = in.backgrounds["neutron"];
+    auto& nr = in.backgrounds["neutron"];
     nr.insert(nr.end(), r.neutron.begin() + static_cast<long>(nominal * kXenonBins),
               r.neutron.begin() + static_cast<long>((nominal + 1) * kXenonBins));
   }
@@ -130,8 +131,8 @@ Experiment load_xenonnt(const std::string &data_dir, const std::vector<int> &run
   in.chi2 = chi2;
   in.nuisance_names = chi2->nuisance_names();
   in.settings = to_text(opt);
-  for (const std::string &f : xenonnt_release_files()) in.data_files[f] = registry_entry(f).sha256;
-  for (const char *f : {"solar/8B_shape_Winter_et_al.csv", "solar/nudistr_b16_gs98.dat",
+  for (const std::string& f : xenonnt_release_files()) in.data_files[f] = registry_entry(f).sha256;
+  for (const char* f : {"solar/8B_shape_Winter_et_al.csv", "solar/nudistr_b16_gs98.dat",
                         "solar/nudistr_b16_agss09.dat"})
     if (std::string(f).find("nudistr") == std::string::npos ||
         std::string(f).find(opt.solar_model) != std::string::npos)
