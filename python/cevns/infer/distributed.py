@@ -29,7 +29,6 @@ from ..errors import InputError
 
 __all__ = [
     "DEFAULT_BATCH",
-    "EXTRA_HINT",
     "EngineSpec",
     "Runner",
     "batches",
@@ -243,7 +242,7 @@ def runner(
         return
     if workers is not None and workers < 1:
         raise InputError(f"workers must be >= 1, got {workers}")
-    from .extras import require
+    from ..extras import require
 
     require("distributed", "distributed", "--workers/--scheduler")
     from distributed import Client, LocalCluster
