@@ -50,4 +50,7 @@ def test_p_ee_table(root_env, capsys):
 
 def test_b8_flux_needs_xenon(root_env, capsys):
     assert main(["fit", "--experiment", "csi2021", "--param", "b8_flux"]) != 0
-    assert "XENONnT" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "free 8B flux" in err and "xenonnt, xenonnt_sr0" in err  # the registry's list
+    assert main(["predict", "--experiment", "csi2021", "--p-ee", "10"]) != 0
+    assert "solar-neutrino experiment (xenonnt" in capsys.readouterr().err

@@ -100,14 +100,27 @@ def check_model_arguments(args: argparse.Namespace) -> None:
         )
 
 
+def _experiments_with_option(option: str) -> list[str]:
+    """The registered experiments whose definition has ``option`` (e.g. the solar ones:
+    ``solar_model``; those with a free ⁸B flux: ``flux_constraint``)."""
+    from .. import _core
+
+    return [
+        n
+        for n in _core.experiment_names()
+        if option in {o.name for o in _core.experiment_definition(n).options}
+    ]
+
+
 def _print_p_ee(args: argparse.Namespace) -> int:
     """``cevns predict --experiment xenonnt --p-ee E1,E2,...``: solar flavour content at Earth."""
     from .. import _core
     from ..data import data_path
     from ..output import table
 
-    if not args.experiment.startswith("xenonnt"):
-        raise UsageError("--p-ee goes with a solar-neutrino experiment (xenonnt, xenonnt_sr0/1/2)")
+    solar = _experiments_with_option("solar_model")
+    if args.experiment not in solar:
+        raise UsageError(f"--p-ee goes with a solar-neutrino experiment ({', '.join(solar)})")
     try:
         energies = [float(v) for v in args.p_ee.split(",") if v.strip()]
     except ValueError:
@@ -324,9 +337,10 @@ def _fit_b8_flux(args: argparse.Namespace) -> int:
     from ..xenonnt import b8_flux_fit
 
     names = members(args.experiment)
-    if len(names) != 1 or not names[0].startswith("xenonnt"):
+    measuring = _experiments_with_option("flux_constraint")
+    if len(names) != 1 or names[0] not in measuring:
         raise InputError(
-            f"--param b8_flux needs a XENONnT data set (xenonnt, xenonnt_sr0/1/2), "
+            f"--param b8_flux needs one experiment with a free 8B flux ({', '.join(measuring)}), "
             f"got {args.experiment!r}"
         )
     args.set = [*(args.set or []), f"{names[0]}.flux_constraint=free"]
