@@ -90,15 +90,42 @@ def benchmarks(data_dir: Any) -> dict[str, Callable[[], Any]]:
     return out
 
 
+def xenonnt_benchmarks(data_dir: Any) -> dict[str, Callable[[], Any]]:
+    """XENONnT solar 8B (a data directory with xenonnt/ converted and solar/)."""
+    from cevns.scan import ModelFit, scan
+
+    xe = cevns.experiment("xenonnt", data_dir)
+    x = np.ascontiguousarray(xe.predict().ravel())
+    core = xe.likelihood.core
+    fit = ModelFit("universal", "xenonnt", experiments={"xenonnt": xe})
+    masses, couplings = np.geomspace(1e-2, 1e4, 200), np.geomspace(1e-6, 1e0, 400)
+    c = fit.per_mass(np.array([10.0]))[0]
+    return {
+        "build_xenonnt": lambda: cevns.experiment("xenonnt", data_dir),
+        "predict_sm_xenonnt": lambda: xe.predict(),
+        "templates_BL_xenonnt": lambda: xe.templates("B-L", 10.0),
+        "chi2_core_xenonnt": lambda: core.profile(x),
+        "coupling_chi2_xenonnt": lambda: c(3e-5),
+        "scan_200x400_xenonnt": lambda: scan(fit.model, "xenonnt", masses, couplings, fit=fit),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--only", default=None, help="comma-separated benchmark names")
     ap.add_argument("--data-dir", default=None)
+    ap.add_argument(
+        "--xenonnt-data-dir",
+        default=None,
+        help="a data directory with xenonnt/ (converted) and solar/: adds the XENONnT benchmarks",
+    )
     args = ap.parse_args(argv)
 
     benches = benchmarks(args.data_dir)
+    if args.xenonnt_data_dir:
+        benches.update(xenonnt_benchmarks(args.xenonnt_data_dir))
     if args.only:
         wanted = args.only.split(",")
         benches = {k: v for k, v in benches.items() if k in wanted}

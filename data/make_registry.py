@@ -7,7 +7,12 @@ cannot tell -- sources, licences, citations, per-file download addresses and
 what could not be established -- is written by hand below, so that the registry
 is reproducible::
 
-    python data/make_registry.py ../shared/data/coherent -o data/registry.json
+    python data/make_registry.py DATA_ROOT -o data/registry.json
+
+where DATA_ROOT holds ``ar2020/``, ``csi2021/``, ``solar/`` and ``xenonnt/`` (the
+XENONnT release with ``cevns-templates-v1.bin`` written by ``cevns data import``;
+the test suite assembles one in ``build/test-data-root``). The XENONnT templates
+are listed in ``data/xenonnt-templates.tsv`` beside the registry.
 
 Run it with ``--check`` to compare a directory against the committed registry
 without writing anything (exit status 1 on any difference).
@@ -21,6 +26,7 @@ import argparse
 import hashlib
 import json
 import logging
+import os
 import sys
 import urllib.parse
 from pathlib import Path
@@ -75,6 +81,68 @@ DATASETS: dict[str, dict[str, Any]] = {
             "(example code), which are not part of the shared copy and not registered.",
         ],
     },
+    "solar": {
+        "title": (
+            "Solar-neutrino tables: the 8B spectrum of Winter et al., the hep spectrum "
+            "of Bahcall, and the B16 standard solar models (fluxes, radial profiles)"
+        ),
+        "source": "https://github.com/michelelucente/PEANUTS/tree/59e3a2a/Data",
+        "record_url": "https://github.com/michelelucente/PEANUTS",
+        "doi": None,
+        "other_locations": [],
+        "licence": (
+            "not established for the copies: published data tables of the cited papers, "
+            "taken unchanged from the PEANUTS repository's Data/ folder (commit 59e3a2a); "
+            "cite the papers"
+        ),
+        "citation": [
+            "W. T. Winter et al., The 8B neutrino spectrum, Phys. Rev. C 73, 025503 (2006)",
+            "J. N. Bahcall, Gallium solar neutrino experiments: absorption cross sections, "
+            "neutrino spectra, and predicted event rates, Phys. Rev. C 56, 3391 (1997)",
+            "N. Vinyoles et al., A new generation of standard solar models, "
+            "Astrophys. J. 835, 202 (2017), arXiv:1611.09867",
+        ],
+        "url_template": (
+            "https://raw.githubusercontent.com/michelelucente/PEANUTS/59e3a2a/Data/{quoted_name}"
+        ),
+        "notes": [
+            "README.md is the cevns copy's own note (required: false, no official address).",
+            "Per-file addresses use the abbreviated commit 59e3a2a; a fetch checks the SHA-256.",
+        ],
+    },
+    "xenonnt": {
+        "title": ("XENONnT solar boron-8 neutrino and light dark matter searches data release"),
+        "source": "https://doi.org/10.5281/zenodo.20576156",
+        "record_url": "https://github.com/XENONnT/cevns_data_release",
+        "doi": "10.5281/zenodo.20576156",
+        "other_locations": ["https://github.com/XENONnT/cevns_data_release (commit 60d230d)"],
+        "licence": "CC-BY-4.0 (LICENSE file of the release)",
+        "citation": [
+            "E. Aprile et al. (XENON), First Indication of Solar 8B Neutrinos via Coherent "
+            "Elastic Neutrino-Nucleus Scattering with XENONnT, Phys. Rev. Lett. 133, 191002 "
+            "(2024), arXiv:2408.02877 [nucl-ex]",
+            "E. Aprile et al. (XENON), First Search for Light Dark Matter in the Neutrino Fog "
+            "with XENONnT, Phys. Rev. Lett. 134, 111802 (2025), arXiv:2409.17868 [hep-ex]",
+            "E. Aprile et al. (XENON), arXiv:2604.06002 (SR0-SR2 data and templates)",
+            "XENON collaboration, XENONnT solar boron-8 neutrino and light dark matter "
+            "searches data release, Zenodo, doi:10.5281/zenodo.20576156 (2026)",
+        ],
+        "url_template": (
+            "https://raw.githubusercontent.com/XENONnT/cevns_data_release/60d230d/{relpath}"
+        ),
+        "notes": [
+            "The release's limits/ folder and example notebook are not registered (no loader "
+            "reads them).",
+            "The ~6,900 HDF5 templates are listed in data/xenonnt-templates.tsv (path, size, "
+            "SHA-256; its own SHA-256 is the dataset's 'manifest_sha256'), not one by one "
+            "here, so that the registry the core compiles stays small.",
+            f"{'xenonnt/cevns-templates-v1.bin'} is not a release file: `cevns data import` "
+            "writes it from the HDF5 templates (python/cevns/data/xenonnt.py documents the "
+            "layout); its SHA-256 is recorded so the core verifies it before reading.",
+            "Per-file addresses use the abbreviated commit 60d230d (not verified offline); a "
+            "fetch checks the SHA-256.",
+        ],
+    },
     "csi2021": {
         "title": (
             "COHERENT CsI[Na] full data set: supplemental material of the CEvNS "
@@ -109,6 +177,22 @@ DATASETS: dict[str, dict[str, Any]] = {
     },
 }
 
+# Bulk folders listed in a manifest file beside the registry instead of one entry each.
+MANIFEST_FOLDERS: dict[str, str] = {"xenonnt": "templates/"}
+MANIFEST_OUTPUT = Path(__file__).resolve().parent / "xenonnt-templates.tsv"
+
+# Files cevns writes at import time from registered files (their hash is recorded so
+# that the core can verify them like release files).
+DERIVED: dict[str, str] = {
+    "xenonnt/cevns-templates-v1.bin": (
+        "written by `cevns data import` from xenonnt/templates/ "
+        "(python/cevns/data/xenonnt.py); not a release file"
+    ),
+}
+
+# Documentation with an official address that no loader reads (required: false).
+DOCUMENTATION = {"xenonnt/README.md", "xenonnt/LICENSE"}
+
 # Files that have no per-file official address (url = null) and why. Files listed
 # here are documentation: ``required: false`` (no loader reads them).
 NO_OFFICIAL_URL: dict[str, str] = {
@@ -119,6 +203,7 @@ NO_OFFICIAL_URL: dict[str, str] = {
         "version (coherent.ornl.gov or the code.ornl.gov repository) was not "
         "established. Get it with `cevns data import DIR`."
     ),
+    "solar/README.md": "The cevns copy's own note on the tables; not a file of PEANUTS.",
     "ar2020/CENNS10DataReleaseCompanion.txt": (
         "A plain-text rendering of the companion PDF, made for the shared copy; it is "
         "not a file of the official release. Get it with `cevns data import DIR`."
@@ -135,12 +220,23 @@ def sha256_of(path: Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def walk(folder: Path) -> list[Path]:
+    """Every file below ``folder``, sorted, following symbolic links to folders."""
+    return sorted(
+        Path(top) / name for top, _, names in os.walk(folder, followlinks=True) for name in names
+    )
+
+
 def file_url(dataset: str, name: str, relpath: str) -> str | None:
     """Return the official per-file address of one file, or None if it has none."""
     if relpath in NO_OFFICIAL_URL:
         return None
     template = DATASETS[dataset]["url_template"]
-    return template.format(quoted_name=urllib.parse.quote(name, safe=""))
+    inner = relpath.split("/", 1)[1]
+    return template.format(
+        quoted_name=urllib.parse.quote(name, safe=""),
+        relpath=urllib.parse.quote(inner, safe="/"),
+    )
 
 
 def scan(root: Path) -> list[dict[str, Any]]:
@@ -150,15 +246,18 @@ def scan(root: Path) -> list[dict[str, Any]]:
         folder = root / dataset
         if not folder.is_dir():
             raise SystemExit(f"error: {folder} is not a directory (expected {dataset}/)")
-        for path in sorted(p for p in folder.iterdir() if p.is_file()):
-            relpath = f"{dataset}/{path.name}"
+        for path in walk(folder):
+            inner = path.relative_to(folder).as_posix()
+            relpath = f"{dataset}/{inner}"
+            if inner.startswith(MANIFEST_FOLDERS.get(dataset, "\0")) or relpath in DERIVED:
+                continue
             entry: dict[str, Any] = {
                 "path": relpath,
                 "dataset": dataset,
                 "sha256": sha256_of(path),
                 "size": path.stat().st_size,
                 "url": file_url(dataset, path.name, relpath),
-                "required": relpath not in NO_OFFICIAL_URL,
+                "required": relpath not in NO_OFFICIAL_URL and relpath not in DOCUMENTATION,
             }
             if relpath in NO_OFFICIAL_URL:
                 entry["note"] = NO_OFFICIAL_URL[relpath]
@@ -169,18 +268,54 @@ def scan(root: Path) -> list[dict[str, Any]]:
     return files
 
 
+def manifest(root: Path, dataset: str) -> str:
+    """The manifest of a dataset's bulk folder: ``path<TAB>size<TAB>sha256`` lines, sorted."""
+    folder = root / dataset
+    lines = []
+    for path in walk(folder / MANIFEST_FOLDERS[dataset]):
+        relpath = f"{dataset}/{path.relative_to(folder).as_posix()}"
+        lines.append(f"{relpath}\t{path.stat().st_size}\t{sha256_of(path)}\n")
+    return "".join(lines)
+
+
+def derived(root: Path) -> list[dict[str, Any]]:
+    """Entries of the files ``cevns data import`` writes (hashes of the files in ``root``)."""
+    out = []
+    for relpath, note in DERIVED.items():
+        path = root / relpath.split("/", 1)[0] / relpath.split("/", 1)[1]
+        if not path.is_file():
+            raise SystemExit(f"error: {path} is missing: run the conversion first ({note})")
+        out.append(
+            {
+                "path": relpath,
+                "dataset": relpath.split("/", 1)[0],
+                "sha256": sha256_of(path),
+                "size": path.stat().st_size,
+                "url": None,
+                "required": True,
+                "note": note,
+            }
+        )
+    return out
+
+
 def build(root: Path) -> dict[str, Any]:
     """Build the registry document for the releases unpacked under ``root``."""
     datasets = {
         name: {k: v for k, v in meta.items() if k != "url_template"}
         for name, meta in DATASETS.items()
     }
+    for name in MANIFEST_FOLDERS:
+        text = manifest(root, name)
+        datasets[name]["manifest"] = MANIFEST_OUTPUT.name
+        datasets[name]["manifest_sha256"] = hashlib.sha256(text.encode()).hexdigest()
+        datasets[name]["manifest_url"] = DATASETS[name]["url_template"].split("{")[0]
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_by": "data/make_registry.py (hashes and sizes computed; provenance "
         "hand-written in that script)",
         "datasets": datasets,
-        "files": scan(root),
+        "files": scan(root) + derived(root),
     }
 
 
@@ -192,7 +327,9 @@ def dumps(document: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("root", type=Path, help="directory holding ar2020/ and csi2021/")
+    parser.add_argument(
+        "root", type=Path, help="directory holding ar2020/, csi2021/, solar/ and xenonnt/"
+    )
     parser.add_argument(
         "-o",
         "--output",
@@ -207,15 +344,19 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     text = dumps(build(args.root))
+    manifest_path = args.output.parent / MANIFEST_OUTPUT.name
+    manifest_text = manifest(args.root, "xenonnt")
     if args.check:
-        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-        if current != text:
-            LOG.error("%s is out of date with %s", args.output, args.root)
-            return 1
-        LOG.info("%s matches %s", args.output, args.root)
+        for path, want in ((args.output, text), (manifest_path, manifest_text)):
+            current = path.read_text(encoding="utf-8") if path.exists() else ""
+            if current != want:
+                LOG.error("%s is out of date with %s", path, args.root)
+                return 1
+        LOG.info("%s and %s match %s", args.output, manifest_path, args.root)
         return 0
     args.output.write_text(text, encoding="utf-8")
-    LOG.info("wrote %s", args.output)
+    manifest_path.write_text(manifest_text, encoding="utf-8")
+    LOG.info("wrote %s and %s", args.output, manifest_path)
     return 0
 
 

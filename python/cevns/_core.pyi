@@ -7,7 +7,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['ArChi2', 'ArgonResponse', 'BeamTiming', 'BinnedChi2', 'BinnedRate', 'Charges', 'CouplingChi2', 'CouplingProfile', 'CsIResponse', 'CsiChi2', 'DarComponent', 'Experiment', 'ExperimentDefinition', 'Flavour', 'FluxComponent', 'GM2Boson', 'Isotope', 'Lepton', 'LineSpectrum', 'Mediator', 'MediatorKind', 'NamedModel', 'Neutrino', 'Nucleus', 'NuisanceSpec', 'OptionSpec', 'PhysicsParameters', 'ProfileResult', 'ResponseModel', 'Spectrum', 'TabulatedSpectrum', 'Templates', 'ToyPlane', 'allowed_many', 'argon40', 'arrival_time_cdf', 'arrival_time_pdf', 'cesium133', 'charge_radius_coupling_shift', 'charge_radius_sm', 'check_option', 'combined_chi2', 'constants', 'coupling_chi2_per_mass', 'dar_spectrum', 'dataset_members', 'delayed_endpoint_energy', 'delta_a_mu', 'dsigma_dT', 'dsigma_dT_magnetic', 'dsigma_dT_params', 'elements', 'epsilon_loop', 'experiment_definition', 'experiment_names', 'flux_normalisation', 'form_factor', 'gm2_loop_integral', 'iodine127', 'kinematic_factors', 'load_experiment', 'loop_integral', 'magnetic_kinematic_factor', 'mev2_to_cm2', 'mix_flavours', 'momentum_transfer', 'natural_element', 'nuclei', 'nucleus', 'nuisance_table', 'numu_line_energy', 'option_table', 'paper_model', 'paper_models', 'pion_dar_source', 'pion_dar_spectrum', 'profile_many', 'time_bin_fractions']
+__all__: list[str] = ['ArChi2', 'ArgonResponse', 'BeamTiming', 'BinnedChi2', 'BinnedRate', 'Charges', 'CouplingChi2', 'CouplingProfile', 'CsIResponse', 'CsiChi2', 'DarComponent', 'Experiment', 'ExperimentDefinition', 'Flavour', 'FluxComponent', 'GM2Boson', 'Isotope', 'Lepton', 'LineSpectrum', 'Mediator', 'MediatorKind', 'NamedModel', 'Neutrino', 'Nucleus', 'NuisanceSpec', 'OptionSpec', 'OscillationParameters', 'PhysicsParameters', 'ProfileResult', 'ResponseModel', 'SolarProfile', 'Spectrum', 'TabulatedSpectrum', 'Templates', 'ToyPlane', 'XenonChi2', 'XenonRun', 'XenonntRelease', 'allowed_many', 'argon40', 'arrival_time_cdf', 'arrival_time_pdf', 'cesium133', 'charge_radius_coupling_shift', 'charge_radius_sm', 'check_option', 'combined_chi2', 'constants', 'coupling_chi2_per_mass', 'dar_spectrum', 'dataset_members', 'delayed_endpoint_energy', 'delta_a_mu', 'dsigma_dT', 'dsigma_dT_magnetic', 'dsigma_dT_params', 'elements', 'epsilon_loop', 'experiment_definition', 'experiment_names', 'flux_normalisation', 'form_factor', 'gm2_loop_integral', 'iodine127', 'kinematic_factors', 'load_experiment', 'loop_integral', 'magnetic_kinematic_factor', 'mev2_to_cm2', 'mix_flavours', 'momentum_transfer', 'natural_element', 'nuclei', 'nucleus', 'nuisance_table', 'numu_line_energy', 'option_table', 'paper_model', 'paper_models', 'pion_dar_source', 'pion_dar_spectrum', 'profile_many', 'read_solar_profile', 'read_xenonnt_release', 'solar_b8_components', 'spectrum_table', 'survival_probability', 'time_bin_fractions', 'xenonnt_chi2', 'xenonnt_observed', 'xenonnt_rate']
 class DarComponent:
     """
     The three components of a pi-DAR beam (prompt numu, nue, numubar).
@@ -875,6 +875,120 @@ class ToyPlane:
     @property
     def n_masses(self) -> int:
         ...
+class OscillationParameters:
+    """
+    Oscillation parameters; defaults NuFIT 5.2 (2022), normal ordering, with SK atmospheric data.
+    """
+    def __init__(self) -> None:
+        ...
+    @property
+    def dm2_21(self) -> float:
+        """
+        [eV^2]
+        """
+    @dm2_21.setter
+    def dm2_21(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def sin2_theta12(self) -> float:
+        ...
+    @sin2_theta12.setter
+    def sin2_theta12(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def sin2_theta13(self) -> float:
+        ...
+    @sin2_theta13.setter
+    def sin2_theta13(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def sin2_theta23(self) -> float:
+        ...
+    @sin2_theta23.setter
+    def sin2_theta23(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class SolarProfile:
+    """
+    Production region of one solar neutrino source (B16).
+    """
+    @property
+    def electron_density(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        n_e [mol/cm^3]
+        """
+    @property
+    def radius(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    @property
+    def weight(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+class XenonntRelease:
+    """
+    The XENONnT 8B release as the core reads it (hash-checked).
+    """
+    def component(self, sr: typing.SupportsInt | typing.SupportsIndex, name: str) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Templates per tonne-year (ac, er: 81; neutron: 49 x 81; mono: E x 49 x 81).
+        """
+    def observed(self, sr: typing.SupportsInt | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    @property
+    def mono_energy(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Energies of the mono-energetic templates [keV].
+        """
+class XenonRun:
+    """
+    One XENONnT science run: observed counts and expectations (events per bin) at nominal multipliers.
+    """
+    def __init__(self, name: str, observed: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], ac: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], er: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], neutron: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], fold: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], sigma_ac: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def observed(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    @property
+    def sigma_ac(self) -> float:
+        ...
+class XenonChi2(BinnedChi2):
+    """
+    XENONnT solar 8B extended binned Poisson likelihood (81 bins per science run), nuisances profiled with NLopt LN_BOBYQA.
+    """
+    def __init__(self, runs: collections.abc.Sequence[XenonRun], n_inputs: typing.SupportsInt | typing.SupportsIndex, sigma_signal: typing.SupportsFloat | typing.SupportsIndex = 0.25, sigma_b8_flux: typing.SupportsFloat | typing.SupportsIndex = 0.0381, sigma_er: typing.SupportsFloat | typing.SupportsIndex = 1.0, sigma_neutron: typing.SupportsFloat | typing.SupportsIndex = 0.58, morphing: str = 'rate_times_shape') -> None:
+        ...
+    def chi2_at(self, inputs: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], nuisances: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> float:
+        """
+        chi2 at given nuisances.
+        """
+    def profile(self, inputs: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> ProfileResult:
+        """
+        Minimum of chi2 over the nuisances; releases the GIL.
+        """
+    def profile_fixed(self, inputs: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], fixed: collections.abc.Sequence[bool], values: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> ProfileResult:
+        """
+        Minimum of chi2 with the flagged nuisances held at the given values.
+        """
+    def profile_many(self, inputs: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], n_threads: typing.SupportsInt | typing.SupportsIndex = 0) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
+        """
+        Profile every row of a (n_points, n_inputs) array (OpenMP).
+        """
+    def signal(self, inputs: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], nuisances: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        The 8B CEvNS expectation per observed bin at given nuisances.
+        """
+    @property
+    def n_observed(self) -> int:
+        ...
+    @property
+    def nuisance_names(self) -> list[str]:
+        ...
+    @property
+    def sigmas(self) -> dict:
+        """
+        Prior widths by nuisance name (inf: free, 0: fixed).
+        """
 def allowed_many(per_mass: collections.abc.Sequence[CouplingChi2], profiles: collections.abc.Sequence[CouplingProfile], level: typing.SupportsFloat | typing.SupportsIndex, n_threads: typing.SupportsInt | typing.SupportsIndex = 0) -> list[list[tuple[float, float]]]:
     """
     Allowed intervals of many masses at one chi2 level.
@@ -1011,7 +1125,39 @@ def profile_many(per_mass: collections.abc.Sequence[CouplingChi2], grids: collec
     """
     Coupling profiles of many masses (OpenMP over masses).
     """
+def read_solar_profile(path: str, source: str = '8B') -> SolarProfile:
+    """
+    Read a B16 nudistr table (one source's production column).
+    """
+def read_xenonnt_release(data_dir: str) -> XenonntRelease:
+    """
+    Read and verify the XENONnT release of a data directory.
+    """
+def solar_b8_components(data_dir: str, flux: typing.SupportsFloat | typing.SupportsIndex = 5250000.0, osc: OscillationParameters = ..., solar_model: str = 'gs98', seconds: typing.SupportsFloat | typing.SupportsIndex = 31557600.0) -> list[FluxComponent]:
+    """
+    Flux components of solar 8B at Earth (one per flavour) over `seconds`.
+    """
+def spectrum_table(path: str, energies_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> numpy.typing.NDArray[numpy.float64]:
+    """
+    A tabulated spectrum (Winter et al. 8B, hep) normalised to 1, linearly interpolated [1/MeV].
+    """
+def survival_probability(energies_MeV: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], profile: SolarProfile, osc: OscillationParameters = ...) -> numpy.typing.NDArray[numpy.float64]:
+    """
+    Adiabatic LMA-MSW P_ee(E_nu) averaged over the production region.
+    """
 def time_bin_fractions(flavour: DarComponent, edges_us: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], timing: BeamTiming, eff_t0_us: typing.SupportsFloat | typing.SupportsIndex = 0.0, eff_rate_per_us: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> list[float]:
     ...
+def xenonnt_chi2(release: XenonntRelease, runs: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], sigma_signal: typing.SupportsFloat | typing.SupportsIndex = 0.25, sigma_b8_flux: typing.SupportsFloat | typing.SupportsIndex = 0.0381, sigma_er: typing.SupportsFloat | typing.SupportsIndex = 1.0, sigma_neutron: typing.SupportsFloat | typing.SupportsIndex = 0.58, morphing: str = 'rate_times_shape') -> XenonChi2:
+    """
+    XenonChi2 of the physics route (inputs: node inputs of XenonntRate).
+    """
+def xenonnt_observed(events_csv: str, binning_yaml: str) -> numpy.typing.NDArray[numpy.float64]:
+    """
+    Events of a release data/sr*.csv binned with binning/sr*.yaml: 81 counts (C order).
+    """
+def xenonnt_rate(data_dir: str, node_energies_keV: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], flux: typing.SupportsFloat | typing.SupportsIndex = 5250000.0, osc: OscillationParameters = ..., solar_model: str = 'gs98', panels_per_segment: typing.SupportsInt | typing.SupportsIndex = 2) -> BinnedRate:
+    """
+    BinnedRate of solar 8B on one tonne of natural xenon over one year, binned on the template energies: predictions are the node inputs x_k [events / (t yr)].
+    """
 constants: dict = {'G_F': 1.1663788e-11, 'alpha_em': 0.0072973525692838015, 'hbar_c_MeV_fm': 197.3269804, 'N_A': 6.02214076e+23, 'amu_MeV': 931.49410242, 'm_e': 0.51099895, 'm_mu': 105.6583755, 'm_tau': 1776.86, 'm_pi': 139.57039, 'tau_pi_ns': 26.033, 'tau_mu_ns': 2196.9811, 'gVp_nue': 0.0401, 'gVp_numu': 0.0318, 'gVn': -0.5094, 'sigma_piN_over_mud_ref': 17.3, 'max_mediator_mass_MeV': 1000000000.0}
 Flavour = DarComponent

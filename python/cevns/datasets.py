@@ -32,6 +32,7 @@ __all__ = [
     "LABELS",
     "MEMBERS",
     "PAPER_DATASETS",
+    "PAPER_EXPERIMENTS",
     "PAPER_ORDER",
     "check_dataset",
     "experiments_for",
@@ -47,6 +48,8 @@ EXPERIMENTS: tuple[str, ...] = tuple(_core.experiment_names())
 DATASETS: tuple[str, ...] = (*EXPERIMENTS, "combined")
 #: The data sets of the paper (Table 2 rows, in this order).
 PAPER_DATASETS: tuple[str, ...] = ("csi2021", "ar2020", "combined")
+#: The paper's experiments (COHERENT; Table 2, the figures and the g-2 comparison).
+PAPER_EXPERIMENTS: tuple[str, ...] = ("csi2021", "ar2020")
 #: The order of the paper's tables and figures (Table 2 columns, Figs. 4-8 legends).
 PAPER_ORDER: tuple[str, ...] = ("ar2020", "csi2021", "combined")
 

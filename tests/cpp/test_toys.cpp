@@ -211,9 +211,9 @@ TEST_CASE("components sum to expected, auxiliary measurements, constraint widths
   CHECK(csi.auxiliary_measurements()[0].exposure == 1.0);
   CHECK(ar.auxiliary_measurements()[0].exposure == 5.0);  // eq. (8): variance N_SS / 5
   Vec aux(kBins);
-  csi.auxiliary_expected(eta4.data(), aux.data());
+  csi.auxiliary_expected(pred.data(), eta4.data(), aux.data());
   CHECK(aux[2] == doctest::Approx(1.01 * ramp(3.0, 0.2)[2]));
-  ar.auxiliary_expected(eta9.data(), aux.data());
+  ar.auxiliary_expected(pred.data(), eta9.data(), aux.data());
   CHECK(aux[2] == doctest::Approx(1.002 * ramp(8.0, 0.5)[2]));
   CHECK(csi.constraint_widths() == Vec{0.12, 0.25, 0.35, 0.021});
   CHECK(ar.constraint_widths() == Vec{0.13, 0.0079, 0.32, 1.0, 1, 1, 1, 1, 1});

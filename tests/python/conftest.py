@@ -2,6 +2,17 @@
 
 ``data_dir`` points the tests at the shared copy of the COHERENT releases:
 ``$CEVNS_DATA_DIR`` if set, else ``<repo>/../shared/data/coherent``.
+
+``data_root`` is a data directory with every release (ar2020/, csi2021/, xenonnt/,
+solar/): ``$CEVNS_DATA_DIR`` itself when it holds all four (with the converted
+XENONnT templates), else one assembled from symbolic links in
+``<repo>/build/test-data-root``: the COHERENT releases of ``data_dir``, the XENONnT
+release of ``$CEVNS_XENONNT_DIR`` and the solar tables of ``$CEVNS_SOLAR_DIR``,
+read in place (defaults: ``xenonnt/`` and ``solar/`` beside the COHERENT directory,
+as in ``../shared/data/{coherent,xenonnt,solar}``); the XENONnT HDF5 templates are
+converted there once (h5py) and kept. ``xenonnt_2024_dir`` is the 2024 analysis'
+templates (validation only): ``$CEVNS_XENONNT_2024_DIR``, default ``xenonnt-2024/``
+beside the COHERENT directory.
 """
 
 from __future__ import annotations
@@ -43,6 +54,64 @@ def data_dir() -> Path:
             "CEVNS_DATA_DIR to a copy of the releases, or run `cevns data fetch`"
         )
     return path
+
+
+TEST_ROOT = REPO / "build" / "test-data-root"
+
+
+def _release_dir(var: str, default: Path) -> Path:
+    env = os.environ.get(var, "").strip()
+    return Path(env).expanduser() if env else default
+
+
+def xenonnt_release(data_dir: Path) -> Path:
+    """The XENONnT release directory ($CEVNS_XENONNT_DIR or beside the COHERENT one)."""
+    return _release_dir("CEVNS_XENONNT_DIR", data_dir.resolve().parent / "xenonnt")
+
+
+@pytest.fixture(scope="session")
+def xenonnt_dirs(data_dir: Path) -> tuple[Path, Path]:
+    """(2024 templates, 2026 release) directories; skips the test if either is absent."""
+    pytest.importorskip("h5py")
+    old = _release_dir("CEVNS_XENONNT_2024_DIR", data_dir.resolve().parent / "xenonnt-2024")
+    new = xenonnt_release(data_dir)
+    if not (old / "b8").is_dir() or not (new / "data").is_dir():
+        pytest.skip(f"XENONnT data not found ({old}, {new})")
+    return old, new
+
+
+@pytest.fixture(scope="session")
+def data_root(data_dir: Path) -> Path:
+    """Directory holding ar2020/, csi2021/, xenonnt/ (converted) and solar/ (skips if absent)."""
+    from cevns.data import xenonnt
+    from cevns.data.acquire import derive
+    from cevns.data.registry import load_registry
+
+    if (data_dir / xenonnt.CONVERTED).is_file() and (data_dir / "solar").is_dir():
+        return data_dir
+    release = xenonnt_release(data_dir)
+    solar = _release_dir("CEVNS_SOLAR_DIR", data_dir.resolve().parent / "solar")
+    if not (release / "templates").is_dir() or not solar.is_dir():
+        pytest.skip(f"XENONnT release or solar tables not found ({release}, {solar})")
+    links = {
+        "ar2020": data_dir / "ar2020",
+        "csi2021": data_dir / "csi2021",
+        "solar": solar,
+        **{f"xenonnt/{p.name}": p for p in release.iterdir()},
+    }
+    for name, target in links.items():
+        link = TEST_ROOT / name
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if link.is_symlink() and Path(os.readlink(link)) == target.resolve():
+            continue
+        if link.is_symlink():
+            link.unlink()
+        link.symlink_to(target.resolve(), target_is_directory=target.is_dir())
+    try:
+        derive(TEST_ROOT, ["xenonnt"], registry=load_registry())
+    except ImportError:
+        pytest.skip("converting the XENONnT templates needs h5py")
+    return TEST_ROOT
 
 
 def copy_release(src: Path, dst: Path) -> Path:

@@ -39,8 +39,12 @@ def _make_registry_module():
 # ---------------------------------------------------------------------------
 def test_registry_loads_with_both_datasets():
     registry = load_registry()
-    assert set(registry.datasets) == {"ar2020", "csi2021"}
-    assert len(registry.files) == 31
+    assert set(registry.datasets) == {"ar2020", "csi2021", "solar", "xenonnt"}
+    assert len(registry.select(["ar2020", "csi2021"])) == 31
+    # 9 files in registry.json (one of them derived), 6,915 HDF5 templates in the manifest
+    assert len(registry.select(["xenonnt"])) == 9 + 6915
+    assert len(registry.select(["solar"])) == 6
+    assert registry.datasets["xenonnt"].licence.startswith("CC-BY-4.0")
     for dataset in registry.datasets.values():
         assert dataset.source.startswith("https://")
         assert dataset.citation and dataset.licence
@@ -63,7 +67,11 @@ def test_registry_entry_lookup():
 def test_registry_every_required_file_has_an_official_url():
     registry = load_registry()
     for entry in registry.files:
-        if entry.required:
+        if entry.path == "xenonnt/cevns-templates-v1.bin":  # written by `cevns data import`
+            assert entry.url is None and entry.note and "cevns data import" in entry.note
+        elif entry.required:
+            assert entry.url, entry.path
+        elif entry.path in ("xenonnt/README.md", "xenonnt/LICENSE"):  # documentation
             assert entry.url, entry.path
         else:
             assert entry.url is None and entry.note, entry.path
@@ -74,15 +82,22 @@ def test_registry_select_rejects_unknown_dataset():
         load_registry().select(["xe2030"])
 
 
-def test_registry_lists_exactly_the_shared_files(data_dir):
-    on_disk = {p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*") if p.is_file()}
-    assert on_disk == {f.path for f in load_registry().files}
+def test_registry_lists_exactly_the_shared_files(data_root):
+    registry = load_registry()
+    on_disk = {
+        str(Path(top, name).relative_to(data_root).as_posix())
+        for top, _, names in os.walk(data_root, followlinks=True)
+        for name in names
+    }
+    assert on_disk == {f.path for f in registry.files}
 
 
-def test_registry_json_is_reproducible(data_dir):
+def test_registry_json_is_reproducible(data_root):
     make_registry = _make_registry_module()
     committed = REPO_REGISTRY.read_text(encoding="utf-8")
-    assert make_registry.dumps(make_registry.build(data_dir)) == committed
+    assert make_registry.dumps(make_registry.build(data_root)) == committed
+    manifest = (REPO_REGISTRY.parent / "xenonnt-templates.tsv").read_text(encoding="utf-8")
+    assert make_registry.manifest(data_root, "xenonnt") == manifest
 
 
 def test_load_registry_from_explicit_file_and_errors(tmp_path):
@@ -171,8 +186,10 @@ def test_verify_missing_documentation_alone_is_ok(data_copy):
 
 def test_verify_empty_directory_reports_everything(tmp_path):
     report = verify(tmp_path / "nothing-here")
-    assert not report.ok
-    assert len(report.missing) + len(report.missing_optional) == 31
+    assert not report.ok  # no release installed: every dataset is checked
+    assert len(report.missing) + len(report.missing_optional) == len(load_registry().files)
+    coherent_only = verify(tmp_path / "nothing-here", ["ar2020", "csi2021"])
+    assert len(coherent_only.missing) + len(coherent_only.missing_optional) == 31
 
 
 # ---------------------------------------------------------------------------

@@ -34,14 +34,13 @@ pytestmark = pytest.mark.skipif(
 
 
 def _package_modules() -> list[str]:
-    """Public modules: no '_' component; of the CLI only ``cevns.cli`` itself."""
+    """Public modules: no '_' component; of the CLI only ``cevns.cli`` itself; not the
+    doctests' pytest set-up ``cevns.conftest``."""
     out = ["cevns"]
     for info in pkgutil.walk_packages(cevns.__path__, prefix="cevns."):
         if any(p.startswith("_") for p in info.name.split(".")):
             continue
-        if info.name.endswith(".conftest"):  # the doctests' fixtures, not API
-            continue
-        if info.name.startswith("cevns.cli."):
+        if info.name.startswith("cevns.cli.") or info.name == "cevns.conftest":
             continue
         out.append(info.name)
     return out

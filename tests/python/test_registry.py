@@ -68,6 +68,8 @@ def test_components_are_the_chi2s(data_dir):
     rows = fitted["ss"] / fitted["ss"].sum(axis=1, keepdims=True)  # flat in time x eps_T
     np.testing.assert_allclose(rows, np.broadcast_to(rows[0], rows.shape), rtol=1e-12)
     for name in ("csi2021", "ar2020"):
+        # CsI's default measured SS model profiles a flat-in-time SS rate (not the AC
+        # histogram): eq. 6's paper model has the AC histogram as its SS component
         exp = experiment(name, data_dir, **({"ss_model": "paper"} if name == "csi2021" else {}))
         pred = exp.predict()
         nominal = exp.components(pred)

@@ -106,13 +106,13 @@ def test_toys_draw_a_flat_ss_and_keep_its_centre(data_dir, measured, paper):
     for exp in (measured, paper):
         eng = ToyEngine("universal", "csi2021", experiments={"csi2021": exp}, plane_masses=[1.0])
         hyp = eng.hypothesis(1e5, 0.05)
-        ss = hyp.auxiliary["csi2021"].reshape(9, 11)
+        ss = hyp.auxiliary["csi2021"].reshape(9, 11)  # the SS measurement's mean
         if exp is measured:
             np.testing.assert_allclose(ss / ss.sum(axis=1, keepdims=True), np.tile(w, (9, 1)))
         else:
             eta_ss = hyp.nuisances["csi2021"][3]
             np.testing.assert_allclose(
-                ss.ravel(), (1 + eta_ss) * np.asarray(exp.likelihood.core.auxiliary_measurements()[0][2])
+                ss.ravel(), (1 + eta_ss) * exp.likelihood.auxiliary_measurements()[0].values
             )
         _, _, cen = eng.generate(hyp, 50, batch_seed(1, 0))
         assert np.all(cen[0][:, 3] == 0.0) and np.std(cen[0][:, 0]) > 0

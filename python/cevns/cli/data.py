@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..datasets import EXPERIMENTS
 from .args import EXIT_DATA, EXIT_OK, add_command, add_data_dir
 
+#: Datasets of data/registry.json (``cevns data cite --dataset``).
+RELEASES = ("ar2020", "csi2021", "solar", "xenonnt")
 __all__ = ["EPILOG_CONFIG", "EPILOG_DATA", "cmd_config", "cmd_data", "register"]
 
 
@@ -21,6 +22,8 @@ EPILOG_DATA = """examples:
   cevns data verify                      # the default data directory
   cevns data verify ../shared/data/coherent
   cevns data import ~/Downloads/coherent # verify and install a release you have
+  cevns data import ../shared/data/xenonnt   # XENONnT: converts its HDF5 templates (h5py)
+  cevns data import ../shared/data/solar     # the solar-neutrino tables
   cevns data cite                        # how to cite the releases, their licences
   cevns data fetch                       # download from the official sources
 """
@@ -69,7 +72,12 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    p = add_command(sub, "data", "fetch, import or verify the COHERENT releases", EPILOG_DATA)
+    p = add_command(
+        sub,
+        "data",
+        "fetch, import or verify the data releases (COHERENT, XENONnT, solar tables)",
+        EPILOG_DATA,
+    )
     add_data_dir(p)
     dsub = p.add_subparsers(dest="data_command", required=True, metavar="ACTION")
     q = add_command(dsub, "verify", "check every file against the registry", EPILOG_DATA)
@@ -79,7 +87,7 @@ def register(sub: Any) -> None:
     q = add_command(dsub, "fetch", "download from the official sources (hash-checked)", EPILOG_DATA)
     q.add_argument("--base-url", default=None, help="a mirror to download from instead")
     q = add_command(dsub, "cite", "citations and licences of the data releases", EPILOG_DATA)
-    q.add_argument("--dataset", action="append", choices=EXPERIMENTS, default=None)
+    q.add_argument("--dataset", action="append", choices=RELEASES, default=None)
     p.set_defaults(func=cmd_data)
 
     p = add_command(sub, "config", "where the C++ headers and CMake package are", EPILOG_CONFIG)

@@ -48,7 +48,7 @@ def require_matplotlib() -> None:
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
-    from ..datasets import EXPERIMENTS
+    from ..datasets import PAPER_EXPERIMENTS
     from ..figures import make_figures
     from ..plots import read_overlay_csv
 
@@ -69,7 +69,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
         cache=not args.no_cache,
         dpi=args.dpi,
         overlay_csv=args.overlay,
-        experiments=detector_experiments(args, EXPERIMENTS) if args.set else None,
+        experiments=detector_experiments(args, PAPER_EXPERIMENTS) if args.set else None,
     )
     for p in paths:
         print(p)

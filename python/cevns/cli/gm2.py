@@ -55,7 +55,7 @@ def _ratio(r: Any) -> str:
 def cmd_gm2(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from ..datasets import EXPERIMENTS, LABELS, PAPER_ORDER
+    from ..datasets import LABELS, PAPER_EXPERIMENTS, PAPER_ORDER
     from ..gm2 import gm2_band, gm2_report
     from ..models import get_model
     from ..output import table, to_json
@@ -72,7 +72,7 @@ def cmd_gm2(args: argparse.Namespace) -> int:
             cl=args.cl,
             data_dir=args.data_dir,
             cache_dir=args.cache_dir,
-            experiments=detector_experiments(args, EXPERIMENTS),
+            experiments=detector_experiments(args, PAPER_EXPERIMENTS),
         )
     if args.format == "json":
         print(to_json(rep))

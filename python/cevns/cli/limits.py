@@ -295,7 +295,7 @@ def detector_line(settings: dict[str, dict[str, Any]]) -> str:
 
 
 def cmd_table2(args: argparse.Namespace) -> int:
-    from ..datasets import EXPERIMENTS, LABELS, PAPER_ORDER
+    from ..datasets import LABELS, PAPER_EXPERIMENTS, PAPER_ORDER
     from ..infer.limits import table2
     from ..output import table, to_json
 
@@ -313,7 +313,7 @@ def cmd_table2(args: argparse.Namespace) -> int:
     res = table2(
         cl=args.cl,
         dof=args.dof,
-        experiments=detector_experiments(args, EXPERIMENTS),
+        experiments=detector_experiments(args, PAPER_EXPERIMENTS),
         progress=progress(),
         compare_paper=args.compare,
     ).to_dict()

@@ -100,8 +100,56 @@ def check_model_arguments(args: argparse.Namespace) -> None:
         )
 
 
+def _experiments_with_option(option: str) -> list[str]:
+    """The registered experiments whose definition has ``option`` (e.g. the solar ones:
+    ``solar_model``; those with a free ⁸B flux: ``flux_constraint``)."""
+    from .. import _core
+
+    return [
+        n
+        for n in _core.experiment_names()
+        if option in {o.name for o in _core.experiment_definition(n).options}
+    ]
+
+
+def _print_p_ee(args: argparse.Namespace) -> int:
+    """``cevns predict --experiment xenonnt --p-ee E1,E2,...``: solar flavour content at Earth."""
+    from .. import _core
+    from ..data import data_path
+    from ..output import table
+
+    solar = _experiments_with_option("solar_model")
+    if args.experiment not in solar:
+        raise UsageError(f"--p-ee goes with a solar-neutrino experiment ({', '.join(solar)})")
+    try:
+        energies = [float(v) for v in args.p_ee.split(",") if v.strip()]
+    except ValueError:
+        raise InputError(f"--p-ee {args.p_ee!r}: expected energies in MeV, e.g. 1,5,10") from None
+    if not energies or not all(math.isfinite(e) and e > 0 for e in energies):
+        raise InputError(f"--p-ee {args.p_ee!r}: energies must be finite and > 0 MeV")
+    profile = _core.read_solar_profile(
+        str(data_path("solar/nudistr_b16_gs98.dat", args.data_dir)), "8B"
+    )
+    osc = _core.OscillationParameters()
+    pee = _core.survival_probability(energies, profile, osc)
+    rows = [
+        [e, p, (1 - p) * (1 - osc.sin2_theta23), (1 - p) * osc.sin2_theta23]
+        for e, p in zip(energies, pee)
+    ]
+    fmt = args.format if args.format != "json" else "markdown"
+    print(table(rows, ["E_nu_MeV", "P_ee", "P_emu", "P_etau"], fmt))
+    print(
+        "(adiabatic LMA-MSW averaged over the B16-GS98 8B production region; NuFIT 5.2 "
+        "parameters; no Earth-matter regeneration)"
+    )
+    return EXIT_OK
+
+
 def cmd_predict(args: argparse.Namespace) -> int:
     import numpy as np
+
+    if getattr(args, "p_ee", None):
+        return _print_p_ee(args)
 
     from ..output import table, to_json
     from ..phenomenology import flux_averaged_cross_section
@@ -165,7 +213,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
                 "coupling": coupling,
                 "fixed": fixed,
                 "cevns": pred,
-                "cevns_total": float(pred.sum()),
+                "cevns_total": float(exp.expected_signal(pred).sum()),
                 "provenance": provenance([exp]),
             }
         )
@@ -282,6 +330,43 @@ def _parse_param_ranges(items: list[str]) -> dict[str, tuple[float, float]]:
     return ranges
 
 
+def _fit_b8_flux(args: argparse.Namespace) -> int:
+    """``cevns fit --experiment xenonnt --param b8_flux``: the XENONnT 8B flux measurement."""
+    from ..datasets import members
+    from ..output import to_json
+    from ..xenonnt import b8_flux_fit
+
+    names = members(args.experiment)
+    measuring = _experiments_with_option("flux_constraint")
+    if len(names) != 1 or names[0] not in measuring:
+        raise InputError(
+            f"--param b8_flux needs one experiment with a free 8B flux ({', '.join(measuring)}), "
+            f"got {args.experiment!r}"
+        )
+    args.set = [*(args.set or []), f"{names[0]}.flux_constraint=free"]
+    exps = detector_experiments(args, names)
+    res = b8_flux_fit(exps[names[0]])
+    if args.format == "json":
+        print(to_json(res.to_dict()))
+        return EXIT_OK
+    print(
+        f"{res.experiment}: 8B flux = {res.flux / 1e6:.2f} "
+        f"-{(res.flux - res.flux_low) / 1e6:.2f} +{(res.flux_high - res.flux) / 1e6:.2f} "
+        "x 1e6 cm^-2 s^-1 (Delta chi2 = 1, every nuisance profiled)"
+    )
+    print(
+        f"  <sigma> = {res.sigma / 1e-39:.2f} -{(res.sigma - res.sigma_low) / 1e-39:.2f} "
+        f"+{(res.sigma_high - res.sigma) / 1e-39:.2f} x 1e-39 cm^2 "
+        f"(SM {res.sigma_sm / 1e-39:.3f}); background-only rejected at "
+        f"sqrt(q0) = {res.sqrt_q0:.2f} sigma"
+    )
+    print(
+        f"  expected 8B CEvNS {res.cevns_expected:.2f}, background "
+        f"{res.background_expected:.2f}, observed {res.observed:.0f}"
+    )
+    return EXIT_OK
+
+
 #: Most grid points per axis of ``fit --param``, by number of parameters (memory: a
 #: prediction per point; 2000 x 99 bins or 401^2 x 99 bins of doubles is ~0.1 GB).
 MAX_POINTS = {0: 2000, 1: 2000, 2: 401}
@@ -314,6 +399,8 @@ def cmd_fit_params(args: argparse.Namespace) -> int:
 
     ranges = _parse_param_ranges(args.range or [])
     params = [p.strip() for p in args.param.split(",") if p.strip()]
+    if params == ["b8_flux"]:
+        return _fit_b8_flux(args)
     profiled = [p.strip() for p in (args.profile or "").split(",") if p.strip()]
     if args.points is not None and not 3 <= args.points <= MAX_POINTS[min(len(params), 2)]:
         raise InputError(
@@ -395,6 +482,12 @@ def register(sub: Any) -> None:
         "sign of g does not matter",
     )
     add_fixed_parameters(p, "instead of its SM value")
+    p.add_argument(
+        "--p-ee",
+        metavar="E1,E2,...",
+        default=None,
+        help="solar experiments: print the nu_e survival probability at these E_nu [MeV]",
+    )
     add_format(p, ("json", "csv", "markdown"))
     add_inputs(p)
     p.set_defaults(func=cmd_predict)

@@ -1,4 +1,7 @@
-"""Getting the COHERENT releases into the data directory: download or import, both hash-checked."""
+"""Getting the data releases into the data directory: download or import, both hash-checked.
+
+The releases: COHERENT (ar2020, csi2021), XENONnT (xenonnt) and the solar tables (solar).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +11,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import DataError, HashMismatchError, MissingDataError
+from . import xenonnt
 from .registry import FileEntry, Registry, as_dataset_list, load_registry
 from .store import (
     PathLike,
     VerifyReport,
     cached_sha256,
+    check_data_dir,
+    installed_datasets,
     nearby_release,
     resolve_data_dir,
     verify,
@@ -97,7 +103,8 @@ def fetch(
         A mirror that replaces the official sources: a file is downloaded from
         ``base_url + "/" + relpath`` (e.g. ``.../ar2020/cevnspdf.txt``).
     datasets : iterable of str, optional
-        Restrict to these datasets (default: all).
+        Restrict to these datasets (default: the releases the directory already
+        holds; every release when it holds none).
     progress : bool
         Show a progress bar per file (needs tqdm).
     registry : Registry, optional
@@ -119,10 +126,12 @@ def fetch(
     registry = registry if registry is not None else load_registry()
     datasets = as_dataset_list(datasets)
     root = resolve_data_dir(data_dir)
+    if datasets is None:  # the releases already there (every release into an empty directory)
+        datasets = installed_datasets(check_data_dir(root), registry)
     entries = registry.select(datasets)
     before = verify(root, datasets, registry=registry)
     bad = set(before.missing) | set(before.missing_optional) | {m.path for m in before.mismatched}
-    todo = [e for e in entries if e.path in bad]
+    todo = [e for e in entries if e.path in bad and e.path not in DERIVED]
     bar = _progressbar(progress)
 
     no_url: list[FileEntry] = []
@@ -158,6 +167,7 @@ def fetch(
         )
     if no_url:
         raise _no_url_error(no_url, root)
+    derive(root, datasets, registry=registry)
     return verify(root, datasets, registry=registry)
 
 
@@ -166,7 +176,8 @@ def fetch(
 # ---------------------------------------------------------------------------
 def _candidates(src: Path, entry: FileEntry) -> list[Path]:
     """Places where ``entry`` may sit in ``src``: nested layout first, then flat."""
-    places = [src / entry.path, src / entry.name]
+    inner = entry.path.split("/", 1)[1]
+    places = [src / entry.path, src / inner, src / entry.name]
     return [p for i, p in enumerate(places) if p.is_file() and p not in places[:i]]
 
 
@@ -244,11 +255,15 @@ def import_dir(
     if not source.is_dir():
         raise MissingDataError(f"cannot import from {source}: it is not a directory")
     root = resolve_data_dir(data_dir)
+    if datasets is None:
+        datasets = _datasets_in(source, registry)
 
     plan: list[tuple[Path, FileEntry]] = []
     missing: list[str] = []
     wrong: list[str] = []
     for entry in registry.select(datasets):
+        if entry.path in DERIVED:
+            continue
         found, actual = _locate(source, entry)
         if found is not None:
             plan.append((found, entry))
@@ -285,4 +300,43 @@ def import_dir(
         target = root / entry.path
         LOG.info("importing %s -> %s", found, target)
         _copy_verified(found, target, entry)
+    derive(root, datasets, registry=registry)
     return verify(root, datasets, registry=registry)
+
+
+#: Files written from registered files at import time: path -> dataset it derives from.
+DERIVED = {xenonnt.CONVERTED: "xenonnt"}
+
+
+def derive(root: Path, datasets: Iterable[str], *, registry: Registry) -> None:
+    """Write the derived files of the given datasets (the compact XENONnT templates).
+
+    The result is checked against its registered SHA-256 before it replaces
+    anything: a release that converts to other bytes is refused.
+    """
+    for relpath, dataset in DERIVED.items():
+        if dataset not in datasets:
+            continue
+        entry = registry.entry(relpath)
+        target = root / relpath
+        if target.is_file() and cached_sha256(target) == entry.sha256:
+            continue
+        LOG.info("converting the XENONnT HDF5 templates into %s", target)
+        xenonnt.convert(root / dataset, target)
+        actual = cached_sha256(target)
+        if actual != entry.sha256:
+            target.unlink()
+            raise HashMismatchError(
+                f"the templates converted from {root / dataset} ({relpath}) have sha256 "
+                f"{actual}, not the registered {entry.sha256}; nothing was kept"
+            )
+
+
+def _datasets_in(source: Path, registry: Registry) -> list[str]:
+    """Datasets with at least one registered file in ``source`` (all when none is)."""
+    found = [
+        name
+        for name in registry.datasets
+        if any(_candidates(source, e) for e in registry.select([name]) if e.required)
+    ]
+    return found or list(registry.datasets)

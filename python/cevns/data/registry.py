@@ -202,7 +202,59 @@ def _parse_file(raw: Mapping[str, Any], origin: str, datasets: Sequence[str]) ->
     return entry
 
 
-def parse_registry(document: Mapping[str, Any], origin: str = "<registry>") -> Registry:
+def parse_manifest(
+    text: str, dataset: str, url_prefix: str | None, origin: str
+) -> tuple[FileEntry, ...]:
+    """Entries of a bulk manifest (``path<TAB>size<TAB>sha256`` per line).
+
+    A dataset with many files (the XENONnT release's ~6,900 HDF5 templates) lists
+    them in a manifest beside ``registry.json`` rather than one JSON entry each.
+    """
+    entries = []
+    for number, line in enumerate(text.splitlines(), 1):
+        parts = line.split("\t")
+        if len(parts) != 3 or len(parts[2]) != 64 or not parts[0].startswith(dataset + "/"):
+            raise DataError(f"{origin}:{number}: expected 'path<TAB>size<TAB>sha256', got {line!r}")
+        inner = parts[0].split("/", 1)[1]
+        entries.append(
+            FileEntry(
+                path=parts[0],
+                sha256=parts[2].lower(),
+                size=int(parts[1]),
+                dataset=dataset,
+                url=None if url_prefix is None else url_prefix + inner,
+            )
+        )
+    return tuple(entries)
+
+
+def _manifest_entries(
+    raw_datasets: Mapping[str, Any], folder: Path | None, origin: str
+) -> tuple[FileEntry, ...]:
+    import hashlib
+
+    entries: tuple[FileEntry, ...] = ()
+    for name, raw in raw_datasets.items():
+        manifest = raw.get("manifest")
+        if manifest is None:
+            continue
+        path = (folder or REPO_REGISTRY.parent) / manifest
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DataError(
+                f"{origin}: the manifest {path} of dataset {name!r} cannot be read "
+                f"({exc.strerror or exc}); the installation is incomplete: reinstall cevns"
+            ) from None
+        if hashlib.sha256(data).hexdigest() != raw.get("manifest_sha256"):
+            raise DataError(f"{origin}: the manifest {path} is not the registered one")
+        entries += parse_manifest(data.decode("utf-8"), name, raw.get("manifest_url"), str(path))
+    return entries
+
+
+def parse_registry(
+    document: Mapping[str, Any], origin: str = "<registry>", folder: Path | None = None
+) -> Registry:
     """Build a :class:`Registry` from the decoded JSON document.
 
     Parameters
@@ -211,6 +263,9 @@ def parse_registry(document: Mapping[str, Any], origin: str = "<registry>") -> R
         The decoded ``registry.json``.
     origin : str
         Name used in error messages (the file it came from).
+    folder : Path, optional
+        Where the datasets' manifests are (beside the registry file; default:
+        the repository's ``data/``).
     """
     try:
         raw_datasets = document["datasets"]
@@ -219,6 +274,7 @@ def parse_registry(document: Mapping[str, Any], origin: str = "<registry>") -> R
         raise DataError(f"{origin}: the registry lacks the key {exc.args[0]!r}") from None
     datasets = {name: _parse_dataset(name, raw, origin) for name, raw in raw_datasets.items()}
     files = tuple(_parse_file(raw, origin, list(datasets)) for raw in raw_files)
+    files += _manifest_entries(raw_datasets, folder, origin)
     return Registry(files=files, datasets=datasets)
 
 
@@ -275,7 +331,7 @@ def _load(path: Path) -> Registry:
         raise DataError(f"registry file {path} cannot be read: {exc.strerror or exc}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DataError(f"registry file {path} is not valid JSON: {exc}") from None
-    registry = parse_registry(document, origin=str(path))
+    registry = parse_registry(document, origin=str(path), folder=path.parent)
     LOG.debug("loaded %d registry entries from %s", len(registry.files), path)
     return Registry(files=registry.files, datasets=registry.datasets, source=path)
 

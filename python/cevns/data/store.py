@@ -248,6 +248,8 @@ def verify(
     datasets = as_dataset_list(datasets)
     root = resolve_data_dir(data_dir)
     check_data_dir(root)
+    if datasets is None:  # all datasets: those not installed at all are not checked
+        datasets = installed_datasets(root, registry)
     entries = registry.select(datasets)
     missing: list[str] = []
     missing_optional: list[str] = []
@@ -279,6 +281,16 @@ def verify(
     return report
 
 
+def installed_datasets(root: Path, registry: Registry) -> list[str]:
+    """Datasets with a folder in ``root`` (all of them when none is there).
+
+    ``cevns data verify`` without a dataset selection checks the releases a data
+    directory holds: a COHERENT-only directory is complete without ``xenonnt/``.
+    """
+    present = [name for name in registry.datasets if (root / name).is_dir()]
+    return present or list(registry.datasets)
+
+
 def check_data_dir(root: Path) -> Path:
     """Refuse a data directory that exists but is not a directory (a file in its place)."""
     if root.exists() and not root.is_dir():
@@ -301,13 +313,13 @@ def check_file(path: Path, entry: FileEntry, data_dir: Path) -> Path:
     check_data_dir(data_dir)
     if not path.exists():
         raise MissingDataError(
-            f"COHERENT data file {entry.path} was not found in the data directory "
+            f"data file {entry.path} was not found in the data directory "
             f"{data_dir} (looked for {path}). {fix_hint(data_dir)}"
         )
     actual = cached_sha256(path)
     if actual != entry.sha256:
         raise HashMismatchError(
-            f"COHERENT data file {path} is not the registered one: expected sha256 "
+            f"data file {path} is not the registered one: expected sha256 "
             f"{entry.sha256}, found {actual} (data directory {data_dir}). The file is "
             f"corrupted or from another release. {fix_hint(data_dir)}"
         )

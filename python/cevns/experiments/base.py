@@ -215,6 +215,12 @@ class Experiment:
         """χ² (= −2 ln L up to a constant) with every nuisance profiled."""
         return self.likelihood.chi2(prediction)
 
+    def expected_signal(self, prediction: np.ndarray) -> np.ndarray:
+        """The CEvNS events per observed bin of a prediction at nominal nuisances: the
+        χ²'s ``cevns`` component (the prediction itself for COHERENT; for XENONnT the
+        node inputs folded with exposure x mono templates at (t_ly, t_qy) = (0, 0))."""
+        return self.components(prediction)["cevns"]
+
     def components(self, prediction: np.ndarray, nuisances: Any = None) -> dict[str, np.ndarray]:
         """The named components of the expected counts (``cevns`` first, then the
         backgrounds), each of shape ``self.shape``, at the given nuisances (a mapping

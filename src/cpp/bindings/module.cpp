@@ -13,4 +13,5 @@ PYBIND11_MODULE(_core, m) {
   cevns_bind::register_gm2(m);
   cevns_bind::register_experiment(m);
   cevns_bind::register_toys(m);
+  cevns_bind::register_xenon(m);
 }

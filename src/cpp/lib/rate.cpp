@@ -109,6 +109,9 @@ BinnedRate::BinnedRate(RateConfig config) : cfg_(std::move(config)) {
       for (double E : energies)
         if (E > 0.0) bp.push_back(2.0 * E * E / M);
     }
+    const double t_top = *std::max_element(bp.begin(), bp.end());
+    for (double T : cfg_.recoil_breakpoints_MeV)
+      if (T > 0.0 && T < t_top) bp.push_back(T);
     std::sort(bp.begin(), bp.end());
     bp.erase(std::unique(bp.begin(), bp.end()), bp.end());
     Grid g;

@@ -151,6 +151,22 @@ struct ArOptions {
   std::array<double, 4> sigmas;
 };
 
+/// Options of the XENONnT solar 8B experiments (xenonnt, xenonnt_sr0/1/2);
+/// defaults from option_table("xenonnt").
+struct XenonntOptions {
+  XenonntOptions();             ///< every field at its table default
+  std::string flux_constraint;  ///< "sno" (+-3.81 %) or "free" (the measurement)
+  double b8_flux;               ///< total 8B flux of the prediction [cm^-2 s^-1]
+  std::string solar_model;      ///< B16 production profile: "gs98" or "agss09"
+  std::string morphing;         ///< "rate_times_shape" (blueice) or "histogram"
+  std::string form_factor;      ///< as CsiOptions::form_factor
+  int panels_per_segment;       ///< Gauss-Legendre panels per segment
+};
+
+/// Options from text (keys of the option table; others throw OptionError).
+XenonntOptions xenonnt_options(const std::map<std::string, std::string>& text);
+std::map<std::string, std::string> to_text(const XenonntOptions& options);
+
 /// Options from text (keys of the option table; others throw OptionError).
 CsiOptions csi_options(const std::map<std::string, std::string>& text);
 ArOptions ar_options(const std::map<std::string, std::string>& text);

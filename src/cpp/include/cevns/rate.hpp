@@ -46,6 +46,9 @@ struct RateConfig {
   std::vector<double> energy_edges;  ///< reconstructed-energy bin edges (PE or keVee)
   FormFactorModel form_factor = FormFactorModel::Helm;
   int panels_per_segment = 16;  ///< Gauss-Legendre panels between kinematic breakpoints
+  /// Recoil energies [MeV] where the response has kinks (e.g. the template energies of
+  /// a mono-energetic efficiency, xenonnt.hpp): extra quadrature breakpoints.
+  std::vector<double> recoil_breakpoints_MeV;
 };
 
 /// Binned templates: prediction = n0 + g^2 n1 + g^4 n2, each [n_energy * n_time], row-major.
