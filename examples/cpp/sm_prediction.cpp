@@ -19,6 +19,7 @@
 #include "cevns/mediator.hpp"
 #include "cevns/rate.hpp"
 #include "cevns/response.hpp"
+#include "cevns/sources.hpp"
 
 namespace {
 
@@ -63,10 +64,11 @@ int main(int argc, char** argv) try {
   cevns::RateConfig cfg;
   const double n_nuclei = cevns::constants::N_A * kFiducialMassKg * 1e3 / kArMolarMass;
   cfg.targets = {cevns::Target{cevns::argon40(), n_nuclei}};
-  cfg.flux_norm_cm2 = cevns::flux_normalisation(kNuPerPot, kPot, kBaselineM);
+  cevns::PionDarBeam beam;  // the three pi-DAR components; no time edges: one time bin
+  beam.fluence_cm2 = cevns::flux_normalisation(kNuPerPot, kPot, kBaselineM);
+  cfg.components = cevns::pion_dar_source(beam);
   cfg.response = std::make_shared<cevns::ArgonResponse>(kQfA, kQfB, kResolutionA, eff);
   for (int i = 0; i <= 12; ++i) cfg.energy_edges.push_back(10.0 * i);  // 0-120 keVee
-  for (auto& tf : cfg.time_fractions) tf = {1.0};                      // one time bin
 
   const auto t_build = std::chrono::steady_clock::now();
   const cevns::BinnedRate rate(cfg);
