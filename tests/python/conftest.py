@@ -18,10 +18,15 @@ beside the COHERENT directory.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+# The tests' helper modules (xenonnt_2024.py) import by name under any import mode
+# (.ci/run tests the installed wheel with --import-mode=importlib).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = REPO.parent / "shared" / "data" / "coherent"
