@@ -34,6 +34,7 @@
 #include "cevns/spectrum.hpp"
 #include "cevns/threading.hpp"
 #include "cevns/toys.hpp"
+#include "cevns/version.hpp"
 #include "cevns/xenon_chi2.hpp"
 #include "cevns/xenonnt.hpp"
 #include "cevns/xenonnt_release.hpp"
