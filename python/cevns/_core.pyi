@@ -292,6 +292,10 @@ class BinnedChi2:
         """
         Expected counts per bin (CEvNS and every background) at given nuisances.
         """
+    def expected_ss(self, cevns: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], nuisances: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Mean of the steady-state measurement per bin at given nuisances (the toys' plug-in truth of the SS).
+        """
     def with_data(self, observed: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], ss: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], centres: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> BinnedChi2:
         """
         A copy for a pseudo-experiment: other observed counts, steady-state measurement and constraint centres; the same templates and sigmas.
@@ -346,7 +350,7 @@ class CsiChi2(BinnedChi2):
     CsI Poisson (Baker-Cousins) chi2, eq. (6), nuisances profiled with Newton steps + NLopt LD_LBFGS.
     """
     nuisance_names: typing.ClassVar[list] = ['eta_cevns', 'eta_brn', 'eta_nin', 'eta_ss']
-    def __init__(self, observed: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], brn: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], nin: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], ss: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], sigmas: typing.Annotated[numpy.typing.ArrayLike, numpy.float64] = [0.12, 0.25, 0.35, 0.021]) -> None:
+    def __init__(self, observed: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], brn: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], nin: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], ss: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], sigmas: typing.Annotated[numpy.typing.ArrayLike, numpy.float64] = [0.12, 0.25, 0.35, 0.021], ss_model: str = 'paper', time_widths: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = [], ac_exposure: typing.SupportsFloat | typing.SupportsIndex = 1.0) -> None:
         ...
     def chi2_at(self, cevns: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], nuisances: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> float:
         """
@@ -355,6 +359,20 @@ class CsiChi2(BinnedChi2):
     def gradient(self, cevns: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], nuisances: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> numpy.typing.NDArray[numpy.float64]:
         """
         Analytic d chi2 / d eta of eq. (6).
+        """
+    def ss_rates(self, cevns: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], nuisances: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        measured model: SS rate per PE row (events in the C window) profiled at the nuisances; paper: empty.
+        """
+    @property
+    def ss_model(self) -> str:
+        """
+        The steady-state model: paper (eq. 6) or measured (joint C + AC likelihood).
+        """
+    @property
+    def ss_time_weights(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        measured model: the SS time distribution's weight per time bin (empty for paper).
         """
     def profile(self, cevns: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> ProfileResult:
         """
@@ -604,9 +622,9 @@ class ToyPlane:
     """
     The (M', g') plane of a model as templates on a fixed mass grid: per toy the profiled chi2 at the tested point and its minima over g and over the plane (toys.hpp).
     """
-    def __init__(self, chi2s: collections.abc.Sequence[BinnedChi2], templates: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], grids: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]]) -> None:
+    def __init__(self, chi2s: collections.abc.Sequence[BinnedChi2], templates: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], grids: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]], coarse_stride: typing.SupportsInt | typing.SupportsIndex = 1) -> None:
         """
-        chi2s: one chi2 per data set; templates: per data set an array (n_mass, 3, n_bins...) of N0, N1, N2; grids: the coupling grid of each mass.
+        chi2s: one chi2 per data set; templates: per data set an array (n_mass, 3, n_bins...) of N0, N1, N2; grids: the coupling grid of each mass; coarse_stride k > 1: a coarse pass over every k-th mass, each coarse minimum then refined along the full (ascending) mass grid.
         """
     def evaluate(self, observed: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], ss: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], centres: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], tested: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], tested_grid: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], g: typing.SupportsFloat | typing.SupportsIndex, plane: bool = True, n_threads: typing.SupportsInt | typing.SupportsIndex = 0) -> numpy.typing.NDArray[numpy.float64]:
         """

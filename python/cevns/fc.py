@@ -659,4 +659,4 @@ def fc_scan(
         )[0]
         for mass, iv in zip(res.masses_MeV, res.intervals)
     ]
-    return replace(res, intervals=[[tuple(x) for x in iv] for iv in fc])
+    return replace(res, intervals=[[(float(a), float(b)) for a, b in iv] for iv in fc])

@@ -207,7 +207,12 @@ def _likelihood_of(exp: Experiment) -> Any:
 
     b, s = exp.backgrounds, exp.shape_systematics
     if exp.name == "csi2021":
-        inputs = {"observed": exp.observed, "brn": b["brn"], "nin": b["nin"], "ss": b["ss"]}
+        inputs: dict[str, Any] = {
+            "observed": exp.observed,
+            "brn": b["brn"],
+            "nin": b["nin"],
+            "ss": b["ss"],
+        }
         core = exp.core.binned_chi2
         if core.ss_model == "measured":  # kept by with_sigmas
             inputs["ss_model"] = "measured"
