@@ -67,7 +67,7 @@ def b8_flux_fit(exp: Any) -> B8FluxFit:
     """
     from scipy.optimize import brentq
 
-    if not exp.name.startswith("xenonnt") or exp.settings.get("flux_constraint") != "free":
+    if exp.settings.get("flux_constraint") != "free":  # the experiments with a 8B flux option
         raise InputError(
             "the 8B flux fit needs a XENONnT experiment with --set flux_constraint=free "
             f"(got {exp.name!r}, flux_constraint={exp.settings.get('flux_constraint')!r})"
