@@ -201,7 +201,6 @@ struct XenonProblem {
     }
   }
 
-  /// Expected counts of run r (and its signal part) at nuisances eta.
   /// Expected counts of run r per component (signal, ac, er, neutron), each kXenonBins values.
   void components_run(std::size_t r, const double *eta, double *sig, double *ac, double *er,
                       double *nr) {
@@ -218,6 +217,8 @@ struct XenonProblem {
     }
   }
 
+  /// Expected counts of run r (and its signal part) at nuisances eta: the sum of
+  /// components_run, written out because the profile calls it at every evaluation.
   void expected_run(std::size_t r, const double *eta, double *mu, double *signal_out) {
     double s[kXenonBins], nn[kXenonBins];
     morph(r, eta[4], eta[5], s, nn);
