@@ -7,14 +7,13 @@ matrices, time fractions, backgrounds); predictions for any model are then cheap
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .. import _core
+from .._validate import real_number
 from ..errors import InputError
 
 __all__ = ["Experiment", "IgnoredEvents"]
@@ -244,20 +243,30 @@ class Experiment:
         }
 
 
-@contextmanager
-def _core_errors() -> Iterator[None]:
-    """The core's refusals (e.g. more events than kMaxPredictionEvents) as InputError."""
-    try:
-        yield
-    except InputError:
-        raise
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
+class _CoreErrors:
+    """The core's refusals (e.g. more events than kMaxPredictionEvents) as InputError.
+
+    A plain context manager, not ``contextlib.contextmanager``: it wraps calls of a
+    few microseconds (an SM prediction), where a generator's set-up would show.
+    """
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, exc: Any, tb: Any) -> bool:
+        if kind is not None and issubclass(kind, ValueError) and not issubclass(kind, InputError):
+            raise InputError(str(exc)) from None
+        return False
+
+
+_CORE_ERRORS = _CoreErrors()
+
+
+def _core_errors() -> _CoreErrors:
+    return _CORE_ERRORS
 
 
 def _check_finite(name: str, value: float) -> None:
-    from .._validate import real_number
-
     real_number(name, value)
 
 
@@ -269,6 +278,10 @@ def _mediator(model: Any, mass: float | None, coupling: Any = 0.0) -> Any:
     silently ignored.
     """
     if model is None or (isinstance(model, str) and model.upper() == "SM"):
+        if mass is None and (
+            coupling is None or (type(coupling) in (int, float) and coupling == 0)
+        ):
+            return _core.Mediator.standard_model()  # the common call, without the list below
         given = [
             f"{k}={v!r}"
             for k, v in (("mass", mass), ("coupling", coupling))

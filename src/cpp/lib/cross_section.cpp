@@ -63,8 +63,13 @@ ChargeTerms charge_terms(const Nucleus& n, Neutrino nu, const Mediator& m, doubl
       const double Ql = lepton_charge(m.charges, nu);
       double eps = 0.0;
       if (Ql != 0.0) {
-        eps = -Ql * (m.charges.e * loop_integral(m_e, q) + m.charges.mu * loop_integral(m_mu, q) +
-                     m.charges.tau * loop_integral(m_tau, q));
+        // a lepton without charge has no loop: skipped, not multiplied by zero (L_mu - L_tau
+        // has no electron loop; this is the inner loop of the templates)
+        const auto loop = [q](double Qi, double mi) {
+          return Qi != 0.0 ? Qi * loop_integral(mi, q) : 0.0;
+        };
+        eps =
+            -Ql * (loop(m.charges.e, m_e) + loop(m.charges.mu, m_mu) + loop(m.charges.tau, m_tau));
       }
       out.x = std::sqrt(2.0) * alpha_em * eps * prop / (pi * G_F) * ZF;
       break;
