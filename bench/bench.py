@@ -51,12 +51,18 @@ def timeit(fn: Callable[[], Any], repeat: int, min_time: float = 0.2) -> dict[st
     return {"min_s": min(runs), "median_s": statistics.median(runs), "calls": n}
 
 
-def benchmarks(data_dir: Any) -> dict[str, Callable[[], Any]]:
-    csi = cevns.experiment("csi2021", data_dir)
-    ar = cevns.experiment("ar2020", data_dir)
+def benchmarks(
+    data_dir: Any, options: dict[str, dict[str, str]] | None = None
+) -> dict[str, Callable[[], Any]]:
+    opts = options or {}
+
+    def build(name: str) -> Any:
+        return cevns.experiment(name, data_dir, **opts.get(name, {}))
+
+    csi, ar = build("csi2021"), build("ar2020")
     out: dict[str, Callable[[], Any]] = {
-        "build_csi2021": lambda: cevns.experiment("csi2021", data_dir),
-        "build_ar2020": lambda: cevns.experiment("ar2020", data_dir),
+        "build_csi2021": lambda: build("csi2021"),
+        "build_ar2020": lambda: build("ar2020"),
         "predict_sm_csi2021": lambda: csi.predict(),
         "predict_sm_ar2020": lambda: ar.predict(),
         "predict_BL_csi2021": lambda: csi.predict("B-L", 10.0, 5e-5),
@@ -86,13 +92,14 @@ def benchmarks(data_dir: Any) -> dict[str, Callable[[], Any]]:
     out["templates_one_mass_combined"] = lambda: fit.per_mass(np.array([10.0]))
     out["coupling_chi2_combined"] = lambda: c(3e-5)
     out["scan_200x400_combined"] = lambda: scan(fit.model, "combined", masses, couplings, fit=fit)
-    out["table2_cold"] = lambda: table2(data_dir=data_dir)  # a Table2
+    # a Table2 from the data directory (the experiments built inside, as by `cevns table2`)
+    out["table2_cold"] = lambda: table2(experiments={n: build(n) for n in ("csi2021", "ar2020")})
     return out
 
 
 def xenonnt_benchmarks(data_dir: Any) -> dict[str, Callable[[], Any]]:
     """XENONnT solar 8B (a data directory with xenonnt/ converted and solar/)."""
-    from cevns.scan import ModelFit, scan
+    from cevns.infer.scan import ModelFit, scan
 
     xe = cevns.experiment("xenonnt", data_dir)
     x = np.ascontiguousarray(xe.predict().ravel())
@@ -121,9 +128,20 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="a data directory with xenonnt/ (converted) and solar/: adds the XENONnT benchmarks",
     )
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        help="detector option EXP.NAME=VALUE, e.g. csi2021.ss_model=paper (as 0.5.0)",
+    )
     args = ap.parse_args(argv)
+    options: dict[str, dict[str, str]] = {}
+    for item in args.set:
+        key, value = item.split("=", 1)
+        exp, name = key.split(".", 1)
+        options.setdefault(exp, {})[name] = value
 
-    benches = benchmarks(args.data_dir)
+    benches = benchmarks(args.data_dir, options)
     if args.xenonnt_data_dir:
         benches.update(xenonnt_benchmarks(args.xenonnt_data_dir))
     if args.only:
@@ -147,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         payload = {
             "cevns_version": cevns.__version__,
+            "options": options,
             "machine": {
                 "platform": platform.platform(),
                 "python": sys.version.split()[0],

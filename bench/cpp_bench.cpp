@@ -108,18 +108,22 @@ struct Json {
 
 int main(int argc, char** argv) try {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s <data_dir> [--json FILE] [--quick]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s <data_dir> [--json FILE] [--quick] [--ss-model paper|measured]\n",
+                 argv[0]);
     return 2;
   }
   const std::string data_dir = argv[1];
   std::string json_path;
   bool quick = false;
+  cevns::CsiOptions csi_options;  // --ss-model paper: eq. (6), as 0.5.0 (side-by-side benches)
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--json" && i + 1 < argc)
       json_path = argv[++i];
     else if (a == "--quick")
       quick = true;
+    else if (a == "--ss-model" && i + 1 < argc)
+      csi_options.ss_model = argv[++i];
     else
       throw std::invalid_argument("unknown argument " + a);
   }
@@ -132,9 +136,10 @@ int main(int argc, char** argv) try {
   machine.num("omp_max_threads", threads);
   out.obj("machine", machine);
   out.str("data_dir", data_dir);
+  out.str("csi2021_ss_model", csi_options.ss_model);
 
   auto t0 = Clock::now();
-  const cevns::Experiment csi = cevns::load_csi2021(data_dir);
+  const cevns::Experiment csi = cevns::load_csi2021(data_dir, csi_options);
   results.num("load_csi2021_s", seconds_since(t0));
   t0 = Clock::now();
   const cevns::Experiment ar = cevns::load_ar2020(data_dir);
