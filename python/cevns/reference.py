@@ -51,7 +51,8 @@ class Published:
         Where it was published (and how it was read, where not from the paper itself).
     tolerance : tuple of (str, float)
         ``("rel", r)``: accepted when ``|ours / value − 1| ≤ r``; ``("sigma", n)``:
-        accepted when ``−n·minus ≤ ours − value ≤ n·plus``.
+        accepted when ``−n·minus ≤ ours − value ≤ n·plus``; ``("abs", a)``: accepted
+        when ``|ours − value| ≤ a`` (in the unit of ``value``).
     test : str
         The pytest node id of the test that checks it.
     """
@@ -72,12 +73,16 @@ class Published:
             return abs(ours / self.value - 1.0) <= amount
         if kind == "sigma":
             return -amount * self.minus <= ours - self.value <= amount * self.plus
-        raise ValueError(f"unknown tolerance kind {kind!r}; accepted: rel, sigma")
+        if kind == "abs":
+            return abs(ours - self.value) <= amount
+        raise ValueError(f"unknown tolerance kind {kind!r}; accepted: rel, sigma, abs")
 
     def describe_tolerance(self) -> str:
-        """The tolerance in words, e.g. ``"10 %"`` or ``"1σ"``."""
+        """The tolerance in words, e.g. ``"10 %"``, ``"1σ"`` or ``"± 0.1"``."""
         kind, amount = self.tolerance
-        return f"{amount * 100:g} %" if kind == "rel" else f"{amount:g}σ"
+        if kind == "rel":
+            return f"{amount * 100:g} %"
+        return f"{amount:g}σ" if kind == "sigma" else f"± {amount:g}"
 
 
 _PAPER = "Atzori Corona et al., JHEP 05 (2022) 109"
@@ -159,6 +164,55 @@ def _slopes() -> list[Published]:
         )
         for model, value in cancel
     ]
+    return out
+
+
+_PRL133 = "XENONnT, PRL 133 (2024) 191002 (arXiv:2408.02877)"
+_T_XE = "tests/python/test_xenonnt_statistics.py"
+
+
+def _xenonnt() -> list[Published]:
+    """The XENONnT ⁸B measurement: the statistics route (the 2024 analysis' templates)."""
+    rows = [
+        # key, quantity, value, minus, plus, absolute tolerance, test
+        ("observed_events", "XENONnT SR0+SR1 events observed", 37.0, 0, 0, 0.0,
+         "test_observed_events"),
+        ("background_events", "XENONnT SR0+SR1 background expectation (AC, ER, neutron)",
+         26.4, 1.3, 1.4, 0.1, "test_background_expectation"),
+        ("b8_flux", "⁸B flux, fit with the flux free [10⁶ cm⁻² s⁻¹]", 4.7, 2.3, 3.6, 0.15,
+         "test_flux_fit"),
+        ("b8_flux_minus", "⁸B flux, lower error (Δχ² = 1) [10⁶ cm⁻² s⁻¹]", 2.3, 0, 0, 0.3,
+         "test_flux_fit"),
+        ("b8_flux_plus", "⁸B flux, upper error (Δχ² = 1) [10⁶ cm⁻² s⁻¹]", 3.6, 0, 0, 0.3,
+         "test_flux_fit"),
+        ("significance", "background-only rejection, √q₀ (asymptotic) [σ]", 2.73, 0, 0, 0.1,
+         "test_background_only_rejection"),
+    ]  # fmt: skip
+    out = [
+        Published(
+            key=f"xenonnt.{key}",
+            quantity=quantity,
+            value=value,
+            minus=minus,
+            plus=plus,
+            source=_PRL133,
+            tolerance=("abs", tol),
+            test=f"{_T_XE}::{test}",
+        )
+        for key, quantity, value, minus, plus, tol, test in rows
+    ]
+    out.append(
+        Published(
+            key="xenonnt.sigma_b8",
+            quantity="⁸B flux-averaged CEvNS cross section on Xe [10⁻³⁹ cm²]",
+            value=1.1,
+            minus=0.5,
+            plus=0.8,
+            source=_PRL133,
+            tolerance=("abs", 0.1),
+            test="tests/python/test_xenonnt_physics.py::test_flux_averaged_cross_section",
+        )
+    )
     return out
 
 
@@ -254,6 +308,7 @@ PUBLISHED: tuple[Published, ...] = (
     *_table2(),
     *_dips(),
     *_slopes(),
+    *_xenonnt(),
 )
 
 
