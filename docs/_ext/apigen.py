@@ -28,6 +28,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from generated_pages import setup_generator
+
 PACKAGE = "cevns"
 #: Subpackages whose submodules are not API (the command line's implementation).
 INTERNAL_SUBMODULES_OF = ("cevns.cli",)
@@ -169,13 +171,8 @@ def generate(out: Path = OUT) -> list[Path]:
     return written
 
 
-def _on_builder_inited(app: Any) -> None:
-    generate()
-
-
 def setup(app: Any) -> dict[str, Any]:
-    app.connect("builder-inited", _on_builder_inited)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return setup_generator(app, generate)
 
 
 if __name__ == "__main__":

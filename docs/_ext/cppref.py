@@ -17,6 +17,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from generated_pages import setup_generator
+
 ROOT = Path(__file__).resolve().parents[2]
 HEADERS = ROOT / "src" / "cpp" / "include" / "cevns"
 VERSION_IN = ROOT / "cmake" / "version.hpp.in"
@@ -198,13 +200,8 @@ def generate(out: Path = OUT) -> None:
         out.write_text(text)
 
 
-def _on_builder_inited(app: Any) -> None:
-    generate()
-
-
 def setup(app: Any) -> dict[str, Any]:
-    app.connect("builder-inited", _on_builder_inited)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return setup_generator(app, generate)
 
 
 if __name__ == "__main__":

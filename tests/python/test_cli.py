@@ -5,14 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from cli_run import run
 
 from cevns.cli import EXIT_DATA, EXIT_INPUT, EXIT_OK, main
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    rc = main(list(args))
-    out, err = capsys.readouterr()
-    return rc, out, err
 
 
 def test_predict_json_keys(capsys, data_dir):

@@ -12,21 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_run import one_line, run
 
-from cevns.cli import EXIT_DATA, EXIT_INPUT, EXIT_OK, EXIT_USAGE, exit_code, main
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    rc = main(list(args))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return rc, out, err
-
-
-def one_line(err: str) -> str:
-    lines = [x for x in err.splitlines() if x.strip()]
-    assert len(lines) == 1, err
-    return lines[0]
+from cevns.cli import EXIT_DATA, EXIT_INPUT, EXIT_OK, EXIT_USAGE, exit_code
 
 
 @pytest.fixture

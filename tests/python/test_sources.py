@@ -78,8 +78,12 @@ def test_pion_dar_rate_from_components_equals_the_beam_constructor(csi):
 def test_tau_parameters_leave_a_beam_without_tau_unchanged(csi):
     # the core: a tau-flavour parameter or another detector's radius changes nothing
     sm = ph._predict(csi, None, None, 0.0, {})
-    for name, value in [("mu_nutau", 10.0), ("r2_nutau", 3.0), ("rn_xe", 6.0),
-                        ("eps_u_tautau", 0.3)]:
+    for name, value in [
+        ("mu_nutau", 10.0),
+        ("r2_nutau", 3.0),
+        ("rn_xe", 6.0),
+        ("eps_u_tautau", 0.3),
+    ]:
         assert np.array_equal(ph._predict(csi, None, None, 0.0, {name: value}), sm), name
     assert not np.allclose(ph._predict(csi, None, None, 0.0, {"mu_numu": 10.0}), sm, rtol=1e-6)
     # so the rate does not list them, and the API refuses them (issue 23: nothing meaningless)
