@@ -167,7 +167,7 @@ def _slopes() -> list[Published]:
     return out
 
 
-_PRL133 = "XENONnT, PRL 133 (2024) 191002 (arXiv:2408.02877)"
+_PRL133 = "XENON, PRL 133 (2024) 191002"
 _T_XE = "tests/python/test_xenonnt_statistics.py"
 
 
