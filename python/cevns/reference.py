@@ -98,17 +98,19 @@ _MODEL = {
 }
 
 
+def _from_paper(key: str, quantity: str, value: float, where: str, test: str) -> Published:
+    """A number printed in the paper without an uncertainty, checked to 10 %."""
+    return Published(key, quantity, value, 0.0, 0.0, f"{_PAPER}, {where}", ("rel", 0.10), test)
+
+
 def _table2() -> list[Published]:
     return [
-        Published(
-            key=f"table2.{model}.{dataset}.{_WHICH[i][0]}",
-            quantity=f"Table 2, {_MODEL[model]}, {_DATASET[dataset]}: {_WHICH[i][1]} (2σ)",
-            value=bounds[i],
-            minus=0.0,
-            plus=0.0,
-            source=f"{_PAPER}, Table 2",
-            tolerance=("rel", 0.10),
-            test=f"{_T_LIMITS}::test_table2_published_rows",
+        _from_paper(
+            f"table2.{model}.{dataset}.{_WHICH[i][0]}",
+            f"Table 2, {_MODEL[model]}, {_DATASET[dataset]}: {_WHICH[i][1]} (2σ)",
+            bounds[i],
+            "Table 2",
+            f"{_T_LIMITS}::test_table2_published_rows",
         )
         for (model, dataset), bounds in PAPER_TABLE2.items()
         for i in (0, 1)
@@ -119,15 +121,12 @@ def _dips() -> list[Published]:
     rows = [("universal", "eq. (26)", 92.0, 27.0), ("By+Lmu+Ltau", "eq. (27)", 29.0, 8.0),
             ("Lmu-Ltau", "eq. (30)", 23.0, 6.0)]  # fmt: skip
     return [
-        Published(
-            key=f"dip.{model}.{det}",
-            quantity=f"dip of dN/dT_nr, {_MODEL[model]}, M = 10 MeV, {_DATASET[det]} [keV]",
-            value=value,
-            minus=0.0,
-            plus=0.0,
-            source=f"{_PAPER}, Sec. III, {eq}",
-            tolerance=("rel", 0.10),
-            test="tests/python/test_experiments.py::test_differential_rate_dips",
+        _from_paper(
+            f"dip.{model}.{det}",
+            f"dip of dN/dT_nr, {_MODEL[model]}, M = 10 MeV, {_DATASET[det]} [keV]",
+            value,
+            f"Sec. III, {eq}",
+            "tests/python/test_experiments.py::test_differential_rate_dips",
         )
         for model, eq, ar, csi in rows
         for det, value in (("ar2020", ar), ("csi2021", csi))
@@ -139,28 +138,22 @@ def _slopes() -> list[Published]:
               ("Lmu-Ltau", "eq. (49)", 7e-2)]  # fmt: skip
     cancel = [("universal", 1.3e-3), ("By+Lmu+Ltau", 2.2e-3)]
     out = [
-        Published(
-            key=f"strip.{model}",
-            quantity=f"allowed strip, {_MODEL[model]}, CsI+Ar, M = 10 GeV: g/M [GeV⁻¹]",
-            value=value,
-            minus=0.0,
-            plus=0.0,
-            source=f"{_PAPER}, {where}",
-            tolerance=("rel", 0.10),
-            test=f"{_T_LIMITS}::test_allowed_strip_slopes",
+        _from_paper(
+            f"strip.{model}",
+            f"allowed strip, {_MODEL[model]}, CsI+Ar, M = 10 GeV: g/M [GeV⁻¹]",
+            value,
+            where,
+            f"{_T_LIMITS}::test_allowed_strip_slopes",
         )
         for model, where, value in strips
     ]
     out += [
-        Published(
-            key=f"cancellation.{model}",
-            quantity=f"cancellation g/M of the CsI rate, {_MODEL[model]} [GeV⁻¹]",
-            value=value,
-            minus=0.0,
-            plus=0.0,
-            source=f"{_PAPER}, eq. (45)",
-            tolerance=("rel", 0.10),
-            test=f"{_T_LIMITS}::test_cancellation_slopes",
+        _from_paper(
+            f"cancellation.{model}",
+            f"cancellation g/M of the CsI rate, {_MODEL[model]} [GeV⁻¹]",
+            value,
+            "eq. (45)",
+            f"{_T_LIMITS}::test_cancellation_slopes",
         )
         for model, value in cancel
     ]
@@ -168,52 +161,33 @@ def _slopes() -> list[Published]:
 
 
 _PRL133 = "XENON, PRL 133 (2024) 191002"
-_T_XE = "tests/python/test_xenonnt_statistics.py"
 
 
 def _xenonnt() -> list[Published]:
     """The XENONnT ⁸B measurement: the statistics route (the 2024 analysis' templates)."""
+    stat, phys = "test_xenonnt_statistics.py", "test_xenonnt_physics.py"
     rows = [
         # key, quantity, value, minus, plus, absolute tolerance, test
         ("observed_events", "XENONnT SR0+SR1 events observed", 37.0, 0, 0, 0.0,
-         "test_observed_events"),
+         f"{stat}::test_observed_events"),
         ("background_events", "XENONnT SR0+SR1 background expectation (AC, ER, neutron)",
-         26.4, 1.3, 1.4, 0.1, "test_background_expectation"),
+         26.4, 1.3, 1.4, 0.1, f"{stat}::test_background_expectation"),
         ("b8_flux", "⁸B flux, fit with the flux free [10⁶ cm⁻² s⁻¹]", 4.7, 2.3, 3.6, 0.15,
-         "test_flux_fit"),
+         f"{stat}::test_flux_fit"),
         ("b8_flux_minus", "⁸B flux, lower error (Δχ² = 1) [10⁶ cm⁻² s⁻¹]", 2.3, 0, 0, 0.3,
-         "test_flux_fit"),
+         f"{stat}::test_flux_fit"),
         ("b8_flux_plus", "⁸B flux, upper error (Δχ² = 1) [10⁶ cm⁻² s⁻¹]", 3.6, 0, 0, 0.3,
-         "test_flux_fit"),
+         f"{stat}::test_flux_fit"),
         ("significance", "background-only rejection, √q₀ (asymptotic) [σ]", 2.73, 0, 0, 0.1,
-         "test_background_only_rejection"),
+         f"{stat}::test_background_only_rejection"),
+        ("sigma_b8", "⁸B flux-averaged CEvNS cross section on Xe [10⁻³⁹ cm²]", 1.1, 0.5, 0.8,
+         0.1, f"{phys}::test_flux_averaged_cross_section"),
     ]  # fmt: skip
-    out = [
-        Published(
-            key=f"xenonnt.{key}",
-            quantity=quantity,
-            value=value,
-            minus=minus,
-            plus=plus,
-            source=_PRL133,
-            tolerance=("abs", tol),
-            test=f"{_T_XE}::{test}",
-        )
+    return [
+        Published(f"xenonnt.{key}", quantity, value, minus, plus, _PRL133, ("abs", tol),
+                  f"tests/python/{test}")
         for key, quantity, value, minus, plus, tol, test in rows
-    ]
-    out.append(
-        Published(
-            key="xenonnt.sigma_b8",
-            quantity="⁸B flux-averaged CEvNS cross section on Xe [10⁻³⁹ cm²]",
-            value=1.1,
-            minus=0.5,
-            plus=0.8,
-            source=_PRL133,
-            tolerance=("abs", 0.1),
-            test="tests/python/test_xenonnt_physics.py::test_flux_averaged_cross_section",
-        )
-    )
-    return out
+    ]  # fmt: skip
 
 
 _PRL129 = (
@@ -221,90 +195,95 @@ _PRL129 = (
     "the Newtrinos reproduction (Newtrinos-org/newtrinos-verifications)"
 )
 
+#: The published numbers besides Table 2 and the XENONnT measurement, as the fields of
+#: `Published` in order: key, quantity, value, minus, plus, source, tolerance, test.
+_OTHER_ROWS: tuple[tuple, ...] = (
+    (
+        "csi2021.sm_events",
+        "CsI 2021 SM CEvNS events (PE < 60, t < 6 µs)",
+        341.0,
+        math.hypot(11.0, 42.0),  # 11 (th) ⊕ 42 (exp)
+        math.hypot(11.0, 42.0),
+        "COHERENT, PRL 129 (2022) 081801, as quoted by independent reproductions "
+        "(analysis-inputs.md: 'about 333 ± 43')",
+        ("sigma", 1.0),
+        "tests/python/test_experiments.py::test_csi_total_against_published_prediction",
+    ),
+    (
+        "ar2020.sm_events",
+        "Ar 2020 SM CEvNS events, the paper's exposure",
+        128.0,
+        0.0,
+        0.0,
+        "COHERENT CENNS-10 release (Zenodo 10.5281/zenodo.3903810), cevnspdf.txt summed over F90",
+        ("rel", 0.03),
+        "tests/python/test_experiments.py::test_ar_total_against_released_template",
+    ),
+    (
+        "csi2021.fitted_events",
+        "CsI 2021 fitted CEvNS events (SM fit)",
+        306.0,
+        20.0,
+        20.0,
+        "COHERENT, PRL 129 (2022) 081801",
+        ("rel", 0.05),
+        "tests/python/test_sm_fits.py::test_csi_fitted_events",
+    ),
+    (
+        "ar2020.fitted_events",
+        "Ar 2020 fitted CEvNS events (SM fit)",
+        159.0,
+        43.0,
+        43.0,
+        "COHERENT CENNS-10 release, LArParametersAnlA.yaml (cevnsBestfitNormalization)",
+        ("sigma", 1.0),
+        "tests/python/test_sm_fits.py::test_ar_fitted_events",
+    ),
+    (
+        "csi2021.sigma_sm",
+        "CsI flux-averaged cross section ⟨σ⟩_Φ, SM [10⁻⁴⁰ cm²]",
+        189.0,
+        6.0,
+        6.0,
+        _PRL129,
+        ("sigma", 2.0),
+        f"{_T_PHYS}::test_sm_flux_averaged_cross_section_vs_coherent",
+    ),
+    (
+        "csi2021.sigma_measured",
+        "CsI ⟨σ⟩_Φ measured (free normalisation) [10⁻⁴⁰ cm²]",
+        165.0,
+        25.0,
+        30.0,
+        _PRL129,
+        ("sigma", 1.0),
+        f"{_T_PHYS}::test_measured_flux_averaged_cross_section_vs_coherent",
+    ),
+    (
+        "ar2020.sigma_measured",
+        "Ar ⟨σ⟩_Φ measured (free normalisation) [10⁻⁴⁰ cm²]",
+        22.0,
+        7.0,
+        7.0,
+        "COHERENT, PRL 126 (2021) 012002 (arXiv:2003.10630), abstract",
+        ("sigma", 1.0),
+        f"{_T_PHYS}::test_measured_argon_cross_section_vs_coherent",
+    ),
+    (
+        "csi2021.sin2w_rn_cs_4.86",
+        "sin²θ_W from CsI with R_n(¹³³Cs) = 4.86 fm",
+        0.227,
+        0.028,
+        0.028,
+        "Y. Huang et al., arXiv:2403.03566, abstract",
+        ("sigma", 0.25),
+        f"{_T_PHYS}::test_sin2w_with_the_measured_cs_radius_vs_huang_et_al",
+    ),
+)
+
 #: Every published number the tests compare with (the validation page is made from it).
 PUBLISHED: tuple[Published, ...] = (
-    Published(
-        key="csi2021.sm_events",
-        quantity="CsI 2021 SM CEvNS events (PE < 60, t < 6 µs)",
-        value=341.0,
-        minus=math.hypot(11.0, 42.0),  # 11 (th) ⊕ 42 (exp)
-        plus=math.hypot(11.0, 42.0),
-        source="COHERENT, PRL 129 (2022) 081801, as quoted by independent reproductions "
-        "(analysis-inputs.md: 'about 333 ± 43')",
-        tolerance=("sigma", 1.0),
-        test="tests/python/test_experiments.py::test_csi_total_against_published_prediction",
-    ),
-    Published(
-        key="ar2020.sm_events",
-        quantity="Ar 2020 SM CEvNS events, the paper's exposure",
-        value=128.0,
-        minus=0.0,
-        plus=0.0,
-        source="COHERENT CENNS-10 release (Zenodo 10.5281/zenodo.3903810), cevnspdf.txt "
-        "summed over F90",
-        tolerance=("rel", 0.03),
-        test="tests/python/test_experiments.py::test_ar_total_against_released_template",
-    ),
-    Published(
-        key="csi2021.fitted_events",
-        quantity="CsI 2021 fitted CEvNS events (SM fit)",
-        value=306.0,
-        minus=20.0,
-        plus=20.0,
-        source="COHERENT, PRL 129 (2022) 081801",
-        tolerance=("rel", 0.05),
-        test="tests/python/test_sm_fits.py::test_csi_fitted_events",
-    ),
-    Published(
-        key="ar2020.fitted_events",
-        quantity="Ar 2020 fitted CEvNS events (SM fit)",
-        value=159.0,
-        minus=43.0,
-        plus=43.0,
-        source="COHERENT CENNS-10 release, LArParametersAnlA.yaml (cevnsBestfitNormalization)",
-        tolerance=("sigma", 1.0),
-        test="tests/python/test_sm_fits.py::test_ar_fitted_events",
-    ),
-    Published(
-        key="csi2021.sigma_sm",
-        quantity="CsI flux-averaged cross section ⟨σ⟩_Φ, SM [10⁻⁴⁰ cm²]",
-        value=189.0,
-        minus=6.0,
-        plus=6.0,
-        source=_PRL129,
-        tolerance=("sigma", 2.0),
-        test=f"{_T_PHYS}::test_sm_flux_averaged_cross_section_vs_coherent",
-    ),
-    Published(
-        key="csi2021.sigma_measured",
-        quantity="CsI ⟨σ⟩_Φ measured (free normalisation) [10⁻⁴⁰ cm²]",
-        value=165.0,
-        minus=25.0,
-        plus=30.0,
-        source=_PRL129,
-        tolerance=("sigma", 1.0),
-        test=f"{_T_PHYS}::test_measured_flux_averaged_cross_section_vs_coherent",
-    ),
-    Published(
-        key="ar2020.sigma_measured",
-        quantity="Ar ⟨σ⟩_Φ measured (free normalisation) [10⁻⁴⁰ cm²]",
-        value=22.0,
-        minus=7.0,
-        plus=7.0,
-        source="COHERENT, PRL 126 (2021) 012002 (arXiv:2003.10630), abstract",
-        tolerance=("sigma", 1.0),
-        test=f"{_T_PHYS}::test_measured_argon_cross_section_vs_coherent",
-    ),
-    Published(
-        key="csi2021.sin2w_rn_cs_4.86",
-        quantity="sin²θ_W from CsI with R_n(¹³³Cs) = 4.86 fm",
-        value=0.227,
-        minus=0.028,
-        plus=0.028,
-        source="Y. Huang et al., arXiv:2403.03566, abstract",
-        tolerance=("sigma", 0.25),
-        test=f"{_T_PHYS}::test_sin2w_with_the_measured_cs_radius_vs_huang_et_al",
-    ),
+    *(Published(*row) for row in _OTHER_ROWS),
     *_table2(),
     *_dips(),
     *_slopes(),
