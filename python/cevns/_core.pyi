@@ -1121,6 +1121,10 @@ def pion_dar_source(fluence_cm2: typing.SupportsFloat | typing.SupportsIndex, ti
     """
 def pion_dar_spectrum(component: DarComponent) -> Spectrum:
     ...
+def plane_minimum(experiments: list, kind: MediatorKind, charges: Charges, masses_MeV: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], grids: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]], stride: typing.SupportsInt | typing.SupportsIndex, coarse: collections.abc.Sequence[CouplingProfile] = [], params: typing.Any = None, n_threads: typing.SupportsInt | typing.SupportsIndex = 0) -> tuple:
+    """
+    Minimum (mass_MeV, g, chi2) of the data's chi2 over the (M, g) plane: coarse pass over every stride-th mass (profiles `coarse` if given), then descent along the full mass grid (refined_mass_minimum, the toys' rule).
+    """
 def profile_many(per_mass: collections.abc.Sequence[CouplingChi2], grids: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]], n_threads: typing.SupportsInt | typing.SupportsIndex = 0) -> list[CouplingProfile]:
     """
     Coupling profiles of many masses (OpenMP over masses).

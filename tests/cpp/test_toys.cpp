@@ -236,3 +236,27 @@ TEST_CASE("ToyPlane and CouplingChi2 share ownership of their chi2") {
   CHECK(tp->chi2(0).n_bins() == kBins);
   CHECK_THROWS_AS(curve.add(nullptr, make_templates(1.0)), std::invalid_argument);
 }
+
+TEST_CASE("refined_mass_minimum: coarse pass, then descent along the full grid") {
+  // a valley between two coarse masses (stride 10): the best coarse value is 0.009 above it
+  const std::size_t n = 41;
+  std::vector<int> calls(n, 0);
+  const auto f = [&](std::size_t m) {
+    ++calls[m];
+    const double x = static_cast<double>(m) - 13.0;
+    return 0.001 * x * x + (m > 30 ? 1.0 : 0.0);
+  };
+  const cevns::MassGridMinimum b = cevns::refined_mass_minimum(n, 10, f);
+  CHECK(b.index == 13);
+  CHECK(b.value == 0.0);
+  for (int c : calls) CHECK(c <= 1);  // each mass evaluated at most once
+  CHECK(calls[12] == 1);              // the descent walked from the coarse mass 10
+  CHECK(calls[25] == 0);              // and nowhere else
+  // stride 1: every mass, the smallest value
+  CHECK(cevns::refined_mass_minimum(n, 1, f).index == 13);
+  // identical values on a plateau are no local minimum to refine: the best coarse one stays
+  const auto flat = [](std::size_t m) { return m < 25 ? 1.0 : 1.0 + 0.01 * (m - 24.0); };
+  CHECK(cevns::refined_mass_minimum(n, 10, flat).index == 0);
+  CHECK_THROWS_AS(cevns::refined_mass_minimum(0, 10, f), std::invalid_argument);
+  CHECK_THROWS_AS(cevns::refined_mass_minimum(n, 0, f), std::invalid_argument);
+}

@@ -102,6 +102,7 @@ class ModelFit:
         self.experiments = experiments_for(dataset, data_dir, experiments)
         self.n_threads = n_threads
         self._plane_profiles: Any = None  # `plane_profiles`, computed on first use
+        self._plane_minimum: dict[str, float] | None = None  # `global_minimum`, likewise
         self.params = dict(params or {})
         self._core_params = None
         if self.params:
@@ -179,10 +180,24 @@ def profile_coupling(fit: ModelFit, mass: float, g: np.ndarray | None = None) ->
     return c, c.profile(grid.tolist())
 
 
-#: The plane of `global_minimum`: 3 masses per decade from 10 keV to 100 GeV, and
-#: couplings per decade along g (every local minimum refined).
+#: The plane of `global_minimum`: 3 masses per decade from 10 keV to 100 GeV (the
+#: coarse pass, whose profiles the limits and regions reuse), and couplings per
+#: decade along g (every local minimum refined).
 PLANE_MASSES_MEV = np.geomspace(1e-2, 1e5, 22)
 PLANE_PER_DECADE = 20
+#: Refinement of the plane minimum in mass: every coarse local minimum is followed
+#: down a grid `PLANE_REFINE` times finer (30 masses per decade), for the data
+#: (`global_minimum`) and for every toy (`cevns.infer.toys`) by the same C++ rule.
+PLANE_REFINE = 10
+
+
+def plane_fine_masses() -> np.ndarray:
+    """The fine mass grid of the plane minimum [MeV]: `PLANE_MASSES_MEV` `PLANE_REFINE`
+    times finer (every `PLANE_REFINE`-th mass is a coarse one)."""
+    lo, hi = PLANE_MASSES_MEV[0], PLANE_MASSES_MEV[-1]
+    fine = np.geomspace(lo, hi, (PLANE_MASSES_MEV.size - 1) * PLANE_REFINE + 1)
+    fine[::PLANE_REFINE] = PLANE_MASSES_MEV  # the coarse masses bit for bit (not 1 ulp off)
+    return fine
 
 
 def profiles_at(fit: ModelFit, masses: Iterable[float], per_decade: int = PLANE_PER_DECADE) -> Any:
@@ -203,23 +218,50 @@ def plane_profiles(fit: ModelFit) -> Any:
 def global_minimum(
     fit: ModelFit, masses: Iterable[float] | None = None, per_decade: int = PLANE_PER_DECADE
 ) -> dict[str, float]:
-    """Minimum of χ² over the (M, g) plane (g = 0 is the SM), refined along g.
+    """Minimum of χ² over the (M, g) plane (g = 0 is the SM), refined along g and in mass.
 
-    The default mass grid has 3 points per decade from 10 keV to 100 GeV; along
-    g every local minimum of the coarse grid is refined, so narrow valleys
-    (strips) are found without a fine grid.
+    By default a coarse pass over 3 masses per decade from 10 keV to 100 GeV
+    (`PLANE_MASSES_MEV`), then from every coarse local minimum a descent along a grid
+    of 30 masses per decade (`PLANE_REFINE`), the rule of the toys' plane minimum
+    (the core's ``refined_mass_minimum``). Along g every local minimum of the
+    coupling grid is refined, so narrow valleys (strips) are found without a fine grid.
+    Given ``masses``, the minimum over exactly those masses (no refinement in mass).
+
+    Returns
+    -------
+    dict
+        ``chi2``, ``mass_MeV`` (NaN when the SM is the minimum) and ``g``.
     """
-    if masses is None and per_decade == PLANE_PER_DECADE:
-        m, _, profiles = plane_profiles(fit)
+    default = masses is None and per_decade == PLANE_PER_DECADE
+    if default and fit._plane_minimum is not None:
+        return dict(fit._plane_minimum)
+    core = fit.model.core
+    exps = [e.core for e in fit.experiments.values()]
+    if masses is None:
+        m = plane_fine_masses()
+        stride = PLANE_REFINE
+        coarse = (
+            plane_profiles(fit) if default else profiles_at(fit, PLANE_MASSES_MEV, per_decade)
+        )[2]
     else:
-        m, _, profiles = profiles_at(
-            fit, PLANE_MASSES_MEV if masses is None else masses, per_decade
-        )
+        m, stride, coarse = check_masses(masses), 1, []
+    grids = [_with_zero(fit.coupling_grid(float(x), per_decade)).tolist() for x in m]
+    mass, g, c = _core.plane_minimum(
+        exps,
+        core.kind,
+        core.charges,
+        m.tolist(),
+        grids,
+        stride,
+        list(coarse),
+        fit._core_params,
+        fit.n_threads,
+    )
     best = {"chi2": fit.chi2_sm, "mass_MeV": math.nan, "g": 0.0}
-    for mass, prof in zip(m, profiles):
-        g, c = prof.best()
-        if c < best["chi2"]:
-            best = {"chi2": float(c), "mass_MeV": float(mass), "g": float(g)}
+    if c < best["chi2"]:
+        best = {"chi2": float(c), "mass_MeV": float(mass), "g": float(g)}
+    if default:
+        fit._plane_minimum = dict(best)
     return best
 
 

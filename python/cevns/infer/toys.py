@@ -74,7 +74,18 @@ import numpy as np
 
 from .. import _core
 from ..errors import InputError
-from .scan import ModelFit, _with_zero, check_couplings
+
+# the plane minimum of the toys is that of the data (`scan.global_minimum`): the same
+# coarse masses (PLANE_MASSES_MEV), refinement in mass (PLANE_REFINE) and couplings
+from .scan import (
+    PLANE_MASSES_MEV,
+    PLANE_PER_DECADE,
+    PLANE_REFINE,
+    ModelFit,
+    _with_zero,
+    check_couplings,
+    plane_fine_masses,
+)
 
 __all__ = [
     "PLANE_MASSES_MEV",
@@ -85,15 +96,6 @@ __all__ = [
     "batch_seed",
     "statistic",
 ]
-
-
-#: Coarse mass grid of the plane minimum: that of `scan.global_minimum` [MeV].
-PLANE_MASSES_MEV = np.geomspace(1e-2, 1e5, 22)
-#: Refinement of the plane minimum in mass: every coarse local minimum is
-#: followed down a grid `PLANE_REFINE` times finer (30 masses per decade).
-PLANE_REFINE = 10
-#: Coupling-grid density of the plane minimum (that of `scan.global_minimum`).
-PLANE_PER_DECADE = 20
 
 
 @dataclass(frozen=True)
@@ -160,9 +162,7 @@ class ToyEngine:
         self.members = list(self.fit.members)
         self.chi2s = [self.fit.experiments[n].likelihood.core for n in self.members]
         if plane_masses is None:
-            lo, hi = PLANE_MASSES_MEV[0], PLANE_MASSES_MEV[-1]
-            masses = np.geomspace(lo, hi, (PLANE_MASSES_MEV.size - 1) * PLANE_REFINE + 1)
-            stride = PLANE_REFINE
+            masses, stride = plane_fine_masses(), PLANE_REFINE
         else:
             masses, stride = np.asarray(list(plane_masses), dtype=float), 1
         self.plane_masses = masses

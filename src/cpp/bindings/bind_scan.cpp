@@ -89,6 +89,29 @@ void register_scan(py::module_& m) {
   m.def("profile_many", &profile_many, py::arg("per_mass"), py::arg("grids"),
         py::arg("n_threads") = 0, py::call_guard<py::gil_scoped_release>(),
         "Coupling profiles of many masses (OpenMP over masses).");
+  m.def(
+      "plane_minimum",
+      [](const py::list& experiments, MediatorKind kind, const Charges& charges,
+         const std::vector<double>& masses, const std::vector<std::vector<double>>& grids,
+         std::size_t stride, const std::vector<CouplingProfile>& coarse, const py::object& params,
+         int n_threads) {
+        std::vector<const Experiment*> exps;
+        for (const auto& e : experiments) exps.push_back(e.cast<const Experiment*>());
+        const PhysicsParameters* p =
+            params.is_none() ? nullptr : params.cast<const PhysicsParameters*>();
+        PlanePoint b;
+        {
+          py::gil_scoped_release release;
+          b = plane_minimum(exps, kind, charges, masses, grids, stride, coarse, p, n_threads);
+        }
+        return py::make_tuple(b.mass_MeV, b.g, b.chi2);
+      },
+      py::arg("experiments"), py::arg("kind"), py::arg("charges"), py::arg("masses_MeV"),
+      py::arg("grids"), py::arg("stride"), py::arg("coarse") = std::vector<CouplingProfile>{},
+      py::arg("params") = py::none(), py::arg("n_threads") = 0,
+      "Minimum (mass_MeV, g, chi2) of the data's chi2 over the (M, g) plane: coarse pass over "
+      "every stride-th mass (profiles `coarse` if given), then descent along the full mass "
+      "grid (refined_mass_minimum, the toys' rule).");
   m.def("allowed_many", &allowed_many, py::arg("per_mass"), py::arg("profiles"), py::arg("level"),
         py::arg("n_threads") = 0, py::call_guard<py::gil_scoped_release>(),
         "Allowed intervals of many masses at one chi2 level.");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -181,6 +182,91 @@ std::vector<std::vector<Interval>> allowed_many(const std::vector<CouplingChi2>&
     out[static_cast<std::size_t>(k)] = per_mass[k].allowed(profiles[k], level);
   });
   return out;
+}
+
+MassGridMinimum refined_mass_minimum(std::size_t n, std::size_t stride,
+                                     const std::function<double(std::size_t)>& at) {
+  if (n == 0) throw std::invalid_argument("refined_mass_minimum: no masses");
+  if (stride == 0) throw std::invalid_argument("refined_mass_minimum: stride must be >= 1");
+  std::vector<double> f(n, std::numeric_limits<double>::quiet_NaN());
+  const auto value = [&](std::size_t m) {
+    if (std::isnan(f[m])) f[m] = at(m);
+    return f[m];
+  };
+  std::vector<std::size_t> coarse;
+  for (std::size_t m = 0; m < n; m += stride) coarse.push_back(m);
+  if (coarse.back() != n - 1) coarse.push_back(n - 1);
+  MassGridMinimum best{0, std::numeric_limits<double>::infinity()};
+  for (std::size_t m : coarse)
+    if (value(m) < best.value) best = {m, f[m]};
+  if (stride == 1) return best;
+  // Descend along the full grid from every coarse local minimum that is one by
+  // a margin on at least one side (the identical curves of the low- and
+  // high-mass plateaus are not) and lies within kRefineWindow of the best.
+  constexpr double kFlat = 1e-7, kRefineWindow = 10.0;
+  const double kInfty = std::numeric_limits<double>::infinity();
+  const double window = best.value + kRefineWindow;
+  for (std::size_t k = 0; k < coarse.size(); ++k) {
+    const double fk = f[coarse[k]];
+    const double left = k > 0 ? f[coarse[k - 1]] : kInfty;
+    const double right = k + 1 < coarse.size() ? f[coarse[k + 1]] : kInfty;
+    if (!(fk <= left && fk <= right) || !(fk < left - kFlat || fk < right - kFlat) || fk > window)
+      continue;
+    std::size_t j = coarse[k];
+    while (true) {
+      std::size_t next = j;
+      if (j > 0 && value(j - 1) < f[next]) next = j - 1;
+      if (j + 1 < n && value(j + 1) < f[next]) next = j + 1;
+      if (next == j) break;
+      j = next;
+    }
+    if (f[j] < best.value) best = {j, f[j]};
+  }
+  return best;
+}
+
+PlanePoint plane_minimum(const std::vector<const Experiment*>& experiments, MediatorKind kind,
+                         const Charges& charges, const std::vector<double>& masses_MeV,
+                         const std::vector<std::vector<double>>& grids, std::size_t stride,
+                         const std::vector<CouplingProfile>& coarse,
+                         const PhysicsParameters* params, int n_threads) {
+  const std::size_t n = masses_MeV.size();
+  if (n == 0) throw std::invalid_argument("plane_minimum: no masses");
+  if (grids.size() != n) throw std::invalid_argument("plane_minimum: one grid per mass needed");
+  if (stride == 0) throw std::invalid_argument("plane_minimum: stride must be >= 1");
+  if (stride > 1)
+    for (std::size_t m = 1; m < n; ++m)
+      if (!(masses_MeV[m] > masses_MeV[m - 1]))
+        throw std::invalid_argument("plane_minimum: masses must ascend when stride > 1");
+  std::vector<std::size_t> coarse_index;
+  for (std::size_t m = 0; m < n; m += stride) coarse_index.push_back(m);
+  if (coarse_index.back() != n - 1) coarse_index.push_back(n - 1);
+  std::vector<CouplingPoint> best_at(n, {0.0, std::numeric_limits<double>::quiet_NaN()});
+  if (coarse.empty()) {  // the coarse pass in parallel
+    std::vector<double> m(coarse_index.size());
+    std::vector<std::vector<double>> g(coarse_index.size());
+    for (std::size_t k = 0; k < coarse_index.size(); ++k) {
+      m[k] = masses_MeV[coarse_index[k]];
+      g[k] = grids[coarse_index[k]];
+    }
+    const std::vector<CouplingProfile> p =
+        profile_many(coupling_chi2_per_mass(experiments, kind, charges, m, params), g, n_threads);
+    for (std::size_t k = 0; k < p.size(); ++k) best_at[coarse_index[k]] = p[k].best();
+  } else {
+    if (coarse.size() != coarse_index.size())
+      throw std::invalid_argument("plane_minimum: " + std::to_string(coarse_index.size()) +
+                                  " coarse profiles needed, got " + std::to_string(coarse.size()));
+    for (std::size_t k = 0; k < coarse.size(); ++k) best_at[coarse_index[k]] = coarse[k].best();
+  }
+  const auto at = [&](std::size_t m) {
+    if (std::isnan(best_at[m].chi2))  // visited by the descent: templates of this mass now
+      best_at[m] = coupling_chi2_per_mass(experiments, kind, charges, {masses_MeV[m]}, params)[0]
+                       .profile(grids[m])
+                       .best();
+    return best_at[m].chi2;
+  };
+  const MassGridMinimum b = refined_mass_minimum(n, stride, at);
+  return {masses_MeV[b.index], best_at[b.index].g, b.value};
 }
 
 }  // namespace cevns

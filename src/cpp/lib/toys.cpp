@@ -169,41 +169,11 @@ ToyStatistic ToyPlane::evaluate(const std::vector<ToyData> &toy,
 }
 
 double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &own) const {
-  const std::size_t n = templates_.size();
-  std::vector<double> f(n, std::numeric_limits<double>::quiet_NaN());
+  // the data's rule (scan.hpp, refined_mass_minimum): coarse pass, then descent in mass
   const auto at = [&](std::size_t m) {
-    if (std::isnan(f[m])) f[m] = grid_minimum(ToyCurve(own, templates_[m]), grids_[m]);
-    return f[m];
+    return grid_minimum(ToyCurve(own, templates_[m]), grids_[m]);
   };
-  std::vector<std::size_t> coarse;
-  for (std::size_t m = 0; m < n; m += stride_) coarse.push_back(m);
-  if (coarse.back() != n - 1) coarse.push_back(n - 1);
-  double best = std::numeric_limits<double>::infinity();
-  for (std::size_t m : coarse) best = std::min(best, at(m));
-  if (stride_ == 1) return best;
-  // Descend along the full grid from every coarse local minimum that is one by
-  // a margin on at least one side (the identical curves of the low- and
-  // high-mass plateaus are not) and lies within kRefineWindow of the best.
-  constexpr double kFlat = 1e-7, kRefineWindow = 10.0;
-  const double kInfty = std::numeric_limits<double>::infinity();
-  for (std::size_t k = 0; k < coarse.size(); ++k) {
-    const double fk = f[coarse[k]];
-    const double left = k > 0 ? f[coarse[k - 1]] : kInfty;
-    const double right = k + 1 < coarse.size() ? f[coarse[k + 1]] : kInfty;
-    if (!(fk <= left && fk <= right) || !(fk < left - kFlat || fk < right - kFlat) ||
-        fk > best + kRefineWindow)
-      continue;
-    std::size_t j = coarse[k];
-    while (true) {
-      std::size_t next = j;
-      if (j > 0 && at(j - 1) < f[next]) next = j - 1;
-      if (j + 1 < n && at(j + 1) < f[next]) next = j + 1;
-      if (next == j) break;
-      j = next;
-    }
-    best = std::min(best, f[j]);
-  }
-  return best;
+  return refined_mass_minimum(templates_.size(), stride_, at).value;
 }
 
 std::vector<ToyStatistic> ToyPlane::evaluate_many(const std::vector<std::vector<ToyData>> &toys,

@@ -5,6 +5,7 @@
 /// allowed intervals chi2 <= level with root-found edges. What the (M, g) scans,
 /// the 2-sigma contours and Table 2 are made of.
 #include <cstddef>
+#include <functional>
 #include <utility>
 #include <vector>
 
@@ -90,6 +91,54 @@ std::vector<CouplingProfile> profile_many(const std::vector<CouplingChi2>& per_m
 std::vector<std::vector<Interval>> allowed_many(const std::vector<CouplingChi2>& per_mass,
                                                 const std::vector<CouplingProfile>& profiles,
                                                 double level, int n_threads = 0);
+
+/// The smallest value found over a mass grid and where (refined_mass_minimum).
+struct MassGridMinimum {
+  std::size_t index = 0;  ///< index of the mass in the grid
+  double value = 0.0;     ///< the value there
+};
+
+/// Minimum over the n masses of an ascending grid of a function evaluated on
+/// demand, refined in mass: the rule of the (M, g) plane minimum of the data
+/// (plane_minimum) and of every toy (ToyPlane), written once. A coarse pass
+/// visits every `stride`-th mass (and the last); then from every coarse local
+/// minimum that is one by more than 1e-7 on at least one side (the identical
+/// curves of the low- and high-mass plateaus are not) and lies within 10 of the
+/// best, a descent along the full grid moves to the lower neighbour until
+/// neither is lower. stride = 1 visits every mass (in any order).
+/// \param n       masses in the grid (>= 1)
+/// \param stride  coarse stride (>= 1)
+/// \param at      at(m): the value at mass m (e.g. chi2 minimised over g);
+///                called at most once per m
+/// \throws std::invalid_argument if n or stride is 0
+MassGridMinimum refined_mass_minimum(std::size_t n, std::size_t stride,
+                                     const std::function<double(std::size_t)>& at);
+
+/// A point of the (M, g) plane and its chi2.
+struct PlanePoint {
+  double mass_MeV = 0.0;  ///< mediator mass [MeV]
+  double g = 0.0;         ///< coupling
+  double chi2 = 0.0;      ///< profiled chi2 there
+};
+
+/// Minimum of the data's chi2 of a model over the (M, g) plane: each mass
+/// profiled on its coupling grid (CouplingChi2::profile, every local minimum
+/// refined in log g), the masses by refined_mass_minimum. The templates of a
+/// mass are computed only when the search visits it.
+/// \param experiments  the data sets (summed chi2)
+/// \param masses_MeV   the mass grid [MeV] (ascending when stride > 1)
+/// \param grids        coupling grid of each mass (ascending, g >= 0, >= 3 values)
+/// \param stride       coarse stride of refined_mass_minimum
+/// \param coarse       profiles already computed at the coarse masses (indices 0,
+///                     stride, 2 stride, ... and the last, in that order), or empty
+/// \param params       physics parameters under the mediator (null: each rate's SM)
+/// \param n_threads    threads of the coarse pass when `coarse` is empty (0: default)
+/// \throws std::invalid_argument on inconsistent sizes or a mass grid that is not ascending
+PlanePoint plane_minimum(const std::vector<const Experiment*>& experiments, MediatorKind kind,
+                         const Charges& charges, const std::vector<double>& masses_MeV,
+                         const std::vector<std::vector<double>>& grids, std::size_t stride,
+                         const std::vector<CouplingProfile>& coarse = {},
+                         const PhysicsParameters* params = nullptr, int n_threads = 0);
 
 /// Brent's minimisation of f on [a, b] (golden section + parabolic steps).
 /// Returns the abscissa and value of the minimum; tol is the absolute x tolerance.

@@ -56,7 +56,8 @@ class ToyPlane {
   ///                   (and the last), then each coarse local minimum (within
   ///                   10 of the best; not on a flat plateau) is refined by a
   ///                   descent along the full mass grid (refinement in mass at
-  ///                   the full grid's resolution, at a fraction of its cost)
+  ///                   the full grid's resolution, at a fraction of its cost):
+  ///                   refined_mass_minimum (scan.hpp), the data's rule
   /// \throws std::invalid_argument on inconsistent sizes or a null chi2
   ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
            std::vector<std::vector<Templates>> templates, std::vector<std::vector<double>> grids,
