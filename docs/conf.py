@@ -94,6 +94,7 @@ nb_execution_raise_on_error = True  # a failing cell fails the build
 nb_execution_timeout = 180  # seconds per cell (each tutorial is < 1 min on 2 cores)
 nb_execution_show_tb = True
 nb_merge_streams = True
+nb_render_markdown_format = "myst"  # Markdown outputs (tables) parsed as the pages are
 
 # -- autodoc ----------------------------------------------------------------------------
 autodoc_member_order = "bysource"
