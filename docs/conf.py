@@ -2,7 +2,8 @@
 
 Build (offline, warnings as errors; the tutorials need the COHERENT data, found as the
 tests find it: ``$CEVNS_DATA_DIR``, else ``../shared/data/coherent``, else the per-user
-data directory)::
+data directory, and the XENONnT release and solar tables there or beside it, see
+``_data_dir``)::
 
     pip install -e ".[docs]"
     python -m sphinx -W --keep-going -b html docs docs/_build/html
@@ -34,10 +35,36 @@ os.environ.setdefault("SKBUILD_EDITABLE_VERBOSE", "0")
 
 import cevns  # noqa: E402
 
-if "CEVNS_DATA_DIR" not in os.environ:  # as tests/python/conftest.py finds the data
+
+def _data_dir() -> Path:
+    """The data directory every tutorial reads, found as the tests find it.
+
+    The COHERENT directory is ``$CEVNS_DATA_DIR``, else ``../shared/data/coherent``, else
+    the per-user data directory. The XENONnT tutorials also need ``xenonnt/`` (converted)
+    and ``solar/`` there: a directory that lacks them is completed as the tests' fixture
+    ``data_root`` does (``tests/python/data_root.py``: links to the releases beside it in
+    ``build/test-data-root``, the templates converted once; nothing to do after the tests).
+    """
+    import importlib.util
+
+    from cevns.data import resolve_data_dir
+
     shared = ROOT.parent / "shared" / "data" / "coherent"
-    if shared.is_dir():
-        os.environ["CEVNS_DATA_DIR"] = str(shared)
+    given = os.environ.get("CEVNS_DATA_DIR", "").strip()
+    coherent = resolve_data_dir(given or (shared if shared.is_dir() else None))
+    spec = importlib.util.spec_from_file_location(
+        "cevns_docs_data_root", ROOT / "tests" / "python" / "data_root.py"
+    )
+    assert spec is not None and spec.loader is not None
+    data_root = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(data_root)
+    try:
+        return data_root.assemble(coherent)
+    except FileNotFoundError:  # no XENONnT data: the XENONnT tutorial will name what is missing
+        return coherent
+
+
+os.environ["CEVNS_DATA_DIR"] = str(_data_dir())  # read by the tutorials' kernels and the tests
 
 project = "cevns"
 author = "The cevns developers"
@@ -67,6 +94,7 @@ nb_execution_raise_on_error = True  # a failing cell fails the build
 nb_execution_timeout = 180  # seconds per cell (each tutorial is < 1 min on 2 cores)
 nb_execution_show_tb = True
 nb_merge_streams = True
+nb_render_markdown_format = "myst"  # Markdown outputs (tables) parsed as the pages are
 
 # -- autodoc ----------------------------------------------------------------------------
 autodoc_member_order = "bysource"

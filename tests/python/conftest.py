@@ -27,6 +27,8 @@ from hypothesis import HealthCheck, settings
 # The tests' helper modules (xenonnt_2024.py) import by name under any import mode
 # (.ci/run tests the installed wheel with --import-mode=importlib).
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from data_root import TEST_ROOT, release_dir, xenonnt_release  # noqa: E402
+from data_root import assemble as assemble_data_root  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = REPO.parent / "shared" / "data" / "coherent"
@@ -61,24 +63,11 @@ def data_dir() -> Path:
     return path
 
 
-TEST_ROOT = REPO / "build" / "test-data-root"
-
-
-def _release_dir(var: str, default: Path) -> Path:
-    env = os.environ.get(var, "").strip()
-    return Path(env).expanduser() if env else default
-
-
-def xenonnt_release(data_dir: Path) -> Path:
-    """The XENONnT release directory ($CEVNS_XENONNT_DIR or beside the COHERENT one)."""
-    return _release_dir("CEVNS_XENONNT_DIR", data_dir.resolve().parent / "xenonnt")
-
-
 @pytest.fixture(scope="session")
 def xenonnt_dirs(data_dir: Path) -> tuple[Path, Path]:
     """(2024 templates, 2026 release) directories; skips the test if either is absent."""
     pytest.importorskip("h5py")
-    old = _release_dir("CEVNS_XENONNT_2024_DIR", data_dir.resolve().parent / "xenonnt-2024")
+    old = release_dir("CEVNS_XENONNT_2024_DIR", data_dir.resolve().parent / "xenonnt-2024")
     new = xenonnt_release(data_dir)
     if not (old / "b8").is_dir() or not (new / "data").is_dir():
         pytest.skip(f"XENONnT data not found ({old}, {new})")
@@ -87,36 +76,14 @@ def xenonnt_dirs(data_dir: Path) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="session")
 def data_root(data_dir: Path) -> Path:
-    """Directory holding ar2020/, csi2021/, xenonnt/ (converted) and solar/ (skips if absent)."""
-    from cevns.data import xenonnt
-    from cevns.data.acquire import derive
-    from cevns.data.registry import load_registry
-
-    if (data_dir / xenonnt.CONVERTED).is_file() and (data_dir / "solar").is_dir():
-        return data_dir
-    release = xenonnt_release(data_dir)
-    solar = _release_dir("CEVNS_SOLAR_DIR", data_dir.resolve().parent / "solar")
-    if not (release / "templates").is_dir() or not solar.is_dir():
-        pytest.skip(f"XENONnT release or solar tables not found ({release}, {solar})")
-    links = {
-        "ar2020": data_dir / "ar2020",
-        "csi2021": data_dir / "csi2021",
-        "solar": solar,
-        **{f"xenonnt/{p.name}": p for p in release.iterdir()},
-    }
-    for name, target in links.items():
-        link = TEST_ROOT / name
-        link.parent.mkdir(parents=True, exist_ok=True)
-        if link.is_symlink() and Path(os.readlink(link)) == target.resolve():
-            continue
-        if link.is_symlink():
-            link.unlink()
-        link.symlink_to(target.resolve(), target_is_directory=target.is_dir())
+    """Directory holding ar2020/, csi2021/, xenonnt/ (converted) and solar/ (skips if absent):
+    ``data_dir`` itself, or one assembled in build/test-data-root (``data_root.assemble``)."""
     try:
-        derive(TEST_ROOT, ["xenonnt"], registry=load_registry())
+        return assemble_data_root(data_dir, TEST_ROOT)
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
     except ImportError:
         pytest.skip("converting the XENONnT templates needs h5py")
-    return TEST_ROOT
 
 
 def copy_release(src: Path, dst: Path) -> Path:

@@ -114,9 +114,8 @@ def _experiments_with_option(option: str) -> list[str]:
 
 def _print_p_ee(args: argparse.Namespace) -> int:
     """``cevns predict --experiment xenonnt --p-ee E1,E2,...``: solar flavour content at Earth."""
-    from .. import _core
-    from ..data import data_path
     from ..output import table
+    from ..solar import flavour_at_earth
 
     solar = _experiments_with_option("solar_model")
     if args.experiment not in solar:
@@ -127,15 +126,8 @@ def _print_p_ee(args: argparse.Namespace) -> int:
         raise InputError(f"--p-ee {args.p_ee!r}: expected energies in MeV, e.g. 1,5,10") from None
     if not energies or not all(math.isfinite(e) and e > 0 for e in energies):
         raise InputError(f"--p-ee {args.p_ee!r}: energies must be finite and > 0 MeV")
-    profile = _core.read_solar_profile(
-        str(data_path("solar/nudistr_b16_gs98.dat", args.data_dir)), "8B"
-    )
-    osc = _core.OscillationParameters()
-    pee = _core.survival_probability(energies, profile, osc)
-    rows = [
-        [e, p, (1 - p) * (1 - osc.sin2_theta23), (1 - p) * osc.sin2_theta23]
-        for e, p in zip(energies, pee)
-    ]
+    p = flavour_at_earth(energies, data_dir=args.data_dir)
+    rows = [list(r) for r in zip(energies, p["P_ee"], p["P_emu"], p["P_etau"])]
     fmt = args.format if args.format != "json" else "markdown"
     print(table(rows, ["E_nu_MeV", "P_ee", "P_emu", "P_etau"], fmt))
     print(
