@@ -56,10 +56,10 @@ over the (M', g') plane: the coarse mass grid of `scan.global_minimum` (3 per
 decade, 10 keV - 100 GeV, plus the tested mass), every coarse local minimum then
 followed down a grid of 30 masses per decade (`PLANE_REFINE`: the data's rule, the
 core's ``refined_mass_minimum``). Along g each mass has a grid of `TOY_PER_DECADE`
-couplings per decade plus seeds at the cancellation couplings of its templates, and
-every local minimum is refined by Brent's method, so the thin strips of the models
-with a cancellation (eq. 44-49) are found in every toy as in the data. Templates of
-the plane are computed once per `ToyEngine` (once per worker).
+couplings per decade (optionally coarser, with seeds at the cancellation couplings
+of its templates), and every local minimum is refined by Brent's method, so the thin
+strips of the models with a cancellation (eq. 44-49) are found in every toy as in the
+data. Templates of the plane are computed once per `ToyEngine` (once per worker).
 
     t(M, g) = χ²(M, g) − min_(M', g') χ²        (2-D, the paper's regions)
     t(g | M) = χ²(M, g) − min_g' χ²(M, g')      (1-D at fixed mass)
@@ -89,12 +89,12 @@ from .scan import (
     plane_fine_masses,
 )
 
-#: Coupling-grid density of the toys' minima (per decade): a coarse grid plus seeds
-#: at the cancellation couplings of the templates (the core's
-#: ``with_cancellation_seeds``), every local minimum refined by Brent's method; the
-#: minima agree with a dense reference (30 masses and 20 couplings per decade) to
-#: 1e-6 in χ² (bench/plane_density.py, bench/results/plane-density.json).
-TOY_PER_DECADE = 5
+#: Coupling-grid density of the toys' minima (per decade), that of the data
+#: (`PLANE_PER_DECADE`), every local minimum refined by Brent's method.
+#: ``ToyEngine(coupling_per_decade=5, cancellation_seeds=True)`` is 2.4-2.9x faster
+#: but not yet the default: against a dense reference it missed a minimum in 2 of 60
+#: By+Lμ+Lτ toys that this grid finds (bench/results/plane-density.json).
+TOY_PER_DECADE = PLANE_PER_DECADE
 
 __all__ = [
     "TOY_PER_DECADE",
@@ -149,11 +149,11 @@ class ToyEngine:
         `PLANE_MASSES_MEV`, 3 per decade, each coarse minimum then refined in mass
         on a grid `PLANE_REFINE` times finer).
     coupling_per_decade : int
-        Couplings per decade of the grids along g (default `TOY_PER_DECADE`; 0.6.0
-        used `PLANE_PER_DECADE`, 20, without seeds).
+        Couplings per decade of the grids along g (default `TOY_PER_DECADE`, 20).
     cancellation_seeds : bool
         Add to every coupling grid seeds at the cancellation couplings of its
-        templates (default; see `TOY_PER_DECADE`).
+        templates (the core's ``with_cancellation_seeds``); with 5 per decade the
+        faster search of `TOY_PER_DECADE`'s note (default False).
     fluctuate_ss : bool
         Draw the auxiliary measurements (the χ²'s ``auxiliary_measurements``: the
         steady-state histogram for COHERENT) again in each toy (default; the
@@ -173,7 +173,7 @@ class ToyEngine:
         plane_masses: Iterable[float] | None = None,
         fluctuate_ss: bool = True,
         coupling_per_decade: int = TOY_PER_DECADE,
-        cancellation_seeds: bool = True,
+        cancellation_seeds: bool = False,
     ) -> None:
         self.fluctuate_ss = fluctuate_ss
         self.per_decade = int(coupling_per_decade)

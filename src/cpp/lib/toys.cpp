@@ -81,8 +81,6 @@ class ToyCurve {
 /// so scan.global_minimum) does for the data. The grid is swept with each
 /// profile warm-started from the previous point's nuisances (as
 /// CouplingChi2::profile does); the Brent refinements start from the default.
-/// (The statistics agree with cold starts everywhere to 3e-13 in chi2,
-/// bench/toys_bench.py compare.)
 double grid_minimum(const ToyCurve &c, const std::vector<double> &grid) {
   std::vector<double> f(grid.size());
   double best = std::numeric_limits<double>::infinity();
