@@ -1,57 +1,123 @@
-"""Would a coarser coupling grid for the toys' plane minimum give the same statistics?
+"""Are the toys' minima those of a dense reference minimisation? (issue 22)
 
-The experiment behind the note on the toy rate in docs/guide/performance.md (0.5.0): for
-each model, toys at two points (the combined Table 2 bounds at 10 keV and, as g = (g/M) x 10 GeV, at
-10 GeV) evaluated with ``toys.PLANE_PER_DECADE`` = 20 (the default) and 10, same seeds;
-prints the largest relative difference of the three statistics and the CPU time of each.
-Answer found: identical to <= 3e-14 for most models, but By+Lmu+Ltau at 10 GeV differs by
-0.4 % (a narrow strip's minimum missed), so the default stays 20.
+For toys at Table 2 points of the combined fit (CsI+Ar, default options) the three
+statistics of every toy (χ² at the point, its minimum over g at the tested mass and
+over the (M, g) plane) from three searches, same seeds:
 
-    python bench/plane_density.py [--toys 150] [--models B-L,By+Lmu+Ltau]
+* ``reference``: every mass of the fine grid (30 per decade, 10 keV - 100 GeV, 211
+  masses, no coarse pass), 20 couplings per decade plus the cancellation seeds, every
+  local minimum along g refined by Brent's method;
+* ``default`` (the key keeps the name it had while this was the default; it is now
+  opt-in): coarse pass at 3 masses per decade, descent along the fine grid, 5
+  couplings per decade plus the cancellation seeds;
+* ``no seeds``: the same without the cancellation seeds;
+* ``0.6.0``: the search of 0.6.0, the default (coarse pass and descent, 20 couplings
+  per decade, no seeds).
+
+Prints, per point and search, the largest difference to the reference and the number
+of toys above 1e-6 (in χ²), and the CPU time; ``--json`` keeps everything.
+
+    python bench/plane_density.py [--toys 150] [--json bench/results/plane-density.json]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from cevns.experiments import experiment
-from cevns.infer import toys
 from cevns.infer.limits import limit
-from cevns.models import MODEL_NAMES
+from cevns.infer.scan import PLANE_PER_DECADE, plane_fine_masses
+from cevns.infer.toys import ToyEngine
+
+#: Models whose combined Table 2 bounds are tested, at 10 keV (g) and 10 GeV (g/M x 10 GeV).
+MODELS = ("universal", "B-L", "By+Lmu+Ltau")
+TOLERANCE = 1e-6
+
+
+def engines(model: str, exps: dict[str, Any]) -> dict[str, ToyEngine]:
+    return {
+        "reference": ToyEngine(
+            model,
+            "combined",
+            experiments=exps,
+            plane_masses=plane_fine_masses(),
+            coupling_per_decade=PLANE_PER_DECADE,
+        ),
+        "default": ToyEngine(
+            model, "combined", experiments=exps, coupling_per_decade=5, cancellation_seeds=True
+        ),
+        "no seeds": ToyEngine(model, "combined", experiments=exps, coupling_per_decade=5),
+        "0.6.0": ToyEngine(
+            model,
+            "combined",
+            experiments=exps,
+            coupling_per_decade=PLANE_PER_DECADE,
+            cancellation_seeds=False,
+        ),
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--toys", type=int, default=150)
-    ap.add_argument("--models", default=",".join(MODEL_NAMES))
+    ap.add_argument("--models", default=",".join(MODELS))
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
     exps = {n: experiment(n) for n in ("csi2021", "ar2020")}
-    default = toys.PLANE_PER_DECADE
-    try:
-        for model in args.models.split(","):
-            lim = limit(model, "combined", experiments=exps)
-            for mass, g in ((0.01, lim.g_low), (1e4, lim.g_over_M_high * 10.0)):
-                stats, cpu = {}, {}
-                for per_decade in (20, 10):
-                    toys.PLANE_PER_DECADE = per_decade
-                    eng = toys.ToyEngine(model, "combined", experiments=exps)
-                    t0 = time.process_time()
-                    stats[per_decade] = eng.run(
-                        mass, g, args.toys, np.random.SeedSequence(args.seed), n_threads=1
-                    )
-                    cpu[per_decade] = time.process_time() - t0
-                rel = (np.abs(stats[10] - stats[20]) / np.abs(stats[20])).max()
-                print(
-                    f"{model:12s} M={mass:g} MeV g={g:.4g}: max rel diff {rel:.2e}; "
-                    f"CPU {cpu[20]:.2f} s -> {cpu[10]:.2f} s",
-                    flush=True,
+    rows, total = [], 0
+    for model in args.models.split(","):
+        lim = limit(model, "combined", experiments=exps)
+        engs = engines(model, exps)
+        for mass, g in ((0.01, lim.g_low), (1e4, lim.g_over_M_high * 10.0)):
+            seed = np.random.SeedSequence(args.seed)
+            stats, cpu = {}, {}
+            for name, eng in engs.items():
+                t0 = time.process_time()
+                stats[name] = eng.run(mass, g, args.toys, seed, n_threads=1)
+                cpu[name] = time.process_time() - t0
+            ref = stats["reference"]
+            row: dict[str, Any] = {"model": model, "mass_MeV": mass, "g": g, "toys": args.toys}
+            for name in ("default", "no seeds", "0.6.0"):
+                d = stats[name] - ref  # > 0: the search stayed above the reference
+                row[name] = {
+                    "max_abs_diff": [float(x) for x in np.abs(d).max(axis=0)],
+                    "above_tolerance": [int(x) for x in (np.abs(d) > TOLERANCE).sum(axis=0)],
+                    "below_reference": [int(x) for x in (d < -TOLERANCE).sum(axis=0)],
+                    "cpu_s": cpu[name],
+                }
+            row["reference_cpu_s"] = cpu["reference"]
+            rows.append(row)
+            total += args.toys
+            print(
+                f"{model:12s} M={mass:g} MeV g={g:.4g}: "
+                + "; ".join(
+                    f"{n}: max |diff| {max(row[n]['max_abs_diff']):.1e}, "
+                    f"{max(row[n]['above_tolerance'])} toys > {TOLERANCE:g}, "
+                    f"CPU {row[n]['cpu_s']:.1f} s"
+                    for n in ("default", "no seeds", "0.6.0")
                 )
-    finally:
-        toys.PLANE_PER_DECADE = default
+                + f"; reference CPU {cpu['reference']:.1f} s",
+                flush=True,
+            )
+    out = {
+        "what": "toy statistics (chi2 at the point, min over g at the mass, min over the plane) "
+        "of the toys' search (with and without seeds) and of 0.6.0's against a dense "
+        "reference (all 211 masses, 20 couplings per decade + cancellation seeds, Brent); "
+        "CsI+Ar, default options",
+        "tolerance": TOLERANCE,
+        "toys_total": total,
+        "rows": rows,
+    }
+    print(f"{total} toys", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -3,12 +3,15 @@
 Usage::
 
     python bench/toys_bench.py rates   [--toys 60] [--json bench/results/toys-rates.json]
+    python bench/toys_bench.py compare [--toys 20] [--json ...]      # 0.6.0 vs 0.7.0 search
     python bench/toys_bench.py scaling [--toys 200] [--json ...]      # 1 -> 2 Dask workers
     python bench/toys_bench.py fc      --models universal,B-L --toys 200 [--workers K] [--json ...]
     python bench/toys_bench.py coverage --toys 1000 [--workers K] [--json ...]
 
 ``rates``: toys per CPU-second of one process (each toy = one plane minimum + χ²
 at the tested point, the 2-D statistic; and the 1-D one) for CsI, Ar and combined.
+``compare``: the same with the toys' search of 0.6.0 and of this version side by
+side in one process (interleaved, same seeds; their statistics compared).
 ``scaling``: wall time of the same toys in-process, on a LocalCluster of 1 and of
 2 workers (identical results checked). ``fc``: FC Table 2 rows beside the Wilks
 ones. ``coverage``: coverage of the Wilks regions at the paper's published bounds.
@@ -72,6 +75,62 @@ def rates(n: int, options: dict[str, dict[str, Any]] | None = None, coarse: bool
         "model": "B-L",
         "options": options or {},
         "plane": "coarse (0.5.0)" if coarse else "refined in mass",
+        "rates": out,
+    }
+
+
+#: The toys' search of 0.6.0 (the default, 20 couplings per decade) and the faster
+#: one (5 per decade + cancellation seeds; warm starts in both) as `ToyEngine` keyword
+#: arguments. (bench/results/toys-rates-0.7.0-*.json were made while the faster one
+#: was the default, labelled "0.7.0" there.)
+SEARCHES: dict[str, dict[str, Any]] = {
+    "0.6.0": {"coupling_per_decade": 20, "cancellation_seeds": False},
+    "0.7.0": {"coupling_per_decade": 5, "cancellation_seeds": True},
+}
+
+
+def rates_side_by_side(
+    n: int, options: dict[str, dict[str, Any]] | None = None, rounds: int = 3
+) -> dict[str, Any]:
+    """2-D and 1-D toys per CPU-second with the search of 0.6.0 and of this version, in
+    one process on the same experiments and seeds, interleaved round by round (so that
+    a busy machine slows both alike); the statistics of the two are compared too."""
+    from cevns.experiments import experiment
+    from cevns.infer.toys import ToyEngine
+
+    options = options or {}
+    exps = {e: experiment(e, **options.get(e, {})) for e in ("csi2021", "ar2020")}
+    out: dict[str, Any] = {}
+    for ds in ("csi2021", "ar2020", "combined"):
+        engs = {k: ToyEngine("B-L", ds, experiments=exps, **kw) for k, kw in SEARCHES.items()}
+        for e in engs.values():
+            e.run(POINT["mass"], POINT["g"], 2, batch_seed(0, 0))  # warm up
+        row: dict[str, Any] = {}
+        for plane in (True, False):
+            key = "plane" if plane else "mass"
+            cpu = dict.fromkeys(engs, 0.0)
+            stats: dict[str, list[np.ndarray]] = {k: [] for k in engs}
+            for r in range(rounds):
+                for k, e in engs.items():
+                    t0 = time.process_time()
+                    st = e.run(POINT["mass"], POINT["g"], n, batch_seed(0, 1 + r), plane=plane,
+                               n_threads=1)  # fmt: skip
+                    cpu[k] += time.process_time() - t0
+                    stats[k].append(st)
+            for k in engs:
+                row[f"toys_per_cpu_s_{key}_{k}"] = n * rounds / cpu[k]
+            row[f"speedup_{key}"] = cpu["0.6.0"] / cpu["0.7.0"]
+            a, b = (np.concatenate(stats[k]) for k in ("0.6.0", "0.7.0"))
+            row[f"max_abs_diff_{key}"] = float(np.nanmax(np.abs(a - b)))
+        out[ds] = row
+        print(ds, {k: round(v, 3) if v > 1e-3 else v for k, v in row.items()}, flush=True)
+    return {
+        "toys_per_round": n,
+        "rounds": rounds,
+        "point": POINT,
+        "model": "B-L",
+        "options": options,
+        "searches": SEARCHES,
         "rates": out,
     }
 
@@ -158,7 +217,7 @@ def coverage_rows(
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("what", choices=("rates", "scaling", "fc", "coverage"))
+    p.add_argument("what", choices=("rates", "compare", "scaling", "fc", "coverage"))
     p.add_argument("--toys", type=int, default=None)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--models", default="universal,B-L")
@@ -191,6 +250,8 @@ def main() -> None:
     t0 = time.perf_counter()
     if a.what == "rates":
         res = rates(a.toys or 60, options, a.coarse_plane)
+    elif a.what == "compare":
+        res = rates_side_by_side(a.toys or 20, options)
     elif a.what == "scaling":
         res = scaling(a.toys or 200)
     else:

@@ -861,9 +861,9 @@ class ToyPlane:
     """
     The (M', g') plane of a model as templates on a fixed mass grid: per toy the profiled chi2 at the tested point and its minima over g and over the plane (toys.hpp).
     """
-    def __init__(self, chi2s: collections.abc.Sequence[BinnedChi2], templates: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], grids: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]], coarse_stride: typing.SupportsInt | typing.SupportsIndex = 1) -> None:
+    def __init__(self, chi2s: collections.abc.Sequence[BinnedChi2], templates: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], grids: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]], coarse_stride: typing.SupportsInt | typing.SupportsIndex = 1, cancellation_seeds: bool = False) -> None:
         """
-        chi2s: one chi2 per data set; templates: per data set an array (n_mass, 3, n_bins...) of N0, N1, N2; grids: the coupling grid of each mass; coarse_stride k > 1: a coarse pass over every k-th mass, each coarse minimum then refined along the full (ascending) mass grid.
+        chi2s: one chi2 per data set; templates: per data set an array (n_mass, 3, n_bins...) of N0, N1, N2; grids: the coupling grid of each mass; coarse_stride k > 1: a coarse pass over every k-th mass, each coarse minimum then refined along the full (ascending) mass grid; cancellation_seeds: every coupling grid gets seeds at the cancellation couplings of its templates (with_cancellation_seeds).
         """
     def evaluate(self, observed: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], auxiliary: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], centres: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], tested: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]], tested_grid: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], g: typing.SupportsFloat | typing.SupportsIndex, plane: bool = True, n_threads: typing.SupportsInt | typing.SupportsIndex = 0) -> numpy.typing.NDArray[numpy.float64]:
         """

@@ -2,6 +2,7 @@
 // and copies with other data (chi2.hpp), and the toy statistics (toys.hpp).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <cevns/chi2.hpp>
 #include <cevns/scan.hpp>
@@ -259,4 +260,21 @@ TEST_CASE("refined_mass_minimum: coarse pass, then descent along the full grid")
   CHECK(cevns::refined_mass_minimum(n, 10, flat).index == 0);
   CHECK_THROWS_AS(cevns::refined_mass_minimum(0, 10, f), std::invalid_argument);
   CHECK_THROWS_AS(cevns::refined_mass_minimum(n, 0, f), std::invalid_argument);
+}
+
+TEST_CASE("with_cancellation_seeds: the couplings where the Z' term cancels its interference") {
+  const Vec grid{0.0, 0.1, 1.0, 10.0};
+  cevns::Templates t{ramp(5.0, 0.0), ramp(-2.0, 0.0), ramp(1.0, 0.0)};  // sum N1 / sum N2 = -2
+  const Vec g = cevns::with_cancellation_seeds(grid, {t});
+  REQUIRE(g.size() == grid.size() + 3);
+  const double gf = std::sqrt(2.0);
+  CHECK(std::count(g.begin(), g.end(), gf) == 1);
+  CHECK(std::is_sorted(g.begin(), g.end()));
+  CHECK(std::find(g.begin(), g.end(), 0.99 * gf) != g.end());
+  // no cancellation (constructive interference, or none): the grid unchanged
+  cevns::Templates up{ramp(5.0, 0.0), ramp(2.0, 0.0), ramp(1.0, 0.0)};
+  CHECK(cevns::with_cancellation_seeds(grid, {up}) == grid);
+  // two data sets: a seed set per data set with a cancellation and one for their sum
+  CHECK(cevns::with_cancellation_seeds(grid, {t, up}).size() == grid.size() + 3);
+  CHECK(cevns::with_cancellation_seeds(grid, {t, t}).size() == grid.size() + 3);  // duplicates
 }

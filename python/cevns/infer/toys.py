@@ -54,10 +54,12 @@ For each toy the C++ core (`cevns._core.ToyPlane`) profiles the nuisances of the
 toy's χ² at the tested (M, g), along g at the tested mass (the 1-D reference) and
 over the (M', g') plane: the coarse mass grid of `scan.global_minimum` (3 per
 decade, 10 keV - 100 GeV, plus the tested mass), every coarse local minimum then
-followed down a grid of 30 masses per decade (`PLANE_REFINE`), with every local
-minimum along g refined by Brent's method, so the thin strips of the models with a
-cancellation (eq. 44-49) are found in every toy as in the data. Templates of the plane are
-computed once per `ToyEngine` (once per worker).
+followed down a grid of 30 masses per decade (`PLANE_REFINE`: the data's rule, the
+core's ``refined_mass_minimum``). Along g each mass has a grid of `TOY_PER_DECADE`
+couplings per decade (optionally coarser, with seeds at the cancellation couplings
+of its templates), and every local minimum is refined by Brent's method, so the thin
+strips of the models with a cancellation (eq. 44-49) are found in every toy as in the
+data. Templates of the plane are computed once per `ToyEngine` (once per worker).
 
     t(M, g) = χ²(M, g) − min_(M', g') χ²        (2-D, the paper's regions)
     t(g | M) = χ²(M, g) − min_g' χ²(M, g')      (1-D at fixed mass)
@@ -87,7 +89,15 @@ from .scan import (
     plane_fine_masses,
 )
 
+#: Coupling-grid density of the toys' minima (per decade), that of the data
+#: (`PLANE_PER_DECADE`), every local minimum refined by Brent's method.
+#: ``ToyEngine(coupling_per_decade=5, cancellation_seeds=True)`` is 2.4-2.9x faster
+#: but not yet the default: against a dense reference it missed a minimum in 2 of 60
+#: By+Lμ+Lτ toys that this grid finds (bench/results/plane-density.json).
+TOY_PER_DECADE = PLANE_PER_DECADE
+
 __all__ = [
+    "TOY_PER_DECADE",
     "PLANE_MASSES_MEV",
     "PLANE_PER_DECADE",
     "PLANE_REFINE",
@@ -138,6 +148,12 @@ class ToyEngine:
         Mass grid of the plane minimum [MeV], every mass visited (default:
         `PLANE_MASSES_MEV`, 3 per decade, each coarse minimum then refined in mass
         on a grid `PLANE_REFINE` times finer).
+    coupling_per_decade : int
+        Couplings per decade of the grids along g (default `TOY_PER_DECADE`, 20).
+    cancellation_seeds : bool
+        Add to every coupling grid seeds at the cancellation couplings of its
+        templates (the core's ``with_cancellation_seeds``); with 5 per decade the
+        faster search of `TOY_PER_DECADE`'s note (default False).
     fluctuate_ss : bool
         Draw the auxiliary measurements (the χ²'s ``auxiliary_measurements``: the
         steady-state histogram for COHERENT) again in each toy (default; the
@@ -156,8 +172,11 @@ class ToyEngine:
         data_dir: Any = None,
         plane_masses: Iterable[float] | None = None,
         fluctuate_ss: bool = True,
+        coupling_per_decade: int = TOY_PER_DECADE,
+        cancellation_seeds: bool = False,
     ) -> None:
         self.fluctuate_ss = fluctuate_ss
+        self.per_decade = int(coupling_per_decade)
         self.fit = ModelFit(model, dataset, experiments=experiments, data_dir=data_dir)
         self.members = list(self.fit.members)
         self.chi2s = [self.fit.experiments[n].likelihood.core for n in self.members]
@@ -168,10 +187,14 @@ class ToyEngine:
         self.plane_masses = masses
         tmpl = self.fit.templates(masses)
         grids = [
-            _with_zero(self.fit.coupling_grid(float(m), PLANE_PER_DECADE)).tolist() for m in masses
+            _with_zero(self.fit.coupling_grid(float(m), self.per_decade)).tolist() for m in masses
         ]
         self.plane = _core.ToyPlane(
-            self.chi2s, [tmpl[n].reshape(len(masses), 3, -1) for n in self.members], grids, stride
+            self.chi2s,
+            [tmpl[n].reshape(len(masses), 3, -1) for n in self.members],
+            grids,
+            stride,
+            cancellation_seeds,
         )
         self._tested: dict[float, tuple[list[np.ndarray], list[float]]] = {}
         self._sigmas = {
@@ -197,7 +220,7 @@ class ToyEngine:
         key = float(mass)
         if key not in self._tested:
             t = self.fit.templates([key])
-            grid = _with_zero(self.fit.coupling_grid(key, PLANE_PER_DECADE)).tolist()
+            grid = _with_zero(self.fit.coupling_grid(key, self.per_decade)).tolist()
             self._tested[key] = ([t[n][0].reshape(3, -1) for n in self.members], grid)
         return self._tested[key]
 

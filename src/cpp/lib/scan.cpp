@@ -184,6 +184,32 @@ std::vector<std::vector<Interval>> allowed_many(const std::vector<CouplingChi2>&
   return out;
 }
 
+std::vector<double> with_cancellation_seeds(std::vector<double> grid,
+                                            const std::vector<Templates>& templates) {
+  std::vector<double> seeds;
+  const auto seed = [&seeds](double s1, double s2) {
+    if (!(s1 < 0.0 && s2 > 0.0)) return;
+    const double gf = std::sqrt(-s1 / s2);
+    if (!std::isfinite(gf) || !(gf > 0.0)) return;
+    for (double f : {0.99, 1.0, 1.01}) seeds.push_back(gf * f);
+  };
+  double t1 = 0.0, t2 = 0.0;
+  for (const Templates& t : templates) {
+    double s1 = 0.0, s2 = 0.0;
+    for (double v : t.n1) s1 += v;
+    for (double v : t.n2) s2 += v;
+    seed(s1, s2);
+    t1 += s1;
+    t2 += s2;
+  }
+  if (templates.size() > 1) seed(t1, t2);
+  if (seeds.empty()) return grid;
+  grid.insert(grid.end(), seeds.begin(), seeds.end());
+  std::sort(grid.begin(), grid.end());
+  grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
+  return grid;
+}
+
 MassGridMinimum refined_mass_minimum(std::size_t n, std::size_t stride,
                                      const std::function<double(std::size_t)>& at) {
   if (n == 0) throw std::invalid_argument("refined_mass_minimum: no masses");

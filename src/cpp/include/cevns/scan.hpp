@@ -92,6 +92,19 @@ std::vector<std::vector<Interval>> allowed_many(const std::vector<CouplingChi2>&
                                                 const std::vector<CouplingProfile>& profiles,
                                                 double level, int n_threads = 0);
 
+/// A coupling grid with seeds at the cancellation couplings of the templates:
+/// for every data set, and for their sum, with sum_i N1_i < 0 < sum_i N2_i, the
+/// coupling g_f = sqrt(-sum N1 / sum N2) where the Z' term cancels its
+/// interference on average (the sign-flipped weak charge, eq. 44-49), and
+/// g_f (1 -+ 0.01). The thin strip of allowed couplings there can be far
+/// narrower than a grid's spacing; with these seeds a coarse grid brackets it
+/// and the Brent refinement of CouplingChi2::profile / the toys finds it.
+/// \param grid       ascending couplings (g >= 0)
+/// \param templates  templates of one mass, one per data set
+/// \return the grid with the seeds merged in (ascending, no duplicates)
+std::vector<double> with_cancellation_seeds(std::vector<double> grid,
+                                            const std::vector<Templates>& templates);
+
 /// The smallest value found over a mass grid and where (refined_mass_minimum).
 struct MassGridMinimum {
   std::size_t index = 0;  ///< index of the mass in the grid

@@ -58,10 +58,14 @@ class ToyPlane {
   ///                   descent along the full mass grid (refinement in mass at
   ///                   the full grid's resolution, at a fraction of its cost):
   ///                   refined_mass_minimum (scan.hpp), the data's rule
+  /// \param cancellation_seeds  add to every coupling grid (the plane's and the
+  ///                   tested one) the seeds of with_cancellation_seeds (scan.hpp),
+  ///                   so that a coarse coupling grid (5 per decade) still brackets
+  ///                   the thin strips of the models with a cancellation
   /// \throws std::invalid_argument on inconsistent sizes or a null chi2
   ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
            std::vector<std::vector<Templates>> templates, std::vector<std::vector<double>> grids,
-           std::size_t coarse_stride = 1);
+           std::size_t coarse_stride = 1, bool cancellation_seeds = false);
   /// Deprecated (0.6.0): chi2 objects by pointer, which must outlive the plane.
   [[deprecated("pass std::shared_ptr<const BinnedChi2>")]] ToyPlane(
       const std::vector<const BinnedChi2 *> &chi2s, std::vector<std::vector<Templates>> templates,
@@ -94,6 +98,7 @@ class ToyPlane {
   std::vector<std::vector<Templates>> templates_;
   std::vector<std::vector<double>> grids_;
   std::size_t stride_ = 1;
+  bool seeds_ = false;
   /// Minimum of a toy's chi2 over the plane's masses (see coarse_stride).
   double plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &own) const;
 };
