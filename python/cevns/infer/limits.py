@@ -316,7 +316,8 @@ def table2(
     from ..provenance import provenance
 
     models, datasets = list(models), list(dict.fromkeys(datasets))
-    given, exps = dict(experiments or {}), {}
+    given: dict[str, Any] = dict(experiments or {})
+    exps: dict[str, Any] = {}
     needed = [*datasets, "combined"] if compare_paper else datasets
     for d in needed:  # every member built once, shared by the limits
         exps.update(experiments_for(d, data_dir, {**given, **exps}))
