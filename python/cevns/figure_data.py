@@ -30,6 +30,7 @@ from .models import Model, get_model
 from .scan_cache import DEFAULT_MASSES_MEV, DEFAULT_N_COUPLINGS, cached_scan, default_couplings
 
 __all__ = [
+    "ALL_DATA_FIGURES",
     "DEFAULT_MASSES_MEV",
     "DEFAULT_N_COUPLINGS",
     "EXCLUSION_DATASETS",
@@ -39,7 +40,11 @@ __all__ = [
     "fig1_data",
     "fig2_data",
     "fig3_data",
+    "garwood_interval",
     "spectra_data",
+    "xenon_projections_data",
+    "xenon_recoil_data",
+    "xenon_runs",
 ]
 
 log = logging.getLogger(__name__)
@@ -235,7 +240,8 @@ def exclusion_data(
     cache_dir: Any = None,
     gm2_sigma: float = 2.0,
 ) -> dict[str, Any]:
-    """Exclusion regions of one model (Figs. 4-8) for Ar, CsI and CsI+Ar, with the g−2 band.
+    """Exclusion regions of one model (Figs. 4-8) for Ar, CsI and CsI+Ar (or any data sets),
+    with the g−2 band.
 
     Parameters
     ----------
@@ -245,7 +251,9 @@ def exclusion_data(
         :func:`default_couplings`).
     dof, cl : Δχ² definition (default 2σ with two parameters, Δχ² = 6.18).
     datasets : sequence of str
-        Subset of ``("ar2020", "csi2021", "combined")``.
+        Data sets, each drawn as one line (default the paper's ``("ar2020", "csi2021",
+        "combined")``; any others, e.g. :data:`ALL_DATA_FIGURES`' ``"xenonnt"`` and
+        ``"csi2021+ar2020+xenonnt"``).
     cache : bool
         Use :func:`cached_scan` (else :func:`cevns.infer.scan.scan` directly).
     gm2_sigma : float
@@ -345,6 +353,206 @@ def spectra_data(
         "chi2": float(res.chi2),
         "nuisances": dict(res.nuisances),
     }
+
+
+# -- XENONnT solar 8B -----------------------------------------------------------------
+#: Recoil spectrum figure: B-L at the Table 2 low mass, g near the xenon 2σ bound
+#: (4.53e-5 at M = 10 keV, ``cevns limits --model B-L --experiment xenonnt``).
+XENON_RECOIL_MODEL = ("B-L", 1e-2, 4.5e-5)
+#: The four observables of the XENONnT release's binning (``binning/sr*.yaml``), in the
+#: order of its templates (C order: cS2, S2 shadow quantile, S1 BDT, S2 BDT).
+XENON_OBSERVABLES = (
+    ("cs2", "cS2 [PE]"),
+    ("s2_shadow_s2_time_shadow_quantile", "S2 shadow quantile"),
+    ("s1_bdt_score", "S1 BDT score"),
+    ("s2_bdt_score", "S2 BDT score"),
+)
+#: The runs' bins: 3 per observable, 81 per run.
+XENON_RUN_SHAPE = (3, 3, 3, 3)
+#: Exclusion figures beyond the paper: model -> data sets drawn (Ar, CsI, xenon, all).
+ALL_DATA_FIGURES: dict[str, tuple[str, ...]] = {
+    "B-L": ("ar2020", "csi2021", "xenonnt", "csi2021+ar2020+xenonnt"),
+}
+
+
+def xenon_runs(exp: Any) -> list[str]:
+    """The science runs of a XENONnT experiment (``["sr0", "sr1"]`` for ``xenonnt``), in
+    the order of its observed bins (81 each): those with an AC nuisance ``eta_ac_<run>``."""
+    names = [n.name for n in exp.definition.nuisances]
+    runs = [n[len("eta_ac_") :] for n in names if n.startswith("eta_ac_")]
+    if not runs or np.size(exp.observed) != 81 * len(runs):
+        raise InputError(f"{exp.name}: not a XENONnT experiment (no science runs of 81 bins)")
+    return runs
+
+
+def _per_run(values: np.ndarray, runs: Sequence[str]) -> dict[str, np.ndarray]:
+    """Split a flat vector of 81 bins per run into run -> (3, 3, 3, 3)."""
+    v = np.asarray(values, dtype=float).reshape(len(runs), -1)
+    return {r: v[i].reshape(XENON_RUN_SHAPE) for i, r in enumerate(runs)}
+
+
+def xenon_recoil_data(
+    experiment: Any = "xenonnt",
+    model: Any = XENON_RECOIL_MODEL[0],
+    mass: float = XENON_RECOIL_MODEL[1],
+    coupling: float = XENON_RECOIL_MODEL[2],
+    T_keV: Iterable[float] | None = None,
+    *,
+    data_dir: Any = None,
+) -> dict[str, Any]:
+    """The solar ⁸B recoil spectrum on natural xenon, SM and one light mediator, and what
+    each science run detects of it.
+
+    Parameters
+    ----------
+    experiment : str or Experiment
+        A XENONnT experiment (``"xenonnt"``: SR0+SR1).
+    model, mass, coupling
+        The mediator (default: B−L, M = 10 keV, g = 4.5e-5, near the xenon 2σ bound).
+    T_keV : array_like, optional
+        Nuclear recoil energies [keV] (default: 500 log points, 0.05-6 keV).
+
+    Returns
+    -------
+    dict
+        ``T_keV``; ``sm`` and ``model_rate``: dR/dE_R [events/(t·yr·keV)], all flavours,
+        true recoil energy (no detector); ``nodes_keV``: the template energies (0.5-5
+        keV); per run ``exposure_efficiency`` (exposure × the probability that a recoil
+        at each node lands in any of the 81 bins, nominal yields: the χ²'s own fold, t·yr)
+        and ``detected_sm`` / ``detected_model`` [events/keV]: the spectrum times the
+        exposure × efficiency interpolated linearly between nodes (as the engine does; 0
+        below the first node, where no template exists); ``expected_sm`` /
+        ``expected_model``: the events per run of the χ² (`Experiment.expected_signal`),
+        which the detected curves integrate to.
+    """
+    exp = _experiment(experiment, data_dir)
+    runs = xenon_runs(exp)
+    T = np.geomspace(0.05, 6.0, 500) if T_keV is None else np.asarray(T_keV, dtype=float)
+    nodes = np.asarray(exp.energy_edges, dtype=float)[:-1]
+    # exposure x efficiency per node: the chi2's cevns component of a unit node input
+    unit = np.zeros(exp.shape)
+    weight = {r: np.zeros(nodes.size) for r in runs}
+    for k in range(nodes.size):
+        unit.flat[:] = 0.0
+        unit.flat[k] = 1.0
+        for r, v in _per_run(exp.expected_signal(unit), runs).items():
+            weight[r][k] = v.sum()
+    sm = exp.differential_rate(T).sum(axis=0)
+    bsm = exp.differential_rate(T, model, mass, coupling).sum(axis=0)
+    out: dict[str, Any] = {
+        "experiment": exp.name,
+        "model": get_model(model).name,
+        "mass_MeV": float(mass),
+        "coupling": float(coupling),
+        "T_keV": T,
+        "sm": sm,
+        "model_rate": bsm,
+        "nodes_keV": nodes,
+        "runs": runs,
+        "exposure_efficiency": weight,
+        "detected_sm": {},
+        "detected_model": {},
+        "expected_sm": {},
+        "expected_model": {},
+    }
+    exp_sm = _per_run(exp.expected_signal(exp.predict()), runs)
+    exp_bsm = _per_run(exp.expected_signal(exp.predict(model, mass, coupling)), runs)
+    for r in runs:
+        w = np.interp(T, nodes, weight[r], left=0.0, right=weight[r][-1])
+        w[T < nodes[0]] = 0.0
+        out["detected_sm"][r] = sm * w
+        out["detected_model"][r] = bsm * w
+        out["expected_sm"][r] = float(exp_sm[r].sum())
+        out["expected_model"][r] = float(exp_bsm[r].sum())
+    return out
+
+
+def garwood_interval(n: Any, cl: float = 0.6827) -> tuple[np.ndarray, np.ndarray]:
+    """Central Poisson interval of observed counts (Garwood 1936): the error bars of
+    small counts (0 events: [0, 1.84] at 68.27 %)."""
+    from scipy.stats import chi2
+
+    n = np.asarray(n, dtype=float)
+    a = (1.0 - cl) / 2.0
+    low = np.where(n > 0, chi2.ppf(a, 2.0 * n) / 2.0, 0.0)
+    high = chi2.ppf(1.0 - a, 2.0 * (n + 1.0)) / 2.0
+    return low, high
+
+
+def xenon_projections_data(
+    experiment: Any = "xenonnt",
+    model: Any = None,
+    mass: float | None = None,
+    coupling: float = 0.0,
+    *,
+    data_dir: Any = None,
+) -> dict[str, Any]:
+    """Observed events vs the fitted components on each of the four observables, per run.
+
+    The 81 bins of a run are 3 × 3 × 3 × 3 in (cS2, S2 shadow quantile, S1 BDT, S2 BDT);
+    each projection sums the other three.
+
+    Returns
+    -------
+    dict
+        ``runs``; ``observables`` (name, axis label); ``edges``: run → the four edge
+        arrays of the release's binning; ``observed``: run → four projections,
+        ``observed_low`` / ``observed_high`` (Garwood 68.27 % intervals);
+        ``fitted`` and ``nominal``: run → component (cevns, ac, er, neutron) → four
+        projections, with the χ²'s best-fit nuisances (every nuisance profiled, shared
+        by the runs) or at nominal; ``totals``: run → {"observed", component: events};
+        ``chi2`` and ``nuisances``.
+    """
+    from pathlib import Path
+
+    from .data.xenonnt import read_binning
+
+    exp = _experiment(experiment, data_dir)
+    runs = xenon_runs(exp)
+    if exp.data_dir is None:
+        raise InputError(f"{exp.name}: built without a data directory; the binning is unknown")
+    pred = exp.predict(model, mass, coupling)
+    res = exp.chi2(pred)
+
+    def proj(a: np.ndarray) -> list[np.ndarray]:
+        return [a.sum(axis=tuple(j for j in range(4) if j != i)) for i in range(4)]
+
+    obs = _per_run(exp.observed, runs)
+    comps = {
+        kind: {c: _per_run(v, runs) for c, v in exp.components(pred, nuis).items()}
+        for kind, nuis in (("fitted", res.nuisances), ("nominal", None))
+    }
+    out: dict[str, Any] = {
+        "experiment": exp.name,
+        "model": "SM" if model is None else get_model(model).name,
+        "runs": runs,
+        "observables": list(XENON_OBSERVABLES),
+        "edges": {},
+        "observed": {},
+        "observed_low": {},
+        "observed_high": {},
+        "fitted": {},
+        "nominal": {},
+        "totals": {},
+        "chi2": float(res.chi2),
+        "nuisances": dict(res.nuisances),
+    }
+    for r in runs:
+        out["edges"][r] = [
+            np.asarray(e, dtype=float)
+            for e in read_binning(Path(exp.data_dir) / "xenonnt" / "binning" / f"{r}.yaml")
+        ]
+        out["observed"][r] = proj(obs[r])
+        lo_hi = [garwood_interval(p) for p in out["observed"][r]]
+        out["observed_low"][r] = [x[0] for x in lo_hi]
+        out["observed_high"][r] = [x[1] for x in lo_hi]
+        for kind in ("fitted", "nominal"):
+            out[kind][r] = {c: proj(v[r]) for c, v in comps[kind].items()}
+        out["totals"][r] = {
+            "observed": float(obs[r].sum()),
+            **{c: float(v[r].sum()) for c, v in comps["fitted"].items()},
+        }
+    return out
 
 
 def __getattr__(name: str) -> Any:

@@ -21,7 +21,13 @@ Files (``<name>.<format>``):
 ``spectra_ar``         Ar data vs SM prediction: energy | time
 ``profile_sin2w``      Δχ² of sin²θ_W, CsI+Ar (``cevns fit --param sin2w``)
 ``nsi_ee``             1σ / 90 % / 2σ contours of (ε^{uV}_ee, ε^{dV}_ee), CsI+Ar
+``xenon_recoil``       XENONnT: the ⁸B recoil spectrum on xenon, SM and B−L | detected
+``xenon_projections``  XENONnT: data vs fitted components on the 4 observables, per run
+``alldata_B-L``        B−L 2σ exclusion on Ar, CsI, XENONnT and CsI+Ar+XENONnT
 =====================  ===============================================================
+
+The last three (group ``xenon``) need the XENONnT and solar releases; when they are
+missing, drawing everything (no ``only``) skips them with a warning.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from . import _core
 from .datasets import EXPERIMENTS, PAPER_ORDER
 from .errors import InputError
 from .figure_data import (
+    ALL_DATA_FIGURES,
     DEFAULT_MASSES_MEV,
     DEFAULT_N_COUPLINGS,
     EXCLUSION_FIGURES,
@@ -46,6 +53,8 @@ from .figure_data import (
     fig2_data,
     fig3_data,
     spectra_data,
+    xenon_projections_data,
+    xenon_recoil_data,
 )
 
 __all__ = [
@@ -61,10 +70,15 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: Groups accepted by ``only`` (a group selects all its files; a file name selects one).
-GROUPS = ("fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig7", "fig8", "spectra", "physics")
+GROUPS = (
+    "fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig7", "fig8", "spectra", "physics",
+    "xenon",
+)  # fmt: skip
 #: Beyond the paper: physics-parameter profiles on the same data (group ``physics``).
 PHYSICS_FIGURES = {"profile_sin2w": ("sin2w",), "nsi_ee": ("eps_u_ee", "eps_d_ee")}
 FORMATS = ("png", "pdf", "svg")
+#: Beyond the paper, on the XENONnT data (group ``xenon``).
+XENON_FIGURES = ("xenon_recoil", "xenon_projections", *(f"alldata_{m}" for m in ALL_DATA_FIGURES))
 
 
 def _short(experiment: str) -> str:
@@ -80,7 +94,7 @@ def figure_names() -> list[str]:
     """Every file stem :func:`make_figures` can write, in order."""
     names = ["fig1_ar", "fig1_csi", "fig2", "fig3_ar", "fig3_csi"]
     names += [f"{fig}_{m}" for fig, models in EXCLUSION_FIGURES.items() for m in models]
-    return names + ["spectra_csi", "spectra_ar", *PHYSICS_FIGURES]
+    return names + ["spectra_csi", "spectra_ar", *PHYSICS_FIGURES, *XENON_FIGURES]
 
 
 def _select(only: Iterable[str] | None) -> list[str]:
@@ -94,6 +108,8 @@ def _select(only: Iterable[str] | None) -> list[str]:
             hits = [w]
         elif w == "physics":
             hits = list(PHYSICS_FIGURES)
+        elif w == "xenon":
+            hits = list(XENON_FIGURES)
         elif w in GROUPS:
             hits = [n for n in names if n == w or n.startswith(w + "_")]
         else:
@@ -172,6 +188,12 @@ def make_figures(
         cache_dir=cache_dir,
         overlay_csv=overlay_csv,
     )
+    if only is None and not figures.has_xenon():
+        log.warning(
+            "skipping %s: no XENONnT/solar data in the data directory (cevns data fetch)",
+            ", ".join(XENON_FIGURES),
+        )
+        names = [n for n in names if n not in XENON_FIGURES]
     return _write(names, figures.jobs(), out, fmts, dpi, progress)
 
 
@@ -250,7 +272,21 @@ class _Figures:
         for figname, models in EXCLUSION_FIGURES.items():
             for model in models:
                 jobs[f"{figname}_{model}"] = partial(self.exclusion, model)
+        jobs["xenon_recoil"] = self.xenon_recoil
+        jobs["xenon_projections"] = self.xenon_projections
+        for model, datasets in ALL_DATA_FIGURES.items():
+            jobs[f"alldata_{model}"] = partial(self.exclusion, model, datasets)
         return jobs
+
+    def has_xenon(self) -> bool:
+        """Whether the XENONnT experiment loads (its releases are in the data directory)."""
+        from .errors import MissingDataError
+
+        try:
+            self.experiment("xenonnt")
+        except MissingDataError:
+            return False
+        return True
 
     def experiment(self, name: str) -> Any:
         if name not in self.exps:
@@ -292,21 +328,46 @@ class _Figures:
         plot_fig3(fig3_data(self.experiment(name)), ax=fig.subplots())
         return fig
 
-    def exclusion(self, model: str) -> Any:
+    def exclusion(self, model: str, datasets: Sequence[str] = PAPER_ORDER) -> Any:
         from matplotlib.figure import Figure
 
+        from .datasets import members
         from .plots import plot_exclusion
 
+        names = dict.fromkeys(n for d in datasets for n in members(d))
         d = exclusion_data(
             model,
             self.masses,
             default_couplings(model, self.n_couplings),
-            experiments=self.both(),
+            datasets=datasets,
+            experiments={n: self.experiment(n) for n in names},
             cache=self.cache,
             cache_dir=self.cache_dir,
         )
         fig = Figure(figsize=(5.0, 4.2))
-        plot_exclusion(d, ax=fig.subplots(), overlay_csv=self.overlay_csv)
+        plot_exclusion(d, ax=fig.subplots(), overlay_csv=self.overlay_csv, shade=datasets[-1])
+        return fig
+
+    def xenon_recoil(self) -> Any:
+        from matplotlib.figure import Figure
+
+        from .plots import plot_xenon_recoil
+
+        d = xenon_recoil_data(self.experiment("xenonnt"))
+        fig = Figure(figsize=(10.0, 3.9))
+        a, b = fig.subplots(1, 2)
+        plot_xenon_recoil(d, ax=a, panel="true")
+        plot_xenon_recoil(d, ax=b, panel="detected")
+        return fig
+
+    def xenon_projections(self) -> Any:
+        from matplotlib.figure import Figure
+
+        from .plots import plot_xenon_projections
+
+        d = xenon_projections_data(self.experiment("xenonnt"))
+        fig = Figure(figsize=(12.0, 5.6))
+        plot_xenon_projections(d, axes=fig.subplots(len(d["runs"]), 4, squeeze=False))
         return fig
 
     def spectra(self, name: str) -> Any:

@@ -32,12 +32,15 @@ __all__ = [
     "EXPERIMENT_LABELS",
     "MODEL_LABELS",
     "STYLE_PATH",
+    "dataset_style",
     "plot_exclusion",
     "plot_fig1",
     "plot_fig2",
     "plot_fig3",
     "plot_profile",
     "plot_spectra",
+    "plot_xenon_projections",
+    "plot_xenon_recoil",
     "read_overlay_csv",
     "style",
 ]
@@ -54,7 +57,24 @@ DATASET_STYLE = {
     "combined": {"color": "black", "linestyle": "-", "label": "COHERENT CsI+Ar"},
     "csi2021": {"color": "tab:blue", "linestyle": "--", "label": "COHERENT CsI"},
     "ar2020": {"color": "tab:red", "linestyle": "--", "label": "COHERENT Ar"},
+    "xenonnt": {"color": "tab:purple", "linestyle": "-.", "label": r"XENONnT $^8$B"},
+    "csi2021+ar2020+xenonnt": {
+        "color": "black",
+        "linestyle": "-",
+        "label": r"CsI+Ar+XENONnT $^8$B",
+    },
 }
+
+
+def dataset_style(dataset: str) -> dict[str, str]:
+    """Colour, line style and legend label of a data set's lines (`DATASET_STYLE`; any
+    other data set: grey dash-dot, labelled by its members)."""
+    if dataset in DATASET_STYLE:
+        return DATASET_STYLE[dataset]
+    from .datasets import label
+
+    return {"color": "0.4", "linestyle": "-.", "label": label(dataset)}
+
 
 MODEL_LABELS = {
     "universal": "universal",
@@ -300,7 +320,6 @@ def plot_exclusion(
         the legend's labels.
     """
     from .contours import allowed_polygons, region_edges
-    from .datasets import PAPER_ORDER
 
     m = np.asarray(data["masses_MeV"], dtype=float)
     g = np.asarray(data["couplings"], dtype=float)
@@ -321,10 +340,8 @@ def plot_exclusion(
         ax = _axes(ax)
         handles: list[Any] = []
         strip_handles: list[Any] = []
-        for d in reversed(PAPER_ORDER):  # CsI+Ar drawn first, underneath
-            if d not in data["intervals"]:
-                continue
-            st = DATASET_STYLE[d]
+        for d in reversed(list(data["intervals"])):  # the last (CsI+Ar) first, underneath
+            st = dataset_style(d)
             edges = region_edges(m, data["intervals"][d], g_range)
             out["boundaries"][d] = [line for _, line in edges]
             out["strips"][d] = [line for zero, line in edges if not zero]
@@ -384,7 +401,11 @@ def plot_exclusion(
         ax.set_xlabel(r"$M_\phi$ [MeV]" if is_scalar else r"$M_{Z'}$ [MeV]")
         ax.set_ylabel(r"$\tilde g_\phi$" if is_scalar else r"$g_{Z'}$")
         ax.set_title(f"{MODEL_LABELS.get(model, model)}: excluded at {_cl_label(data)}")
-        ax.legend(handles=handles, loc="upper left", fontsize="small")
+        ax.legend(
+            handles=handles,
+            loc="upper left",
+            fontsize="small" if len(handles) <= 6 else "x-small",  # xenon and all data: more
+        )
         out["legend"] = [h.get_label() for h in handles]
     return out
 
@@ -599,3 +620,136 @@ def plot_profile(data: Mapping[str, Any], ax: Any = None) -> dict[str, Any]:
         ax.set_ylabel(label(names[1]))
         ax.legend(title=data.get("experiment", ""))
         return drawn
+
+
+# -- XENONnT solar 8B ---------------------------------------------------------------
+_XENON_COMPONENTS = (  # stacking order, bottom to top
+    ("ac", "accidental coincidences", "0.65"),
+    ("er", "electronic recoils", "tab:cyan"),
+    ("neutron", "radiogenic neutrons", "tab:brown"),
+    ("cevns", r"$^8$B CEvNS", "tab:orange"),
+)
+
+
+def plot_xenon_recoil(
+    data: Mapping[str, Any], ax: Any = None, panel: str = "true"
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The solar ⁸B recoil spectrum on xenon, SM and a light mediator.
+
+    Parameters
+    ----------
+    data : dict
+        From :func:`cevns.figure_data.xenon_recoil_data`.
+    panel : {"true", "detected"}
+        ``"true"``: dR/dE_R [events/(t·yr·keV)] against the true recoil energy (log-log),
+        the range without templates (< 0.5 keV) shaded; ``"detected"``: the events per
+        keV each science run detects (spectrum × exposure × efficiency at nominal
+        yields), SM solid and the mediator dashed, with their totals in the legend.
+
+    Returns
+    -------
+    dict
+        label → (T_keV, y) of every curve drawn.
+    """
+    if panel not in ("true", "detected"):
+        raise InputError(f"panel must be 'true' or 'detected', got {panel!r}")
+    T = np.asarray(data["T_keV"], dtype=float)
+    name = MODEL_LABELS.get(data["model"], data["model"])
+    mediator = rf"{name}, $M = {data['mass_MeV'] * 1e3:g}$ keV, $g = {data['coupling']:.2g}$"
+    drawn: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    with style():
+        ax = _axes(ax)
+        if panel == "true":
+            ax.plot(T, _positive(data["sm"]), color="black", lw=2.0, label="SM")
+            ax.plot(T, _positive(data["model_rate"]), color="tab:red", ls="--", label=mediator)
+            drawn = {"SM": (T, data["sm"]), data["model"]: (T, data["model_rate"])}
+            ax.axvspan(T[0], data["nodes_keV"][0], color="0.9", lw=0, label="no template")
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            _log_ylim(ax, data["sm"], [data["sm"], data["model_rate"]], 5.0)
+            ax.set_xlim(float(T[0]), float(T[-1]))
+            ax.set_ylabel(r"$dR/dE_R$ [events / (t yr keV)]")
+            ax.set_title(r"solar $^8$B on natural xenon")
+        else:
+            colours = ("tab:blue", "tab:green", "tab:purple")
+            for i, r in enumerate(data["runs"]):
+                c = colours[i % len(colours)]
+                for key, ls, what in (("sm", "-", "SM"), ("model", "--", data["model"])):
+                    y = data[f"detected_{key}"][r]
+                    total = data[f"expected_{key}"][r]
+                    ax.plot(T, y, color=c, ls=ls, label=f"{r.upper()} {what}: {total:.2f} events")
+                    drawn[f"{r} {what}"] = (T, y)
+            ax.set_xlim(0.0, float(data["nodes_keV"][-1]))
+            ax.set_ylim(bottom=0.0)
+            ax.set_ylabel("detected events / keV")
+            ax.set_title(f"detected (nominal yields); dashed: {mediator}", fontsize="small")
+        ax.set_xlabel(r"$E_R$ [keV]")
+        ax.legend(fontsize="small")
+    return drawn
+
+
+def plot_xenon_projections(
+    data: Mapping[str, Any], axes: Any = None, prediction: str = "fitted"
+) -> dict[str, Any]:
+    """The four observables of each science run: data (Garwood 68 % errors) over the
+    components of the prediction, stacked (AC, ER, neutrons, ⁸B CEvNS).
+
+    Parameters
+    ----------
+    data : dict
+        From :func:`cevns.figure_data.xenon_projections_data`.
+    axes : 2-D array of matplotlib Axes, optional
+        One row per run, one column per observable (made if None).
+    prediction : {"fitted", "nominal"}
+        Components at the χ²'s best-fit nuisances or at nominal.
+
+    Returns
+    -------
+    dict
+        ``(run, observable)`` → {"edges", "observed", "low", "high", "stack": component →
+        events per bin (bottom to top), "total"}.
+    """
+    if prediction not in ("fitted", "nominal"):
+        raise InputError(f"prediction must be 'fitted' or 'nominal', got {prediction!r}")
+    runs, obs_names = data["runs"], data["observables"]
+    drawn: dict[Any, Any] = {}
+    with style():
+        if axes is None:
+            import matplotlib.pyplot as plt
+
+            _, axes = plt.subplots(len(runs), len(obs_names), squeeze=False)
+        axes = np.asarray(axes).reshape(len(runs), len(obs_names))
+        for i, r in enumerate(runs):
+            for j, (key, label) in enumerate(obs_names):
+                ax = axes[i, j]
+                edges = np.asarray(data["edges"][r][j], dtype=float)
+                base = np.zeros(edges.size - 1)
+                stack = {}
+                for comp, name, colour in _XENON_COMPONENTS:
+                    y = np.asarray(data[prediction][r][comp][j], dtype=float)
+                    ax.stairs(base + y, edges, baseline=base, fill=True, color=colour,
+                              label=name if (i, j) == (0, 0) else None)  # fmt: skip
+                    stack[comp] = y
+                    base = base + y
+                ax.stairs(base, edges, color="black", lw=0.8)
+                n = np.asarray(data["observed"][r][j], dtype=float)
+                lo, hi = data["observed_low"][r][j], data["observed_high"][r][j]
+                centres = 0.5 * (edges[1:] + edges[:-1])
+                ax.errorbar(centres, n, yerr=[n - lo, hi - n], fmt="o", ms=3, color="black",
+                            label="data" if (i, j) == (0, 0) else None)  # fmt: skip
+                ax.set_xlim(float(edges[0]), float(edges[-1]))
+                ax.set_ylim(0.0, 1.15 * float(max(np.max(hi), np.max(base))))
+                ax.set_xlabel(label)
+                if j == 0:
+                    ax.set_ylabel(f"{r.upper()}: events per bin")
+                drawn[(r, key)] = {"edges": edges, "observed": n, "low": lo, "high": hi,
+                                   "stack": stack, "total": base}  # fmt: skip
+        fig = axes[0, 0].figure
+        fit = "best fit" if prediction == "fitted" else "nominal"
+        fig.suptitle(
+            f"XENONnT $^8$B: data and the {data['model']} prediction ({fit}, every nuisance "
+            rf"profiled, $\chi^2 = {data['chi2']:.1f}$)",
+            fontsize="medium",
+        )
+        axes[0, 0].legend(fontsize="x-small", loc="upper right")
+    return drawn

@@ -299,8 +299,9 @@ def test_make_figures_selection_errors(tmp_path):
 
     assert _select(["fig5"]) == ["fig5_B-L", "fig5_By+Lmu+Ltau"]
     assert _select(["fig8_scalar", "fig1"]) == ["fig1_ar", "fig1_csi", "fig8_scalar"]
-    assert len(figure_names()) == 20
+    assert len(figure_names()) == 23
     assert _select(["physics"]) == ["profile_sin2w", "nsi_ee"]
+    assert _select(["xenon"]) == ["xenon_recoil", "xenon_projections", "alldata_B-L"]
     with pytest.raises(InputError, match="unknown figure"):
         make_figures(tmp_path, only=["fig9"])
     with pytest.raises(InputError, match="format"):

@@ -25,6 +25,7 @@ __all__ = [
     "add_command",
     "add_data_dir",
     "add_dataset",
+    "add_datasets",
     "add_detector_options",
     "add_fixed_parameters",
     "add_format",
@@ -252,6 +253,32 @@ def add_dataset(p: argparse.ArgumentParser) -> None:
         required=True,
         metavar="NAME[+NAME...]",
         help=f"data set: {', '.join(DATASETS)}, or experiments joined by '+' (csi2021+ar2020)",
+    )
+
+
+def add_datasets(p: argparse.ArgumentParser, default: str) -> None:
+    """``--experiment NAME[+NAME...]``, repeatable or comma-separated: several data sets
+    (the columns of a table), in the order given; ``args.experiment`` is None when absent."""
+    from ..datasets import DATASETS, check_dataset
+
+    def datasets(text: str) -> list[str]:
+        parts = [t.strip() for t in text.split(",")]
+        if not all(parts):
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: an empty data set name; give NAME[+NAME...], repeat --experiment "
+                "or separate data sets by ','"
+            )
+        return [_dataset_type(check_dataset)(t) for t in parts]
+
+    datasets.__name__ = "data set"
+    p.add_argument(
+        "--experiment",
+        type=datasets,
+        action="append",
+        default=None,
+        metavar="NAME[+NAME...]",
+        help=f"data set (a column), repeatable or comma-separated: {', '.join(DATASETS)}, or "
+        f"experiments joined by '+' (csi2021+ar2020+xenonnt); default: {default}",
     )
 
 

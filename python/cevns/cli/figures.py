@@ -1,4 +1,5 @@
-"""``cevns figures``: write the paper's Figs. 1-8 and the data/prediction spectra."""
+"""``cevns figures``: write the paper's Figs. 1-8, the data/prediction spectra and the
+XENONnT figures."""
 
 from __future__ import annotations
 
@@ -25,10 +26,13 @@ EPILOG_FIGURES = """examples:
   cevns figures --out figs                           # everything, PNG and PDF
   cevns figures --out figs --only fig1,fig4 --format png
   cevns figures --out figs --only fig8_Lmu-Ltau,spectra --dpi 100
+  cevns figures --out figs --only xenon --format png     # XENONnT 8B: spectrum, data, limits
   CEVNS_CACHE_DIR=/tmp/cevns-cache cevns figures --out figs   # another scan cache
 
-groups for --only: fig1 fig2 fig3 fig4 fig5 fig6 fig7 fig8 spectra, or file names such
-as fig1_ar, fig5_B-L, spectra_csi. Exclusion scans (fig4-fig8) are cached in
+groups for --only: fig1 fig2 fig3 fig4 fig5 fig6 fig7 fig8 spectra physics xenon, or file
+names such as fig1_ar, fig5_B-L, spectra_csi, xenon_recoil, xenon_projections, alldata_B-L.
+The xenon group needs the XENONnT and solar releases (cevns data fetch); without them,
+drawing everything skips it. Exclusion scans (fig4-fig8, alldata_*) are cached in
 $CEVNS_CACHE_DIR or the per-user cache directory: a second run only redraws.
 Needs matplotlib: pip install "cevns[plot]".
 """

@@ -12,6 +12,7 @@ from .args import (
     EXIT_OK,
     add_command,
     add_dataset,
+    add_datasets,
     add_fixed_parameters,
     add_format,
     add_inputs,
@@ -59,6 +60,10 @@ EPILOG_TABLE2 = """examples:
   cevns table2 --dof 1 --format json
   cevns table2 --compare           # ours vs the paper's published rows, and our Delta chi2 there
   cevns table2 --compare --set ar2020.shape_templates=plus --set csi2021.timing_efficiency=none
+  cevns table2 --experiment xenonnt --experiment csi2021+ar2020+xenonnt   # any data sets
+  cevns table2 --experiment combined,xenonnt --format json
+
+Without --experiment the columns are the paper's: ar2020, csi2021, combined (CsI+Ar).
 """
 EPILOG_SCAN = """examples:
   cevns scan --model universal --experiment combined --out universal.json   # grid and contours
@@ -294,12 +299,36 @@ def detector_line(settings: dict[str, dict[str, Any]]) -> str:
     return "# detector models: " + "; ".join(parts)
 
 
+def _table2_datasets(args: argparse.Namespace) -> tuple[list[str], list[str], list[str]]:
+    """The data sets of ``cevns table2`` (in computing order), its columns (in printing
+    order) and their experiments: the paper's by default, else ``--experiment`` as given."""
+    from ..datasets import PAPER_DATASETS, PAPER_ORDER, members
+
+    if args.experiment is None:
+        datasets, columns = list(PAPER_DATASETS), list(PAPER_ORDER)
+    else:
+        if args.compare:
+            raise UsageError(
+                "--compare compares the paper's data sets (Ar, CsI, CsI+Ar): drop --experiment, "
+                "or drop --compare to see the table of the data sets you name"
+            )
+        columns = []
+        for d in (d for group in args.experiment for d in group):
+            if d in columns:
+                raise UsageError(f"--experiment: data set {d!r} given twice")
+            columns.append(d)
+        datasets = columns
+    names = list(dict.fromkeys(n for d in datasets for n in members(d)))
+    return datasets, columns, names
+
+
 def cmd_table2(args: argparse.Namespace) -> int:
-    from ..datasets import LABELS, PAPER_EXPERIMENTS, PAPER_ORDER
+    from ..datasets import LABELS
     from ..infer.limits import table2
     from ..output import table, to_json
 
     check_stat(args)
+    datasets, columns, names = _table2_datasets(args)
     if args.compare:  # the comparison with the published table uses the paper's SS model
         from .args import parse_detector_options
 
@@ -311,9 +340,10 @@ def cmd_table2(args: argparse.Namespace) -> int:
             )
         args.set = [*(args.set or []), "csi2021.ss_model=paper"]
     res = table2(
+        datasets=datasets,
         cl=args.cl,
         dof=args.dof,
-        experiments=detector_experiments(args, PAPER_EXPERIMENTS),
+        experiments=detector_experiments(args, names),
         progress=progress(),
         compare_paper=args.compare,
     ).to_dict()
@@ -344,9 +374,9 @@ def cmd_table2(args: argparse.Namespace) -> int:
         print(table(rows, header + ["Delta chi2 at published"], args.format), end="")
         return EXIT_OK
     header = ["model"]
-    for d in PAPER_ORDER:
+    for d in columns:
         header += [f"{LABELS[d]} g (low M)", f"{LABELS[d]} g/M [GeV^-1] (high M)"]
-    rows = [[m] + [x for d in PAPER_ORDER for x in r[d]] for m, r in res["rows"].items()]
+    rows = [[m] + [x for d in columns for x in r[d]] for m, r in res["rows"].items()]
     print(
         f"# Table 2: {s['cl']} upper bounds, Delta chi2 = {s['delta_chi2']:.3f} "
         f"(dof = {s['dof']}), method wilks (no toys), low M = {s['m_low_MeV']:g} MeV, high M = "
@@ -445,8 +475,10 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_coverage)
 
     p = add_command(
-        sub, "table2", "the paper's Table 2: all models x Ar, CsI, CsI+Ar", EPILOG_TABLE2
-    )
+        sub, "table2", "the paper's Table 2: all models x Ar, CsI, CsI+Ar (or any data sets)",
+        EPILOG_TABLE2,
+    )  # fmt: skip
+    add_datasets(p, "the paper's ar2020, csi2021, combined")
     add_stat(p)
     add_format(p, ("markdown", "json", "csv"))
     p.add_argument(

@@ -305,15 +305,22 @@ def table2(
 ) -> Table2:
     """All Table 2 entries (`Table2`): every model × data set, by `limit`.
 
-    With ``compare_paper`` also the comparison with the published rows
-    (`compare_with_paper`). ``experiments`` (by name) are used where given, e.g. with
-    non-default detector options; the others are built with the defaults.
+    ``datasets`` are any data sets (`cevns.datasets.members`: ``"xenonnt"``,
+    ``"csi2021+ar2020+xenonnt"``, ...); the default is the paper's three. With
+    ``compare_paper`` also the comparison with the published rows
+    (`compare_with_paper`, always on the paper's data sets). ``experiments`` (by name)
+    are used where given, e.g. with non-default detector options; the others are built
+    with the defaults.
     """
     from ..datasets import experiments_for
     from ..provenance import provenance
 
-    exps = experiments_for("combined", data_dir, experiments)
-    models, datasets = list(models), list(datasets)
+    models, datasets = list(models), list(dict.fromkeys(datasets))
+    given: dict[str, Any] = dict(experiments or {})
+    exps: dict[str, Any] = {}
+    needed = [*datasets, "combined"] if compare_paper else datasets
+    for d in needed:  # every member built once, shared by the limits
+        exps.update(experiments_for(d, data_dir, {**given, **exps}))
     jobs = [(m, d) for m in models for d in datasets]
     it: Any = jobs
     if progress:
