@@ -14,10 +14,6 @@ import math
 import numpy as np
 import pytest
 
-from cevns.infer.distributed import EngineSpec, Runner, engine
-from cevns.infer.fc import FCSettings, coverage, fc_intervals, observed_statistic
-from cevns.infer.toys import batch_seed, statistic
-
 #: a short plane (the toys' minimum over these masses and the tested one)
 PLANE = (1e-2, 1e2, 1e5)
 #: B-L at 10 keV: near the xenon-only 2σ bound (4.5e-5), where the signal matters
@@ -26,6 +22,11 @@ MASS, G = 1e-2, 4e-5
 
 @pytest.fixture(scope="module")
 def spec(data_root):
+    # imported when run (not at collection): a test before may have re-imported cevns
+    from cevns.infer.distributed import EngineSpec, Runner, engine  # noqa: F401
+    from cevns.infer.fc import FCSettings, coverage, fc_intervals, observed_statistic  # noqa: F401
+    from cevns.infer.toys import batch_seed, statistic  # noqa: F401
+
     return EngineSpec.of("B-L", "xenonnt", str(data_root), plane_masses=PLANE)
 
 
@@ -45,6 +46,10 @@ def test_constraint_widths_and_no_auxiliary_measurement(data_root):
 
 
 def test_pseudo_data_are_drawn_in_the_observed_bins(spec):
+    from cevns.infer.distributed import EngineSpec, Runner, engine  # noqa: F401
+    from cevns.infer.fc import FCSettings, coverage, fc_intervals, observed_statistic  # noqa: F401
+    from cevns.infer.toys import batch_seed, statistic  # noqa: F401
+
     eng = engine(spec)
     hyp = eng.hypothesis(MASS, G)
     mu = hyp.expected["xenonnt"]
@@ -65,6 +70,10 @@ def test_pseudo_data_are_drawn_in_the_observed_bins(spec):
 def test_asimov_toy_has_t_zero(spec):
     """Pseudo-data equal to the expectation, centres at the profiled nuisances: the χ²
     at the tested point is 0 and so are both test statistics."""
+    from cevns.infer.distributed import EngineSpec, Runner, engine  # noqa: F401
+    from cevns.infer.fc import FCSettings, coverage, fc_intervals, observed_statistic  # noqa: F401
+    from cevns.infer.toys import batch_seed, statistic  # noqa: F401
+
     eng = engine(spec)
     hyp = eng.hypothesis(MASS, G)
     tmpl, grid = eng.tested(MASS)
@@ -85,6 +94,10 @@ def test_toys_at_a_true_point_give_a_chi2_like_t(spec):
     """60 toys at (M, g): t(g | M) has the mean of a χ² with one degree of freedom
     (1 ± 0.18 for 60 toys; the [0.4, 2.0] window is ~3σ), and the 1-D Wilks region
     at 2σ covers most of them."""
+    from cevns.infer.distributed import EngineSpec, Runner, engine  # noqa: F401
+    from cevns.infer.fc import FCSettings, coverage, fc_intervals, observed_statistic  # noqa: F401
+    from cevns.infer.toys import batch_seed, statistic  # noqa: F401
+
     eng = engine(spec)
     st = eng.run(MASS, G, 60, batch_seed(11, 0), plane=False)
     t = statistic(st, "mass")
@@ -94,6 +107,10 @@ def test_toys_at_a_true_point_give_a_chi2_like_t(spec):
 
 
 def test_coverage_and_fc_edge_on_xenon(spec):
+    from cevns.infer.distributed import EngineSpec, Runner, engine  # noqa: F401
+    from cevns.infer.fc import FCSettings, coverage, fc_intervals, observed_statistic  # noqa: F401
+    from cevns.infer.toys import batch_seed, statistic  # noqa: F401
+
     cov = coverage(spec, MASS, G, 20, 3, Runner(), dof=1)
     assert cov.dataset == "xenonnt" and cov.toys == 20
     assert cov.fraction >= 0.8 and math.isfinite(cov.t_critical)
@@ -113,6 +130,10 @@ def test_coverage_and_fc_edge_on_xenon(spec):
 
 
 def test_toys_on_xenon_with_coherent(data_root):
+    from cevns.infer.distributed import EngineSpec, Runner, engine  # noqa: F401
+    from cevns.infer.fc import FCSettings, coverage, fc_intervals, observed_statistic  # noqa: F401
+    from cevns.infer.toys import batch_seed, statistic  # noqa: F401
+
     spec = EngineSpec.of("B-L", "csi2021+ar2020+xenonnt", str(data_root), plane_masses=(1e-2,))
     eng = engine(spec)
     st = eng.run(MASS, 3e-5, 4, batch_seed(5, 0))

@@ -705,26 +705,23 @@ double suppression(XenonProblem &p) {
   return std::max(observed - background, 0.0) / signal;
 }
 
-/// Newton (with the BOBYQA fallback) from one start.
-ProfileResult newton_from(XenonProblem &p, const std::vector<bool> &fixed,
-                          const std::vector<std::size_t> &free, std::vector<double> start) {
+/// Newton from one start (converged: false where it stalled).
+ProfileResult newton_from(XenonProblem &p, const std::vector<std::size_t> &free,
+                          std::vector<double> start) {
   ProfileResult res;
   XenonNewton nw(p, free, std::move(start));
   const bool converged = nw.run();
   res.nuisances = nw.eta;
   res.chi2 = p.chi2(nw.eta.data());
   res.converged = converged && std::isfinite(res.chi2);
-  if (!res.converged) {
-    ProfileResult b = xenon_bobyqa(p, fixed, nw.eta);
-    if (!(b.chi2 >= res.chi2)) res = std::move(b);
-  }
   return res;
 }
 
 /// The profile: Newton from `start` (the caller's values, or a scan's
 /// neighbouring optimum) and, where the signal exceeds what the data allow
 /// (suppression() < 1), also from the nominal nuisances (`cold`) and from the
-/// 8B amplitude scaled down to the data; the lowest minimum wins. Far above
+/// 8B amplitude scaled down to the data; the lowest minimum wins (BOBYQA
+/// continues from it where Newton did not converge there). Far above
 /// the data chi2 has two valleys: the signal suppressed by the efficiency and
 /// the yields (eta_signal -> -0.5, t_ly, t_qy -> -3) or by the 8B flux
 /// (eta_b8_flux -> -1); a single start, warm or cold, may end in the higher one.
@@ -758,9 +755,13 @@ ProfileResult xenon_newton(XenonProblem &p, const std::vector<bool> &fixed,
       r.nuisances = starts[s];
       r.converged = std::isfinite(r.chi2);
     } else {
-      r = newton_from(p, fixed, free, starts[s]);
+      r = newton_from(p, free, starts[s]);
     }
     if (s == 0 || r.chi2 < best.chi2) best = std::move(r);
+  }
+  if (!best.converged) {  // BOBYQA from the lowest point Newton reached
+    ProfileResult b = xenon_bobyqa(p, fixed, best.nuisances);
+    if (!(b.chi2 >= best.chi2)) best = std::move(b);
   }
   best.n_eval = p.n_eval;
   return best;
