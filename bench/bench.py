@@ -98,7 +98,9 @@ def benchmarks(
 
 
 def xenonnt_benchmarks(data_dir: Any) -> dict[str, Callable[[], Any]]:
-    """XENONnT solar 8B (a data directory with xenonnt/ converted and solar/)."""
+    """XENONnT solar 8B (a data directory with xenonnt/ converted, solar/ and the
+    COHERENT releases, e.g. the tests' build/test-data-root)."""
+    from cevns.infer.limits import limit, table2
     from cevns.infer.scan import ModelFit, scan
 
     xe = cevns.experiment("xenonnt", data_dir)
@@ -107,6 +109,12 @@ def xenonnt_benchmarks(data_dir: Any) -> dict[str, Callable[[], Any]]:
     fit = ModelFit("universal", "xenonnt", experiments={"xenonnt": xe})
     masses, couplings = np.geomspace(1e-2, 1e4, 200), np.geomspace(1e-6, 1e0, 400)
     c = fit.per_mass(np.array([10.0]))[0]
+    exps = {
+        "csi2021": cevns.experiment("csi2021", data_dir),
+        "ar2020": cevns.experiment("ar2020", data_dir),
+        "xenonnt": xe,
+    }
+    all_data = "csi2021+ar2020+xenonnt"
     return {
         "build_xenonnt": lambda: cevns.experiment("xenonnt", data_dir),
         "predict_sm_xenonnt": lambda: xe.predict(),
@@ -114,6 +122,9 @@ def xenonnt_benchmarks(data_dir: Any) -> dict[str, Callable[[], Any]]:
         "chi2_core_xenonnt": lambda: core.profile(x),
         "coupling_chi2_xenonnt": lambda: c(3e-5),
         "scan_200x400_xenonnt": lambda: scan(fit.model, "xenonnt", masses, couplings, fit=fit),
+        "limit_BL_xenonnt": lambda: limit("B-L", "xenonnt", experiments=exps),
+        "limit_BL_all_data": lambda: limit("B-L", all_data, experiments=exps),
+        "table2_all_data": lambda: table2(datasets=[all_data], experiments=exps),
     }
 
 

@@ -954,7 +954,7 @@ class XenonRun:
         ...
 class XenonChi2(BinnedChi2):
     """
-    XENONnT solar 8B extended binned Poisson likelihood (81 bins per science run), nuisances profiled with NLopt LN_BOBYQA.
+    XENONnT solar 8B extended binned Poisson likelihood (81 bins per science run), nuisances profiled by projected Newton per (t_ly, t_qy) grid cell (NLopt LN_BOBYQA where it does not converge).
     """
     def __init__(self, runs: collections.abc.Sequence[XenonRun], n_inputs: typing.SupportsInt | typing.SupportsIndex, sigma_signal: typing.SupportsFloat | typing.SupportsIndex = 0.25, sigma_b8_flux: typing.SupportsFloat | typing.SupportsIndex = 0.0381, sigma_er: typing.SupportsFloat | typing.SupportsIndex = 1.0, sigma_neutron: typing.SupportsFloat | typing.SupportsIndex = 0.58, morphing: str = 'rate_times_shape') -> None:
         ...
@@ -973,6 +973,10 @@ class XenonChi2(BinnedChi2):
     def profile_many(self, inputs: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], n_threads: typing.SupportsInt | typing.SupportsIndex = 0) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
         """
         Profile every row of a (n_points, n_inputs) array (OpenMP).
+        """
+    def profile_nlopt(self, inputs: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], fixed: collections.abc.Sequence[bool], values: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> ProfileResult:
+        """
+        profile_fixed with every free nuisance minimised jointly by NLopt LN_BOBYQA from `values`: the derivative-free reference of the Newton profile.
         """
     def signal(self, inputs: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], nuisances: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> numpy.typing.NDArray[numpy.float64]:
         """

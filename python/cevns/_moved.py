@@ -24,6 +24,10 @@ MOVED = {
 }
 
 
+#: The moved modules' own specs, kept while the import system rewrites them.
+_OWN_SPECS: dict[str, importlib.machinery.ModuleSpec] = {}
+
+
 class _MovedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Finds the old names only; loads them as the new modules."""
 
@@ -41,10 +45,18 @@ class _MovedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             DeprecationWarning,
             stacklevel=2,
         )
-        return importlib.import_module(new)
+        module = importlib.import_module(new)
+        _OWN_SPECS[spec.name] = module.__spec__
+        return module
 
     def exec_module(self, module: ModuleType) -> None:
-        """Nothing to run: the new module is already executed."""
+        """Nothing to run: the new module is already executed. The import system has just
+        set its ``__spec__`` to the old name's; put its own back, or the relative imports
+        inside it (e.g. in ``cevns.infer.distributed.engine``) fail, as ``__package__``
+        no longer matches ``__spec__.parent``."""
+        own = _OWN_SPECS.get(module.__spec__.name)
+        if own is not None:
+            module.__spec__ = own
 
 
 def install() -> None:

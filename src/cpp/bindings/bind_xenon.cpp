@@ -195,7 +195,8 @@ void register_xenon(pybind11::module_ &m) {
   py::class_<cevns::XenonChi2, cevns::BinnedChi2, std::shared_ptr<cevns::XenonChi2>>(
       m, "XenonChi2",
       "XENONnT solar 8B extended binned Poisson likelihood (81 bins per science run), "
-      "nuisances profiled with NLopt LN_BOBYQA.")
+      "nuisances profiled by projected Newton per (t_ly, t_qy) grid cell (NLopt LN_BOBYQA "
+      "where it does not converge).")
       .def(py::init([](std::vector<cevns::XenonRun> runs, std::size_t n_inputs, double sigma_signal,
                        double sigma_b8_flux, double sigma_er, double sigma_neutron,
                        const std::string &morphing) {
@@ -259,6 +260,17 @@ void register_xenon(pybind11::module_ &m) {
           },
           py::arg("inputs"), py::arg("fixed"), py::arg("values"),
           "Minimum of chi2 with the flagged nuisances held at the given values.")
+      .def(
+          "profile_nlopt",
+          [](const cevns::XenonChi2 &self, const Array &inputs, const std::vector<bool> &fixed,
+             const std::vector<double> &values) {
+            require_size(inputs, self.n_bins(), "inputs");
+            py::gil_scoped_release release;
+            return self.profile_nlopt(inputs.data(), fixed, values);
+          },
+          py::arg("inputs"), py::arg("fixed"), py::arg("values"),
+          "profile_fixed with every free nuisance minimised jointly by NLopt LN_BOBYQA "
+          "from `values`: the derivative-free reference of the Newton profile.")
       .def(
           "chi2_at",
           [](const cevns::XenonChi2 &self, const Array &inputs, const Array &nuisances) {

@@ -55,10 +55,19 @@ std::vector<Target> natural_xenon_per_tonne() {
 
 BinnedRate xenonnt_rate(const SolarSource &source, const std::vector<double> &nodes,
                         const XenonntRateOptions &options) {
+  return xenonnt_rate({{"8B", source}}, nodes, options);
+}
+
+BinnedRate xenonnt_rate(const std::vector<std::pair<std::string, SolarSource>> &sources,
+                        const std::vector<double> &nodes, const XenonntRateOptions &options) {
+  if (sources.empty()) throw std::invalid_argument("sources: at least one solar source");
   auto response = std::make_shared<TemplateNodeResponse>(nodes);
   RateConfig cfg;
   cfg.targets = natural_xenon_per_tonne();
-  cfg.components = source.components("8B", options.seconds_per_year);
+  for (const auto &[name, source] : sources) {
+    const std::vector<FluxComponent> c = source.components(name, options.seconds_per_year);
+    cfg.components.insert(cfg.components.end(), c.begin(), c.end());
+  }
   cfg.response = response;
   cfg.energy_edges = response->edges();
   cfg.form_factor = options.form_factor;
@@ -75,6 +84,17 @@ SolarSource solar_b8_source(const std::string &data_dir, double flux,
   const std::string shape = verified_path(data_dir, "solar/8B_shape_Winter_et_al.csv");
   const std::string prof = verified_path(data_dir, "solar/nudistr_b16_" + solar_model + ".dat");
   return SolarSource(read_spectrum_table(shape, 0.01), read_solar_profile(prof, "8B"), flux, osc);
+}
+
+SolarSource solar_hep_source(const std::string &data_dir, const OscillationParameters &osc,
+                             const std::string &solar_model) {
+  if (solar_model != "gs98" && solar_model != "agss09")
+    throw std::invalid_argument("solar_model: '" + solar_model +
+                                "' is not one of 'gs98', 'agss09'");
+  const std::string shape = verified_path(data_dir, "solar/hep_shape.csv");
+  const std::string prof = verified_path(data_dir, "solar/nudistr_b16_" + solar_model + ".dat");
+  const double flux = solar_model == "gs98" ? kB16HepFluxGs98 : kB16HepFluxAgss09;
+  return SolarSource(read_spectrum_table(shape, 0.01), read_solar_profile(prof, "hep"), flux, osc);
 }
 
 XenonChi2 xenonnt_chi2(const XenonntRelease &release, const std::vector<int> &runs,

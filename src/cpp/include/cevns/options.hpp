@@ -158,6 +158,7 @@ struct XenonntOptions {
   std::string flux_constraint;  ///< "sno" (+-3.81 %) or "free" (the measurement)
   double b8_flux;               ///< total 8B flux of the prediction [cm^-2 s^-1]
   std::string solar_model;      ///< B16 production profile: "gs98" or "agss09"
+  std::string hep;              ///< "off" (8B only, as the analysis) or "on" (+ B16 hep)
   std::string morphing;         ///< "rate_times_shape" (blueice) or "histogram"
   std::string form_factor;      ///< as CsiOptions::form_factor
   int panels_per_segment;       ///< Gauss-Legendre panels per segment

@@ -114,4 +114,10 @@ class SolarSource {
 constexpr double kSnoB8Flux = 5.25e6;
 constexpr double kSnoB8FluxRelError = 0.0381;
 
+/// B16 standard-solar-model hep flux [cm^-2 s^-1] (N. Vinyoles et al., ApJ 835
+/// (2017) 202, Table 6; solar/fluxes_b16.dat): GS98 7.98 x 10^3, AGSS09met
+/// 8.25 x 10^3 (each +-30 %).
+constexpr double kB16HepFluxGs98 = 7.98e3;
+constexpr double kB16HepFluxAgss09 = 8.25e3;
+
 }  // namespace cevns

@@ -26,9 +26,15 @@
 /// run. A sigma of 0 fixes that eta at 0; a sigma of +infinity leaves it free
 /// (no constraint term: the flux measurement). Fit ranges are those of the
 /// collaboration's model: 1 + eta_signal in [0.5, 1.5], the other multipliers
-/// in [0, 100], t_ly and t_qy in [-3, 3]. They are profiled with NLopt's
-/// LN_BOBYQA (bounded, derivative free: the bilinear morphing has kinks on the
-/// grid lines).
+/// in [0, 100], t_ly and t_qy in [-3, 3]. They are profiled jointly by a
+/// projected Newton iteration with the analytic gradient and Hessian: the
+/// bilinear morphing is smooth inside each cell of the (t_ly, t_qy) grid and
+/// has kinks on the grid lines, so the iteration stays in one cell (its faces
+/// act as bounds) and moves to a neighbouring cell only where chi2 keeps
+/// falling there; a minimum on a grid line is found exactly. Where Newton does
+/// not converge, NLopt's LN_BOBYQA (bounded, derivative free) takes over from
+/// its point. profile_nlopt() is the joint BOBYQA minimisation alone (the
+/// method before 0.7; the tests' reference).
 ///
 /// Every const method is thread-safe.
 #pragma once
@@ -131,6 +137,11 @@ class XenonChi2 final : public BinnedChi2 {
   /// Profile with some nuisances held at given values (fixed[k] true: nuisance
   /// k stays at values[k]); used for likelihood scans of one nuisance.
   ProfileResult profile_fixed(const double *inputs, const std::vector<bool> &fixed,
+                              const std::vector<double> &values) const;
+  /// profile_fixed() with every free nuisance minimised jointly by NLopt's
+  /// LN_BOBYQA from `values` (xtol 1e-9, ftol 1e-11): the derivative-free
+  /// reference of the Newton profile (several times slower), kept for checks.
+  ProfileResult profile_nlopt(const double *inputs, const std::vector<bool> &fixed,
                               const std::vector<double> &values) const;
 
  private:

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cevns/experiment.hpp"
@@ -66,6 +67,11 @@ std::vector<Target> natural_xenon_per_tonne();
 /// [events / (t yr)].
 BinnedRate xenonnt_rate(const SolarSource &source, const std::vector<double> &node_energy_keV,
                         const XenonntRateOptions &options = {});
+/// The same with several solar sources, each (name, source): their flux
+/// components (one per flavour each) add up in every node input.
+BinnedRate xenonnt_rate(const std::vector<std::pair<std::string, SolarSource>> &sources,
+                        const std::vector<double> &node_energy_keV,
+                        const XenonntRateOptions &options = {});
 
 /// The solar 8B source of a data directory (hash-checked): Winter et al. shape
 /// (refined to 10 keV nodes for the flavour mixing), the B16 8B production
@@ -73,6 +79,13 @@ BinnedRate xenonnt_rate(const SolarSource &source, const std::vector<double> &no
 SolarSource solar_b8_source(const std::string &data_dir, double flux = kSnoB8Flux,
                             const OscillationParameters &osc = {},
                             const std::string &solar_model = "gs98");
+
+/// The solar hep source of a data directory (hash-checked): Bahcall's shape
+/// (Phys. Rev. C 56 (1997) 3391, refined to 10 keV nodes), the B16 hep
+/// production profile and flux of `solar_model` ("gs98": kB16HepFluxGs98,
+/// "agss09": kB16HepFluxAgss09).
+SolarSource solar_hep_source(const std::string &data_dir, const OscillationParameters &osc = {},
+                             const std::string &solar_model = "gs98");
 
 /// The XENONnT likelihood of the physics route for some science runs (0, 1,
 /// 2): signal inputs are the node inputs x_k [events / (t yr)] of xenonnt_rate,

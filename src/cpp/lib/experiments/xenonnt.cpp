@@ -7,6 +7,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../option_rows.hpp"
@@ -37,6 +38,12 @@ const std::vector<Row<XenonntOptions>>& xenonnt_rows() {
       {choice("solar_model", "gs98", {"gs98", "agss09"},
               "B16 solar model of the 8B production region (P_ee average)"),
        &O::solar_model},
+      {choice("hep", "off", {"off", "on"},
+              "solar hep neutrinos as a second flux component (Bahcall's shape, B16 flux of "
+              "solar_model, 7.98e3 cm^-2 s^-1 for gs98): off = 8B only, as the collaboration's "
+              "analysis (its signal template and model have no hep); the 8B flux nuisance "
+              "then scales both"),
+       &O::hep},
       {choice("morphing", "rate_times_shape", {"rate_times_shape", "histogram"},
               "template interpolation between (t_ly, t_qy) grid points: total x shape "
               "(blueice, the collaboration's) or per bin"),
@@ -106,8 +113,12 @@ Experiment load_xenonnt(const std::string& data_dir, const std::vector<int>& run
   ro.panels_per_segment = opt.panels_per_segment;
   ro.form_factor = form_factor_model_from_string(opt.form_factor);
   const std::vector<double>& nodes = rel.runs[0].mono_energy;
-  auto rate = std::make_shared<const BinnedRate>(xenonnt_rate(
-      solar_b8_source(data_dir, opt.b8_flux, OscillationParameters{}, opt.solar_model), nodes, ro));
+  std::vector<std::pair<std::string, SolarSource>> sources{
+      {"8B", solar_b8_source(data_dir, opt.b8_flux, OscillationParameters{}, opt.solar_model)}};
+  if (opt.hep == "on")
+    sources.emplace_back("hep",
+                         solar_hep_source(data_dir, OscillationParameters{}, opt.solar_model));
+  auto rate = std::make_shared<const BinnedRate>(xenonnt_rate(sources, nodes, ro));
 
   ExperimentInputs in;
   in.name = runs.size() == 2 && runs[0] == 0 && runs[1] == 1
@@ -132,6 +143,8 @@ Experiment load_xenonnt(const std::string& data_dir, const std::vector<int>& run
   in.nuisance_names = chi2->nuisance_names();
   in.settings = to_text(opt);
   for (const std::string& f : xenonnt_release_files()) in.data_files[f] = registry_entry(f).sha256;
+  if (opt.hep == "on")
+    in.data_files["solar/hep_shape.csv"] = registry_entry("solar/hep_shape.csv").sha256;
   for (const char* f : {"solar/8B_shape_Winter_et_al.csv", "solar/nudistr_b16_gs98.dat",
                         "solar/nudistr_b16_agss09.dat"})
     if (std::string(f).find("nudistr") == std::string::npos ||
