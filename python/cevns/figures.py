@@ -298,17 +298,22 @@ class _Figures:
     def both(self) -> dict[str, Any]:
         return {n: self.experiment(n) for n in PAPER_EXPERIMENTS[::-1]}  # csi2021, ar2020
 
-    def fig1(self, name: str) -> Any:
+    @staticmethod
+    def _side_by_side(plot: Any, data: Any, key: str, values: tuple[str, str]) -> Any:
+        """``data`` drawn twice side by side: ``plot(data, ax=..., key=value)`` per panel."""
         from matplotlib.figure import Figure
 
+        fig = Figure(figsize=(10.0, 3.9))
+        for ax, value in zip(fig.subplots(1, 2), values):
+            plot(data, ax=ax, **{key: value})
+        return fig
+
+    def fig1(self, name: str) -> Any:
         from .plots import plot_fig1
 
-        d = fig1_data(self.experiment(name))
-        fig = Figure(figsize=(10.0, 3.9))
-        a, b = fig.subplots(1, 2)
-        plot_fig1(d, ax=a, panel="tree")
-        plot_fig1(d, ax=b, panel="loop")
-        return fig
+        return self._side_by_side(
+            plot_fig1, fig1_data(self.experiment(name)), "panel", ("tree", "loop")
+        )
 
     def fig2(self) -> Any:
         from matplotlib.figure import Figure
@@ -371,16 +376,11 @@ class _Figures:
         return fig
 
     def spectra(self, name: str) -> Any:
-        from matplotlib.figure import Figure
-
         from .plots import plot_spectra
 
-        d = spectra_data(self.experiment(name))
-        fig = Figure(figsize=(10.0, 3.9))
-        a, b = fig.subplots(1, 2)
-        plot_spectra(d, ax=a, axis="energy")
-        plot_spectra(d, ax=b, axis="time")
-        return fig
+        return self._side_by_side(
+            plot_spectra, spectra_data(self.experiment(name)), "axis", ("energy", "time")
+        )
 
     def physics(self, params: tuple[str, ...]) -> Any:
         from matplotlib.figure import Figure

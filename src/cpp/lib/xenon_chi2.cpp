@@ -219,17 +219,13 @@ struct XenonProblem {
   }
 
   /// Expected counts of run r (and its signal part) at nuisances eta: the sum of
-  /// components_run, written out because the profile calls it at every evaluation.
+  /// components_run, in the order signal + ac + er + neutron.
   void expected_run(std::size_t r, const double *eta, double *mu, double *signal_out) {
-    double s[kXenonBins], nn[kXenonBins];
-    morph(r, eta[4], eta[5], s, nn);
-    const XenonRun &run = c.runs_[r];
-    const double ss = (1.0 + eta[0]) * (1.0 + eta[1]);
-    const double sac = 1.0 + eta[XenonChi2::n_shared + r];
+    double sig[kXenonBins], ac[kXenonBins], er[kXenonBins], nr[kXenonBins];
+    components_run(r, eta, sig, ac, er, nr);
     for (std::size_t b = 0; b < kXenonBins; ++b) {
-      const double sig_b = ss * s[b];
-      if (signal_out != nullptr) signal_out[b] = sig_b;
-      mu[b] = sig_b + sac * run.ac[b] + (1.0 + eta[2]) * run.er[b] + (1.0 + eta[3]) * nn[b];
+      if (signal_out != nullptr) signal_out[b] = sig[b];
+      mu[b] = sig[b] + ac[b] + er[b] + nr[b];
     }
   }
 
