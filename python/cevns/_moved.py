@@ -1,7 +1,7 @@
 """The import paths of 0.5.0 that moved (one version): ``cevns.scan`` is
 ``cevns.infer.scan``, and so on. An import finder on ``sys.meta_path`` answers the
 old names with the new modules themselves (the same objects), after a
-``DeprecationWarning``; the old paths go away in 0.7.0 (CHANGELOG.md).
+``DeprecationWarning``; the old paths go away in 0.8.0 (CHANGELOG.md).
 """
 
 from __future__ import annotations
@@ -41,12 +41,13 @@ class _MovedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
         new = MOVED[spec.name]
         warnings.warn(
-            f"{spec.name} moved to {new}; the old path goes away in 0.7.0",
+            f"{spec.name} moved to {new}; the old path goes away in 0.8.0",
             DeprecationWarning,
             stacklevel=2,
         )
         module = importlib.import_module(new)
-        _OWN_SPECS[spec.name] = module.__spec__
+        if module.__spec__ is not None:
+            _OWN_SPECS[spec.name] = module.__spec__
         return module
 
     def exec_module(self, module: ModuleType) -> None:
@@ -54,7 +55,7 @@ class _MovedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         set its ``__spec__`` to the old name's; put its own back, or the relative imports
         inside it (e.g. in ``cevns.infer.distributed.engine``) fail, as ``__package__``
         no longer matches ``__spec__.parent``."""
-        own = _OWN_SPECS.get(module.__spec__.name)
+        own = _OWN_SPECS.get(module.__spec__.name) if module.__spec__ is not None else None
         if own is not None:
             module.__spec__ = own
 

@@ -634,9 +634,9 @@ class CombinedLikelihood:
 
     Each data set keeps its own nuisances; combined nuisance names are
     ``"<dataset>.<nuisance>"``. This is the one ``CombinedLikelihood``: it sums the
-    likelihoods of *given predictions*. (The C++ core's ``cevns::CombinedLikelihood``
-    is a deprecated alias of ``cevns::CombinedExperiments``, which evaluates model
-    points; it goes away in 0.7.0.)
+    likelihoods of *given predictions*. (The C++ core's ``cevns::CombinedExperiments``
+    evaluates model points; its former alias ``cevns::CombinedLikelihood`` was removed
+    in 0.7.0.)
 
     Parameters
     ----------

@@ -8,7 +8,7 @@ matrices, time fractions, backgrounds); predictions for any model are then cheap
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -253,7 +253,7 @@ class _CoreErrors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: Any, exc: Any, tb: Any) -> bool:
+    def __exit__(self, kind: Any, exc: Any, tb: Any) -> Literal[False]:
         if kind is not None and issubclass(kind, ValueError) and not issubclass(kind, InputError):
             raise InputError(str(exc)) from None
         return False

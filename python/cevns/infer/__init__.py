@@ -12,7 +12,7 @@ physics-parameter profiles, pseudo-experiments and Feldman-Cousins.
 =====================================  ==================================================
 
 Until 0.6.0 these modules were ``cevns.scan``, ``cevns.regions``, ... ; the old paths
-still import, with a ``DeprecationWarning``, and go away in 0.7.0.
+still import, with a ``DeprecationWarning``, and go away in 0.8.0.
 """
 
 __all__ = ["distributed", "fc", "limits", "profiles", "regions", "scan", "toys"]

@@ -208,8 +208,7 @@ double chi2(const std::vector<const Experiment*>& experiments, const Mediator& m
 /// Independent data sets combined: chi2 = sum of the profiled chi2 of each,
 /// evaluated at model points. (Not to be confused with the Python
 /// cevns.likelihood.CombinedLikelihood, which sums the likelihoods of given
-/// predictions; the C++ name CombinedLikelihood is a deprecated alias of this
-/// class and goes away in 0.7.0.)
+/// predictions; the C++ alias CombinedLikelihood of this class was removed in 0.7.0.)
 class CombinedExperiments {
  public:
   /// \throws std::invalid_argument if experiments is empty
@@ -237,8 +236,5 @@ class CombinedExperiments {
  private:
   std::vector<Experiment> experiments_;
 };
-
-/// The former name of CombinedExperiments.
-using CombinedLikelihood [[deprecated("renamed cevns::CombinedExperiments")]] = CombinedExperiments;
 
 }  // namespace cevns
