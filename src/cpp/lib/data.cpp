@@ -88,20 +88,20 @@ std::string sha256_file(const std::string& path) {
 std::string verified_path(const std::string& data_dir, const std::string& relpath) {
   const RegistryEntry& entry = registry_entry(relpath);
   if (data_dir.empty())
-    throw MissingDataError("no COHERENT data directory given (needed for " + relpath + ")");
+    throw MissingDataError("no data directory given (needed for " + relpath + ")");
   if (!is_directory(data_dir))
-    throw MissingDataError("the COHERENT data directory " + data_dir +
+    throw MissingDataError("the data directory " + data_dir +
                            " does not exist or is not a directory (needed for " + relpath + "). " +
                            fix_hint(data_dir));
   const std::string path = data_dir + (data_dir.back() == '/' ? "" : "/") + entry.path;
   if (!is_regular_file(path))
-    throw MissingDataError("COHERENT data file " + entry.path +
+    throw MissingDataError("data file " + entry.path +
                            " was not found in the data directory " + data_dir + " (looked for " +
                            path + "). " + fix_hint(data_dir));
   const std::string actual = sha256_file(path);
   if (actual != entry.sha256)
     throw HashMismatchError(
-        "COHERENT data file " + path + " is not the registered one: expected sha256 " +
+        "data file " + path + " is not the registered one: expected sha256 " +
         entry.sha256 + ", found " + actual + " (data directory " + data_dir +
         "). The file is corrupted or from another release. " + fix_hint(data_dir));
   return path;
