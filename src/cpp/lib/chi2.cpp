@@ -899,34 +899,43 @@ struct CsiPoint {
   double f = 0.0;
   double grad[4];
   double hess[4][4];
+  std::vector<double> rates;  ///< measured model: the profiled SS rates b_i here
 
   /// Evaluate prob at `cand` into this point.
   void set(CsiProblem &prob, const double *cand) {
     std::copy(cand, cand + 4, s);
     f = prob.eval(s, grad, hess);
+    rates = prob.rates;
   }
   /// Move here from `cand` if chi2 is lower there.
   void take_if_lower(CsiProblem &prob, const double *cand) {
     double g1[4];
     double h1[4][4];
     const double f1 = prob.eval(cand, g1, h1);
-    if (f1 < f) {
-      std::copy(cand, cand + 4, s);
-      std::copy(g1, g1 + 4, grad);
-      for (int z = 0; z < 4; ++z) std::copy(h1[z], h1[z] + 4, hess[z]);
-      f = f1;
-    }
+    if (f1 < f) accept(prob, cand, f1, g1, h1);
+  }
+  /// Move to `cand`, just evaluated (prob.rates are its rates).
+  void accept(const CsiProblem &prob, const double *cand, double f1, const double *g1,
+              const double (*h1)[4]) {
+    std::copy(cand, cand + 4, s);
+    std::copy(g1, g1 + 4, grad);
+    for (int z = 0; z < 4; ++z) std::copy(h1[z], h1[z] + 4, hess[z]);
+    f = f1;
+    rates = prob.rates;
   }
 };
 
-/// The best of the candidate starts, each kept only if it lowers chi2: s = 1, a
-/// scan's previous point (warm start) and, for a prediction far above the data,
-/// the CEvNS scale that matches the observed total.
+/// The start of the Newton iteration: a scan's previous point (warm start), or
+/// s = 1 without one (or where chi2 is not finite at it) and then, for a
+/// prediction far above the data, the CEvNS scale that matches the observed
+/// total if chi2 is lower there.
 CsiPoint csi_start(CsiProblem &prob, const double *cevns, const double *start,
                    const std::array<double, 4> &sigmas, double obs_sum) {
   CsiPoint p;
   const double ones[4] = {1.0, 1.0, 1.0, 1.0};
-  p.set(prob, ones);
+  // A warm start (a scan's previous point) replaces s = 1 where chi2 is finite
+  // there: the problem is convex, so the start changes the path, not the minimum.
+  bool warm = false;
   if (start != nullptr) {
     double s1[4] = {1.0, 1.0, 1.0, 1.0};
     for (std::size_t k = 0; k < prob.n_free; ++k) {
@@ -934,8 +943,11 @@ CsiPoint csi_start(CsiProblem &prob, const double *cevns, const double *start,
       // 1 + eta rounds to 0 below ~1e-16: start just above the bound then
       if (std::isfinite(start[z])) s1[z] = std::max(1.0 + start[z], 1e-300);
     }
-    p.take_if_lower(prob, s1);
+    p.set(prob, s1);
+    warm = std::isfinite(p.f);
   }
+  if (warm) return p;
+  p.set(prob, ones);
   if (sigmas[0] > 0.0) {
     double total = 0.0;
     for (std::size_t i = 0; i < prob.n; ++i) total += cevns[i];
@@ -1016,10 +1028,7 @@ bool csi_newton(CsiProblem &prob, CsiPoint &p) {
       double ht[4][4];
       const double ft = prob.eval(trial, gt, ht);
       if (ft <= p.f - 1e-4 * t * dec || (t == 1.0 && dec < kDecDone && ft <= p.f + 1e-12)) {
-        std::copy(trial, trial + 4, p.s);
-        std::copy(gt, gt + 4, p.grad);
-        for (int z = 0; z < 4; ++z) std::copy(ht[z], ht[z] + 4, p.hess[z]);
-        p.f = ft;
+        p.accept(prob, trial, ft, gt, ht);
         accepted = true;
         // a full Newton step from a point this close lands on the minimum
         if (t == 1.0 && !clipped && dec < kDecDone) converged = true;
@@ -1100,13 +1109,13 @@ ProfileResult CsiChi2::profile_from(const double *cevns, const double *start) co
   }
 
   // The unknowns are the scales s_z = 1 + eta_z >= 0 (see csi_data_term).
-  // measured: eta_ss reports the fitted SS total over the AC total / r
+  // measured: eta_ss reports the fitted SS total over the AC total / r (x: the
+  // profiled rates b_i at the minimum)
   auto report_ss = [&](const double *x) {
     if (!measured) return;
-    prob.eval(x, nullptr, nullptr);  // the rates at x itself
     double fitted = 0.0, ac = 0.0;
     for (std::size_t i = 0; i < ac_row_.size(); ++i) {
-      fitted += prob.rates[i];
+      fitted += x[i];
       ac += ac_row_[i];
     }
     res.nuisances[3] = ac > 0.0 ? fitted * model_.ac_exposure / ac - 1.0 : 0.0;
@@ -1114,7 +1123,7 @@ ProfileResult CsiChi2::profile_from(const double *cevns, const double *start) co
   CsiPoint p = csi_start(prob, cevns, start, sigmas_, obs_sum_);
   if (prob.n_free == 0) {
     res.chi2 = p.f;
-    report_ss(p.s);
+    report_ss(p.rates.data());
     res.n_eval = prob.n_eval;
     res.converged = true;
     return res;
@@ -1124,7 +1133,7 @@ ProfileResult CsiChi2::profile_from(const double *cevns, const double *start) co
   if (!converged) converged = csi_lbfgs(prob, p);
   res.chi2 = p.f;
   for (std::size_t z = 0; z < 4; ++z) res.nuisances[z] = p.s[z] - 1.0;
-  report_ss(p.s);
+  report_ss(p.rates.data());
   res.n_eval = prob.n_eval;
   res.converged = converged;
   return res;

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "sweep_start.hpp"
 #include "threads.hpp"
 
 namespace cevns {
@@ -66,7 +67,11 @@ double CouplingChi2::evaluate(double g, std::vector<std::vector<double>>* nuisan
     std::vector<double>& start = (*nuisances)[k];
     ProfileResult r = term.chi2->profile_from(pred.data(), start.empty() ? nullptr : start.data());
     total += r.chi2;
-    if (std::isfinite(r.chi2)) start = std::move(r.nuisances);
+    if (std::isfinite(r.chi2)) {
+      start = std::move(r.nuisances);
+    } else {
+      start.clear();
+    }
   }
   return total;
 }
@@ -80,11 +85,20 @@ CouplingProfile CouplingChi2::profile(const std::vector<double>& grid) const {
   CouplingProfile p;
   p.g = grid;
   p.chi2.resize(grid.size());
-  // sweep the grid warm-starting each profile from the previous point's nuisances
+  // sweep the grid warm-starting each profile from the optima before it
+  std::vector<detail::SweepStart> starts(terms_.size());
   std::vector<std::vector<double>> nuisances(terms_.size());
-  for (std::size_t i = 0; i < grid.size(); ++i) p.chi2[i] = evaluate(grid[i], &nuisances);
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    const double lng = std::log(grid[i]);
+    for (std::size_t k = 0; k < terms_.size(); ++k) nuisances[k] = starts[k].at(lng);
+    p.chi2[i] = evaluate(grid[i], &nuisances);
+    for (std::size_t k = 0; k < terms_.size(); ++k)
+      if (!nuisances[k].empty()) starts[k].record(lng, std::move(nuisances[k]));
+  }
   // Refine each interior local minimum in log g: thin allowed strips (a
-  // cancellation of the weak charge) can be far narrower than the grid.
+  // cancellation of the weak charge) can be far narrower than the grid. (From
+  // the default start: warm starts move the minimum's g within Brent's
+  // tolerance, and the frozen references with it.)
   for (std::size_t i = 1; i + 1 < grid.size(); ++i) {
     if (!(p.chi2[i] <= p.chi2[i - 1] && p.chi2[i] <= p.chi2[i + 1])) continue;
     const double hi = std::log(grid[i + 1]);

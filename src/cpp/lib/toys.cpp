@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "cevns/scan.hpp"  // brent_minimize, refined_mass_minimum, with_cancellation_seeds
+#include "sweep_start.hpp"
 #include "threads.hpp"
 
 namespace cevns {
@@ -44,7 +45,7 @@ class ToyCurve {
 
   /// chi2 at g (>= 0), every data set profiled from the default start, or, with
   /// `start` (one vector per data set, empty: the default), from those nuisances,
-  /// which are then updated to the profiled ones (warm start along a sweep).
+  /// which then become the optima (emptied where chi2 is not finite).
   double operator()(double g, std::vector<std::vector<double>> *start = nullptr) const {
     const double g2 = g * g, g4 = g2 * g2;
     double total = 0.0;
@@ -64,9 +65,21 @@ class ToyCurve {
       std::vector<double> &s = (*start)[d];
       ProfileResult r = chi2_[d]->profile_from(pred_.data(), s.empty() ? nullptr : s.data());
       total += r.chi2;
-      if (std::isfinite(r.chi2)) s = std::move(r.nuisances);
+      if (std::isfinite(r.chi2)) {
+        s = std::move(r.nuisances);
+      } else {
+        s.clear();
+      }
     }
     return total;
+  }
+  /// chi2 at g started from `chain`, which moves to the optima where they are finite.
+  double warm(double g, std::vector<std::vector<double>> &chain) const {
+    std::vector<std::vector<double>> nuisances = chain;
+    const double v = (*this)(g, &nuisances);
+    for (std::size_t d = 0; d < nuisances.size(); ++d)
+      if (!nuisances[d].empty()) chain[d] = std::move(nuisances[d]);
+    return v;
   }
   std::size_t n_datasets() const { return chi2_.size(); }
 
@@ -78,22 +91,31 @@ class ToyCurve {
 
 /// Minimum of chi2(g) over a grid with every interior local minimum refined
 /// by Brent's method in log g (tolerance 1e-7), as CouplingChi2::profile (and
-/// so scan.global_minimum) does for the data. The grid is swept with each
-/// profile warm-started from the previous point's nuisances (as
-/// CouplingChi2::profile does); the Brent refinements start from the default.
+/// so scan.global_minimum) does for the data, with the same warm starts: the
+/// sweep's profiles start from the optima before them (detail::SweepStart), the
+/// refinement's from the last one's.
 double grid_minimum(const ToyCurve &c, const std::vector<double> &grid) {
+  const std::size_t nd = c.n_datasets();
   std::vector<double> f(grid.size());
   double best = std::numeric_limits<double>::infinity();
-  std::vector<std::vector<double>> warm(c.n_datasets());
+  std::vector<detail::SweepStart> starts(nd);
+  std::vector<std::vector<std::vector<double>>> optima(grid.size());
   for (std::size_t i = 0; i < grid.size(); ++i) {
-    f[i] = c(grid[i], &warm);
+    const double lng = std::log(grid[i]);
+    std::vector<std::vector<double>> &nuisances = optima[i];
+    nuisances.resize(nd);
+    for (std::size_t d = 0; d < nd; ++d) nuisances[d] = starts[d].at(lng);
+    f[i] = c(grid[i], &nuisances);
+    for (std::size_t d = 0; d < nd; ++d)
+      if (!nuisances[d].empty()) starts[d].record(lng, nuisances[d]);
     best = std::min(best, f[i]);
   }
   for (std::size_t i = 1; i + 1 < grid.size(); ++i) {
     if (!(f[i] <= f[i - 1] && f[i] <= f[i + 1])) continue;
     const double hi = std::log(grid[i + 1]);
     const double lo = grid[i - 1] > 0.0 ? std::log(grid[i - 1]) : std::log(grid[i]) - 0.25;
-    auto fl = [&c](double lg) { return c(std::exp(lg)); };
+    std::vector<std::vector<double>> chain = optima[i];
+    auto fl = [&c, &chain](double lg) { return c.warm(std::exp(lg), chain); };
     best = std::min(best, brent_minimize(fl, lo, hi, 1e-7).chi2);
   }
   return best;

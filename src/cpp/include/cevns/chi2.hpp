@@ -113,8 +113,7 @@ class BinnedChi2 {
   /// of their sizes): the plug-in truth of the measurement in pseudo-experiments, in the
   /// units of its values. (The prediction matters where a measurement's mean is profiled
   /// jointly with the counts, e.g. the CsI `measured` SS rates.)
-  virtual void auxiliary_expected(const double *cevns, const double *nuisances,
-                                  double *out) const;
+  virtual void auxiliary_expected(const double *cevns, const double *nuisances, double *out) const;
   /// Width of each nuisance's Gaussian constraint (nuisance_count() values; 0:
   /// fixed at its centre). Default: every width 1.
   virtual std::vector<double> constraint_widths() const;
@@ -200,8 +199,7 @@ class ArChi2 final : public BinnedChi2 {
   /// "ss": the steady-state estimate N_SS, variance N_SS / 5 (eq. 8: exposure 5).
   std::vector<AuxiliaryMeasurement> auxiliary_measurements() const override;
   /// (1 + eta_ss) N_SS, clipped at 0: the SS estimate's mean, in signal-window events.
-  void auxiliary_expected(const double *cevns, const double *nuisances,
-                          double *out) const override;
+  void auxiliary_expected(const double *cevns, const double *nuisances, double *out) const override;
   /// sigmas() for the eta, 1 for the eps.
   std::vector<double> constraint_widths() const override;
   const std::vector<double> &centres() const override { return centres_; }
@@ -328,8 +326,7 @@ class CsiChi2 final : public BinnedChi2 {
   std::vector<AuxiliaryMeasurement> auxiliary_measurements() const override;
   /// paper: (1 + eta_ss) N_SS, clipped at 0; measured: r b_i w_j with the rates b_i
   /// profiled at the nuisances (the flat-in-time truth of the AC counts).
-  void auxiliary_expected(const double *cevns, const double *nuisances,
-                          double *out) const override;
+  void auxiliary_expected(const double *cevns, const double *nuisances, double *out) const override;
   /// measured: the profiled SS rates b_i per energy row (events in the C
   /// window) at the nuisances; paper: empty.
   std::vector<double> ss_rates(const double *cevns, const double *nuisances) const;

@@ -64,7 +64,8 @@ class CouplingChi2 {
     Templates t;
   };
   /// chi2 at g; with `nuisances` (one vector per term) the iterative profiles
-  /// start from and update them (warm start along a scan).
+  /// start from them (empty: the default start) and they become the optima
+  /// (emptied where chi2 is not finite): warm starts along a scan.
   double evaluate(double g, std::vector<std::vector<double>>* nuisances) const;
   std::vector<Term> terms_;
 };
