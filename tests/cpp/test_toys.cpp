@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "../../src/cpp/lib/coupling_minima.hpp"  // private: the coupling refinement
+
 namespace {
 
 using cevns::ArChi2;
@@ -277,4 +279,30 @@ TEST_CASE("with_cancellation_seeds: the couplings where the Z' term cancels its 
   // two data sets: a seed set per data set with a cancellation and one for their sum
   CHECK(cevns::with_cancellation_seeds(grid, {t, up}).size() == grid.size() + 3);
   CHECK(cevns::with_cancellation_seeds(grid, {t, t}).size() == grid.size() + 3);  // duplicates
+}
+
+TEST_CASE("refined_minima: two valleys in one bracket, Brent from the lowest sample") {
+  // in ln g: valley A (chi2 1 at -0.2, wide) and valley B (chi2 0 at 0.9, narrow), both
+  // inside the bracket [-1, 1.2] of the grid's local minimum at 0.15
+  const auto f = [](double x) {
+    return std::min(1.0 + 10.0 * (x + 0.2) * (x + 0.2), 40.0 * (x - 0.9) * (x - 0.9));
+  };
+  const std::vector<double> lng = {-1.0, 0.15, 1.2};
+  std::vector<double> grid, values;
+  for (double x : lng) {
+    grid.push_back(std::exp(x));
+    values.push_back(f(x));
+  }
+  // Brent's method from its golden-section start ends in the higher valley A
+  CHECK(cevns::brent_minimize(f, -1.0, 1.2, 1e-9).chi2 == doctest::Approx(1.0).epsilon(1e-9));
+  // started from a point of valley B it stays there
+  const cevns::CouplingPoint b = cevns::brent_minimize_from(f, 0.15, 0.8, f(0.8), 1.2, 1e-9);
+  CHECK(b.chi2 < f(0.8));
+  CHECK(b.g == doctest::Approx(0.9).epsilon(1e-6));
+  // the refinement samples the bracket's midpoints and refines both valleys
+  const std::vector<cevns::CouplingPoint> m = cevns::detail::refined_minima(f, grid, values, 1e-9);
+  REQUIRE(m.size() == 2);
+  CHECK(m[0].chi2 == doctest::Approx(1.0).epsilon(1e-9));
+  CHECK(std::log(m[1].g) == doctest::Approx(0.9).epsilon(1e-6));
+  CHECK(m[1].chi2 < 1e-9);
 }

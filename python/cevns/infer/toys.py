@@ -56,10 +56,10 @@ over the (M', g') plane: the coarse mass grid of `scan.global_minimum` (3 per
 decade, 10 keV - 100 GeV, plus the tested mass), every coarse local minimum then
 followed down a grid of 30 masses per decade (`PLANE_REFINE`: the data's rule, the
 core's ``refined_mass_minimum``). Along g each mass has a grid of `TOY_PER_DECADE`
-couplings per decade (optionally coarser, with seeds at the cancellation couplings
-of its templates), and every local minimum is refined by Brent's method, so the thin
-strips of the models with a cancellation (eq. 44-49) are found in every toy as in the
-data. Templates of the plane are computed once per `ToyEngine` (once per worker).
+couplings per decade (half the data's 20) plus seeds at the cancellation couplings
+of its templates, and every local minimum is refined (its bracket sampled at two
+midpoints, then Brent's method from the lowest sample), so the thin strips of the
+models with a cancellation (eq. 44-49) are found in every toy as in the data. Templates of the plane are computed once per `ToyEngine` (once per worker).
 
     t(M, g) = χ²(M, g) − min_(M', g') χ²        (2-D, the paper's regions)
     t(g | M) = χ²(M, g) − min_g' χ²(M, g')      (1-D at fixed mass)
@@ -89,15 +89,20 @@ from .scan import (
     plane_fine_masses,
 )
 
-#: Coupling-grid density of the toys' minima (per decade), that of the data
-#: (`PLANE_PER_DECADE`), every local minimum refined by Brent's method.
-#: ``ToyEngine(coupling_per_decade=5, cancellation_seeds=True)`` is 2.4-2.9x faster
-#: but not yet the default: against a dense reference it missed a minimum in 2 of 60
-#: By+Lμ+Lτ toys that this grid finds (bench/results/plane-density.json).
-TOY_PER_DECADE = PLANE_PER_DECADE
+#: Coupling-grid density of the toys' minima (per decade), half the data's
+#: (`PLANE_PER_DECADE`), with seeds at the cancellation couplings of the templates
+#: (`TOY_CANCELLATION_SEEDS`) and every local minimum refined (two midpoints, then
+#: Brent's method from the lowest sample): against an 80-per-decade reference it
+#: finds every 1-D minimum of 6000 toys at the six combined Table 2 points to 1e-6;
+#: 5 per decade misses a second valley closer than its spacing in 7 of 1000
+#: By+Lμ+Lτ toys at 10 GeV (bench/plane_density.py, bench/README.md).
+TOY_PER_DECADE = 10
+#: Seeds at the cancellation couplings g_f = √(−ΣN1/ΣN2) in the toys' grids.
+TOY_CANCELLATION_SEEDS = True
 
 __all__ = [
     "TOY_PER_DECADE",
+    "TOY_CANCELLATION_SEEDS",
     "PLANE_MASSES_MEV",
     "PLANE_PER_DECADE",
     "PLANE_REFINE",
@@ -149,11 +154,11 @@ class ToyEngine:
         `PLANE_MASSES_MEV`, 3 per decade, each coarse minimum then refined in mass
         on a grid `PLANE_REFINE` times finer).
     coupling_per_decade : int
-        Couplings per decade of the grids along g (default `TOY_PER_DECADE`, 20).
+        Couplings per decade of the grids along g (default `TOY_PER_DECADE`, 10).
     cancellation_seeds : bool
         Add to every coupling grid seeds at the cancellation couplings of its
-        templates (the core's ``with_cancellation_seeds``); with 5 per decade the
-        faster search of `TOY_PER_DECADE`'s note (default False).
+        templates (the core's ``with_cancellation_seeds``; default
+        `TOY_CANCELLATION_SEEDS`, True).
     fluctuate_ss : bool
         Draw the auxiliary measurements (the χ²'s ``auxiliary_measurements``: the
         steady-state histogram for COHERENT) again in each toy (default; the
@@ -173,7 +178,7 @@ class ToyEngine:
         plane_masses: Iterable[float] | None = None,
         fluctuate_ss: bool = True,
         coupling_per_decade: int = TOY_PER_DECADE,
-        cancellation_seeds: bool = False,
+        cancellation_seeds: bool = TOY_CANCELLATION_SEEDS,
     ) -> None:
         self.fluctuate_ss = fluctuate_ss
         self.per_decade = int(coupling_per_decade)

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "coupling_minima.hpp"
 #include "sweep_start.hpp"
 #include "threads.hpp"
 
@@ -99,14 +100,8 @@ CouplingProfile CouplingChi2::profile(const std::vector<double>& grid) const {
   // cancellation of the weak charge) can be far narrower than the grid. (From
   // the default start: warm starts move the minimum's g within Brent's
   // tolerance, and the frozen references with it.)
-  for (std::size_t i = 1; i + 1 < grid.size(); ++i) {
-    if (!(p.chi2[i] <= p.chi2[i - 1] && p.chi2[i] <= p.chi2[i + 1])) continue;
-    const double hi = std::log(grid[i + 1]);
-    const double lo = log_bracket_lo(grid[i - 1], grid[i]);
-    auto f = [this](double lg) { return (*this)(std::exp(lg)); };
-    const CouplingPoint m = brent_minimize(f, lo, hi, 1e-7);
-    p.minima.push_back({std::exp(m.g), m.chi2});
-  }
+  auto f = [this](double lg) { return (*this)(std::exp(lg)); };
+  p.minima = detail::refined_minima(f, grid, p.chi2, 1e-7);
   return p;
 }
 

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "cevns/scan.hpp"  // brent_minimize, refined_mass_minimum, with_cancellation_seeds
+#include "coupling_minima.hpp"
 #include "sweep_start.hpp"
 #include "threads.hpp"
 
@@ -91,7 +92,7 @@ class ToyCurve {
 
 /// Minimum of chi2(g) over a grid with every interior local minimum refined
 /// by Brent's method in log g (tolerance 1e-7), as CouplingChi2::profile (and
-/// so scan.global_minimum) does for the data, with the same warm starts: the
+/// so scan.global_minimum) does for the data (detail::refined_minima), with warm starts: the
 /// sweep's profiles start from the optima before them (detail::SweepStart), the
 /// refinement's from the last one's.
 double grid_minimum(const ToyCurve &c, const std::vector<double> &grid) {
@@ -112,11 +113,13 @@ double grid_minimum(const ToyCurve &c, const std::vector<double> &grid) {
   }
   for (std::size_t i = 1; i + 1 < grid.size(); ++i) {
     if (!(f[i] <= f[i - 1] && f[i] <= f[i + 1])) continue;
-    const double hi = std::log(grid[i + 1]);
-    const double lo = grid[i - 1] > 0.0 ? std::log(grid[i - 1]) : std::log(grid[i]) - 0.25;
+    // refined_minima over the bracket of sample i alone, warm-started from its optima
     std::vector<std::vector<double>> chain = optima[i];
     auto fl = [&c, &chain](double lg) { return c.warm(std::exp(lg), chain); };
-    best = std::min(best, brent_minimize(fl, lo, hi, 1e-7).chi2);
+    const std::vector<double> g3(grid.begin() + (i - 1), grid.begin() + (i + 2));
+    const std::vector<double> f3(f.begin() + (i - 1), f.begin() + (i + 2));
+    for (const CouplingPoint &m : detail::refined_minima(fl, g3, f3, 1e-7))
+      best = std::min(best, m.chi2);
   }
   return best;
 }

@@ -159,6 +159,13 @@ PlanePoint plane_minimum(const std::vector<const Experiment*>& experiments, Medi
 template <class F>
 CouplingPoint brent_minimize(F&& f, double a, double b, double tol, int max_iter = 100);
 
+/// Brent's minimisation of f on [a, b] from a point x0 inside where f = f0 is
+/// known (e.g. a grid's local minimum): the search starts there and never ends
+/// above f0, so it stays in the valley of x0 where [a, b] holds two.
+template <class F>
+CouplingPoint brent_minimize_from(F&& f, double a, double x0, double f0, double b, double tol,
+                                  int max_iter = 100);
+
 /// Brent's root finding of f on [a, b] with f(a) f(b) <= 0.
 template <class F>
 double brent_root(F&& f, double a, double b, double fa, double fb, double xtol, int max_iter = 200);

@@ -11,8 +11,16 @@ namespace cevns {
 template <class F>
 CouplingPoint brent_minimize(F&& f, double a, double b, double tol, int max_iter) {
   constexpr double golden = 0.3819660112501051;  // (3 - sqrt 5) / 2
-  double x = a + golden * (b - a), w = x, v = x;
-  double fx = f(x), fw = fx, fv = fx;
+  const double x = a + golden * (b - a);
+  return brent_minimize_from(f, a, x, f(x), b, tol, max_iter);
+}
+
+template <class F>
+CouplingPoint brent_minimize_from(F&& f, double a, double x0, double f0, double b, double tol,
+                                  int max_iter) {
+  constexpr double golden = 0.3819660112501051;  // (3 - sqrt 5) / 2
+  double x = x0, w = x, v = x;
+  double fx = f0, fw = fx, fv = fx;
   double d = 0.0, e = 0.0;
   for (int it = 0; it < max_iter; ++it) {
     const double m = 0.5 * (a + b);
