@@ -140,16 +140,15 @@ def test_cli_takes_a_plus_list(capsys, data_dir):
 @pytest.mark.parametrize(
     "name", ["scan", "regions", "limits", "profiles", "toys", "fc", "distributed"]
 )
-def test_old_inference_paths_warn_and_reexport(name):
-    """cevns.<name> (0.5.0) is cevns.infer.<name>, with a DeprecationWarning, for one version."""
-    from cevns.infer import __all__ as moved
-
-    assert name in moved
+def test_old_inference_paths_are_gone(name):
+    """cevns.<name> (0.5.0) was removed in 0.8.0 as announced: only cevns.infer.<name> imports."""
     import importlib
     import sys
 
+    from cevns.infer import __all__ as infer_modules
+
+    assert name in infer_modules
     sys.modules.pop(f"cevns.{name}", None)
-    with pytest.warns(DeprecationWarning, match=f"cevns.infer.{name}"):
-        old = importlib.import_module(f"cevns.{name}")
-    new = importlib.import_module(f"cevns.infer.{name}")
-    assert old is new  # the same module: state and monkeypatches are shared
+    with pytest.raises(ModuleNotFoundError, match=f"cevns.{name}"):
+        importlib.import_module(f"cevns.{name}")
+    assert importlib.import_module(f"cevns.infer.{name}").__name__ == f"cevns.infer.{name}"
