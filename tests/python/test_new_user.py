@@ -224,6 +224,37 @@ def test_usage_error_is_one_line_with_a_help_hint(capsys, dd):
     assert rc == EXIT_USAGE and "--experiment" in one_line(err)
 
 
+@pytest.mark.parametrize(
+    ("args", "code", "bad"),
+    [
+        (["limits", "--model", "B-L", "--experiment", "xenonntt"], EXIT_USAGE, "'xenonntt'"),
+        (["limits", "--model", "B-L", "--experiment", "csi2021+nope"], EXIT_USAGE, "'nope'"),
+        (["limits", "--model", "B-L", "--experiment", "csi2021+"], EXIT_USAGE, "empty name"),
+        (["table2", "--experiment", "argon"], EXIT_USAGE, "'argon'"),
+        (["limits", "--model", "B-LL", "--experiment", "ar2020"], EXIT_INPUT, "'B-LL'"),
+        (["fit", "--experiment", "ar2020", "--set", "xenon.mass=1"], EXIT_INPUT, "'xenon'"),
+        (["fit", "--experiment", "ar2020", "--set", "ar2020.bogus=1"], EXIT_INPUT, "'bogus'"),
+        (["fit", "--experiment", "ar2020", "--set", "ar2020.exposure=x"], EXIT_INPUT, "'x'"),
+        (["fit", "--experiment", "ar2020", "--fix", "nope=1"], EXIT_INPUT, "'nope'"),
+        (["fit", "--experiment", "ar2020", "--param", "nope"], EXIT_INPUT, "'nope'"),
+        (["fit", "--experiment", "ar2020", "--fix", "rn_cs=4.8"], EXIT_INPUT, "rn_cs"),
+    ],
+)
+def test_an_unknown_name_is_one_line_naming_it_and_the_accepted_ones_once(
+    capsys, dd, args, code, bad
+):
+    """0.7.0: `--experiment xenonntt` said "accepted: ..." twice in one line."""
+    rc, out, err = run(capsys, *args, *dd)
+    line = one_line(err)  # one line, "accepted" at most once, each accepted name once
+    assert rc == code and out == "" and bad in line and line.count("accepted") == 1
+
+
+def test_an_unknown_figure_is_named_with_the_accepted_ones_once(capsys, dd, tmp_path):
+    rc, out, err = run(capsys, "figures", "--only", "fig9", "--out", str(tmp_path), *dd)
+    line = one_line(err)
+    assert rc == EXIT_INPUT and "'fig9'" in line and line.count("accepted") == 1
+
+
 def test_verbose_is_accepted_after_the_command(capsys, dd):
     rc, out, err = run(
         capsys, "fit", "--experiment", "ar2020", "--verbose", "--format", "json", *dd

@@ -40,9 +40,12 @@ def test_data_sets_by_composition():
     assert MEMBERS["csi2021+ar2020"] == ("csi2021", "ar2020")
     assert label("combined") == "CsI+Ar" == LABELS["combined"]
     assert label("ar2020") == "Ar"
-    for bad in ("", "+", "csi2021+", "csi2021+csi2021", "csi2021+xenon", "xenon", 3):
-        with pytest.raises(InputError, match="unknown data set"):
+    for bad in ("", "+", "csi2021+", "csi2021+xenon", "xenon", 3):
+        with pytest.raises(InputError, match="unknown data set") as err:
             members(bad)  # type: ignore[arg-type]
+        assert str(err.value).count("accepted") == 1  # 0.7.0 said it twice
+    with pytest.raises(InputError, match="experiment 'csi2021' given twice"):
+        members("csi2021+csi2021")
     with pytest.raises(KeyError):
         LABELS["xenon"]
 
