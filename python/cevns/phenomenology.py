@@ -180,7 +180,8 @@ def parameters(values: Mapping[str, float] | None = None, **kwargs: float) -> An
     Raises
     ------
     InputError
-        For an unknown name, a non-numeric or non-finite value, or a radius <= 0.
+        For an unknown name, a non-numeric or non-finite value, sin2w outside [0, 1]
+        or a radius <= 0 (checked by the core's ``PhysicsParameters.set``).
     """
     merged = {**(values or {}), **kwargs}
     p = _core.PhysicsParameters()
@@ -190,7 +191,7 @@ def parameters(values: Mapping[str, float] | None = None, **kwargs: float) -> An
             v = float(value)
         except (TypeError, ValueError):
             raise InputError(f"physics parameter {name} must be a number, got {value!r}") from None
-        try:  # finiteness and radii > 0 are checked by the core's set()
+        try:  # finiteness, sin2w in [0, 1] and radii > 0 are checked by the core's set()
             for target in ("rn_cs", "rn_i") if name == "rn_csi" else (name,):
                 p.set(target, v)
         except ValueError as exc:  # e.g. a radius the form factor cannot take
