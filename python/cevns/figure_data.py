@@ -49,7 +49,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Flavour order of :meth:`cevns.experiments.Experiment.differential_rate`.
+#: The rows of :meth:`cevns.experiments.Experiment.differential_rate` for COHERENT's
+#: π-DAR beam (``Experiment.rate.components``; other sources have their own).
 FLAVOURS = ("numu", "nue", "numubar")
 
 #: Fig. 1 (a, b): tree-level vector models at g = 1e-4, M = 10 MeV.

@@ -181,7 +181,12 @@ class Experiment:
     def energy_spectrum(
         self, model: Any = None, mass: float | None = None, coupling: float = 0.0
     ) -> np.ndarray:
-        """Reconstructed-energy spectrum per flavour (νμ, νe, ν̄μ), shape (3, n_energy)."""
+        """Reconstructed-energy spectrum per flux component, shape (n_components, n_energy).
+
+        Row i is the experiment's flux component ``self.rate.components[i]`` (its
+        ``name`` and ``species``): (νμ, νe, ν̄μ) for COHERENT's π-DAR beam, (νe, νμ, ντ)
+        of ⁸B at Earth for XENONnT (more rows with ``xenonnt.hep=on``).
+        """
         _check_finite("coupling", coupling)
         with _core_errors():
             return self.rate.energy_spectrum(_mediator(model, mass, coupling), float(coupling))
@@ -189,9 +194,13 @@ class Experiment:
     def differential_rate(
         self, T_keV: np.ndarray, model: Any = None, mass: float | None = None, coupling: float = 0.0
     ) -> np.ndarray:
-        """True-recoil dN/dT_nr [events/keV] per flavour (νμ, νe, ν̄μ), shape (3, len(T)).
+        """True-recoil dN/dT_nr [events/keV] per flux component, shape (n_components, len(T)).
 
-        No detector effect (quenching, resolution, efficiency): what Fig. 1 plots.
+        Row i is the experiment's flux component ``self.rate.components[i]`` (its
+        ``name`` and ``species``), in that order: (νμ, νe, ν̄μ) for COHERENT's π-DAR
+        beam, (νe, νμ, ντ) of ⁸B at Earth for XENONnT (more rows with
+        ``xenonnt.hep=on``); ``.sum(axis=0)`` is the total. No detector effect
+        (quenching, resolution, efficiency): what Fig. 1 plots.
         """
         T = np.asarray(T_keV, dtype=float)
         if T.ndim != 1 or not np.all(np.isfinite(T)) or np.any(T < 0):
