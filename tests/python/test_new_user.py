@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -68,6 +69,48 @@ def test_predict_without_a_model_refuses_mass_and_coupling(exps, kwargs, needle)
         ph.predict(csi, **kwargs)
     # the SM itself, with the coupling at its default or 0, is still the SM
     assert np.array_equal(csi.predict(coupling=0.0), csi.predict())
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("B-L", 10.0), "model 'B-L' needs a coupling g"),
+        (("B-L",), "model 'B-L' needs a mediator mass (MeV) and a coupling g"),
+        (("scalar", 50.0), "model 'scalar' needs a coupling g"),
+    ],
+)
+def test_a_model_without_its_coupling_is_refused(exps, args, needle):
+    """0.7.0: ``predict("B-L", 10)`` returned the SM (the coupling defaulted to 0);
+    ``cevns predict --model B-L --mass 10`` was refused. Now both are, on every path."""
+    from cevns.figure_data import spectra_data
+
+    csi = exps["csi2021"]
+    T = np.array([1.0, 10.0])
+    calls = [
+        lambda: csi.predict(*args),
+        lambda: csi.energy_spectrum(*args),
+        lambda: csi.differential_rate(T, *args),
+        lambda: ph.predict(csi, *args),
+        lambda: ph.predict(csi, *args, sin2w=0.25),
+        lambda: ph.flux_averaged_cross_section(csi, *args),
+        lambda: ph.chi2(csi, *args),
+        lambda: ph.chi2(exps, *args),
+        lambda: spectra_data(csi, *args),
+    ]
+    for call in calls:
+        with pytest.raises(InputError, match=re.escape(needle)) as err:
+            call()
+        assert "coupling=0 is the Standard Model" in str(err.value)
+
+
+def test_a_model_at_zero_coupling_is_the_sm(exps):
+    """An explicit g = 0 is a model point, and it is the SM."""
+    csi = exps["csi2021"]
+    assert np.array_equal(csi.predict("B-L", 10.0, 0.0), csi.predict())
+    assert np.array_equal(csi.predict("B-L", 10.0, coupling=0), csi.predict())
+    assert ph.predict(csi, "B-L", 10.0, 0.0, sin2w=0.25).sum() == pytest.approx(
+        ph.predict(csi, sin2w=0.25).sum(), rel=1e-12
+    )
 
 
 def test_an_option_set_to_none_is_refused(data_dir):
