@@ -26,7 +26,6 @@ except ModuleNotFoundError:  # the source tree, not built (pure-Python parts onl
     except PackageNotFoundError:
         __version__ = "0+unknown"
 
-from . import _moved
 from .errors import (  # noqa: F401
     CevnsError,
     DataError,
@@ -51,9 +50,6 @@ __all__ = [
     "likelihood",
     "models",
 ]
-
-
-_moved.install()  # cevns.scan, cevns.toys, ... (0.5.0 paths) -> cevns.infer.*, with a warning
 
 
 def __getattr__(name: str) -> Any:

@@ -66,11 +66,8 @@ def members(dataset: str) -> tuple[str, ...]:
         raise InputError(f"unknown data set {dataset!r}; accepted: {', '.join(DATASETS)}")
     try:
         return tuple(_core.dataset_members(dataset))
-    except CevnsError as exc:
-        raise InputError(
-            f"unknown data set {dataset!r} ({exc}); accepted: {', '.join(DATASETS)} or "
-            "experiments joined by '+'"
-        ) from None
+    except CevnsError as exc:  # one line from the core: the bad name and the accepted ones
+        raise InputError(str(exc)) from None
 
 
 def check_dataset(dataset: str) -> str:

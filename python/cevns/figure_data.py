@@ -49,7 +49,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Flavour order of :meth:`cevns.experiments.Experiment.differential_rate`.
+#: The rows of :meth:`cevns.experiments.Experiment.differential_rate` for COHERENT's
+#: π-DAR beam (``Experiment.rate.components``; other sources have their own).
 FLAVOURS = ("numu", "nue", "numubar")
 
 #: Fig. 1 (a, b): tree-level vector models at g = 1e-4, M = 10 MeV.
@@ -304,7 +305,7 @@ def spectra_data(
     experiment: Any,
     model: Any = None,
     mass: float | None = None,
-    coupling: float = 0.0,
+    coupling: float | None = None,
     *,
     data_dir: Any = None,
 ) -> dict[str, Any]:
@@ -341,7 +342,7 @@ def spectra_data(
         "experiment": exp.name,
         "model": "SM" if model is None else get_model(model).name,
         "mass_MeV": mass,
-        "coupling": coupling,
+        "coupling": 0.0 if coupling is None else coupling,
         "energy_unit": exp.energy_unit,
         "energy_edges": np.asarray(exp.energy_edges, dtype=float),
         "time_edges": np.asarray(exp.time_edges, dtype=float),
@@ -483,7 +484,7 @@ def xenon_projections_data(
     experiment: Any = "xenonnt",
     model: Any = None,
     mass: float | None = None,
-    coupling: float = 0.0,
+    coupling: float | None = None,
     *,
     data_dir: Any = None,
 ) -> dict[str, Any]:

@@ -35,7 +35,6 @@ experiment, so it works with any experiment object that has those two.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -180,7 +179,8 @@ def parameters(values: Mapping[str, float] | None = None, **kwargs: float) -> An
     Raises
     ------
     InputError
-        For an unknown name, a non-numeric or non-finite value, or a radius <= 0.
+        For an unknown name, a non-numeric or non-finite value, sin2w outside [0, 1]
+        or a radius <= 0 (checked by the core's ``PhysicsParameters.set``).
     """
     merged = {**(values or {}), **kwargs}
     p = _core.PhysicsParameters()
@@ -190,7 +190,7 @@ def parameters(values: Mapping[str, float] | None = None, **kwargs: float) -> An
             v = float(value)
         except (TypeError, ValueError):
             raise InputError(f"physics parameter {name} must be a number, got {value!r}") from None
-        try:  # finiteness and radii > 0 are checked by the core's set()
+        try:  # finiteness, sin2w in [0, 1] and radii > 0 are checked by the core's set()
             for target in ("rn_cs", "rn_i") if name == "rn_csi" else (name,):
                 p.set(target, v)
         except ValueError as exc:  # e.g. a radius the form factor cannot take
@@ -204,11 +204,17 @@ def _mediator(model: Any, mass: float | None, coupling: Any = 0.0) -> Any:
     return to_mediator(model, mass, coupling)
 
 
+def _coupling(coupling: Any) -> float:
+    from .experiments.base import _coupling as to_coupling
+
+    return to_coupling(coupling)
+
+
 def predict(
     experiment: Any,
     model: Any = None,
     mass: float | None = None,
-    coupling: float = 0.0,
+    coupling: float | None = None,
     **params: float,
 ) -> np.ndarray:
     """Binned CEvNS prediction (eq. 4) with physics parameters, shape (n_energy, n_time).
@@ -223,14 +229,17 @@ def predict(
 
 
 def _predict(
-    experiment: Any, model: Any, mass: float | None, coupling: float, params: Mapping[str, float]
+    experiment: Any,
+    model: Any,
+    mass: float | None,
+    coupling: float | None,
+    params: Mapping[str, float],
 ) -> np.ndarray:
     p = parameters(params)
-    g = float(coupling)
-    if not math.isfinite(g):
-        raise InputError(f"coupling must be finite, got {coupling!r}")
+    mediator = _mediator(model, mass, coupling)  # a model needs its coupling (None: not given)
+    g = _coupling(coupling)
     try:
-        return experiment.rate.predict_with(_mediator(model, mass, g), g, p)
+        return experiment.rate.predict_with(mediator, g, p)
     except ValueError as exc:  # a radius below what the form factor accepts
         raise InputError(str(exc)) from None
 
@@ -239,7 +248,7 @@ def flux_averaged_cross_section(
     experiment: Any,
     model: Any = None,
     mass: float | None = None,
-    coupling: float = 0.0,
+    coupling: float | None = None,
     **params: float,
 ) -> float:
     """Flux-averaged total CEvNS cross section ⟨σ⟩_Φ [cm² per nucleus].
@@ -257,13 +266,12 @@ def flux_averaged_cross_section(
         For a bad parameter, a non-finite coupling, or a neutrino magnetic moment
         (its cross section grows like 1/T at T → 0: no total cross section).
     """
-    g = float(coupling)
-    if not math.isfinite(g):
-        raise InputError(f"coupling must be finite, got {coupling!r}")
+    mediator = _mediator(model, mass, coupling)
+    g = _coupling(coupling)
     check_used(params, [experiment])
     p = parameters(params) if params else None  # None: the experiment's own radii
     try:
-        return float(experiment.rate.flux_averaged_cross_section(_mediator(model, mass, g), g, p))
+        return float(experiment.rate.flux_averaged_cross_section(mediator, g, p))
     except ValueError as exc:
         raise InputError(str(exc)) from None
 
@@ -280,7 +288,7 @@ def chi2(
     experiments: Any,
     model: Any = None,
     mass: float | None = None,
-    coupling: float = 0.0,
+    coupling: float | None = None,
     **params: float,
 ) -> Any:
     """Profiled χ² (−2 ln L + const, eq. 6-9) at a physics-parameter point.

@@ -342,6 +342,22 @@ TEST_CASE("the experiment registry: definitions, data sets by composition, user 
   CHECK(cevns::dataset_members("csi2021") == std::vector<std::string>{"csi2021"});
   for (const char* bad : {"", "+", "csi2021+", "csi2021++ar2020", "csi2021+csi2021", "csi2021+xe"})
     CHECK_THROWS_AS(cevns::dataset_members(bad), cevns::OptionError);
+  // one line: the bad data set (and the bad member), what is accepted once
+  for (const char* bad : {"xenonntt", "csi2021+xe", "csi2021+"}) {
+    std::string what;
+    try {
+      cevns::dataset_members(bad);
+    } catch (const cevns::OptionError& e) {
+      what = e.what();
+    }
+    CAPTURE(what);
+    CHECK(what.find(std::string("unknown data set '") + bad + "'") == 0);
+    CHECK(what.find("accepted: csi2021, ar2020, xenonnt") != std::string::npos);
+    CHECK(what.find("accepted") == what.rfind("accepted"));  // 0.7.0: said twice in Python
+    CHECK(what.find("combined or experiments joined by '+'") != std::string::npos);
+  }
+  CHECK_THROWS_WITH_AS(cevns::dataset_members("csi2021+xe"),
+                       doctest::Contains("(no experiment 'xe')"), cevns::OptionError);
 
   // a user experiment: one definition, registered at run time
   cevns::ExperimentDefinition toy;

@@ -290,6 +290,27 @@ TEST_CASE("parameters: bad input throws with the name") {
   CHECK_THROWS_AS(p.set("rn_ar", -3.0), std::invalid_argument);
   CHECK_THROWS_AS(p.set("sin2w", std::numeric_limits<double>::quiet_NaN()), std::invalid_argument);
   CHECK_THROWS_AS(p.set("mu_nue", std::numeric_limits<double>::infinity()), std::invalid_argument);
+  // sin2w is a squared sine: [0, 1], the ends included; refused by set() and validate()
+  for (const double bad : {-0.1, -1e-300, 1.0000001, 1.5, 1e300})
+    CHECK_THROWS_WITH_AS(p.set("sin2w", bad), doctest::Contains("accepted: 0 <= sin2w <= 1"),
+                         std::invalid_argument);
+  for (const double good : {0.0, 0.23857, 1.0}) {
+    PhysicsParameters ok;
+    ok.set("sin2w", good);
+    CHECK_NOTHROW(ok.validate());
+  }
+  PhysicsParameters above;
+  above.sin2w = 2.0;
+  CHECK_THROWS_WITH_AS(above.validate(), doctest::Contains("sin2w = 2 is outside"),
+                       std::invalid_argument);
+  const cevns::BinnedRate csi(csi_config());
+  CHECK_THROWS_AS(csi.predict(Mediator::standard_model(), 0.0, above), std::invalid_argument);
+  // radii: the value and the unit named; rn_xe that would leave an isotope at <= 0 fm
+  CHECK_THROWS_WITH_AS(p.set("rn_cs", -1.0), doctest::Contains("rn_cs = -1 fm"),
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(p.set("rn_xe", 0.01), doctest::Contains("accepted: rn_xe > 0."),
+                       std::invalid_argument);
+  CHECK(p.get("rn_xe") == PhysicsParameters().get("rn_xe"));  // a refused set() changes nothing
   PhysicsParameters asym;
   asym.eps[0][0][1] = 0.1;
   CHECK_THROWS_WITH_AS(asym.validate(), doctest::Contains("symmetric"), std::invalid_argument);
@@ -339,6 +360,10 @@ TEST_CASE("parameters: the C facade takes them by name") {
   const char* unknown[] = {"sin2theta"};
   CHECK(cevns_chi2_params(one, 1, "SM", 0.0, 0.0, unknown, zero, 1, &with) == -1);
   CHECK(std::string(cevns_last_error()).find("unknown physics parameter") != std::string::npos);
+  const char* weak[] = {"sin2w"};
+  const double above_one[] = {1.5};
+  CHECK(cevns_chi2_params(one, 1, "SM", 0.0, 0.0, weak, above_one, 1, &with) == -1);
+  CHECK(std::string(cevns_last_error()).find("accepted: 0 <= sin2w <= 1") != std::string::npos);
   // the flux-averaged cross section through the same names
   double sigma = 0.0, sigma_p = 0.0;
   REQUIRE(cevns_flux_averaged_cross_section(csi, "SM", 0.0, 0.0, nullptr, nullptr, 0, &sigma) == 0);

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from cevns.cli import main
 
 
@@ -14,7 +16,19 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def one_line(err: str) -> str:
-    """The one non-empty line of ``err`` (an error message is one line)."""
+    """The one non-empty line of ``err`` (an error message is one line, saying what is
+    accepted at most once: :func:`accepted_once`)."""
     lines = [x for x in err.splitlines() if x.strip()]
     assert len(lines) == 1, err
-    return lines[0]
+    return accepted_once(lines[0])
+
+
+def accepted_once(line: str) -> str:
+    """``line`` itself if it says "accepted" at most once and lists each accepted name
+    once (0.7.0: "unknown data set 'x' (unknown experiment 'x'; accepted: ...); accepted:
+    ..." said it twice)."""
+    assert line.count("accepted") <= 1, line
+    listed = line.partition("accepted:")[2]
+    names = [x.strip() for x in re.split(r" \(| or ", listed)[0].split(",") if x.strip()]
+    assert len(names) == len(set(names)), line
+    return line

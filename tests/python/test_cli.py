@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from cli_run import run
+from cli_run import one_line, run
 
 from cevns.cli import EXIT_DATA, EXIT_INPUT, EXIT_OK, main
 
@@ -235,7 +235,7 @@ def test_detector_options_bad_input(capsys, data_dir, setting, message):
         capsys, "fit", "--experiment", "csi2021", "--set", setting, "--data-dir", str(data_dir)
     )
     assert rc == EXIT_INPUT
-    assert message in err
+    assert message in one_line(err)
 
 
 def test_detector_options_reach_figures_and_gm2(capsys, data_dir, tmp_path):

@@ -311,6 +311,8 @@ def test_fix_parameters(capsys, dd, name, value, experiment):
     d = json.loads(out)
     assert finite_tree(d["cevns"]) and math.isfinite(d["cevns_total"])
     assert d["fixed"] == {name: float(value)}
+    assert name != "sin2w" or 0 <= float(value) <= 1  # a squared sine (0.7.0 took 1.5)
+    assert not name.startswith("rn_") or float(value) > 0
     if "flux_averaged_cross_section_cm2" in d:
         assert math.isfinite(d["flux_averaged_cross_section_cm2"])
     else:  # only a magnetic moment has no total cross section
@@ -319,6 +321,24 @@ def test_fix_parameters(capsys, dd, name, value, experiment):
     if rc == 0:
         d = json.loads(out)
         assert math.isfinite(d["chi2_min"]) and finite_tree(d["cevns_events"])
+
+
+@given(value=st.one_of(st.floats(), st.sampled_from([0.0, 1.0, -0.0, 5e-324, 1 - 2**-53])))
+def test_api_sin2w_is_a_squared_sine(value):
+    """``sin2w`` in [0, 1] is taken, anything else is one InputError naming the range
+    (the core's check: Python, C and the CLI all meet it)."""
+    from cevns.errors import InputError
+    from cevns.phenomenology import parameters
+
+    try:
+        p = parameters(sin2w=value)
+    except InputError as exc:
+        assert not 0 <= value <= 1
+        assert "\n" not in str(exc)
+        want = "must be finite" if not math.isfinite(value) else "accepted: 0 <= sin2w <= 1"
+        assert want in str(exc)
+        return
+    assert 0 <= value <= 1 and p.get("sin2w") == value
 
 
 @settings(max_examples=8)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -68,6 +69,48 @@ def test_predict_without_a_model_refuses_mass_and_coupling(exps, kwargs, needle)
         ph.predict(csi, **kwargs)
     # the SM itself, with the coupling at its default or 0, is still the SM
     assert np.array_equal(csi.predict(coupling=0.0), csi.predict())
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("B-L", 10.0), "model 'B-L' needs a coupling g"),
+        (("B-L",), "model 'B-L' needs a mediator mass (MeV) and a coupling g"),
+        (("scalar", 50.0), "model 'scalar' needs a coupling g"),
+    ],
+)
+def test_a_model_without_its_coupling_is_refused(exps, args, needle):
+    """0.7.0: ``predict("B-L", 10)`` returned the SM (the coupling defaulted to 0);
+    ``cevns predict --model B-L --mass 10`` was refused. Now both are, on every path."""
+    from cevns.figure_data import spectra_data
+
+    csi = exps["csi2021"]
+    T = np.array([1.0, 10.0])
+    calls = [
+        lambda: csi.predict(*args),
+        lambda: csi.energy_spectrum(*args),
+        lambda: csi.differential_rate(T, *args),
+        lambda: ph.predict(csi, *args),
+        lambda: ph.predict(csi, *args, sin2w=0.25),
+        lambda: ph.flux_averaged_cross_section(csi, *args),
+        lambda: ph.chi2(csi, *args),
+        lambda: ph.chi2(exps, *args),
+        lambda: spectra_data(csi, *args),
+    ]
+    for call in calls:
+        with pytest.raises(InputError, match=re.escape(needle)) as err:
+            call()
+        assert "coupling=0 is the Standard Model" in str(err.value)
+
+
+def test_a_model_at_zero_coupling_is_the_sm(exps):
+    """An explicit g = 0 is a model point, and it is the SM."""
+    csi = exps["csi2021"]
+    assert np.array_equal(csi.predict("B-L", 10.0, 0.0), csi.predict())
+    assert np.array_equal(csi.predict("B-L", 10.0, coupling=0), csi.predict())
+    assert ph.predict(csi, "B-L", 10.0, 0.0, sin2w=0.25).sum() == pytest.approx(
+        ph.predict(csi, sin2w=0.25).sum(), rel=1e-12
+    )
 
 
 def test_an_option_set_to_none_is_refused(data_dir):
@@ -222,6 +265,37 @@ def test_usage_error_is_one_line_with_a_help_hint(capsys, dd):
     assert "cevns predict --help" in line
     rc, out, err = run(capsys, "fit")
     assert rc == EXIT_USAGE and "--experiment" in one_line(err)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "bad"),
+    [
+        (["limits", "--model", "B-L", "--experiment", "xenonntt"], EXIT_USAGE, "'xenonntt'"),
+        (["limits", "--model", "B-L", "--experiment", "csi2021+nope"], EXIT_USAGE, "'nope'"),
+        (["limits", "--model", "B-L", "--experiment", "csi2021+"], EXIT_USAGE, "empty name"),
+        (["table2", "--experiment", "argon"], EXIT_USAGE, "'argon'"),
+        (["limits", "--model", "B-LL", "--experiment", "ar2020"], EXIT_INPUT, "'B-LL'"),
+        (["fit", "--experiment", "ar2020", "--set", "xenon.mass=1"], EXIT_INPUT, "'xenon'"),
+        (["fit", "--experiment", "ar2020", "--set", "ar2020.bogus=1"], EXIT_INPUT, "'bogus'"),
+        (["fit", "--experiment", "ar2020", "--set", "ar2020.exposure=x"], EXIT_INPUT, "'x'"),
+        (["fit", "--experiment", "ar2020", "--fix", "nope=1"], EXIT_INPUT, "'nope'"),
+        (["fit", "--experiment", "ar2020", "--param", "nope"], EXIT_INPUT, "'nope'"),
+        (["fit", "--experiment", "ar2020", "--fix", "rn_cs=4.8"], EXIT_INPUT, "rn_cs"),
+    ],
+)
+def test_an_unknown_name_is_one_line_naming_it_and_the_accepted_ones_once(
+    capsys, dd, args, code, bad
+):
+    """0.7.0: `--experiment xenonntt` said "accepted: ..." twice in one line."""
+    rc, out, err = run(capsys, *args, *dd)
+    line = one_line(err)  # one line, "accepted" at most once, each accepted name once
+    assert rc == code and out == "" and bad in line and line.count("accepted") == 1
+
+
+def test_an_unknown_figure_is_named_with_the_accepted_ones_once(capsys, dd, tmp_path):
+    rc, out, err = run(capsys, "figures", "--only", "fig9", "--out", str(tmp_path), *dd)
+    line = one_line(err)
+    assert rc == EXIT_INPUT and "'fig9'" in line and line.count("accepted") == 1
 
 
 def test_verbose_is_accepted_after_the_command(capsys, dd):

@@ -126,6 +126,9 @@ def test_magnetic_moment_cross_section_by_hand():
         ({"sin2w": float("nan")}, "must be finite"),
         ({"rn_cs": 0.0}, "must be > 0"),
         ({"rn_ar": -1.0}, "must be > 0"),
+        ({"sin2w": 1.5}, r"sin2w = 1\.5 is outside .*; accepted: 0 <= sin2w <= 1"),
+        ({"sin2w": -0.01}, r"sin2w = -0\.01 is outside .*; accepted: 0 <= sin2w <= 1"),
+        ({"rn_xe": 0.01}, r"rn_xe = 0\.01 fm .* accepted: rn_xe > 0\.\d+ fm"),
         ({"mu_nue": "x"}, "must be a number"),
     ],
 )
@@ -366,8 +369,9 @@ def test_fixed_parameters_in_profiles_fits_and_the_cli(exps, capsys, data_dir):
     assert rc == 0 and json.loads(out)["g_low"] == pytest.approx(want.g_low, rel=1e-12)
     assert json.loads(out)["notes"] == []
     # a parameter point the data exclude: no low-mass bound, and a note saying why
-    rc, out, err = cli("limits", "--model", "B-L", "--experiment", "ar2020", "--fix", "sin2w=-1",
-                       "--format", "json")  # fmt: skip
+    # (g_V^p shifted by +2.4, as sin2w = -1 did before sin2w was held to [0, 1])
+    rc, out, err = cli("limits", "--model", "B-L", "--experiment", "ar2020", "--fix",
+                       "r2_numu=-100", "--format", "json")  # fmt: skip
     d = json.loads(out)
     assert rc == 0 and d["g_low"] is None and math.isfinite(d["g_over_M_high"])
     assert d["notes"] == ["g_low: no bound at M = 0.01 MeV: nothing is allowed there at this CL"]
@@ -378,6 +382,7 @@ def test_fixed_parameters_in_profiles_fits_and_the_cli(exps, capsys, data_dir):
         (["--fix", "sin2w"], 4, "NAME=VALUE"),
         (["--fix", "sin2w=abc"], 4, "not a number"),
         (["--fix", "sin2w=nan"], 4, "finite"),
+        (["--fix", "sin2w=-1"], 4, "accepted: 0 <= sin2w <= 1"),
         (["--fix", "sin2w=0.2,sin2w=0.3"], 4, "twice"),
     ):
         rc, _, err = cli("fit", "--experiment", "csi2021", *bad)

@@ -40,9 +40,12 @@ def test_data_sets_by_composition():
     assert MEMBERS["csi2021+ar2020"] == ("csi2021", "ar2020")
     assert label("combined") == "CsI+Ar" == LABELS["combined"]
     assert label("ar2020") == "Ar"
-    for bad in ("", "+", "csi2021+", "csi2021+csi2021", "csi2021+xenon", "xenon", 3):
-        with pytest.raises(InputError, match="unknown data set"):
+    for bad in ("", "+", "csi2021+", "csi2021+xenon", "xenon", 3):
+        with pytest.raises(InputError, match="unknown data set") as err:
             members(bad)  # type: ignore[arg-type]
+        assert str(err.value).count("accepted") == 1  # 0.7.0 said it twice
+    with pytest.raises(InputError, match="experiment 'csi2021' given twice"):
+        members("csi2021+csi2021")
     with pytest.raises(KeyError):
         LABELS["xenon"]
 
@@ -140,16 +143,15 @@ def test_cli_takes_a_plus_list(capsys, data_dir):
 @pytest.mark.parametrize(
     "name", ["scan", "regions", "limits", "profiles", "toys", "fc", "distributed"]
 )
-def test_old_inference_paths_warn_and_reexport(name):
-    """cevns.<name> (0.5.0) is cevns.infer.<name>, with a DeprecationWarning, for one version."""
-    from cevns.infer import __all__ as moved
-
-    assert name in moved
+def test_old_inference_paths_are_gone(name):
+    """cevns.<name> (0.5.0) was removed in 0.8.0 as announced: only cevns.infer.<name> imports."""
     import importlib
     import sys
 
+    from cevns.infer import __all__ as infer_modules
+
+    assert name in infer_modules
     sys.modules.pop(f"cevns.{name}", None)
-    with pytest.warns(DeprecationWarning, match=f"cevns.infer.{name}"):
-        old = importlib.import_module(f"cevns.{name}")
-    new = importlib.import_module(f"cevns.infer.{name}")
-    assert old is new  # the same module: state and monkeypatches are shared
+    with pytest.raises(ModuleNotFoundError, match=f"cevns.{name}"):
+        importlib.import_module(f"cevns.{name}")
+    assert importlib.import_module(f"cevns.infer.{name}").__name__ == f"cevns.infer.{name}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from cli_run import accepted_once
 
 from cevns.cli import EXIT_OK, EXIT_USAGE, main
 from cevns.models import MODEL_NAMES
@@ -57,3 +58,4 @@ def test_table2_data_set_errors(capsys, data_dir, argv, message):
     rc, out, err = run(capsys, "table2", *argv, "--data-dir", str(data_dir))
     assert rc == EXIT_USAGE and message in err and not out
     assert len(err.strip().splitlines()) <= 3  # one message (argparse adds its usage line)
+    accepted_once(err)

@@ -85,3 +85,17 @@ def test_invalid_hep_value_names_the_choices(data_root):
 
     with pytest.raises(InputError, match="hep"):
         cevns.experiment("xenonnt", data_root, hep="yes")
+
+
+def test_differential_rate_rows_are_the_flux_components(both):
+    """Experiment.differential_rate's rows are ``rate.components`` in order (0.7.0's
+    docstring named the π-DAR rows νμ, νe, ν̄μ for every experiment)."""
+    T = np.array([0.5, 1.0, 2.0])
+    for exp, n in zip(both, (3, 6)):
+        rows = [(c.name, str(c.species)) for c in exp.rate.components]
+        assert len(rows) == n and exp.differential_rate(T).shape == (n, len(T))
+        assert [s for _, s in rows[:3]] == [
+            "Neutrino('nue')", "Neutrino('numu')", "Neutrino('nutau')"
+        ]  # fmt: skip
+    per = both[1].differential_rate(T)
+    assert np.all(per[3:, 0] > 0)  # hep rows are there and count

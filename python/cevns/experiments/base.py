@@ -155,7 +155,7 @@ class Experiment:
 
     # -- predictions ------------------------------------------------------
     def predict(
-        self, model: Any = None, mass: float | None = None, coupling: float = 0.0
+        self, model: Any = None, mass: float | None = None, coupling: float | None = None
     ) -> np.ndarray:
         """Binned CEvNS prediction N_ij (eq. 4), shape (n_energy, n_time).
 
@@ -167,39 +167,60 @@ class Experiment:
         mass : float
             Mediator mass [MeV] (required with a model).
         coupling : float
-            Coupling g (g~_phi for the scalar).
+            Coupling g (g~_phi for the scalar); required with a model, as ``cevns
+            predict`` requires ``--coupling`` with ``--model`` (``coupling=0`` is the SM).
+
+        Raises
+        ------
+        InputError
+            A model without its mass or coupling, a mass or coupling without a model,
+            a non-finite number, or a prediction beyond the core's limit on events.
         """
         mediator = _mediator(model, mass, coupling)
-        _check_finite("coupling", coupling)
+        g = _coupling(coupling)
         with _core_errors():
-            return self.rate.predict(mediator, float(coupling))
+            return self.rate.predict(mediator, g)
 
     def templates(self, model: Any, mass: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(N0, N1, N2) with prediction = N0 + g² N1 + g⁴ N2 at this mass [MeV]."""
         return self.rate.templates(_mediator(model, mass))
 
     def energy_spectrum(
-        self, model: Any = None, mass: float | None = None, coupling: float = 0.0
+        self, model: Any = None, mass: float | None = None, coupling: float | None = None
     ) -> np.ndarray:
-        """Reconstructed-energy spectrum per flavour (νμ, νe, ν̄μ), shape (3, n_energy)."""
-        _check_finite("coupling", coupling)
+        """Reconstructed-energy spectrum per flux component, shape (n_components, n_energy).
+
+        Row i is the experiment's flux component ``self.rate.components[i]`` (its
+        ``name`` and ``species``): (νμ, νe, ν̄μ) for COHERENT's π-DAR beam, (νe, νμ, ντ)
+        of ⁸B at Earth for XENONnT (more rows with ``xenonnt.hep=on``).
+        """
+        mediator = _mediator(model, mass, coupling)
+        g = _coupling(coupling)
         with _core_errors():
-            return self.rate.energy_spectrum(_mediator(model, mass, coupling), float(coupling))
+            return self.rate.energy_spectrum(mediator, g)
 
     def differential_rate(
-        self, T_keV: np.ndarray, model: Any = None, mass: float | None = None, coupling: float = 0.0
+        self,
+        T_keV: np.ndarray,
+        model: Any = None,
+        mass: float | None = None,
+        coupling: float | None = None,
     ) -> np.ndarray:
-        """True-recoil dN/dT_nr [events/keV] per flavour (νμ, νe, ν̄μ), shape (3, len(T)).
+        """True-recoil dN/dT_nr [events/keV] per flux component, shape (n_components, len(T)).
 
-        No detector effect (quenching, resolution, efficiency): what Fig. 1 plots.
+        Row i is the experiment's flux component ``self.rate.components[i]`` (its
+        ``name`` and ``species``), in that order: (νμ, νe, ν̄μ) for COHERENT's π-DAR
+        beam, (νe, νμ, ντ) of ⁸B at Earth for XENONnT (more rows with
+        ``xenonnt.hep=on``); ``.sum(axis=0)`` is the total. No detector effect
+        (quenching, resolution, efficiency): what Fig. 1 plots.
         """
         T = np.asarray(T_keV, dtype=float)
         if T.ndim != 1 or not np.all(np.isfinite(T)) or np.any(T < 0):
             raise InputError("T_keV must be a 1-D array of finite recoil energies >= 0 keV")
-        _check_finite("coupling", coupling)
         mediator = _mediator(model, mass, coupling)
+        g = _coupling(coupling)
         with _core_errors():
-            per_mev = self.rate.differential_rate(mediator, float(coupling), T * 1e-3)
+            per_mev = self.rate.differential_rate(mediator, g, T * 1e-3)
         return per_mev * 1e-3
 
     # -- statistics -------------------------------------------------------
@@ -270,12 +291,20 @@ def _check_finite(name: str, value: float) -> None:
     real_number(name, value)
 
 
+def _coupling(coupling: Any) -> float:
+    """The coupling g as a finite float; ``None`` (not given: the SM) is 0."""
+    return 0.0 if coupling is None else real_number("coupling", coupling)
+
+
 def _mediator(model: Any, mass: float | None, coupling: Any = 0.0) -> Any:
     """Translate a model (None, name, Model) and mass into a core Mediator.
 
     The Standard Model takes neither a mass nor a coupling: giving one without a
     model is refused (as the CLI refuses ``--mass`` without ``--model``), never
-    silently ignored.
+    silently ignored. A model needs its mass and, where a coupling is asked for
+    (``coupling=None``: the caller's coupling was not given), its coupling: 0.7.0
+    returned the SM for ``predict("B-L", 10.0)``, the coupling's default being 0. An
+    explicit ``coupling=0`` is accepted (it is the SM); the templates pass 0.
     """
     if model is None or (isinstance(model, str) and model.upper() == "SM"):
         if mass is None and (
@@ -296,8 +325,13 @@ def _mediator(model: Any, mass: float | None, coupling: Any = 0.0) -> Any:
     from ..models import get_model
 
     m = get_model(model)
-    if mass is None:
-        raise InputError(f"model {m.name!r} needs a mediator mass (MeV)")
+    if mass is None or coupling is None:
+        needs = (("a mediator mass (MeV)", mass), ("a coupling g", coupling))
+        missing = [what for what, given in needs if given is None]
+        raise InputError(
+            f"model {m.name!r} needs {' and '.join(missing)}, e.g. predict({m.name!r}, "
+            "mass=10.0, coupling=5e-5) (coupling=0 is the Standard Model)"
+        )
     _check_finite("mass", mass)
     if mass <= 0:
         raise InputError(f"mediator mass must be > 0 MeV, got {mass!r}")

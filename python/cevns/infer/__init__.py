@@ -11,8 +11,8 @@ physics-parameter profiles, pseudo-experiments and Feldman-Cousins.
 :mod:`cevns.infer.distributed`         toys in batches on Dask
 =====================================  ==================================================
 
-Until 0.6.0 these modules were ``cevns.scan``, ``cevns.regions``, ... ; the old paths
-still import, with a ``DeprecationWarning``, and go away in 0.8.0.
+Until 0.6.0 these modules were ``cevns.scan``, ``cevns.regions``, ... ; those paths
+were removed in 0.8.0.
 """
 
 __all__ = ["distributed", "fc", "limits", "profiles", "regions", "scan", "toys"]

@@ -86,19 +86,30 @@ std::vector<std::string> experiment_names() {
 }
 
 std::vector<std::string> dataset_members(const std::string& dataset) {
+  // one line: the bad data set, what is wrong in a '+' list, and what is accepted (once)
+  const auto unknown = [&](const std::string& problem) {
+    std::string accepted;
+    for (const std::string& n : experiment_names()) accepted += n + ", ";
+    for (const auto& kv : kAliases) accepted += kv.first + ", ";
+    accepted.resize(accepted.size() - 2);
+    throw OptionError("unknown data set '" + dataset + "'" +
+                      (problem.empty() ? "" : " (" + problem + ")") + "; accepted: " + accepted +
+                      " or experiments joined by '+' (e.g. csi2021+ar2020)");
+  };
   const auto alias = kAliases.find(dataset);
   const std::string& list = alias == kAliases.end() ? dataset : alias->second;
+  const std::vector<std::string> registered = experiment_names();
   std::vector<std::string> out;
   std::size_t start = 0;
   while (true) {
     const std::size_t plus = list.find('+', start);
     const std::string name = list.substr(start, plus == std::string::npos ? plus : plus - start);
-    if (name.empty())
-      throw OptionError("data set '" + dataset +
-                        "': expected registered experiments joined by '+' (e.g. csi2021+ar2020)");
-    experiment_definition(name);  // throws naming the registered ones
+    if (name.empty()) unknown(dataset.empty() ? "" : "an empty name in the '+' list");
+    if (std::find(registered.begin(), registered.end(), name) == registered.end())
+      unknown(name == dataset ? "" : "no experiment '" + name + "'");
     if (std::find(out.begin(), out.end(), name) != out.end())
-      throw OptionError("data set '" + dataset + "': experiment '" + name + "' given twice");
+      throw OptionError("data set '" + dataset + "': experiment '" + name +
+                        "' given twice; name each experiment once");
     out.push_back(name);
     if (plus == std::string::npos) break;
     start = plus + 1;

@@ -1,7 +1,9 @@
 #include "cevns/parameters.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <sstream>
 #include <stdexcept>
 
 namespace cevns {
@@ -76,6 +78,30 @@ void need_finite(double v, const std::string& name) {
   if (!std::isfinite(v)) throw std::invalid_argument("parameter " + name + " must be finite");
 }
 
+/// A value as a user would type it (6 significant digits).
+std::string shown(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+/// sin2w is a squared sine: 0 <= sin2w <= 1 (the ends included: the profiles' default
+/// range starts at 0, and the rate is a smooth polynomial in sin2w up to both ends).
+void need_sin2w(double v) {
+  need_finite(v, "sin2w");
+  if (!(v >= 0.0 && v <= 1.0))
+    throw std::invalid_argument(
+        "parameter sin2w = " + shown(v) +
+        " is outside the range of sin^2 theta_W; accepted: 0 <= sin2w <= 1");
+}
+
+void need_radius(double v, const std::string& name) {
+  need_finite(v, name);
+  if (!(v > 0.0))
+    throw std::invalid_argument("parameter " + name + " = " + shown(v) +
+                                " fm: a neutron rms radius must be > 0 fm");
+}
+
 }  // namespace
 
 double charge_radius_sm(double m_l) {
@@ -119,17 +145,26 @@ void PhysicsParameters::set(const std::string& name, double value) {
   int q = 0, a = 0, b = 0;
   const int ri = rn_index(name);
   const std::string element = ri < 0 ? aggregate_element(name) : "";
-  if ((ri >= 0 || !element.empty()) && !(value > 0.0))
-    throw std::invalid_argument("parameter " + name + " (fm) must be > 0");
-  if (name == "sin2w")
+  if (ri >= 0 || !element.empty()) need_radius(value, name);
+  if (name == "sin2w") {
+    need_sin2w(value);
     sin2w = value;
-  else if (ri >= 0)
+  } else if (ri >= 0)
     rn[static_cast<std::size_t>(ri)] = value;
   else if (!element.empty()) {
     // every isotope at its table value, shifted by (value - the table's weighted mean)
     const std::vector<double> table = default_neutron_radii();
-    const double shift = value - element_mean(table, element);
+    const double mean = element_mean(table, element);
+    const double shift = value - mean;
     const auto& t = nuclei();
+    double smallest = mean;  // the smallest table radius of the element
+    for (std::size_t i = 0; i < t.size(); ++i)
+      if (t[i].element == element) smallest = std::min(smallest, table[i]);
+    if (!(smallest + shift > 0.0))  // an isotope would get a radius <= 0
+      throw std::invalid_argument("parameter " + name + " = " + shown(value) +
+                                  " fm moves every isotope by the same amount and leaves one "
+                                  "at <= 0 fm; accepted: " +
+                                  name + " > " + shown(mean - smallest) + " fm");
     for (std::size_t i = 0; i < t.size(); ++i)
       if (t[i].element == element) rn[i] = table[i] + shift;
   } else if (name == "mu_nue")
@@ -172,15 +207,11 @@ double PhysicsParameters::get(const std::string& name) const {
 }
 
 void PhysicsParameters::validate() const {
-  need_finite(sin2w, "sin2w");
+  need_sin2w(sin2w);
   const auto& table = nuclei();
   if (rn.size() != table.size())
     throw std::invalid_argument("PhysicsParameters: rn must hold one radius per row of nuclei()");
-  for (std::size_t i = 0; i < rn.size(); ++i) {
-    need_finite(rn[i], table[i].rn_parameter);
-    if (!(rn[i] > 0.0))
-      throw std::invalid_argument("parameter " + table[i].rn_parameter + " (fm) must be > 0");
-  }
+  for (std::size_t i = 0; i < rn.size(); ++i) need_radius(rn[i], table[i].rn_parameter);
   need_finite(mu_nue, "mu_nue");
   need_finite(mu_numu, "mu_numu");
   need_finite(mu_nutau, "mu_nutau");

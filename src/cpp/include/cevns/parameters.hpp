@@ -7,9 +7,9 @@
 /// bit for bit.
 ///
 /// Conventions (units as named; natural units inside the core):
-///  * sin2w: sin^2 theta_W at q^2 -> 0 (MS-bar). The proton coupling of eq. (12)
-///    moves as g_V^p(nu_l) -> g_V^p(nu_l) - 2 rho (sin2w - 0.23857), rho = 1.0082;
-///    g_V^n = -rho/2 + (radiative terms) does not depend on it.
+///  * sin2w: sin^2 theta_W at q^2 -> 0 (MS-bar), in [0, 1] (a squared sine). The proton
+///    coupling of eq. (12) moves as g_V^p(nu_l) -> g_V^p(nu_l) - 2 rho (sin2w - 0.23857),
+///    rho = 1.0082; g_V^n = -rho/2 + (radiative terms) does not depend on it.
 ///  * rn_<nucleus>: neutron rms radius [fm] of each row of the nuclei table
 ///    (nuclei.hpp, data/nuclei.csv): rn_cs, rn_i, rn_ar (133Cs, 127I, 40Ar, eq. 14),
 ///    rn_xe124 ... rn_xe136, rn_ge70 ... rn_ge76; only F_N changes (proton radii fixed).
@@ -77,8 +77,9 @@ struct PhysicsParameters {
   /// std::invalid_argument for unknown names and for values validate() refuses.
   void set(const std::string& name, double value);
   double get(const std::string& name) const;
-  /// Throws std::invalid_argument naming the problem: non-finite values,
-  /// radii <= 0, an eps matrix that is not symmetric.
+  /// Throws std::invalid_argument naming the problem: non-finite values, sin2w
+  /// outside [0, 1], radii <= 0 (for rn_<element>: a value that leaves an isotope's
+  /// radius <= 0), an eps matrix that is not symmetric.
   void validate() const;
 
   /// Neutron rms radius [fm] for a nucleus (by name, a row of the nuclei table); the
