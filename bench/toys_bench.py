@@ -3,14 +3,14 @@
 Usage::
 
     python bench/toys_bench.py rates   [--toys 60] [--json bench/results/toys-rates.json]
-    python bench/toys_bench.py compare [--toys 20] [--json ...]      # 0.6.0 vs 0.7.0 search
+    python bench/toys_bench.py compare [--toys 20] [--json ...]      # 0.7.0 vs 0.8.0 grid
     python bench/toys_bench.py scaling [--toys 200] [--json ...]      # 1 -> 2 Dask workers
     python bench/toys_bench.py fc      --models universal,B-L --toys 200 [--workers K] [--json ...]
     python bench/toys_bench.py coverage --toys 1000 [--workers K] [--json ...]
 
 ``rates``: toys per CPU-second of one process (each toy = one plane minimum + χ²
 at the tested point, the 2-D statistic; and the 1-D one) for CsI, Ar and combined.
-``compare``: the same with the toys' search of 0.6.0 and of this version side by
+``compare``: the same with the coupling grids of `SEARCHES` (0.7.0's and this version's) side by
 side in one process (interleaved, same seeds; their statistics compared).
 ``scaling``: wall time of the same toys in-process, on a LocalCluster of 1 and of
 2 workers (identical results checked). ``fc``: FC Table 2 rows beside the Wilks
@@ -79,20 +79,22 @@ def rates(n: int, options: dict[str, dict[str, Any]] | None = None, coarse: bool
     }
 
 
-#: The toys' search of 0.6.0 (the default, 20 couplings per decade) and the faster
-#: one (5 per decade + cancellation seeds; warm starts in both) as `ToyEngine` keyword
-#: arguments. (bench/results/toys-rates-0.7.0-*.json were made while the faster one
-#: was the default, labelled "0.7.0" there.)
+#: The coupling grids of the toys' search compared side by side, as `ToyEngine` keyword
+#: arguments: the first is the reference of the speed-up, the last this version's
+#: default. "0.7.0": 20 couplings per decade, no seeds (the default of 0.6.0 and 0.7.0);
+#: "0.8.0": 10 per decade + the cancellation seeds (`TOY_PER_DECADE`). Both run with this
+#: version's warm starts and refinement of the minima. (bench/results/toys-rates-0.7.0-*.json
+#: were made by 0.7.0 with "0.6.0" = 20 per decade and "0.7.0" = 5 per decade + seeds.)
 SEARCHES: dict[str, dict[str, Any]] = {
-    "0.6.0": {"coupling_per_decade": 20, "cancellation_seeds": False},
-    "0.7.0": {"coupling_per_decade": 5, "cancellation_seeds": True},
+    "0.7.0": {"coupling_per_decade": 20, "cancellation_seeds": False},
+    "0.8.0": {"coupling_per_decade": 10, "cancellation_seeds": True},
 }
 
 
 def rates_side_by_side(
     n: int, options: dict[str, dict[str, Any]] | None = None, rounds: int = 3
 ) -> dict[str, Any]:
-    """2-D and 1-D toys per CPU-second with the search of 0.6.0 and of this version, in
+    """2-D and 1-D toys per CPU-second with the coupling grids of `SEARCHES`, in
     one process on the same experiments and seeds, interleaved round by round (so that
     a busy machine slows both alike); the statistics of the two are compared too."""
     from cevns.experiments import experiment
@@ -119,8 +121,9 @@ def rates_side_by_side(
                     stats[k].append(st)
             for k in engs:
                 row[f"toys_per_cpu_s_{key}_{k}"] = n * rounds / cpu[k]
-            row[f"speedup_{key}"] = cpu["0.6.0"] / cpu["0.7.0"]
-            a, b = (np.concatenate(stats[k]) for k in ("0.6.0", "0.7.0"))
+            first, last = list(engs)[0], list(engs)[-1]
+            row[f"speedup_{key}"] = cpu[first] / cpu[last]
+            a, b = (np.concatenate(stats[k]) for k in (first, last))
             row[f"max_abs_diff_{key}"] = float(np.nanmax(np.abs(a - b)))
         out[ds] = row
         print(ds, {k: round(v, 3) if v > 1e-3 else v for k, v in row.items()}, flush=True)

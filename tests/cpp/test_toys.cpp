@@ -306,3 +306,23 @@ TEST_CASE("refined_minima: two valleys in one bracket, Brent from the lowest sam
   CHECK(std::log(m[1].g) == doctest::Approx(0.9).epsilon(1e-6));
   CHECK(m[1].chi2 < 1e-9);
 }
+
+TEST_CASE("CouplingCurve: Ar's polynomial moments and the default give profile_from's values") {
+  const ArChi2 ar = make_ar();
+  const CsiChi2 csi = make_csi();
+  const cevns::Templates t = make_templates(1.0);
+  const auto ar_curve = ar.curve(t.n0.data(), t.n1.data(), t.n2.data());
+  const auto csi_curve = csi.curve(t.n0.data(), t.n1.data(), t.n2.data());
+  for (double g : {0.0, 0.1, 0.7, 1.0, 1.3, 2.0, 10.0, 1e3}) {
+    const Vec pred = t.evaluate(g);
+    const cevns::ProfileResult a = ar.profile(pred.data());
+    const cevns::ProfileResult b = ar_curve->at(g, nullptr);
+    // the expansion keeps ~1e-16 of its largest term (the prediction's own at large g)
+    CHECK(b.chi2 == doctest::Approx(a.chi2).epsilon(1e-10));
+    for (std::size_t k = 0; k < a.nuisances.size(); ++k)
+      CHECK(b.nuisances[k] == doctest::Approx(a.nuisances[k]).epsilon(1e-8).scale(1.0));
+    CHECK(csi_curve->at(g, nullptr).chi2 == csi.profile(pred.data()).chi2);
+  }
+  CHECK_THROWS_AS(ar.curve(nullptr, t.n1.data(), t.n2.data()), std::invalid_argument);
+  CHECK_THROWS_AS(csi.curve(t.n0.data(), nullptr, t.n2.data()), std::invalid_argument);
+}

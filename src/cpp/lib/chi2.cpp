@@ -329,9 +329,7 @@ ProfileResult ArChi2::profile(const double *cevns) const {
   // Design-matrix columns: 0 = C, 1..3 = SS, PBRN, DBRN, 4 = C f1, 5 = C f2,
   // 6..8 = PBRN g1..g3. The background columns' blocks are precomputed; here
   // only the sums involving the CEvNS prediction C are accumulated.
-  std::array<std::array<double, 3>, 3> hcc{};  // sum w C^2 g_k g_l, g = {1, f1, f2}
-  std::array<std::array<double, 6>, 3> hcb{};  // sum w C g_k bkg_m
-  std::array<double, 3> cd{};                  // sum w C g_k d
+  CevnsSums m;
   for (std::size_t i = 0; i < n_; ++i) {
     const double c = cevns[i];
     if (c == 0.0) continue;
@@ -339,33 +337,44 @@ ProfileResult ArChi2::profile(const double *cevns) const {
     const double g[3] = {1.0, f1_[i], f2_[i]};
     for (std::size_t k = 0; k < 3; ++k) {
       const double wcg = wc * g[k];
-      cd[k] += wcg * d_[i];
-      for (std::size_t l = 0; l <= k; ++l) hcc[k][l] += wcg * c * g[l];
-      for (std::size_t m = 0; m < 6; ++m) hcb[k][m] += wcg * bkg_[m][i];
+      m.cd[k] += wcg * d_[i];
+      for (std::size_t l = 0; l <= k; ++l) m.hcc[k][l] += wcg * c * g[l];
+      for (std::size_t b = 0; b < 6; ++b) m.hcb[k][b] += wcg * bkg_[b][i];
     }
   }
-  // map: CEvNS-like index k -> nuisance index; background m -> nuisance index
-  constexpr std::size_t cidx[3] = {0, 4, 5};
-  constexpr std::size_t bidx[6] = {1, 2, 3, 6, 7, 8};
+  return solve(m, cevns);
+}
 
+/// Column index of the nuisance multiplying CEvNS-like column k (C, C f1, C f2)
+/// and background column m (SS, PBRN, DBRN, PBRN g1..g3).
+constexpr std::size_t kArCevnsIdx[3] = {0, 4, 5};
+constexpr std::size_t kArBkgIdx[6] = {1, 2, 3, 6, 7, 8};
+
+ProfileResult ArChi2::solve(const CevnsSums &m, const double *cevns) const {
   std::array<std::array<double, n_nuisances>, n_nuisances> h{};
   std::array<double, n_nuisances> b{};
   for (std::size_t k = 0; k < 3; ++k) {
     for (std::size_t l = 0; l <= k; ++l) {
-      h[std::max(cidx[k], cidx[l])][std::min(cidx[k], cidx[l])] = hcc[k][l];
+      h[std::max(kArCevnsIdx[k], kArCevnsIdx[l])][std::min(kArCevnsIdx[k], kArCevnsIdx[l])] =
+          m.hcc[k][l];
     }
-    for (std::size_t m = 0; m < 6; ++m) {
-      h[std::max(cidx[k], bidx[m])][std::min(cidx[k], bidx[m])] = hcb[k][m];
+    for (std::size_t a = 0; a < 6; ++a) {
+      h[std::max(kArCevnsIdx[k], kArBkgIdx[a])][std::min(kArCevnsIdx[k], kArBkgIdx[a])] =
+          m.hcb[k][a];
     }
     // b_k = sum w a_k d: the CEvNS scale a0 = 1 + eta_0 is solved for
     // directly (not eta_0), so that a0 -> 0 for a huge prediction keeps its
     // relative precision instead of being lost in 1 + eta_0.
-    b[cidx[k]] = cd[k];
+    b[kArCevnsIdx[k]] = m.cd[k];
   }
   for (std::size_t a = 0; a < 6; ++a) {
-    for (std::size_t c = 0; c <= a; ++c) h[bidx[a]][bidx[c]] = hbb_[a][c];
-    b[bidx[a]] = rhs_b_[a];
+    for (std::size_t c = 0; c <= a; ++c) h[kArBkgIdx[a]][kArBkgIdx[c]] = hbb_[a][c];
+    b[kArBkgIdx[a]] = rhs_b_[a];
   }
+  // without cevns: chi2 = d^T W d - 2 theta^T A^T W d + theta^T A^T W A theta, from
+  // the normal equations before the priors (lower triangles)
+  const std::array<std::array<double, n_nuisances>, n_nuisances> ata = h;
+  const std::array<double, n_nuisances> atd = b;
 
   // priors: (a0 - 1)^2/sigma_0^2 and (eta_z/sigma_z)^2; sigma = 0 fixes the
   // variable (a0 at 1, eta_z at 0), moved to the right-hand side.
@@ -409,14 +418,26 @@ ProfileResult ArChi2::profile(const double *cevns) const {
     b.fill(0.0);
     b[0] = 1.0;
   }
-  // chi2 from the residuals themselves, not from the expansion
-  // rr - theta^T b, which cancels catastrophically for large predictions.
   double chi2 = 0.0;
-  for (std::size_t i = 0; i < n_; ++i) {
-    const double c = cevns[i];
-    double r = d_[i] - c * (b[0] + b[4] * f1_[i] + b[5] * f2_[i]);
-    for (std::size_t m = 0; m < 6; ++m) r -= b[bidx[m]] * bkg_[m][i];
-    chi2 += w_[i] * r * r;
+  if (cevns != nullptr) {
+    // chi2 from the residuals themselves, not from the expansion
+    // rr - theta^T b, which cancels catastrophically for large predictions.
+    for (std::size_t i = 0; i < n_; ++i) {
+      const double c = cevns[i];
+      double r = d_[i] - c * (b[0] + b[4] * f1_[i] + b[5] * f2_[i]);
+      for (std::size_t a = 0; a < 6; ++a) r -= b[kArBkgIdx[a]] * bkg_[a][i];
+      chi2 += w_[i] * r * r;
+    }
+  } else {
+    // the expansion (a coupling curve: no prediction per bin); its round-off is
+    // ~1e-16 of d^T W d and of the prediction's own terms
+    double quad = 0.0, lin = 0.0;
+    for (std::size_t k = 0; k < n_nuisances; ++k) {
+      lin += b[k] * atd[k];
+      quad += b[k] * b[k] * ata[k][k];
+      for (std::size_t l = 0; l < k; ++l) quad += 2.0 * b[k] * b[l] * ata[k][l];
+    }
+    chi2 = std::max(rr_b_ - 2.0 * lin + quad, 0.0);
   }
   const double eta0 = b[0] - 1.0;
   if (sigmas_[0] > 0.0) {
@@ -434,6 +455,97 @@ ProfileResult ArChi2::profile(const double *cevns) const {
   res.nuisances.assign(b.begin(), b.end());
   res.nuisances[0] = eta0;
   return res;
+}
+
+namespace {
+
+/// The profiled chi2 of a prediction N0 + g^2 N1 + g^4 N2 (BinnedChi2::curve's default).
+class PredictionCurve final : public CouplingCurve {
+ public:
+  PredictionCurve(const BinnedChi2 &c, const double *n0, const double *n1, const double *n2)
+      : c_(c), n0_(n0), n1_(n1), n2_(n2), pred_(c.n_bins()) {}
+  ProfileResult at(double g, const double *start) const override {
+    const double g2 = g * g, g4 = g2 * g2;
+    for (std::size_t i = 0; i < pred_.size(); ++i) {
+      // a sum of squares (>= 0): negatives are round-off
+      const double v = n0_[i] + g2 * n1_[i] + g4 * n2_[i];
+      pred_[i] = v > 0.0 ? v : 0.0;
+    }
+    return c_.profile_from(pred_.data(), start);
+  }
+
+ private:
+  const BinnedChi2 &c_;
+  const double *n0_, *n1_, *n2_;
+  mutable std::vector<double> pred_;
+};
+
+}  // namespace
+
+std::unique_ptr<CouplingCurve> BinnedChi2::curve(const double *n0, const double *n1,
+                                                 const double *n2) const {
+  if (n0 == nullptr || n1 == nullptr || n2 == nullptr)
+    throw std::invalid_argument("curve: null template");
+  return std::make_unique<PredictionCurve>(*this, n0, n1, n2);
+}
+
+namespace {
+
+/// Eq. (7) along g from polynomial moments: with C = N0 + x N1 + x^2 N2 (x = g^2)
+/// every sum of ArChi2::profile is a polynomial in x whose coefficients are sums
+/// over the bins computed once, so each coupling costs the 9 x 9 solve only.
+class ArCurve final : public CouplingCurve {
+ public:
+  ArCurve(const ArChi2 &c, ArChi2::CevnsSums (&moments)[5]) : c_(c) {
+    for (int p = 0; p < 5; ++p) m_[p] = moments[p];
+  }
+  ProfileResult at(double g, const double *start) const override {
+    (void)start;
+    const double x = g * g;
+    ArChi2::CevnsSums s = m_[4];  // Horner in x
+    for (int p = 3; p >= 0; --p) {
+      for (std::size_t k = 0; k < 3; ++k) {
+        s.cd[k] = s.cd[k] * x + m_[p].cd[k];
+        for (std::size_t l = 0; l <= k; ++l) s.hcc[k][l] = s.hcc[k][l] * x + m_[p].hcc[k][l];
+        for (std::size_t b = 0; b < 6; ++b) s.hcb[k][b] = s.hcb[k][b] * x + m_[p].hcb[k][b];
+      }
+    }
+    return c_.solve(s, nullptr);
+  }
+
+ private:
+  const ArChi2 &c_;
+  ArChi2::CevnsSums m_[5];  // coefficient of x^p
+};
+
+}  // namespace
+
+std::unique_ptr<CouplingCurve> ArChi2::curve(const double *n0, const double *n1,
+                                             const double *n2) const {
+  if (n0 == nullptr || n1 == nullptr || n2 == nullptr)
+    throw std::invalid_argument("curve: null template");
+  check_prediction(n0, n_, "n0");
+  const double *t[3] = {n0, n1, n2};
+  for (int p = 1; p < 3; ++p)
+    for (std::size_t i = 0; i < n_; ++i)
+      if (!std::isfinite(t[p][i]))
+        throw std::invalid_argument("curve: non-finite template entry at bin " + std::to_string(i));
+  CevnsSums m[5];  // coefficient of x^p: C^2 has p = 0..4, C alone p = 0..2
+  for (std::size_t i = 0; i < n_; ++i) {
+    const double w = w_[i];
+    const double g[3] = {1.0, f1_[i], f2_[i]};
+    const double n[3] = {n0[i], n1[i], n2[i]};
+    for (std::size_t k = 0; k < 3; ++k) {
+      for (int p = 0; p < 3; ++p) {
+        const double wng = w * n[p] * g[k];
+        m[p].cd[k] += wng * d_[i];
+        for (std::size_t b = 0; b < 6; ++b) m[p].hcb[k][b] += wng * bkg_[b][i];
+        for (std::size_t l = 0; l <= k; ++l)
+          for (int q = 0; q < 3; ++q) m[p + q].hcc[k][l] += wng * n[q] * g[l];
+      }
+    }
+  }
+  return std::make_unique<ArCurve>(*this, m);
 }
 
 ProfileResult ArChi2::profile(const std::vector<double> &cevns) const {

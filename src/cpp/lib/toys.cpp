@@ -37,34 +37,29 @@ void check_grid(const std::vector<double> &g, const char *what) {
       throw std::invalid_argument(std::string(what) + ": grid must be ascending with g >= 0");
 }
 
-/// chi2(g) of a toy at one mass, summed over the data sets: the toy's chi2
-/// objects and the mass's templates by reference (no copies per toy).
+/// chi2(g) of a toy at one mass, summed over the data sets: each data set's
+/// coupling curve (BinnedChi2::curve) of the toy's chi2 and the mass's templates,
+/// both by reference (no copies per toy).
 class ToyCurve {
  public:
-  ToyCurve(const std::vector<std::unique_ptr<BinnedChi2>> &chi2, const std::vector<Templates> &t)
-      : chi2_(chi2), t_(t) {}
+  ToyCurve(const std::vector<std::unique_ptr<BinnedChi2>> &chi2, const std::vector<Templates> &t) {
+    curves_.reserve(chi2.size());
+    for (std::size_t d = 0; d < chi2.size(); ++d)
+      curves_.push_back(chi2[d]->curve(t[d].n0.data(), t[d].n1.data(), t[d].n2.data()));
+  }
 
   /// chi2 at g (>= 0), every data set profiled from the default start, or, with
   /// `start` (one vector per data set, empty: the default), from those nuisances,
   /// which then become the optima (emptied where chi2 is not finite).
   double operator()(double g, std::vector<std::vector<double>> *start = nullptr) const {
-    const double g2 = g * g, g4 = g2 * g2;
     double total = 0.0;
-    for (std::size_t d = 0; d < chi2_.size(); ++d) {
-      const Templates &t = t_[d];
-      const std::size_t n = t.n0.size();
-      pred_.resize(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        // a sum of squares (>= 0): negatives are round-off, as in CouplingChi2
-        const double v = t.n0[i] + g2 * t.n1[i] + g4 * t.n2[i];
-        pred_[i] = v > 0.0 ? v : 0.0;
-      }
+    for (std::size_t d = 0; d < curves_.size(); ++d) {
       if (start == nullptr) {
-        total += chi2_[d]->profile(pred_.data()).chi2;
+        total += curves_[d]->at(g, nullptr).chi2;
         continue;
       }
       std::vector<double> &s = (*start)[d];
-      ProfileResult r = chi2_[d]->profile_from(pred_.data(), s.empty() ? nullptr : s.data());
+      ProfileResult r = curves_[d]->at(g, s.empty() ? nullptr : s.data());
       total += r.chi2;
       if (std::isfinite(r.chi2)) {
         s = std::move(r.nuisances);
@@ -82,12 +77,10 @@ class ToyCurve {
       if (!nuisances[d].empty()) chain[d] = std::move(nuisances[d]);
     return v;
   }
-  std::size_t n_datasets() const { return chi2_.size(); }
+  std::size_t n_datasets() const { return curves_.size(); }
 
  private:
-  const std::vector<std::unique_ptr<BinnedChi2>> &chi2_;
-  const std::vector<Templates> &t_;
-  mutable std::vector<double> pred_;
+  std::vector<std::unique_ptr<CouplingCurve>> curves_;
 };
 
 /// Minimum of chi2(g) over a grid with every interior local minimum refined

@@ -52,6 +52,20 @@ struct AuxiliaryMeasurement {
 /// The expected events of one named component of a prediction (BinnedChi2::components).
 using NamedComponent = std::pair<std::string, std::vector<double>>;
 
+/// The profiled chi2 of one set of templates along the coupling: at g, the
+/// BinnedChi2::profile_from of the prediction N0 + g^2 N1 + g^4 N2 (scan.hpp;
+/// negative entries, round-off of a sum of squares, count as 0). Made by
+/// BinnedChi2::curve; a chi2 with a closed-form profile may precompute what does
+/// not depend on g. Not thread-safe (one per thread); the chi2 and the templates
+/// must outlive it.
+class CouplingCurve {
+ public:
+  virtual ~CouplingCurve() = default;
+  /// Profile at coupling g (>= 0), the iterative minimiser (if any) started from
+  /// `start` (nuisance_count() values, or nullptr).
+  virtual ProfileResult at(double g, const double *start) const = 0;
+};
+
 /// Interface of a binned chi2 with profiled nuisances (what scans need).
 ///
 /// What a new chi2 implements: n_bins, nuisance_count, profile, expected and
@@ -79,6 +93,13 @@ class BinnedChi2 {
     (void)start;
     return profile(cevns);
   }
+
+  /// The profile along the coupling of the templates n0, n1, n2 (n_bins() values
+  /// each, kept by pointer: they must outlive the curve). Default: the prediction
+  /// evaluated at each g and profile_from.
+  /// \throws std::invalid_argument on a null template
+  virtual std::unique_ptr<CouplingCurve> curve(const double *n0, const double *n1,
+                                               const double *n2) const;
 
   /// Profile many predictions (OpenMP over points).
   /// \param cevns         n_points x n_bins, row-major
@@ -221,6 +242,24 @@ class ArChi2 final : public BinnedChi2 {
   /// \throws std::invalid_argument on non-finite or negative entries
   ProfileResult profile(const double *cevns) const override;
   ProfileResult profile(const std::vector<double> &cevns) const;
+  /// Along g from polynomial moments of the normal equations in x = g^2 (computed
+  /// once; each coupling then costs the 9 x 9 solve, not a pass over the bins). chi2
+  /// comes from the expanded quadratic form (round-off ~1e-16 of its largest term).
+  /// \throws std::invalid_argument on a null, negative (n0) or non-finite template
+  std::unique_ptr<CouplingCurve> curve(const double *n0, const double *n1,
+                                       const double *n2) const override;
+
+  /// The sums of the normal equations that involve the CEvNS prediction C:
+  /// sum w C^2 g_k g_l, sum w C g_k bkg_m and sum w C g_k d with g = {1, f1, f2}.
+  struct CevnsSums {
+    std::array<std::array<double, 3>, 3> hcc{};
+    std::array<std::array<double, 6>, 3> hcb{};
+    std::array<double, 3> cd{};
+  };
+  /// The profile from those sums (the background blocks are the data's): chi2
+  /// from the residuals of `cevns` (n_bins values), or without it (nullptr) from
+  /// the expanded quadratic form.
+  ProfileResult solve(const CevnsSums &sums, const double *cevns) const;
 
  private:
   std::size_t n_;
