@@ -59,7 +59,8 @@ core's ``refined_mass_minimum``). Along g each mass has a grid of `TOY_PER_DECAD
 couplings per decade (half the data's 20) plus seeds at the cancellation couplings
 of its templates, and every local minimum is refined (its bracket sampled at two
 midpoints, then Brent's method from the lowest sample), so the thin strips of the
-models with a cancellation (eq. 44-49) are found in every toy as in the data. Templates of the plane are computed once per `ToyEngine` (once per worker).
+models with a cancellation (eq. 44-49) are found in every toy as in the data.
+Templates of the plane are computed once per `ToyEngine` (once per worker).
 
     t(M, g) = χ²(M, g) − min_(M', g') χ²        (2-D, the paper's regions)
     t(g | M) = χ²(M, g) − min_g' χ²(M, g')      (1-D at fixed mass)
