@@ -7,7 +7,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['ArChi2', 'ArgonResponse', 'BeamTiming', 'BinnedChi2', 'BinnedRate', 'Charges', 'CouplingChi2', 'CouplingProfile', 'CsIResponse', 'CsiChi2', 'DarComponent', 'Experiment', 'ExperimentDefinition', 'Flavour', 'FluxComponent', 'GM2Boson', 'Isotope', 'Lepton', 'LineSpectrum', 'Mediator', 'MediatorKind', 'NamedModel', 'Neutrino', 'Nucleus', 'NuisanceSpec', 'OptionSpec', 'OscillationParameters', 'PhysicsParameters', 'ProfileResult', 'ResponseModel', 'SolarProfile', 'Spectrum', 'TabulatedSpectrum', 'Templates', 'ToyPlane', 'XenonChi2', 'XenonRun', 'XenonntRelease', 'allowed_many', 'argon40', 'arrival_time_cdf', 'arrival_time_pdf', 'cesium133', 'charge_radius_coupling_shift', 'charge_radius_sm', 'check_option', 'combined_chi2', 'constants', 'coupling_chi2_per_mass', 'dar_spectrum', 'dataset_members', 'delayed_endpoint_energy', 'delta_a_mu', 'dsigma_dT', 'dsigma_dT_magnetic', 'dsigma_dT_params', 'elements', 'epsilon_loop', 'experiment_definition', 'experiment_names', 'flux_normalisation', 'form_factor', 'gm2_loop_integral', 'iodine127', 'kinematic_factors', 'load_experiment', 'loop_integral', 'magnetic_kinematic_factor', 'mev2_to_cm2', 'mix_flavours', 'momentum_transfer', 'natural_element', 'nuclei', 'nucleus', 'nuisance_table', 'numu_line_energy', 'option_table', 'paper_model', 'paper_models', 'pion_dar_source', 'pion_dar_spectrum', 'profile_many', 'read_solar_profile', 'read_xenonnt_release', 'solar_b8_components', 'spectrum_table', 'survival_probability', 'time_bin_fractions', 'xenonnt_chi2', 'xenonnt_observed', 'xenonnt_rate']
+__all__: list[str] = ['ArChi2', 'ArgonResponse', 'BeamTiming', 'BinnedChi2', 'BinnedRate', 'Charges', 'CouplingChi2', 'CouplingProfile', 'CsIResponse', 'CsiChi2', 'DarComponent', 'Experiment', 'ExperimentDefinition', 'FluxComponent', 'GM2Boson', 'Isotope', 'Lepton', 'LineSpectrum', 'Mediator', 'MediatorKind', 'NamedModel', 'Neutrino', 'Nucleus', 'NuisanceSpec', 'OptionSpec', 'OscillationParameters', 'PhysicsParameters', 'ProfileResult', 'ResponseModel', 'SolarProfile', 'Spectrum', 'TabulatedSpectrum', 'Templates', 'ToyPlane', 'XenonChi2', 'XenonRun', 'XenonntRelease', 'allowed_many', 'argon40', 'arrival_time_cdf', 'arrival_time_pdf', 'cesium133', 'charge_radius_coupling_shift', 'charge_radius_sm', 'check_option', 'combined_chi2', 'constants', 'coupling_chi2_per_mass', 'dar_spectrum', 'dataset_members', 'delayed_endpoint_energy', 'delta_a_mu', 'dsigma_dT', 'dsigma_dT_magnetic', 'dsigma_dT_params', 'elements', 'epsilon_loop', 'experiment_definition', 'experiment_names', 'flux_normalisation', 'form_factor', 'gm2_loop_integral', 'iodine127', 'kinematic_factors', 'load_experiment', 'loop_integral', 'magnetic_kinematic_factor', 'mev2_to_cm2', 'mix_flavours', 'momentum_transfer', 'natural_element', 'nuclei', 'nucleus', 'nuisance_table', 'numu_line_energy', 'option_table', 'paper_model', 'paper_models', 'pion_dar_source', 'pion_dar_spectrum', 'profile_many', 'read_solar_profile', 'read_xenonnt_release', 'solar_b8_components', 'spectrum_table', 'survival_probability', 'time_bin_fractions', 'xenonnt_chi2', 'xenonnt_observed', 'xenonnt_rate']
 class DarComponent:
     """
     The three components of a pi-DAR beam (prompt numu, nue, numubar).
@@ -520,11 +520,6 @@ class BinnedChi2:
     @property
     def nuisance_count(self) -> int:
         ...
-    @property
-    def ss(self) -> numpy.typing.NDArray[numpy.float64]:
-        """
-        Deprecated (0.6.0): the auxiliary measurement 'ss' (the steady-state background).
-        """
 class ArChi2(BinnedChi2):
     """
     Ar Gaussian least squares, eq. (7)-(9), nuisances profiled exactly (normal equations).
@@ -1168,4 +1163,3 @@ def xenonnt_rate(data_dir: str, node_energies_keV: collections.abc.Sequence[typi
     BinnedRate of solar 8B on one tonne of natural xenon over one year, binned on the template energies: predictions are the node inputs x_k [events / (t yr)].
     """
 constants: dict = {'G_F': 1.1663788e-11, 'alpha_em': 0.0072973525692838015, 'hbar_c_MeV_fm': 197.3269804, 'N_A': 6.02214076e+23, 'amu_MeV': 931.49410242, 'm_e': 0.51099895, 'm_mu': 105.6583755, 'm_tau': 1776.86, 'm_pi': 139.57039, 'tau_pi_ns': 26.033, 'tau_mu_ns': 2196.9811, 'gVp_nue': 0.0401, 'gVp_numu': 0.0318, 'gVn': -0.5094, 'sigma_piN_over_mud_ref': 17.3, 'max_mediator_mass_MeV': 1000000000.0}
-Flavour = DarComponent

@@ -554,18 +554,3 @@ def xenon_projections_data(
             **{c: float(v[r].sum()) for c, v in comps["fitted"].items()},
         }
     return out
-
-
-def __getattr__(name: str) -> Any:
-    if name == "T_MAX_KEV":  # deprecated (0.6.0): the experiment definitions' recoil range
-        import warnings
-
-        from . import _core
-
-        warnings.warn(
-            "cevns.figure_data.T_MAX_KEV is Experiment.definition.recoil_max_keV",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return {n: _core.experiment_definition(n).recoil_max_keV for n in _core.experiment_names()}
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -235,7 +235,8 @@ def test_fixed_ss_diagnostic(data_dir):
     e = ToyEngine("B-L", "csi2021", data_dir=data_dir, plane_masses=[1e-2], fluctuate_ss=False)
     hyp = e.hypothesis(1e-2, 5e-5)
     obs, ss, _ = e.generate(hyp, 5, batch_seed(0, 0))
-    np.testing.assert_array_equal(ss[0], np.broadcast_to(e.chi2s[0].ss, ss[0].shape))
+    ((_, _, data_ss, _),) = e.chi2s[0].auxiliary_measurements()  # the SS histogram
+    np.testing.assert_array_equal(ss[0], np.broadcast_to(data_ss, ss[0].shape))
     assert np.ptp(obs[0], axis=0).max() > 0
     assert EngineSpec.of("B-L", "csi2021", fluctuate_ss=False) != EngineSpec.of("B-L", "csi2021")
 

@@ -228,7 +228,8 @@ def test_spectra_data(exps, name):
         if core.ss_model == "measured":  # + the AC counts' Poisson term; no eta_ss prior
             sig = {k: s for k, s in sig.items() if k != "eta_ss"}
             b = d["fitted_2d"]["ss"].sum(axis=1)  # the fitted SS rate of each PE row
-            m = np.asarray(core.ss).reshape(obs.shape).sum(axis=1)
+            (aux,) = exp.likelihood.auxiliary_measurements()  # the AC (SS) counts
+            m = aux.values.reshape(obs.shape).sum(axis=1)
             chi2 += 2 * np.sum(b - m + np.where(m > 0, m * np.log(np.where(m > 0, m, 1) / b), 0))
         chi2 += sum((nu[k] / s) ** 2 for k, s in sig.items())
     else:

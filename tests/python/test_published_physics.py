@@ -45,7 +45,7 @@ def csi(data_dir):
 def _sigma_by_quadrature(nucleus, ff: str) -> float:
     """<sigma>_Phi of one nucleus by nested adaptive quadrature of d sigma/dT (1e-40 cm²)."""
     sm = _core.Mediator.standard_model()
-    flav = _core.Flavour.__members__
+    flav = _core.DarComponent.__members__
 
     def total(f, E):
         tmax = 2.0 * E * E / nucleus.mass_MeV

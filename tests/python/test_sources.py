@@ -15,12 +15,11 @@ def csi(data_dir):
     return cevns.experiment("csi2021", data_dir)
 
 
-def test_species_and_the_old_flavour_name():
+def test_species():
     tau = _core.Neutrino("nutau")
     assert tau.lepton == _core.Lepton.tau and not tau.anti and tau.pdg == 16
     assert _core.Neutrino(_core.Lepton.mu, anti=True).name == "numubar"
     assert _core.Neutrino(_core.DarComponent.numubar) == _core.Neutrino("numubar")
-    assert _core.Flavour is _core.DarComponent  # the 0.5 name, kept for one version
     with pytest.raises(ValueError, match="nutau"):
         _core.Neutrino("nux")
 
@@ -28,7 +27,7 @@ def test_species_and_the_old_flavour_name():
 def test_cross_sections_take_species_components_or_names():
     ar = _core.argon40()
     sm = _core.Mediator.standard_model()
-    by_component = _core.dsigma_dT(ar, _core.Flavour.numu, 30.0, np.array([0.01]), sm)
+    by_component = _core.dsigma_dT(ar, _core.DarComponent.numu, 30.0, np.array([0.01]), sm)
     by_name = _core.dsigma_dT(ar, "numu", 30.0, np.array([0.01]), sm)
     assert by_component[0] == by_name[0]
     lmt = _core.Mediator.kinetic_mixing(_core.Charges(mu=1.0, tau=-1.0), 20.0)

@@ -66,7 +66,8 @@ def test_measured_profile_is_the_joint_minimum(measured):
     pred = _sm(measured)
     obs = measured.observed.reshape(9, 11)
     brn, nin = (measured.backgrounds[k].reshape(9, 11) for k in ("brn", "nin"))
-    ac = np.asarray(core.ss).reshape(9, 11).sum(axis=1)
+    (aux,) = measured.likelihood.auxiliary_measurements()  # the AC (SS) histogram
+    ac = aux.values.reshape(9, 11).sum(axis=1)
     w = _weights(measured)
 
     def bc(o, mu):

@@ -128,14 +128,6 @@ class Hypothesis:
     sigmas: dict[str, np.ndarray]  #: σ of each nuisance's constraint (0: fixed)
     chi2_data: float  #: χ² of the data at (M, g)
 
-    @property
-    def ss(self) -> dict[str, np.ndarray]:
-        """Deprecated (0.6.0): :attr:`auxiliary`."""
-        import warnings
-
-        warnings.warn("Hypothesis.ss is Hypothesis.auxiliary", DeprecationWarning, stacklevel=2)
-        return self.auxiliary
-
 
 class ToyEngine:
     """Generates and evaluates toys of one model and data set.
@@ -346,17 +338,3 @@ def statistic(stats: np.ndarray, kind: str = "plane") -> np.ndarray:
     if kind == "mass":
         return stats[:, 0] - stats[:, 1]
     raise InputError(f"statistic must be 'plane' or 'mass', got {kind!r}")
-
-
-def __getattr__(name: str) -> Any:
-    if name == "SS_EXPOSURE":  # deprecated (0.6.0): the chi2's auxiliary measurements
-        import warnings
-
-        warnings.warn(
-            "cevns.toys.SS_EXPOSURE is the exposure of the chi2's auxiliary measurement "
-            "(likelihood.auxiliary_measurements())",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return {"csi2021": 1.0, "ar2020": 5.0}
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -197,14 +197,6 @@ void register_chi2(pybind11::module_ &m) {
           [](const cevns::BinnedChi2 &self) { return to_array(self.constraint_widths()); },
           "Width of each nuisance's Gaussian constraint (0: fixed).")
       .def_property_readonly(
-          "ss",
-          [](const cevns::BinnedChi2 &self) {
-            for (auto &a : self.auxiliary_measurements())
-              if (a.name == "ss") return to_array(a.values);
-            throw std::invalid_argument("this chi2 has no steady-state measurement");
-          },
-          "Deprecated (0.6.0): the auxiliary measurement 'ss' (the steady-state background).")
-      .def_property_readonly(
           "centres", [](const cevns::BinnedChi2 &self) { return to_array(self.centres()); },
           "Centres of the nuisances' Gaussian constraints (0 for the real data).")
       .def(

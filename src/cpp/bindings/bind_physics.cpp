@@ -48,7 +48,6 @@ void register_physics(py::module_& m) {
       .value("numu", DarComponent::NuMu)
       .value("nue", DarComponent::NuE)
       .value("numubar", DarComponent::NuMuBar);
-  m.attr("Flavour") = m.attr("DarComponent");  // the 0.5 name, kept for one version
 
   py::enum_<Lepton>(m, "Lepton")
       .value("e", Lepton::E)

@@ -160,12 +160,6 @@ std::vector<double> BinnedChi2::constraint_widths() const {
   return std::vector<double>(nuisance_count(), 1.0);
 }
 
-std::vector<double> BinnedChi2::ss() const {
-  for (AuxiliaryMeasurement &a : auxiliary_measurements())
-    if (a.name == "ss") return std::move(a.values);
-  throw std::logic_error("this chi2 has no steady-state measurement");
-}
-
 // ===========================================================================
 // ArChi2, eq. (7)-(9)
 // ===========================================================================

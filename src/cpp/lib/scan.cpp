@@ -39,11 +39,6 @@ void CouplingChi2::add(std::shared_ptr<const BinnedChi2> chi2, const Templates& 
   terms_.push_back({std::move(chi2), t});
 }
 
-void CouplingChi2::add(const BinnedChi2& chi2, const Templates& t) {
-  // not owned: the caller keeps chi2 alive (the pre-0.6.0 contract)
-  add(std::shared_ptr<const BinnedChi2>(&chi2, [](const BinnedChi2*) {}), t);
-}
-
 double CouplingChi2::operator()(double g) const { return evaluate(g, nullptr); }
 
 double CouplingChi2::evaluate(double g, std::vector<std::vector<double>>* nuisances) const {

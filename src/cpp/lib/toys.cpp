@@ -119,23 +119,6 @@ double grid_minimum(const ToyCurve &c, const std::vector<double> &grid) {
 
 }  // namespace
 
-namespace {
-/// Non-owning shared pointers (the deprecated constructor's contract).
-std::vector<std::shared_ptr<const BinnedChi2>> unowned(const std::vector<const BinnedChi2 *> &c) {
-  std::vector<std::shared_ptr<const BinnedChi2>> out;
-  for (const BinnedChi2 *p : c) {
-    if (p == nullptr) throw std::invalid_argument("ToyPlane: null chi2");
-    out.emplace_back(p, [](const BinnedChi2 *) {});
-  }
-  return out;
-}
-}  // namespace
-
-ToyPlane::ToyPlane(const std::vector<const BinnedChi2 *> &chi2s,
-                   std::vector<std::vector<Templates>> templates,
-                   std::vector<std::vector<double>> grids, std::size_t coarse_stride)
-    : ToyPlane(unowned(chi2s), std::move(templates), std::move(grids), coarse_stride) {}
-
 ToyPlane::ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
                    std::vector<std::vector<Templates>> templates,
                    std::vector<std::vector<double>> grids, std::size_t coarse_stride,

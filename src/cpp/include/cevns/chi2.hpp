@@ -150,10 +150,6 @@ class BinnedChi2 {
   /// \throws std::invalid_argument on invalid entries
   virtual std::unique_ptr<BinnedChi2> with_data(const double *observed, const double *auxiliary,
                                                 const double *centres) const = 0;
-
-  /// Deprecated (0.6.0): the values of the auxiliary measurement named "ss" (the
-  /// COHERENT steady-state background N_SS). \throws std::logic_error when there is none
-  [[deprecated("use auxiliary_measurements()")]] std::vector<double> ss() const;
 };
 
 /// Ar (COHERENT 2020 LAr) Gaussian least squares, eq. (7)-(9):

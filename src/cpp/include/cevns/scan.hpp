@@ -41,9 +41,6 @@ class CouplingChi2 {
   /// Add a data set: its chi2 (shared) and the templates (each chi2->n_bins() values).
   /// \throws std::invalid_argument on a null chi2 or templates of the wrong size
   void add(std::shared_ptr<const BinnedChi2> chi2, const Templates& templates);
-  /// Deprecated (0.6.0): a chi2 by reference, which must outlive this object.
-  [[deprecated("pass a std::shared_ptr<const BinnedChi2>")]] void add(const BinnedChi2& chi2,
-                                                                      const Templates& templates);
 
   /// Profiled chi2 summed over the data sets at coupling g (>= 0).
   double operator()(double g) const;

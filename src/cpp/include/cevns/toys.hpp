@@ -66,10 +66,6 @@ class ToyPlane {
   ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
            std::vector<std::vector<Templates>> templates, std::vector<std::vector<double>> grids,
            std::size_t coarse_stride = 1, bool cancellation_seeds = false);
-  /// Deprecated (0.6.0): chi2 objects by pointer, which must outlive the plane.
-  [[deprecated("pass std::shared_ptr<const BinnedChi2>")]] ToyPlane(
-      const std::vector<const BinnedChi2 *> &chi2s, std::vector<std::vector<Templates>> templates,
-      std::vector<std::vector<double>> grids, std::size_t coarse_stride = 1);
 
   std::size_t n_datasets() const { return chi2s_.size(); }
   std::size_t n_masses() const { return templates_.size(); }
