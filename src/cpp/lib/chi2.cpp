@@ -649,6 +649,14 @@ struct MeasuredSs {
   double r;              // AC exposure / C exposure
 };
 
+/// The profiled SS rates' first-order dependence on the scales at the last
+/// evaluation (warm starts of the row solves within one profile).
+struct RateTracker {
+  std::vector<double> db_ds;  // n_rows x 3
+  double s[3] = {0.0, 0.0, 0.0};
+  bool valid = false;
+};
+
 /// Profiled SS rate of one energy row: the root b >= 0 of
 ///   F(b) = (1 + r) - sum_j n_j w_j / (a_j + b w_j) - M / b,
 /// (half the derivative of the row's C + AC Poisson chi2 in b), with a_j the
@@ -695,7 +703,10 @@ double row_rate(const double *obs, const double *a, const double *w, std::size_t
       hi = b;
     }
     double nb = b - f / fp;
-    if (std::abs(nb - b) <= 1e-13 * b) return nb > 0.0 ? nb : b;  // converged
+    // converged: after a step of relative size 1e-7 the quadratic convergence of
+    // Newton leaves an error ~1e-14 (F is smooth and concave)
+    if (std::abs(nb - b) <= 1e-7 * b && nb > lo && nb < hi) return nb;
+    if (std::abs(nb - b) <= 1e-13 * b) return nb > 0.0 ? nb : b;
     if (!(nb > lo && nb < hi))
       nb = std::isfinite(hi) ? (lo > 0.0 ? 0.5 * (lo + hi) : 0.1 * hi) : 2.0 * b;
     b = nb;
@@ -712,8 +723,16 @@ double row_rate(const double *obs, const double *a, const double *w, std::size_t
 /// one, the Schur complement H_ss - H_sb H_bb^-1 H_bs of the diagonal row
 /// block; entries of the SS scale (index 3) are 0.
 double csi_measured_term(const double *obs, const double *const tmpl[3], const MeasuredSs &ms,
-                         const double *scale, double *b, double *grad, double (*hess)[4]) {
+                         const double *scale, double *b, double *grad, double (*hess)[4],
+                         RateTracker *track = nullptr) {
   double chi2 = 0.0;
+  // start each row's Newton from b_i moved to first order with the scales (the
+  // root is unique: the start changes the iterations only)
+  const bool predict = track != nullptr && track->valid;
+  double ds[3] = {0.0, 0.0, 0.0};
+  if (predict)
+    for (int z = 0; z < 3; ++z) ds[z] = scale[z] - track->s[z];
+  if (track != nullptr) track->valid = false;  // until every row is solved at `scale`
   double g[3] = {0.0, 0.0, 0.0};
   double h[3][3] = {};
   const std::size_t nt = ms.n_time;
@@ -727,7 +746,13 @@ double csi_measured_term(const double *obs, const double *const tmpl[3], const M
       a[j] = scale[0] * tmpl[0][k] + scale[1] * tmpl[1][k] + scale[2] * tmpl[2][k];
     }
     const double m = ms.ac_row[i];
-    const double bi = row_rate(obs + off, a, ms.w, nt, m, ms.r, b[i]);
+    double start = b[i];
+    if (predict && start > 0.0) {
+      const double *d = &track->db_ds[3 * i];
+      const double moved = start + d[0] * ds[0] + d[1] * ds[1] + d[2] * ds[2];
+      start = moved > 0.5 * start ? moved : 0.5 * start;
+    }
+    const double bi = row_rate(obs + off, a, ms.w, nt, m, ms.r, start);
     b[i] = bi;
     if (m > 0.0) {
       if (!(bi > 0.0)) return kInf;
@@ -765,6 +790,13 @@ double csi_measured_term(const double *obs, const double *const tmpl[3], const M
       for (int z = 0; z < 3; ++z)
         for (int y = 0; y <= z; ++y) h[z][y] -= hsb[z] * hsb[y] / hbb;
     }
+    if (track != nullptr)  // d b_i / d s_z = -H_bz / H_bb (0 on the boundary b_i = 0)
+      for (int z = 0; z < 3; ++z)
+        track->db_ds[3 * i + z] = bi > 0.0 && hbb > 0.0 ? -hsb[z] / hbb : 0.0;
+  }
+  if (track != nullptr) {
+    for (int z = 0; z < 3; ++z) track->s[z] = scale[z];
+    track->valid = true;
   }
   if (grad != nullptr) {
     for (int z = 0; z < 3; ++z) grad[z] = 2.0 * g[z];
@@ -790,6 +822,7 @@ struct CsiProblem {
   int n_eval;
   const MeasuredSs *ms = nullptr;  // measured SS model (nullptr: paper)
   std::vector<double> rates{};     // measured: warm start / profiled b_i
+  RateTracker track{};             // measured: how the b_i moved with the scales
 
   /// chi2 (with the priors (s_z - 1)^2 / sigma_z^2) at the full scale vector
   /// s; gradient/Hessian of the free scales if requested.
@@ -798,7 +831,7 @@ struct CsiProblem {
     double g[4];
     double chi2 = ms != nullptr
                       ? csi_measured_term(obs, tmpl, *ms, s, rates.data(),
-                                          grad != nullptr ? g : nullptr, hess)
+                                          grad != nullptr ? g : nullptr, hess, &track)
                       : csi_data_term(n, obs, tmpl, s, grad != nullptr ? g : nullptr, hess);
     for (std::size_t z = 0; z < 4; ++z) {
       if (sigmas[z] > 0.0) {
@@ -1079,6 +1112,12 @@ CsiPoint csi_start(CsiProblem &prob, const double *cevns, const double *start,
   // there: the problem is convex, so the start changes the path, not the minimum.
   bool warm = false;
   if (start != nullptr) {
+    // measured: the rows' SS rates start from the AC estimates scaled by the warm
+    // start's eta_ss (the fitted SS total over the AC one)
+    if (prob.ms != nullptr && std::isfinite(start[3]) && 1.0 + start[3] > 0.0)
+      for (std::size_t i = 0; i < prob.rates.size(); ++i)
+        if (prob.ms->ac_row[i] > 0.0)
+          prob.rates[i] = prob.ms->ac_row[i] / prob.ms->r * (1.0 + start[3]);
     double s1[4] = {1.0, 1.0, 1.0, 1.0};
     for (std::size_t k = 0; k < prob.n_free; ++k) {
       const std::size_t z = prob.free_idx[k];
@@ -1249,6 +1288,7 @@ ProfileResult CsiChi2::profile_impl(const double *cevns, const double *start,
   if (measured) {
     prob.ms = &ms;
     prob.rates.assign(ac_row_.size(), -1.0);
+    prob.track.db_ds.assign(3 * ac_row_.size(), 0.0);
   }
   for (std::size_t z = 0; z < 4; ++z) {
     if (sigmas_[z] > 0.0) prob.free_idx[prob.n_free++] = z;
