@@ -262,6 +262,33 @@ TEST_CASE("refined_mass_minimum: coarse pass, then descent along the full grid")
   CHECK_THROWS_AS(cevns::refined_mass_minimum(n, 0, f), std::invalid_argument);
 }
 
+TEST_CASE("refined_mass_minimum: a valley between coarse masses that fall monotonically") {
+  // the lower of two branches (as the minimum over g switches branch): a narrow
+  // valley at 16 (0) and a falling line that is lower from 20 on, so the coarse
+  // values 0.195, 0.175, 0.155, 0.135, 0.115 fall monotonically and no coarse mass
+  // but the last is a local minimum (0.6.0-0.7.0 returned 0.115 at mass 40)
+  const std::size_t n = 41;
+  std::vector<int> calls(n, 0);
+  const auto f = [&](std::size_t m) {
+    ++calls[m];
+    const double x = static_cast<double>(m);
+    return std::min(0.01 * (x - 16.0) * (x - 16.0), 0.195 - 0.002 * x);
+  };
+  const cevns::MassGridMinimum b = cevns::refined_mass_minimum(n, 10, f);
+  CHECK(b.index == 16);
+  CHECK(b.value == 0.0);
+  for (int c : calls) CHECK(c <= 1);
+  // the cost on the monotone stretches: one look into each interval from its lower end
+  int visited = 0;
+  for (int c : calls) visited += c;
+  CHECK(visited <= 5 + 4 + 4);  // coarse pass, one look per interval, the descent 19 -> 16
+  // the mirror image (masses descending): found from the other side
+  const auto g = [&](std::size_t m) { return f(n - 1 - m); };
+  const cevns::MassGridMinimum c = cevns::refined_mass_minimum(n, 10, g);
+  CHECK(c.index == n - 1 - 16);
+  CHECK(c.value == 0.0);
+}
+
 TEST_CASE("with_cancellation_seeds: the couplings where the Z' term cancels its interference") {
   const Vec grid{0.0, 0.1, 1.0, 10.0};
   cevns::Templates t{ramp(5.0, 0.0), ramp(-2.0, 0.0), ramp(1.0, 0.0)};  // sum N1 / sum N2 = -2
