@@ -227,14 +227,15 @@ MassGridMinimum refined_mass_minimum(std::size_t n, std::size_t stride,
     if (value(m) < best.value) best = {m, f[m]};
   if (stride == 1) return best;
   // A minimum of the fine grid can hide between two coarse masses whose values
-  // fall monotonically (a narrow valley next to a kink where the minimum over g
-  // changes branch): no coarse mass is a local minimum there. Every coarse mass
-  // within kRefineWindow of the best therefore looks into each coarse interval
-  // in which it is the lower end (the other end higher by more than kFlat: the
-  // identical curves of the low- and high-mass plateaus are skipped): if its
-  // fine neighbour there is lower, the curve dips into the interval, and a
-  // descent along the full grid from that neighbour moves to the lower
-  // neighbour until neither is lower. (A coarse local minimum looks both ways.)
+  // fall monotonically (a narrow valley beside a kink where the minimum over g
+  // changes branch): no coarse mass is a local minimum there. A curve that does
+  // not dip below an interval's lower end stays between its ends; so in every
+  // coarse interval whose lower end lies within kRefineWindow of the best (and
+  // whose ends differ by more than kFlat: the identical curves of the low- and
+  // high-mass plateaus are skipped) the masses next to both ends are looked at,
+  // and from one below the lower end a descent along the full grid moves to the
+  // lower neighbour until neither is lower. (A coarse local minimum is thus
+  // refined on both sides.)
   constexpr double kFlat = 1e-7, kRefineWindow = 10.0;
   const double window = best.value + kRefineWindow;
   const auto descend = [&](std::size_t j) {
@@ -246,20 +247,15 @@ MassGridMinimum refined_mass_minimum(std::size_t n, std::size_t stride,
       j = next;
     }
   };
-  std::vector<std::size_t> starts;
-  for (std::size_t k = 0; k < coarse.size(); ++k) {
-    const std::size_t c = coarse[k];
-    const double fk = f[c];
-    if (fk > window) continue;
-    if (k > 0 && f[coarse[k - 1]] > fk + kFlat && c - 1 != coarse[k - 1]) starts.push_back(c - 1);
-    if (k + 1 < coarse.size() && f[coarse[k + 1]] > fk + kFlat && c + 1 != coarse[k + 1])
-      starts.push_back(c + 1);
-    for (std::size_t j : starts)
-      if (value(j) < fk) {
+  for (std::size_t k = 0; k + 1 < coarse.size(); ++k) {
+    const std::size_t a = coarse[k], b = coarse[k + 1];
+    const double lower = std::min(f[a], f[b]);
+    if (b - a < 2 || lower > window || std::abs(f[a] - f[b]) <= kFlat) continue;
+    for (std::size_t j : {a + 1, b - 1})
+      if (value(j) < lower) {
         const std::size_t m = descend(j);
         if (f[m] < best.value) best = {m, f[m]};
       }
-    starts.clear();
   }
   return best;
 }
