@@ -15,9 +15,14 @@ over the (M, g) plane) from three searches, same seeds:
   per decade, no seeds).
 
 Prints, per point and search, the largest difference to the reference and the number
-of toys above 1e-6 (in χ²), and the CPU time; ``--json`` keeps everything.
+of toys above 1e-6 (in χ²), and the CPU time; ``--json`` keeps everything, ``--details``
+every toy's three statistics per search (an ``.npz``: ``<model>@<mass>/<search>``
+arrays of shape (toys, 3), the reference's included), to look at the toys that miss.
+``--searches`` runs a subset of the three (the reference always runs).
 
     python bench/plane_density.py [--toys 150] [--json bench/results/plane-density.json]
+        [--models universal,By+Lmu+Ltau] [--points low,high] [--searches 0.6.0]
+        [--details toys.npz]
 """
 
 from __future__ import annotations
@@ -40,8 +45,11 @@ MODELS = ("universal", "B-L", "By+Lmu+Ltau")
 TOLERANCE = 1e-6
 
 
-def engines(model: str, exps: dict[str, Any]) -> dict[str, ToyEngine]:
-    return {
+SEARCHES = ("default", "no seeds", "0.6.0")
+
+
+def engines(model: str, exps: dict[str, Any], searches: tuple[str, ...]) -> dict[str, ToyEngine]:
+    every = {
         "reference": ToyEngine(
             model,
             "combined",
@@ -61,6 +69,7 @@ def engines(model: str, exps: dict[str, Any]) -> dict[str, ToyEngine]:
             cancellation_seeds=False,
         ),
     }
+    return {k: v for k, v in every.items() if k == "reference" or k in searches}
 
 
 def main() -> None:
@@ -68,14 +77,22 @@ def main() -> None:
     ap.add_argument("--toys", type=int, default=150)
     ap.add_argument("--models", default=",".join(MODELS))
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--points", default="low,high", help="low (10 keV) and/or high (10 GeV)")
+    ap.add_argument("--searches", default=",".join(SEARCHES))
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--details", type=Path, default=None, help=".npz of every toy's statistics")
     args = ap.parse_args()
+    searches = tuple(args.searches.split(","))
+    if not set(searches) <= set(SEARCHES) or not set(args.points.split(",")) <= {"low", "high"}:
+        ap.error(f"searches are among {', '.join(SEARCHES)}; points among low, high")
+    details: dict[str, np.ndarray] = {}
     exps = {n: experiment(n) for n in ("csi2021", "ar2020")}
     rows, total = [], 0
     for model in args.models.split(","):
         lim = limit(model, "combined", experiments=exps)
-        engs = engines(model, exps)
-        for mass, g in ((0.01, lim.g_low), (1e4, lim.g_over_M_high * 10.0)):
+        engs = engines(model, exps, searches)
+        points = {"low": (0.01, lim.g_low), "high": (1e4, lim.g_over_M_high * 10.0)}
+        for mass, g in (points[p] for p in args.points.split(",")):
             seed = np.random.SeedSequence(args.seed)
             stats, cpu = {}, {}
             for name, eng in engs.items():
@@ -83,8 +100,9 @@ def main() -> None:
                 stats[name] = eng.run(mass, g, args.toys, seed, n_threads=1)
                 cpu[name] = time.process_time() - t0
             ref = stats["reference"]
+            details.update({f"{model}@{mass:g}/{k}": v for k, v in stats.items()})
             row: dict[str, Any] = {"model": model, "mass_MeV": mass, "g": g, "toys": args.toys}
-            for name in ("default", "no seeds", "0.6.0"):
+            for name in searches:
                 d = stats[name] - ref  # > 0: the search stayed above the reference
                 row[name] = {
                     "max_abs_diff": [float(x) for x in np.abs(d).max(axis=0)],
@@ -101,7 +119,7 @@ def main() -> None:
                     f"{n}: max |diff| {max(row[n]['max_abs_diff']):.1e}, "
                     f"{max(row[n]['above_tolerance'])} toys > {TOLERANCE:g}, "
                     f"CPU {row[n]['cpu_s']:.1f} s"
-                    for n in ("default", "no seeds", "0.6.0")
+                    for n in searches
                 )
                 + f"; reference CPU {cpu['reference']:.1f} s",
                 flush=True,
@@ -116,6 +134,8 @@ def main() -> None:
         "rows": rows,
     }
     print(f"{total} toys", flush=True)
+    if args.details:
+        np.savez(args.details, **details)
     if args.json:
         args.json.write_text(json.dumps(out, indent=1) + "\n")
 

@@ -264,6 +264,42 @@ TEST_CASE("refined_mass_minimum: coarse pass, then descent along the full grid")
   CHECK_THROWS_AS(cevns::refined_mass_minimum(n, 0, f), std::invalid_argument);
 }
 
+TEST_CASE("refined_mass_minimum: a valley between coarse masses that fall monotonically") {
+  // the lower of two branches (as the minimum over g switches branch): a narrow
+  // valley at 16 (0) and a falling line that is lower from 20 on, so the coarse
+  // values 0.195, 0.175, 0.155, 0.135, 0.115 fall monotonically and no coarse mass
+  // but the last is a local minimum (0.6.0-0.7.0 returned 0.115 at mass 40; 0.209 for
+  // the second curve below)
+  const std::size_t n = 41;
+  std::vector<int> calls(n, 0);
+  const auto f = [&](std::size_t m) {
+    ++calls[m];
+    const double x = static_cast<double>(m);
+    return std::min(0.01 * (x - 16.0) * (x - 16.0), 0.195 - 0.002 * x);
+  };
+  const cevns::MassGridMinimum b = cevns::refined_mass_minimum(n, 10, f);
+  CHECK(b.index == 16);
+  CHECK(b.value == 0.0);
+  for (int c : calls) CHECK(c <= 1);
+  // the cost on the monotone stretches: a look next to each end of each interval
+  int visited = 0;
+  for (int c : calls) visited += c;
+  CHECK(visited == 5 + 8 + 4);  // coarse pass, two looks per interval, descent 18, 17, 16, 15
+  // the valley next to the higher end, the kink just before the lower end (f(19) = 0.251
+  // > f(20) = 0.249): found from the mass next to the higher end, 11 (0.1 < 0.249)
+  const auto steep = [](std::size_t m) {
+    const double x = static_cast<double>(m);
+    return std::min(0.1 * (x - 12.0) * (x - 12.0), 0.289 - 0.002 * x);
+  };
+  CHECK(cevns::refined_mass_minimum(n, 10, steep).index == 12);
+  CHECK(cevns::refined_mass_minimum(n, 10, steep).value == 0.0);
+  // the mirror image (masses descending): found from the other side
+  const auto g = [&](std::size_t m) { return f(n - 1 - m); };
+  const cevns::MassGridMinimum c = cevns::refined_mass_minimum(n, 10, g);
+  CHECK(c.index == n - 1 - 16);
+  CHECK(c.value == 0.0);
+}
+
 TEST_CASE("with_cancellation_seeds: the couplings where the Z' term cancels its interference") {
   const Vec grid{0.0, 0.1, 1.0, 10.0};
   cevns::Templates t{ramp(5.0, 0.0), ramp(-2.0, 0.0), ramp(1.0, 0.0)};  // sum N1 / sum N2 = -2

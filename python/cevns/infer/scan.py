@@ -185,8 +185,10 @@ def profile_coupling(fit: ModelFit, mass: float, g: np.ndarray | None = None) ->
 #: decade along g (every local minimum refined).
 PLANE_MASSES_MEV = np.geomspace(1e-2, 1e5, 22)
 PLANE_PER_DECADE = 20
-#: Refinement of the plane minimum in mass: every coarse local minimum is followed
-#: down a grid `PLANE_REFINE` times finer (30 masses per decade), for the data
+#: Refinement of the plane minimum in mass: wherever the curve dips below a coarse
+#: interval's lower end next to one of its ends (every coarse local minimum, and a
+#: valley between coarse masses that fall monotonically), a descent follows it down a grid
+#: `PLANE_REFINE` times finer (30 masses per decade), for the data
 #: (`global_minimum`) and for every toy (`cevns.infer.toys`) by the same C++ rule.
 PLANE_REFINE = 10
 
@@ -221,8 +223,10 @@ def global_minimum(
     """Minimum of χ² over the (M, g) plane (g = 0 is the SM), refined along g and in mass.
 
     By default a coarse pass over 3 masses per decade from 10 keV to 100 GeV
-    (`PLANE_MASSES_MEV`), then from every coarse local minimum a descent along a grid
-    of 30 masses per decade (`PLANE_REFINE`), the rule of the toys' plane minimum
+    (`PLANE_MASSES_MEV`), then a descent along a grid of 30 masses per decade
+    (`PLANE_REFINE`) wherever the curve dips below a coarse interval's lower end next
+    to one of its ends (each coarse local minimum on both sides), the rule of the
+    toys' plane minimum
     (the core's ``refined_mass_minimum``). Along g every local minimum of the
     coupling grid is refined, so narrow valleys (strips) are found without a fine grid.
     Given ``masses``, the minimum over exactly those masses (no refinement in mass).

@@ -53,8 +53,9 @@ Test statistics
 For each toy the C++ core (`cevns._core.ToyPlane`) profiles the nuisances of the
 toy's χ² at the tested (M, g), along g at the tested mass (the 1-D reference) and
 over the (M', g') plane: the coarse mass grid of `scan.global_minimum` (3 per
-decade, 10 keV - 100 GeV, plus the tested mass), every coarse local minimum then
-followed down a grid of 30 masses per decade (`PLANE_REFINE`: the data's rule, the
+decade, 10 keV - 100 GeV, plus the tested mass), then every dip below a coarse
+interval's lower end (next to one of its ends) followed down a grid of 30 masses per decade
+(`PLANE_REFINE`: the data's rule, the
 core's ``refined_mass_minimum``). Along g each mass has a grid of `TOY_PER_DECADE`
 couplings per decade (half the data's 20) plus seeds at the cancellation couplings
 of its templates, and every local minimum is refined (its bracket sampled at two

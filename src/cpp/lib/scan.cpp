@@ -230,27 +230,36 @@ MassGridMinimum refined_mass_minimum(std::size_t n, std::size_t stride,
   for (std::size_t m : coarse)
     if (value(m) < best.value) best = {m, f[m]};
   if (stride == 1) return best;
-  // Descend along the full grid from every coarse local minimum that is one by
-  // a margin on at least one side (the identical curves of the low- and
-  // high-mass plateaus are not) and lies within kRefineWindow of the best.
+  // A minimum of the fine grid can hide between two coarse masses whose values
+  // fall monotonically (a narrow valley beside a kink where the minimum over g
+  // changes branch): no coarse mass is a local minimum there. A curve that does
+  // not dip below an interval's lower end stays between its ends; so in every
+  // coarse interval whose lower end lies within kRefineWindow of the best (and
+  // whose ends differ by more than kFlat: the identical curves of the low- and
+  // high-mass plateaus are skipped) the masses next to both ends are looked at,
+  // and from one below the lower end a descent along the full grid moves to the
+  // lower neighbour until neither is lower. (A coarse local minimum is thus
+  // refined on both sides.)
   constexpr double kFlat = 1e-7, kRefineWindow = 10.0;
-  const double kInfty = std::numeric_limits<double>::infinity();
   const double window = best.value + kRefineWindow;
-  for (std::size_t k = 0; k < coarse.size(); ++k) {
-    const double fk = f[coarse[k]];
-    const double left = k > 0 ? f[coarse[k - 1]] : kInfty;
-    const double right = k + 1 < coarse.size() ? f[coarse[k + 1]] : kInfty;
-    if (!(fk <= left && fk <= right) || !(fk < left - kFlat || fk < right - kFlat) || fk > window)
-      continue;
-    std::size_t j = coarse[k];
+  const auto descend = [&](std::size_t j) {
     while (true) {
       std::size_t next = j;
       if (j > 0 && value(j - 1) < f[next]) next = j - 1;
       if (j + 1 < n && value(j + 1) < f[next]) next = j + 1;
-      if (next == j) break;
+      if (next == j) return j;
       j = next;
     }
-    if (f[j] < best.value) best = {j, f[j]};
+  };
+  for (std::size_t k = 0; k + 1 < coarse.size(); ++k) {
+    const std::size_t a = coarse[k], b = coarse[k + 1];
+    const double lower = std::min(f[a], f[b]);
+    if (b - a < 2 || lower > window || std::abs(f[a] - f[b]) <= kFlat) continue;
+    for (std::size_t j : {a + 1, b - 1})
+      if (value(j) < lower) {
+        const std::size_t m = descend(j);
+        if (f[m] < best.value) best = {m, f[m]};
+      }
   }
   return best;
 }

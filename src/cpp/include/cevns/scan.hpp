@@ -112,11 +112,17 @@ struct MassGridMinimum {
 /// Minimum over the n masses of an ascending grid of a function evaluated on
 /// demand, refined in mass: the rule of the (M, g) plane minimum of the data
 /// (plane_minimum) and of every toy (ToyPlane), written once. A coarse pass
-/// visits every `stride`-th mass (and the last); then from every coarse local
-/// minimum that is one by more than 1e-7 on at least one side (the identical
-/// curves of the low- and high-mass plateaus are not) and lies within 10 of the
-/// best, a descent along the full grid moves to the lower neighbour until
-/// neither is lower. stride = 1 visits every mass (in any order).
+/// visits every `stride`-th mass (and the last). Then in every coarse interval
+/// whose lower end lies within 10 of the best (and whose ends differ by more
+/// than 1e-7: the identical curves of the low- and high-mass plateaus are
+/// skipped) the masses of the full grid next to both ends are evaluated; from
+/// one below the interval's lower end (a curve that does not dip stays between
+/// its ends) a descent along the full grid moves to the lower neighbour until
+/// neither is lower. So every coarse local minimum is refined on both sides,
+/// and a minimum between two coarse masses whose values fall monotonically (a
+/// narrow valley beside a kink where the minimum over g changes branch) is found
+/// when the valley reaches a mass next to an end; it costs two values per
+/// coarse interval. stride = 1 visits every mass (in any order).
 /// \param n       masses in the grid (>= 1)
 /// \param stride  coarse stride (>= 1)
 /// \param at      at(m): the value at mass m (e.g. chi2 minimised over g);

@@ -53,9 +53,9 @@ class ToyPlane {
   ///                   include g = 0 for the SM)
   /// \param coarse_stride 1: the minimum over every mass (masses in any order).
   ///                   k > 1: the masses ascend, a coarse pass visits every k-th
-  ///                   (and the last), then each coarse local minimum (within
-  ///                   10 of the best; not on a flat plateau) is refined by a
-  ///                   descent along the full mass grid (refinement in mass at
+  ///                   (and the last), then descents along the full mass grid
+  ///                   wherever the curve dips below a coarse interval's lower
+  ///                   end next to one of its ends (refinement in mass at
   ///                   the full grid's resolution, at a fraction of its cost):
   ///                   refined_mass_minimum (scan.hpp), the data's rule
   /// \param cancellation_seeds  add to every coupling grid (the plane's and the
