@@ -7,18 +7,19 @@ over the (M, g) plane) from three searches, same seeds:
 * ``reference``: every mass of the fine grid (30 per decade, 10 keV - 100 GeV, 211
   masses, no coarse pass), 20 couplings per decade plus the cancellation seeds, every
   local minimum along g refined by Brent's method;
-* ``default`` (the key keeps the name it had while this was the default; it is now
-  opt-in): coarse pass at 3 masses per decade, descent along the fine grid, 5
-  couplings per decade plus the cancellation seeds;
-* ``no seeds``: the same without the cancellation seeds;
-* ``0.6.0``: the search of 0.6.0, the default (coarse pass and descent, 20 couplings
-  per decade, no seeds).
+* ``default``: the toys' search of this version (`ToyEngine`'s defaults): coarse pass
+  at 3 masses per decade and the descents along the fine grid, 10 couplings per decade
+  plus the cancellation seeds;
+* ``5 per decade``: the same with 5 couplings per decade (plus the seeds);
+* ``0.7.0``: the coupling grid of 0.6.0 and 0.7.0 (20 per decade, no seeds), with this
+  version's rule in mass. (bench/results/plane-density.json of 0.7.0 called the
+  5-per-decade search "default" and this one "0.6.0".)
 
 Prints, per point and search, the largest difference to the reference and the number
 of toys above 1e-6 (in χ²), and the CPU time; ``--json`` keeps everything, ``--details``
 every toy's three statistics per search (an ``.npz``: ``<model>@<mass>/<search>``
 arrays of shape (toys, 3), the reference's included), to look at the toys that miss.
-``--searches`` runs a subset of the three (the reference always runs).
+``--searches`` runs a subset of them (the reference always runs).
 
     python bench/plane_density.py [--toys 150] [--json bench/results/plane-density.json]
         [--models universal,By+Lmu+Ltau] [--points low,high] [--searches 0.6.0]
@@ -45,7 +46,7 @@ MODELS = ("universal", "B-L", "By+Lmu+Ltau")
 TOLERANCE = 1e-6
 
 
-SEARCHES = ("default", "no seeds", "0.6.0")
+SEARCHES = ("default", "5 per decade", "0.7.0")
 
 
 def engines(model: str, exps: dict[str, Any], searches: tuple[str, ...]) -> dict[str, ToyEngine]:
@@ -57,11 +58,9 @@ def engines(model: str, exps: dict[str, Any], searches: tuple[str, ...]) -> dict
             plane_masses=plane_fine_masses(),
             coupling_per_decade=PLANE_PER_DECADE,
         ),
-        "default": ToyEngine(
-            model, "combined", experiments=exps, coupling_per_decade=5, cancellation_seeds=True
-        ),
-        "no seeds": ToyEngine(model, "combined", experiments=exps, coupling_per_decade=5),
-        "0.6.0": ToyEngine(
+        "default": ToyEngine(model, "combined", experiments=exps),
+        "5 per decade": ToyEngine(model, "combined", experiments=exps, coupling_per_decade=5),
+        "0.7.0": ToyEngine(
             model,
             "combined",
             experiments=exps,
@@ -126,9 +125,11 @@ def main() -> None:
             )
     out = {
         "what": "toy statistics (chi2 at the point, min over g at the mass, min over the plane) "
-        "of the toys' search (with and without seeds) and of 0.6.0's against a dense "
-        "reference (all 211 masses, 20 couplings per decade + cancellation seeds, Brent); "
-        "CsI+Ar, default options",
+        "of the toys' searches (keys: default = this version's, 10 couplings per decade + "
+        "seeds; 5 per decade + seeds; 0.7.0's grid, 20 per decade) against a dense "
+        "reference (all 211 masses, 20 couplings per decade + cancellation seeds, every "
+        "minimum refined); CsI+Ar, default options",
+        "cevns": __import__("cevns").__version__,
         "tolerance": TOLERANCE,
         "toys_total": total,
         "rows": rows,
