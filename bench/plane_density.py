@@ -8,9 +8,9 @@ over the (M, g) plane) from three searches, same seeds:
   masses, no coarse pass), 20 couplings per decade plus the cancellation seeds, every
   local minimum along g refined by Brent's method;
 * ``default``: the toys' search of this version (`ToyEngine`'s defaults): coarse pass
-  at 3 masses per decade and the descents along the fine grid, 10 couplings per decade
+  at 3 masses per decade and the descents along the fine grid, 20 couplings per decade
   plus the cancellation seeds;
-* ``5 per decade``: the same with 5 couplings per decade (plus the seeds);
+* ``10 per decade``: the same with 10 couplings per decade (plus the seeds);
 * ``0.7.0``: the coupling grid of 0.6.0 and 0.7.0 (20 per decade, no seeds), with this
   version's rule in mass. (bench/results/plane-density.json of 0.7.0 called the
   5-per-decade search "default" and this one "0.6.0".)
@@ -46,7 +46,7 @@ MODELS = ("universal", "B-L", "By+Lmu+Ltau")
 TOLERANCE = 1e-6
 
 
-SEARCHES = ("default", "5 per decade", "0.7.0")
+SEARCHES = ("default", "10 per decade", "0.7.0")
 
 
 def engines(model: str, exps: dict[str, Any], searches: tuple[str, ...]) -> dict[str, ToyEngine]:
@@ -59,7 +59,7 @@ def engines(model: str, exps: dict[str, Any], searches: tuple[str, ...]) -> dict
             coupling_per_decade=PLANE_PER_DECADE,
         ),
         "default": ToyEngine(model, "combined", experiments=exps),
-        "5 per decade": ToyEngine(model, "combined", experiments=exps, coupling_per_decade=5),
+        "10 per decade": ToyEngine(model, "combined", experiments=exps, coupling_per_decade=10),
         "0.7.0": ToyEngine(
             model,
             "combined",
@@ -125,8 +125,8 @@ def main() -> None:
             )
     out = {
         "what": "toy statistics (chi2 at the point, min over g at the mass, min over the plane) "
-        "of the toys' searches (keys: default = this version's, 10 couplings per decade + "
-        "seeds; 5 per decade + seeds; 0.7.0's grid, 20 per decade) against a dense "
+        "of the toys' searches (keys: default = this version's, 20 couplings per decade + "
+        "seeds; 10 per decade + seeds; 0.7.0's grid, 20 per decade) against a dense "
         "reference (all 211 masses, 20 couplings per decade + cancellation seeds, every "
         "minimum refined); CsI+Ar, default options",
         "cevns": __import__("cevns").__version__,

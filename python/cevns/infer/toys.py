@@ -57,7 +57,7 @@ decade, 10 keV - 100 GeV, plus the tested mass), then every dip below a coarse
 interval's lower end (next to one of its ends) followed down a grid of 30 masses per decade
 (`PLANE_REFINE`: the data's rule, the
 core's ``refined_mass_minimum``). Along g each mass has a grid of `TOY_PER_DECADE`
-couplings per decade (half the data's 20) plus seeds at the cancellation couplings
+couplings per decade (the data's 20) plus seeds at the cancellation couplings
 of its templates, and every local minimum is refined (its bracket sampled at two
 midpoints, then Brent's method from the lowest sample), so the thin strips of the
 models with a cancellation (eq. 44-49) are found in every toy as in the data.
@@ -91,14 +91,15 @@ from .scan import (
     plane_fine_masses,
 )
 
-#: Coupling-grid density of the toys' minima (per decade), half the data's
+#: Coupling-grid density of the toys' minima (per decade), the data's
 #: (`PLANE_PER_DECADE`), with seeds at the cancellation couplings of the templates
 #: (`TOY_CANCELLATION_SEEDS`) and every local minimum refined (two midpoints, then
-#: Brent's method from the lowest sample): against an 80-per-decade reference it
-#: finds every 1-D minimum of 6000 toys at the six combined Table 2 points to 1e-6;
-#: 5 per decade misses a second valley closer than its spacing in 7 of 1000
-#: By+Lμ+Lτ toys at 10 GeV (bench/plane_density.py, bench/README.md).
-TOY_PER_DECADE = 10
+#: Brent's method from the lowest sample): against a dense reference all three
+#: statistics of 900 toys at the six combined Table 2 points agree to 1e-6
+#: (bench/plane_density.py). 10 per decade (1.6x faster) found every 1-D minimum of
+#: 6000 toys but missed a plane minimum in 2 of those 900 toys (By+Lμ+Lτ, up to 0.11);
+#: 5 per decade missed 1-D minima too.
+TOY_PER_DECADE = PLANE_PER_DECADE
 #: Seeds at the cancellation couplings g_f = √(−ΣN1/ΣN2) in the toys' grids.
 TOY_CANCELLATION_SEEDS = True
 
@@ -148,7 +149,7 @@ class ToyEngine:
         `PLANE_MASSES_MEV`, 3 per decade, each coarse minimum then refined in mass
         on a grid `PLANE_REFINE` times finer).
     coupling_per_decade : int
-        Couplings per decade of the grids along g (default `TOY_PER_DECADE`, 10).
+        Couplings per decade of the grids along g (default `TOY_PER_DECADE`, 20).
     cancellation_seeds : bool
         Add to every coupling grid seeds at the cancellation couplings of its
         templates (the core's ``with_cancellation_seeds``; default
