@@ -153,12 +153,6 @@ def cmd_predict(args: argparse.Namespace) -> int:
     exp = detector_experiments(args, [args.experiment])[args.experiment]
     check_fixed_used(fixed, {args.experiment: exp})
     coupling = 0.0 if args.coupling is None else float(args.coupling)
-    if coupling < 0:
-        print(
-            f"cevns: note: --coupling {shown(args.coupling)}: rates depend on g^2, so the "
-            "sign of g does not matter (the prediction of +g)",
-            file=sys.stderr,
-        )
     pred = None
     with np.errstate(over="ignore", invalid="ignore"):
         try:
@@ -195,6 +189,12 @@ def cmd_predict(args: argparse.Namespace) -> int:
         raise InputError(
             f"the {', '.join(bad)} background with --set {' '.join(args.set)} is not a finite "
             "number of events; use detector options closer to the defaults"
+        )
+    if coupling < 0:  # after the checks: an error stays the one line of a failed command
+        print(
+            f"cevns: note: --coupling {shown(args.coupling)}: rates depend on g^2, so the "
+            "sign of g does not matter (the prediction of +g)",
+            file=sys.stderr,
         )
     if args.format == "json":
         payload = exp.summary()
