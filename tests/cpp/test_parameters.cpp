@@ -255,9 +255,9 @@ TEST_CASE("parameters: a rate names the parameters it depends on (its nuclei's r
   CHECK(has("eps_u_etau"));  // nu_e scatters into nu_tau
   // what it leaves out: other nuclei's radii and parameters of the absent tau flavour
   for (const auto& n : PhysicsParameters::names())
-    if (!has(n.c_str()))
-      CHECK((n.rfind("rn_", 0) == 0 || n.find("tau") != std::string::npos));
-  CHECK(PhysicsParameters::neutron_radius_names(cevns::argon40()) == std::vector<std::string>{"rn_ar"});
+    if (!has(n.c_str())) CHECK((n.rfind("rn_", 0) == 0 || n.find("tau") != std::string::npos));
+  CHECK(PhysicsParameters::neutron_radius_names(cevns::argon40()) ==
+        std::vector<std::string>{"rn_ar"});
 }
 
 TEST_CASE("rates obey the chi2's limit on events (kMaxPredictionEvents)") {

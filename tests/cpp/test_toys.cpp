@@ -343,7 +343,9 @@ TEST_CASE("refined_minima: two valleys in one bracket, Brent from the lowest sam
   CHECK(m[1].chi2 < 1e-9);
 }
 
-TEST_CASE("CouplingCurve: Ar's polynomial moments and CsI's predicted last step give profile_from's values") {
+TEST_CASE(
+    "CouplingCurve: Ar's polynomial moments and CsI's predicted last step give profile_from's "
+    "values") {
   const ArChi2 ar = make_ar();
   const CsiChi2 csi = make_csi();
   const cevns::Templates t = make_templates(1.0);
