@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <nlopt.hpp>
 #include <stdexcept>
@@ -453,11 +454,14 @@ ProfileResult ArChi2::solve(const CevnsSums &m, const double *cevns) const {
 
 namespace {
 
-/// The profiled chi2 of a prediction N0 + g^2 N1 + g^4 N2 (BinnedChi2::curve's default).
+/// The profiled chi2 of a prediction N0 + g^2 N1 + g^4 N2, computed at each g and
+/// profiled by `profile` (BinnedChi2::curve's default: profile_from).
 class PredictionCurve final : public CouplingCurve {
  public:
-  PredictionCurve(const BinnedChi2 &c, const double *n0, const double *n1, const double *n2)
-      : c_(c), n0_(n0), n1_(n1), n2_(n2), pred_(c.n_bins()) {}
+  using Profile = std::function<ProfileResult(const double *cevns, const double *start)>;
+  PredictionCurve(std::size_t n_bins, const double *n0, const double *n1, const double *n2,
+                  Profile profile)
+      : n0_(n0), n1_(n1), n2_(n2), pred_(n_bins), profile_(std::move(profile)) {}
   ProfileResult at(double g, const double *start) const override {
     const double g2 = g * g, g4 = g2 * g2;
     for (std::size_t i = 0; i < pred_.size(); ++i) {
@@ -465,22 +469,29 @@ class PredictionCurve final : public CouplingCurve {
       const double v = n0_[i] + g2 * n1_[i] + g4 * n2_[i];
       pred_[i] = v > 0.0 ? v : 0.0;
     }
-    return c_.profile_from(pred_.data(), start);
+    return profile_(pred_.data(), start);
   }
 
  private:
-  const BinnedChi2 &c_;
   const double *n0_, *n1_, *n2_;
   mutable std::vector<double> pred_;
+  Profile profile_;
 };
+
+/// \throws std::invalid_argument unless the three templates are given
+void check_templates_given(const double *n0, const double *n1, const double *n2) {
+  if (n0 == nullptr || n1 == nullptr || n2 == nullptr)
+    throw std::invalid_argument("curve: null template");
+}
 
 }  // namespace
 
 std::unique_ptr<CouplingCurve> BinnedChi2::curve(const double *n0, const double *n1,
                                                  const double *n2) const {
-  if (n0 == nullptr || n1 == nullptr || n2 == nullptr)
-    throw std::invalid_argument("curve: null template");
-  return std::make_unique<PredictionCurve>(*this, n0, n1, n2);
+  check_templates_given(n0, n1, n2);
+  return std::make_unique<PredictionCurve>(
+      n_bins(), n0, n1, n2,
+      [this](const double *cevns, const double *start) { return profile_from(cevns, start); });
 }
 
 namespace {
@@ -514,36 +525,14 @@ class ArCurve final : public CouplingCurve {
 
 }  // namespace
 
-namespace {
-
-/// CsiChi2 along g: the prediction at each g, profiled with the last Newton step's
-/// chi2 predicted rather than evaluated (one evaluation fewer per coupling).
-class CsiCurve final : public CouplingCurve {
- public:
-  CsiCurve(const CsiChi2 &c, const double *n0, const double *n1, const double *n2)
-      : c_(c), n0_(n0), n1_(n1), n2_(n2), pred_(c.n_bins()) {}
-  ProfileResult at(double g, const double *start) const override {
-    const double g2 = g * g, g4 = g2 * g2;
-    for (std::size_t i = 0; i < pred_.size(); ++i) {
-      const double v = n0_[i] + g2 * n1_[i] + g4 * n2_[i];  // >= 0 up to round-off
-      pred_[i] = v > 0.0 ? v : 0.0;
-    }
-    return c_.profile_along(pred_.data(), start);
-  }
-
- private:
-  const CsiChi2 &c_;
-  const double *n0_, *n1_, *n2_;
-  mutable std::vector<double> pred_;
-};
-
-}  // namespace
-
 std::unique_ptr<CouplingCurve> CsiChi2::curve(const double *n0, const double *n1,
                                               const double *n2) const {
-  if (n0 == nullptr || n1 == nullptr || n2 == nullptr)
-    throw std::invalid_argument("curve: null template");
-  return std::make_unique<CsiCurve>(*this, n0, n1, n2);
+  // the prediction at each g, profiled with the last Newton step's chi2 predicted
+  // rather than evaluated (one evaluation fewer per coupling)
+  check_templates_given(n0, n1, n2);
+  return std::make_unique<PredictionCurve>(
+      n_, n0, n1, n2,
+      [this](const double *cevns, const double *start) { return profile_along(cevns, start); });
 }
 
 ProfileResult CsiChi2::profile_along(const double *cevns, const double *start) const {
@@ -552,8 +541,7 @@ ProfileResult CsiChi2::profile_along(const double *cevns, const double *start) c
 
 std::unique_ptr<CouplingCurve> ArChi2::curve(const double *n0, const double *n1,
                                              const double *n2) const {
-  if (n0 == nullptr || n1 == nullptr || n2 == nullptr)
-    throw std::invalid_argument("curve: null template");
+  check_templates_given(n0, n1, n2);
   check_prediction(n0, n_, "n0");
   const double *t[3] = {n0, n1, n2};
   for (int p = 1; p < 3; ++p)
