@@ -16,14 +16,12 @@ from __future__ import annotations
 
 from typing import Any
 
-try:  # written into the wheel at build time from project(cevns VERSION ...) in CMakeLists.txt
-    from ._version import __version__
-except ModuleNotFoundError:  # the source tree, not built (pure-Python parts only)
-    from importlib.metadata import PackageNotFoundError, version
-
+try:  # the compiled core's, from project(cevns VERSION ...) in CMakeLists.txt
+    from ._core import __version__  # (an editable install's metadata can be stale)
+except ImportError:  # the source tree, not built (pure-Python parts only)
     try:
-        __version__ = version("cevns")
-    except PackageNotFoundError:
+        from ._version import __version__  # type: ignore[no-redef]
+    except ModuleNotFoundError:
         __version__ = "0+unknown"
 
 from .errors import (  # noqa: F401

@@ -37,6 +37,7 @@ def test_one_version_source():
     version = re.search(provider["regex"], source)["value"]
     assert re.search(r"project\(cevns VERSION (\S+) ", source)[1] == version
     assert cevns.__version__ == version == importlib.metadata.version("cevns")
+    assert cevns._core.__version__ == version  # the compiled core
 
     header = (include_dir() / "cevns" / "version.hpp").read_text()
     assert re.search(r'#define CEVNS_VERSION_STRING "([^"]+)"', header)[1] == version

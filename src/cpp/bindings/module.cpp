@@ -3,9 +3,11 @@
 #include <pybind11/pybind11.h>
 
 #include "bindings.hpp"
+#include "cevns/version.hpp"
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "cevns C++ core: form factors, kinetic mixing, binned rates, profiled chi2";
+  m.attr("__version__") = cevns::version();  // the compiled core's: never stale
   cevns_bind::register_physics(m);
   cevns_bind::register_rate(m);
   cevns_bind::register_chi2(m);
