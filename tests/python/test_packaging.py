@@ -72,6 +72,10 @@ def test_citations_from_the_registry(capsys):
     assert main(["data", "cite", "--dataset", "ar2020"]) == 0
     out = capsys.readouterr().out
     assert "ar2020:" in out and "csi2021:" not in out
+    # the registry, not a list in the CLI, knows the datasets: an unknown one is one line, exit 4
+    assert main(["data", "cite", "--dataset", "ar2002"]) == 4
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'ar2002'" in err[0] and "csi2021" in err[0]
 
 
 def test_citations_unknown_dataset():
