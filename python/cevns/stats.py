@@ -42,7 +42,15 @@ def parse_cl(cl: str | float) -> float:
                 f"cannot read confidence level {cl!r}; use e.g. 2sigma, 95%, 0.9545"
             ) from None
     if not 0.0 < p < 1.0:
-        raise InputError(f"confidence level must be in (0, 1), got {cl!r}")
+        hint = ""
+        if isinstance(cl, str) and cl.strip().lower().endswith("sigma"):
+            hint = " (that many sigma round to a coverage of 1 in double precision)"
+        elif p > 1.0 and math.isfinite(p) and p == int(p) and p <= 8:
+            hint = f" (did you mean {int(p)}sigma?)"
+        raise InputError(
+            f"confidence level {cl!r} is not a coverage in (0, 1){hint}; accepted: a "
+            "probability (0.9545), a percentage (95%) or Nsigma (2sigma)"
+        )
     return p
 
 

@@ -220,6 +220,16 @@ def test_repeated_single_value_options_are_refused(capsys, dd, args):
     assert rc == EXIT_USAGE and out == "" and "given twice" in line and "--help" in line
 
 
+def test_an_option_the_command_does_not_take_points_to_its_help(capsys):
+    """`cevns gm2 --experiment csi2021`: gm2 takes no --experiment; the line points to
+    `cevns gm2 --help` (0.8.0: to `cevns --help`, which does not list gm2's options)."""
+    rc, out, err = run(capsys, "gm2", "--model", "Lmu-Ltau", "--experiment", "csi2021")
+    line = one_line(err)
+    assert rc == EXIT_USAGE and out == ""
+    assert "unrecognized arguments: --experiment csi2021" in line
+    assert line.endswith("(see: cevns gm2 --help)")
+
+
 # -- clear errors ------------------------------------------------------------------------
 def test_plot_path_checked_before_the_fit(capsys, dd, monkeypatch):
     import cevns.infer.profiles
@@ -535,3 +545,16 @@ def test_fit_points_are_capped(capsys, dd):
         capsys, "fit", "--experiment", "csi2021", "--param", "sin2w", "--points", "100000000", *dd
     )
     assert rc == EXIT_INPUT and "--points 100000000: accepted: 3 to 2000" in one_line(err)
+
+
+@pytest.mark.parametrize(
+    "cl, needle",
+    [("3", "did you mean 3sigma?"), ("40sigma", "round to a coverage of 1"), ("nan", "accepted:")],
+)
+def test_a_confidence_level_out_of_range_says_what_is_accepted(cl, needle):
+    """`--cl 3` (meant: 3sigma) is refused with the accepted forms, not only '(0, 1)'."""
+    from cevns.stats import parse_cl
+
+    with pytest.raises(InputError, match=re.escape(needle)) as e:
+        parse_cl(cl)
+    assert "95%" in str(e.value) and "2sigma" in str(e.value)

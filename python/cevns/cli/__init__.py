@@ -50,16 +50,20 @@ log = logging.getLogger("cevns")
 MAX_LINE = 1000
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> Parser:
     """The ``cevns`` parser with every subcommand."""
     parser = Parser(
         prog="cevns",
-        description="CEvNS phenomenology with the COHERENT CsI 2021 and Ar 2020 data.",
+        description=(
+            "CEvNS phenomenology: COHERENT CsI 2021 and Ar 2020, XENONnT solar 8B, "
+            "light mediators of any U(1)' model."
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"cevns {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.subcommands = sub
     for module in (predict, limits, gm2, figures, data):
         module.register(sub)
     return parser
@@ -96,7 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     argv = join_negative_values(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # named by the subcommand, whose --help lists what it takes
+            parser.subcommand(args.command).error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exc:  # --help, --version (0) and usage errors (2, one line)
         return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
     vars(args).pop("_given_once", None)

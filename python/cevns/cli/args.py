@@ -106,6 +106,15 @@ class Parser(argparse.ArgumentParser):
         self.register("action", None, _StoreOnce)
         self.register("action", "store", _StoreOnce)
 
+    #: the subparsers action of the top-level parser (set by ``build_parser``)
+    subcommands: Any = None
+
+    def subcommand(self, name: str) -> argparse.ArgumentParser:
+        """The parser of subcommand ``name`` (this parser where there is none)."""
+        if self.subcommands is None:
+            return self
+        return self.subcommands.choices.get(name, self)
+
     def error(self, message: str) -> Any:  # type: ignore[override]
         self.exit(EXIT_USAGE, f"cevns: usage error: {message} (see: {self.prog} --help)\n")
 
