@@ -65,4 +65,6 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    # the API (and the error classes, loaded submodules), not this file's own imports
+    own = {"Any", "annotations"}
+    return sorted({n for n in globals() if not n.startswith("_")} - own | set(__all__))
