@@ -182,3 +182,16 @@ def test_missing_extra_is_one_clear_error(monkeypatch, tmp_path, capsys):
     rc = main(["figures", "--out", str(tmp_path), "--only", "fig2"])
     err = capsys.readouterr().err
     assert rc != 0 and "pip install 'cevns[plot]'" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("given, expected", [(None, "passive"), ("active", "active")])
+def test_openmp_threads_sleep_between_loops_unless_told_otherwise(given, expected):
+    """`import cevns` makes the core's OpenMP threads wait passively (spinning threads took
+    4x the wall time of `cevns table2` on a busy 2-core machine); a user's choice stays."""
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    if given is not None:
+        env["OMP_WAIT_POLICY"] = given
+    code = "import os, cevns; print(os.environ['OMP_WAIT_POLICY'])"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == expected

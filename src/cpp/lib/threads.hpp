@@ -43,7 +43,7 @@ void parallel_for(long long n, int n_threads, const char* what, Body&& body, int
   (void)nt;
   (void)chunk;
 #ifdef CEVNS_HAVE_OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, chunk)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, chunk) if (n > 1)
 #endif
   for (long long i = 0; i < n; ++i) {
     try {
