@@ -13,6 +13,7 @@ brute-force fine grid.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -161,12 +162,29 @@ class ModelFit:
     def coupling_grid(self, mass: float, per_decade: int = 40) -> np.ndarray:
         """Log grid of g around the scale where the new term rivals the SM charge."""
         (mass,) = check_masses([mass])
-        scale = coupling_scale(mass)
-        lo, hi = scale * 1e-3, scale * 3e2
-        if self.model.kind == "kinetic_mixing":
-            hi *= 1e2  # one-loop suppression alpha*eps/pi
-        n = int(round(per_decade * math.log10(hi / lo))) + 1
-        return np.geomspace(lo, hi, n)
+        kinetic = self.model.kind == "kinetic_mixing"
+        return np.array(_coupling_grid(float(mass), kinetic, per_decade))
+
+    def coupling_grids(self, masses: Iterable[float], per_decade: int) -> list[list[float]]:
+        """`coupling_grid` with g = 0 in front, per mass, as lists (the core's argument);
+        the same grids bit for bit, kept between calls (a Table 2 asks for the 211
+        masses of the plane 33 times)."""
+        kinetic = self.model.kind == "kinetic_mixing"
+        return [list(_coupling_grid(float(x), kinetic, per_decade, True)) for x in masses]
+
+
+@functools.lru_cache(maxsize=4096)
+def _coupling_grid(
+    mass: float, kinetic: bool, per_decade: int, with_zero: bool = False
+) -> tuple[float, ...]:
+    """`ModelFit.coupling_grid` of a checked mass (with g = 0 in front if asked)."""
+    scale = coupling_scale(mass)
+    lo, hi = scale * 1e-3, scale * 3e2
+    if kinetic:
+        hi *= 1e2  # one-loop suppression alpha*eps/pi
+    n = int(round(per_decade * math.log10(hi / lo))) + 1
+    grid = np.geomspace(lo, hi, n)
+    return tuple((_with_zero(grid) if with_zero else grid).tolist())
 
 
 def _with_zero(grid: np.ndarray) -> np.ndarray:
@@ -206,7 +224,7 @@ def profiles_at(fit: ModelFit, masses: Iterable[float], per_decade: int = PLANE_
     """(masses, per-mass χ²(g) objects, profiles) on `fit.coupling_grid` at each mass."""
     m = check_masses(masses)
     per_mass = fit.per_mass(m)
-    grids = [_with_zero(fit.coupling_grid(float(x), per_decade)).tolist() for x in m]
+    grids = fit.coupling_grids(m, per_decade)
     return m, per_mass, _core.profile_many(per_mass, grids, fit.n_threads)
 
 
@@ -249,7 +267,7 @@ def global_minimum(
         )[2]
     else:
         m, stride, coarse = check_masses(masses), 1, []
-    grids = [_with_zero(fit.coupling_grid(float(x), per_decade)).tolist() for x in m]
+    grids = fit.coupling_grids(m, per_decade)
     mass, g, c = _core.plane_minimum(
         exps,
         core.kind,

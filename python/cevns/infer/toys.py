@@ -86,7 +86,6 @@ from .scan import (
     PLANE_PER_DECADE,
     PLANE_REFINE,
     ModelFit,
-    _with_zero,
     check_couplings,
     plane_fine_masses,
 )
@@ -186,9 +185,7 @@ class ToyEngine:
             masses, stride = np.asarray(list(plane_masses), dtype=float), 1
         self.plane_masses = masses
         tmpl = self.fit.templates(masses)
-        grids = [
-            _with_zero(self.fit.coupling_grid(float(m), self.per_decade)).tolist() for m in masses
-        ]
+        grids = self.fit.coupling_grids(masses, self.per_decade)
         self.plane = _core.ToyPlane(
             self.chi2s,
             [tmpl[n].reshape(len(masses), 3, -1) for n in self.members],
@@ -220,7 +217,7 @@ class ToyEngine:
         key = float(mass)
         if key not in self._tested:
             t = self.fit.templates([key])
-            grid = _with_zero(self.fit.coupling_grid(key, self.per_decade)).tolist()
+            (grid,) = self.fit.coupling_grids([key], self.per_decade)
             self._tested[key] = ([t[n][0].reshape(3, -1) for n in self.members], grid)
         return self._tested[key]
 
