@@ -5,12 +5,15 @@ statistics of every toy (χ² at the point, its minimum over g at the tested mas
 over the (M, g) plane) from three searches, same seeds:
 
 * ``reference``: every mass of the fine grid (30 per decade, 10 keV - 100 GeV, 211
-  masses, no coarse pass), 20 couplings per decade plus the cancellation seeds, every
-  local minimum along g refined by Brent's method;
+  masses, no coarse pass), ``--reference-per-decade`` couplings per decade (default
+  40) plus the cancellation seeds, every local minimum along g refined by Brent's
+  method;
 * ``default``: the toys' search of this version (`ToyEngine`'s defaults): coarse pass
-  at 3 masses per decade and the descents along the fine grid, 20 couplings per decade
-  plus the cancellation seeds;
-* ``10 per decade``: the same with 10 couplings per decade (plus the seeds);
+  at 3 masses per decade and the descents along the fine grid; along g 5 couplings
+  per decade, 20 over the cancellation band, plus the cancellation seeds;
+* ``0.8.0``: the same rule in mass with 0.8.0's grid, 20 per decade everywhere (plus
+  the seeds);
+* ``10 per decade``: 10 per decade everywhere (plus the seeds), no band;
 * ``0.7.0``: the coupling grid of 0.6.0 and 0.7.0 (20 per decade, no seeds), with this
   version's rule in mass. (bench/results/plane-density.json of 0.7.0 called the
   5-per-decade search "default" and this one "0.6.0".)
@@ -22,7 +25,8 @@ arrays of shape (toys, 3), the reference's included), to look at the toys that m
 ``--searches`` runs a subset of them (the reference always runs).
 
     python bench/plane_density.py [--toys 150] [--json bench/results/plane-density.json]
-        [--models universal,By+Lmu+Ltau] [--points low,high] [--searches 0.6.0]
+        [--models universal,By+Lmu+Ltau] [--points low,high] [--searches default,0.8.0]
+        [--reference-per-decade 40]
         [--details toys.npz]
 """
 
@@ -46,26 +50,35 @@ MODELS = ("universal", "B-L", "By+Lmu+Ltau")
 TOLERANCE = 1e-6
 
 
-SEARCHES = ("default", "10 per decade", "0.7.0")
+SEARCHES = ("default", "0.8.0", "10 per decade", "0.7.0")
 
 
-def engines(model: str, exps: dict[str, Any], searches: tuple[str, ...]) -> dict[str, ToyEngine]:
+def engines(
+    model: str, exps: dict[str, Any], searches: tuple[str, ...], ref_per_decade: int
+) -> dict[str, ToyEngine]:
     every = {
         "reference": ToyEngine(
             model,
             "combined",
             experiments=exps,
             plane_masses=plane_fine_masses(),
-            coupling_per_decade=PLANE_PER_DECADE,
+            coupling_per_decade=ref_per_decade,
+            band_per_decade=0,
         ),
         "default": ToyEngine(model, "combined", experiments=exps),
-        "10 per decade": ToyEngine(model, "combined", experiments=exps, coupling_per_decade=10),
+        "0.8.0": ToyEngine(
+            model, "combined", experiments=exps, coupling_per_decade=20, band_per_decade=0
+        ),
+        "10 per decade": ToyEngine(
+            model, "combined", experiments=exps, coupling_per_decade=10, band_per_decade=0
+        ),
         "0.7.0": ToyEngine(
             model,
             "combined",
             experiments=exps,
             coupling_per_decade=PLANE_PER_DECADE,
             cancellation_seeds=False,
+            band_per_decade=0,
         ),
     }
     return {k: v for k, v in every.items() if k == "reference" or k in searches}
@@ -78,6 +91,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--points", default="low,high", help="low (10 keV) and/or high (10 GeV)")
     ap.add_argument("--searches", default=",".join(SEARCHES))
+    ap.add_argument(
+        "--reference-per-decade", type=int, default=40,
+        help="couplings per decade of the reference (plus the seeds)",
+    )  # fmt: skip
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--details", type=Path, default=None, help=".npz of every toy's statistics")
     args = ap.parse_args()
@@ -89,7 +106,7 @@ def main() -> None:
     rows, total = [], 0
     for model in args.models.split(","):
         lim = limit(model, "combined", experiments=exps)
-        engs = engines(model, exps, searches)
+        engs = engines(model, exps, searches, args.reference_per_decade)
         points = {"low": (0.01, lim.g_low), "high": (1e4, lim.g_over_M_high * 10.0)}
         for mass, g in (points[p] for p in args.points.split(",")):
             seed = np.random.SeedSequence(args.seed)
@@ -125,10 +142,12 @@ def main() -> None:
             )
     out = {
         "what": "toy statistics (chi2 at the point, min over g at the mass, min over the plane) "
-        "of the toys' searches (keys: default = this version's, 20 couplings per decade + "
-        "seeds; 10 per decade + seeds; 0.7.0's grid, 20 per decade) against a dense "
-        "reference (all 211 masses, 20 couplings per decade + cancellation seeds, every "
+        "of the toys' searches (keys: default = this version's, 5 couplings per decade, "
+        "20 over the cancellation band, + seeds; 0.8.0 = 20 per decade + seeds; 10 per "
+        "decade + seeds; 0.7.0's grid, 20 per decade) against a dense reference (all 211 "
+        "masses, reference_per_decade couplings per decade + cancellation seeds, every "
         "minimum refined); CsI+Ar, default options",
+        "reference_per_decade": args.reference_per_decade,
         "cevns": __import__("cevns").__version__,
         "tolerance": TOLERANCE,
         "toys_total": total,

@@ -3,14 +3,14 @@
 Usage::
 
     python bench/toys_bench.py rates   [--toys 60] [--json bench/results/toys-rates.json]
-    python bench/toys_bench.py compare [--toys 20] [--json ...]      # 20 vs 10 per decade
+    python bench/toys_bench.py compare [--toys 20] [--models B-L] [--json ...]  # 0.8.0's grid
     python bench/toys_bench.py scaling [--toys 200] [--json ...]      # 1 -> 2 Dask workers
     python bench/toys_bench.py fc      --models universal,B-L --toys 200 [--workers K] [--json ...]
     python bench/toys_bench.py coverage --toys 1000 [--workers K] [--json ...]
 
 ``rates``: toys per CPU-second of one process (each toy = one plane minimum + χ²
 at the tested point, the 2-D statistic; and the 1-D one) for CsI, Ar and combined.
-``compare``: the same with the coupling grids of `SEARCHES` (the default and a coarser one) side by
+``compare``: the same with the coupling grids of `SEARCHES` (0.8.0's and the default) side by
 side in one process (interleaved, same seeds; their statistics compared).
 ``scaling``: wall time of the same toys in-process, on a LocalCluster of 1 and of
 2 workers (identical results checked). ``fc``: FC Table 2 rows beside the Wilks
@@ -85,14 +85,16 @@ def rates(n: int, options: dict[str, dict[str, Any]] | None = None, coarse: bool
 #: "10 per decade": 10 per decade + seeds (opt-in; it misses a plane minimum in 2 of 900
 #: toys of bench/plane_density.py). (bench/results/toys-rates-0.7.0-*.json were made by
 #: 0.7.0 with "0.6.0" = 20 per decade and "0.7.0" = 5 per decade + seeds.)
+#: The toys' coupling grids side by side: 0.8.0's (20 per decade + seeds) first,
+#: this version's default (5 per decade, 20 over the cancellation band, + seeds) last.
 SEARCHES: dict[str, dict[str, Any]] = {
-    "0.8.0": {"coupling_per_decade": 20, "cancellation_seeds": True},
-    "10 per decade": {"coupling_per_decade": 10, "cancellation_seeds": True},
+    "0.8.0": {"coupling_per_decade": 20, "cancellation_seeds": True, "band_per_decade": 0},
+    "default": {},
 }
 
 
 def rates_side_by_side(
-    n: int, options: dict[str, dict[str, Any]] | None = None, rounds: int = 3
+    n: int, options: dict[str, dict[str, Any]] | None = None, rounds: int = 3, model: str = "B-L"
 ) -> dict[str, Any]:
     """2-D and 1-D toys per CPU-second with the coupling grids of `SEARCHES`, in
     one process on the same experiments and seeds, interleaved round by round (so that
@@ -104,7 +106,7 @@ def rates_side_by_side(
     exps = {e: experiment(e, **options.get(e, {})) for e in ("csi2021", "ar2020")}
     out: dict[str, Any] = {}
     for ds in ("csi2021", "ar2020", "combined"):
-        engs = {k: ToyEngine("B-L", ds, experiments=exps, **kw) for k, kw in SEARCHES.items()}
+        engs = {k: ToyEngine(model, ds, experiments=exps, **kw) for k, kw in SEARCHES.items()}
         for e in engs.values():
             e.run(POINT["mass"], POINT["g"], 2, batch_seed(0, 0))  # warm up
         row: dict[str, Any] = {}
@@ -131,7 +133,7 @@ def rates_side_by_side(
         "toys_per_round": n,
         "rounds": rounds,
         "point": POINT,
-        "model": "B-L",
+        "model": model,
         "options": options,
         "searches": SEARCHES,
         "rates": out,
@@ -223,7 +225,9 @@ def main() -> None:
     p.add_argument("what", choices=("rates", "compare", "scaling", "fc", "coverage"))
     p.add_argument("--toys", type=int, default=None)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--models", default="universal,B-L")
+    p.add_argument(
+        "--models", default=None, help="default universal,B-L (compare: B-L, the first one)"
+    )
     p.add_argument("--datasets", default="csi2021,ar2020,combined")
     p.add_argument("--workers", type=int, default=None)
     p.add_argument("--json", type=Path, default=None)
@@ -254,17 +258,18 @@ def main() -> None:
     if a.what == "rates":
         res = rates(a.toys or 60, options, a.coarse_plane)
     elif a.what == "compare":
-        res = rates_side_by_side(a.toys or 20, options)
+        res = rates_side_by_side(a.toys or 20, options, model=(a.models or "B-L").split(",")[0])
     elif a.what == "scaling":
         res = scaling(a.toys or 200)
     else:
         with runner(a.workers) as r:
             if a.what == "fc":
-                res = fc_rows(a.models.split(","), a.datasets.split(","), a.toys or 200, a.seed, r)
+                models = (a.models or "universal,B-L").split(",")
+                res = fc_rows(models, a.datasets.split(","), a.toys or 200, a.seed, r)
             else:
                 res = coverage_rows(
                     a.toys or 1000, a.seed, r, not a.fixed_ss,
-                    models=a.models.split(","), datasets=a.datasets.split(","),
+                    models=(a.models or "universal,B-L").split(","), datasets=a.datasets.split(","),
                     options=options, dof=a.dof,
                 )  # fmt: skip
         res["workers"] = a.workers

@@ -317,6 +317,32 @@ TEST_CASE("with_cancellation_seeds: the couplings where the Z' term cancels its 
   CHECK(cevns::with_cancellation_seeds(grid, {t, t}).size() == grid.size() + 3);  // duplicates
 }
 
+TEST_CASE("with_cancellation_band: dense where some bin's prediction dips below N0") {
+  const Vec grid{0.0, 1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0};
+  // two bins: N1/N2 = -2 and -8: the dip spans g from sqrt(1) / 1.5 to sqrt(8) * 1.5
+  cevns::Templates t{Vec{5.0, 5.0}, Vec{-2.0, -8.0}, Vec{1.0, 1.0}};
+  const Vec g = cevns::with_cancellation_band(grid, {t}, 20.0);
+  CHECK(std::is_sorted(g.begin(), g.end()));
+  CHECK(std::adjacent_find(g.begin(), g.end()) == g.end());
+  const double lo = 1.0 / 1.5, hi = std::sqrt(8.0) * 1.5;
+  const auto n_in = std::count_if(g.begin(), g.end(), [&](double x) { return x >= lo && x <= hi; });
+  // ceil(20 log10(hi / lo)) + 1 band points, plus the grid's own 1.0
+  CHECK(n_in == static_cast<long>(std::ceil(20.0 * std::log10(hi / lo))) + 1 + 1);
+  CHECK(g.front() == 0.0);
+  CHECK(g.back() == 100.0);
+  CHECK(*std::lower_bound(g.begin(), g.end(), lo * (1 - 1e-12)) == doctest::Approx(lo));
+  // the step inside the band is 1/20 decade at most
+  for (std::size_t i = 1; i < g.size(); ++i)
+    if (g[i - 1] >= lo && g[i] <= hi) CHECK(std::log10(g[i] / g[i - 1]) <= 1.0 / 20 + 1e-12);
+  // constructive interference (no bin with N1 < 0 < N2): the grid unchanged
+  cevns::Templates up{Vec{5.0, 5.0}, Vec{2.0, 8.0}, Vec{1.0, 1.0}};
+  CHECK(cevns::with_cancellation_band(grid, {up}, 20.0) == grid);
+  // one band per data set
+  CHECK(cevns::with_cancellation_band(grid, {t, up}, 20.0) == g);
+  CHECK_THROWS_AS(cevns::with_cancellation_band(grid, {t}, 0.0), std::invalid_argument);
+  CHECK_THROWS_AS(cevns::with_cancellation_band(grid, {t}, std::nan("")), std::invalid_argument);
+}
+
 TEST_CASE("refined_minima: two valleys in one bracket, Brent from the lowest sample") {
   // in ln g: valley A (chi2 1 at -0.2, wide) and valley B (chi2 0 at 0.9, narrow), both
   // inside the bracket [-1, 1.2] of the grid's local minimum at 0.15

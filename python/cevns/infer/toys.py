@@ -57,8 +57,9 @@ decade, 10 keV - 100 GeV, plus the tested mass), then every dip below a coarse
 interval's lower end (next to one of its ends) followed down a grid of 30 masses per decade
 (`PLANE_REFINE`: the data's rule, the
 core's ``refined_mass_minimum``). Along g each mass has a grid of `TOY_PER_DECADE`
-couplings per decade (the data's 20) plus seeds at the cancellation couplings
-of its templates, and every local minimum is refined (its bracket sampled at two
+couplings per decade, `TOY_BAND_PER_DECADE` (the data's 20) over the band where
+its templates' predictions dip below the SM's, plus seeds at the cancellation
+couplings of its templates, and every local minimum is refined (its bracket sampled at two
 midpoints, then Brent's method from the lowest sample), so the thin strips of the
 models with a cancellation (eq. 44-49) are found in every toy as in the data.
 Templates of the plane are computed once per `ToyEngine` (once per worker).
@@ -90,21 +91,26 @@ from .scan import (
     plane_fine_masses,
 )
 
-#: Coupling-grid density of the toys' minima (per decade), the data's
-#: (`PLANE_PER_DECADE`), with seeds at the cancellation couplings of the templates
-#: (`TOY_CANCELLATION_SEEDS`) and every local minimum refined (two midpoints, then
-#: Brent's method from the lowest sample): against a dense reference all three
-#: statistics of 900 toys at the six combined Table 2 points agree to 1e-6
-#: (bench/plane_density.py). 10 per decade (1.6x faster) found every 1-D minimum of
-#: 6000 toys but missed a plane minimum in 2 of those 900 toys (By+Lμ+Lτ, up to 0.11);
-#: 5 per decade missed 1-D minima too.
-TOY_PER_DECADE = PLANE_PER_DECADE
+#: Coupling-grid density of the toys' minima (per decade) outside the cancellation
+#: band, with seeds at the cancellation couplings of the templates
+#: (`TOY_CANCELLATION_SEEDS`) and, inside the band, `TOY_BAND_PER_DECADE` (the core's
+#: ``with_cancellation_band``: where some bin's prediction N0 + g²N1 + g⁴N2 dips below
+#: N0); every local minimum refined (two midpoints, then Brent's method from the
+#: lowest sample). Against a dense reference (all 211 masses, 40 couplings per
+#: decade) all three statistics of 900 toys at the six combined Table 2 points agree
+#: to 1e-6 (bench/plane_density.py). 0.8.0 used 20 per decade everywhere; 5 per decade
+#: without the band missed valleys in the band (By+Lμ+Lτ), as did 10 per decade.
+TOY_PER_DECADE = 5
 #: Seeds at the cancellation couplings g_f = √(−ΣN1/ΣN2) in the toys' grids.
 TOY_CANCELLATION_SEEDS = True
+#: Couplings per decade of the toys' grids over the cancellation band (the data's
+#: `PLANE_PER_DECADE`); 0: no band.
+TOY_BAND_PER_DECADE = PLANE_PER_DECADE
 
 __all__ = [
     "TOY_PER_DECADE",
     "TOY_CANCELLATION_SEEDS",
+    "TOY_BAND_PER_DECADE",
     "PLANE_MASSES_MEV",
     "PLANE_PER_DECADE",
     "PLANE_REFINE",
@@ -148,11 +154,16 @@ class ToyEngine:
         `PLANE_MASSES_MEV`, 3 per decade, each coarse minimum then refined in mass
         on a grid `PLANE_REFINE` times finer).
     coupling_per_decade : int
-        Couplings per decade of the grids along g (default `TOY_PER_DECADE`, 20).
+        Couplings per decade of the grids along g outside the cancellation band
+        (default `TOY_PER_DECADE`, 5).
     cancellation_seeds : bool
         Add to every coupling grid seeds at the cancellation couplings of its
         templates (the core's ``with_cancellation_seeds``; default
         `TOY_CANCELLATION_SEEDS`, True).
+    band_per_decade : int
+        Couplings per decade over the cancellation band of every grid's templates
+        (the core's ``with_cancellation_band``; default `TOY_BAND_PER_DECADE`, 20;
+        0: no band).
     fluctuate_ss : bool
         Draw the auxiliary measurements (the χ²'s ``auxiliary_measurements``: the
         steady-state histogram for COHERENT) again in each toy (default; the
@@ -173,7 +184,11 @@ class ToyEngine:
         fluctuate_ss: bool = True,
         coupling_per_decade: int = TOY_PER_DECADE,
         cancellation_seeds: bool = TOY_CANCELLATION_SEEDS,
+        band_per_decade: int = TOY_BAND_PER_DECADE,
     ) -> None:
+        if not (isinstance(band_per_decade, int) and band_per_decade >= 0):
+            raise InputError(f"band_per_decade must be an integer >= 0, got {band_per_decade!r}")
+        self.band_per_decade = band_per_decade
         self.fluctuate_ss = fluctuate_ss
         self.per_decade = int(coupling_per_decade)
         self.fit = ModelFit(model, dataset, experiments=experiments, data_dir=data_dir)
@@ -192,6 +207,7 @@ class ToyEngine:
             grids,
             stride,
             cancellation_seeds,
+            float(self.band_per_decade),
         )
         self._tested: dict[float, tuple[list[np.ndarray], list[float]]] = {}
         self._sigmas = {

@@ -56,7 +56,7 @@ void register_toys(py::module_ &m) {
       .def(
           py::init([](const std::vector<std::shared_ptr<BinnedChi2>> &chi2s,
                       const std::vector<Array> &tmpl, const std::vector<std::vector<double>> &grids,
-                      std::size_t coarse_stride, bool cancellation_seeds) {
+                      std::size_t coarse_stride, bool cancellation_seeds, double band_per_decade) {
             if (tmpl.size() != chi2s.size())
               throw std::invalid_argument("templates: one array per data set needed");
             const std::size_t n_mass = grids.size();
@@ -71,15 +71,17 @@ void register_toys(py::module_ &m) {
             }
             return ToyPlane(
                 std::vector<std::shared_ptr<const BinnedChi2>>(chi2s.begin(), chi2s.end()),
-                std::move(t), grids, coarse_stride, cancellation_seeds);
+                std::move(t), grids, coarse_stride, cancellation_seeds, band_per_decade);
           }),
           py::arg("chi2s"), py::arg("templates"), py::arg("grids"), py::arg("coarse_stride") = 1,
-          py::arg("cancellation_seeds") = false,
+          py::arg("cancellation_seeds") = false, py::arg("band_per_decade") = 0.0,
           "chi2s: one chi2 per data set; templates: per data set an array (n_mass, 3, "
           "n_bins...) of N0, N1, N2; grids: the coupling grid of each mass; coarse_stride "
           "k > 1: a coarse pass over every k-th mass, each coarse minimum then refined along "
           "the full (ascending) mass grid; cancellation_seeds: every coupling grid gets seeds "
-          "at the cancellation couplings of its templates (with_cancellation_seeds).")
+          "at the cancellation couplings of its templates (with_cancellation_seeds); "
+          "band_per_decade > 0: every coupling grid is made that dense over the cancellation "
+          "band of its templates (with_cancellation_band).")
       .def_property_readonly("n_datasets", &ToyPlane::n_datasets)
       .def_property_readonly("n_masses", &ToyPlane::n_masses)
       .def(

@@ -214,6 +214,36 @@ std::vector<double> with_cancellation_seeds(std::vector<double> grid,
   return grid;
 }
 
+std::vector<double> with_cancellation_band(std::vector<double> grid,
+                                           const std::vector<Templates>& templates,
+                                           double per_decade) {
+  if (!std::isfinite(per_decade) || !(per_decade > 0.0))
+    throw std::invalid_argument("with_cancellation_band: per_decade must be finite and > 0");
+  constexpr double kFlank = 1.5;
+  std::vector<double> band;
+  for (const Templates& t : templates) {
+    double lo = std::numeric_limits<double>::infinity(), hi = 0.0;
+    for (std::size_t i = 0; i < t.n1.size(); ++i) {
+      if (!(t.n1[i] < 0.0 && t.n2[i] > 0.0)) continue;
+      const double r = -t.n1[i] / t.n2[i];  // x where the prediction is back at N0
+      lo = std::min(lo, std::sqrt(0.5 * r));
+      hi = std::max(hi, std::sqrt(r));
+    }
+    if (!(hi > 0.0) || !std::isfinite(lo) || !std::isfinite(hi)) continue;
+    lo /= kFlank;
+    hi *= kFlank;
+    const std::size_t n =
+        static_cast<std::size_t>(std::ceil(per_decade * std::log10(hi / lo))) + 1;
+    const double step = std::log(hi / lo) / static_cast<double>(n - 1);
+    for (std::size_t k = 0; k < n; ++k) band.push_back(lo * std::exp(step * static_cast<double>(k)));
+  }
+  if (band.empty()) return grid;
+  grid.insert(grid.end(), band.begin(), band.end());
+  std::sort(grid.begin(), grid.end());
+  grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
+  return grid;
+}
+
 MassGridMinimum refined_mass_minimum(std::size_t n, std::size_t stride,
                                      const std::function<double(std::size_t)>& at) {
   if (n == 0) throw std::invalid_argument("refined_mass_minimum: no masses");

@@ -10,7 +10,7 @@
 #include <string>
 #include <utility>
 
-#include "cevns/scan.hpp"  // brent_minimize, refined_mass_minimum, with_cancellation_seeds
+#include "cevns/scan.hpp"  // refined_mass_minimum, with_cancellation_seeds/_band
 #include "coupling_minima.hpp"
 #include "sweep_start.hpp"
 #include "threads.hpp"
@@ -122,13 +122,16 @@ double grid_minimum(const ToyCurve &c, const std::vector<double> &grid) {
 ToyPlane::ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
                    std::vector<std::vector<Templates>> templates,
                    std::vector<std::vector<double>> grids, std::size_t coarse_stride,
-                   bool cancellation_seeds)
+                   bool cancellation_seeds, double band_per_decade)
     : chi2s_(std::move(chi2s)),
       templates_(std::move(templates)),
       grids_(std::move(grids)),
       stride_(coarse_stride),
-      seeds_(cancellation_seeds) {
+      seeds_(cancellation_seeds),
+      band_(band_per_decade) {
   if (chi2s_.empty()) throw std::invalid_argument("ToyPlane: no data sets");
+  if (!std::isfinite(band_) || band_ < 0.0)
+    throw std::invalid_argument("ToyPlane: band_per_decade must be finite and >= 0");
   if (stride_ < 1) throw std::invalid_argument("ToyPlane: coarse_stride must be >= 1");
   for (const auto &c : chi2s_) {
     if (!c) throw std::invalid_argument("ToyPlane: null chi2");
@@ -141,8 +144,15 @@ ToyPlane::ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
   for (std::size_t m = 0; m < templates_.size(); ++m) {
     check_templates(templates_[m], chi2s_, "ToyPlane");
     check_grid(grids_[m], "ToyPlane");
-    if (seeds_) grids_[m] = with_cancellation_seeds(std::move(grids_[m]), templates_[m]);
+    grids_[m] = search_grid(std::move(grids_[m]), templates_[m]);
   }
+}
+
+std::vector<double> ToyPlane::search_grid(std::vector<double> grid,
+                                          const std::vector<Templates> &t) const {
+  if (seeds_) grid = with_cancellation_seeds(std::move(grid), t);
+  if (band_ > 0.0) grid = with_cancellation_band(std::move(grid), t, band_);
+  return grid;
 }
 
 ToyStatistic ToyPlane::evaluate(const std::vector<ToyData> &toy,
@@ -173,9 +183,7 @@ ToyStatistic ToyPlane::evaluate(const std::vector<ToyData> &toy,
   out.chi2_point = at_mass(g);
   // the tested point itself bounds the minima from above (it may lie between
   // grid points, below every refined minimum)
-  const double at_grid = seeds_
-                             ? grid_minimum(at_mass, with_cancellation_seeds(tested_grid, tested))
-                             : grid_minimum(at_mass, tested_grid);
+  const double at_grid = grid_minimum(at_mass, search_grid(tested_grid, tested));
   out.chi2_mass_min = std::min(at_grid, out.chi2_point);
   if (!plane) {
     out.chi2_plane_min = std::numeric_limits<double>::quiet_NaN();

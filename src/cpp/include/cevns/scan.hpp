@@ -103,6 +103,26 @@ std::vector<std::vector<Interval>> allowed_many(const std::vector<CouplingChi2>&
 std::vector<double> with_cancellation_seeds(std::vector<double> grid,
                                             const std::vector<Templates>& templates);
 
+/// A coupling grid made dense over the cancellation band of the templates. In a
+/// bin with N1 < 0 < N2 the prediction N0 + x N1 + x^2 N2 (x = g^2) dips below N0
+/// for 0 < x < -N1/N2, deepest at x = -N1/(2 N2); the band of a data set runs from
+/// min sqrt(-N1/(2 N2)) / 1.5 to max sqrt(-N1/N2) * 1.5 over those bins (the
+/// factors 1.5 take in the flanks of a valley at either end), and couplings
+/// log-spaced at `per_decade` per decade over it are merged into the grid. The
+/// narrow valleys of chi2(g) (a cancellation that returns some bins to the data)
+/// lie in this band; outside it every bin's prediction moves the same way with g,
+/// and a coarse grid resolves chi2 there (bench/plane_density.py checks the toys'
+/// minima against a dense reference). No bin with N1 < 0 < N2 (constructive
+/// interference, e.g. B-L): the grid unchanged.
+/// \param grid        ascending couplings (g >= 0)
+/// \param templates   templates of one mass, one per data set
+/// \param per_decade  couplings per decade in the band (> 0)
+/// \return the grid with the band merged in (ascending, no duplicates)
+/// \throws std::invalid_argument if per_decade is not finite and > 0
+std::vector<double> with_cancellation_band(std::vector<double> grid,
+                                           const std::vector<Templates>& templates,
+                                           double per_decade);
+
 /// The smallest value found over a mass grid and where (refined_mass_minimum).
 struct MassGridMinimum {
   std::size_t index = 0;  ///< index of the mass in the grid

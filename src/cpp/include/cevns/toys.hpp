@@ -62,10 +62,16 @@ class ToyPlane {
   ///                   tested one) the seeds of with_cancellation_seeds (scan.hpp),
   ///                   so that a coarse coupling grid (5 per decade) still brackets
   ///                   the thin strips of the models with a cancellation
-  /// \throws std::invalid_argument on inconsistent sizes or a null chi2
+  /// \param band_per_decade  > 0: every coupling grid (the plane's and the tested
+  ///                   one) is made that dense over the cancellation band of its
+  ///                   templates (with_cancellation_band, scan.hpp), so that a coarse
+  ///                   grid elsewhere still resolves the narrow valleys; 0: no band
+  /// \throws std::invalid_argument on inconsistent sizes, a null chi2 or a
+  ///                   negative or non-finite band_per_decade
   ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
            std::vector<std::vector<Templates>> templates, std::vector<std::vector<double>> grids,
-           std::size_t coarse_stride = 1, bool cancellation_seeds = false);
+           std::size_t coarse_stride = 1, bool cancellation_seeds = false,
+           double band_per_decade = 0.0);
 
   std::size_t n_datasets() const { return chi2s_.size(); }
   std::size_t n_masses() const { return templates_.size(); }
@@ -95,6 +101,9 @@ class ToyPlane {
   std::vector<std::vector<double>> grids_;
   std::size_t stride_ = 1;
   bool seeds_ = false;
+  double band_ = 0.0;
+  /// A coupling grid with the seeds and the band of these templates, as configured.
+  std::vector<double> search_grid(std::vector<double> grid, const std::vector<Templates> &t) const;
   /// Minimum of a toy's chi2 over the plane's masses (see coarse_stride).
   double plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &own) const;
 };
