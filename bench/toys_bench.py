@@ -162,8 +162,12 @@ def scaling(n: int) -> dict[str, Any]:
     return {"toys": n, "dataset": "combined", "model": "B-L", "scaling": res}
 
 
-def fc_rows(models: list[str], datasets: list[str], n: int, seed: int, r: Runner) -> dict:
-    rows = []
+def fc_rows(
+    models: list[str], datasets: list[str], n: int, seed: int, r: Runner, out: Path | None = None
+) -> dict:
+    """FC Table 2 rows; with ``out``, the rows so far are written there after each row
+    (a long run stopped early keeps what it did)."""
+    rows: list[dict[str, Any]] = []
     for m in models:
         for d in datasets:
             t0 = time.perf_counter()
@@ -179,6 +183,9 @@ def fc_rows(models: list[str], datasets: list[str], n: int, seed: int, r: Runner
                 f"  [{row['wall_s']:.0f} s]",
                 flush=True,
             )
+            if out is not None:
+                partial = {"toys": n, "seed": seed, "rows": rows, "machine": machine()}
+                out.write_text(json.dumps(partial, indent=1, default=float) + "\n")
     return {"toys": n, "seed": seed, "rows": rows}
 
 
@@ -265,7 +272,7 @@ def main() -> None:
         with runner(a.workers) as r:
             if a.what == "fc":
                 models = (a.models or "universal,B-L").split(",")
-                res = fc_rows(models, a.datasets.split(","), a.toys or 200, a.seed, r)
+                res = fc_rows(models, a.datasets.split(","), a.toys or 200, a.seed, r, a.json)
             else:
                 res = coverage_rows(
                     a.toys or 1000, a.seed, r, not a.fixed_ss,
