@@ -339,6 +339,13 @@ TEST_CASE("with_cancellation_band: dense where some bin's prediction dips below 
   CHECK(cevns::with_cancellation_band(grid, {up}, 20.0) == grid);
   // one band per data set
   CHECK(cevns::with_cancellation_band(grid, {t, up}, 20.0) == g);
+  // clipped to the grid's range: a bin with N2 ~ 0 does not ask for a huge band
+  cevns::Templates wide{Vec{5.0, 5.0}, Vec{-2.0, -8.0}, Vec{1.0, 1e-300}};
+  const Vec w = cevns::with_cancellation_band(grid, {wide}, 20.0);
+  CHECK(w.back() == 100.0);
+  const double lo_w = 1.0 / 1.5;  // from the first bin; the second's top is clipped at 100
+  CHECK(w.size() <=
+        grid.size() + static_cast<std::size_t>(std::ceil(20 * std::log10(100.0 / lo_w))) + 1);
   CHECK_THROWS_AS(cevns::with_cancellation_band(grid, {t}, 0.0), std::invalid_argument);
   CHECK_THROWS_AS(cevns::with_cancellation_band(grid, {t}, std::nan("")), std::invalid_argument);
 }

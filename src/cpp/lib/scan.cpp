@@ -220,6 +220,14 @@ std::vector<double> with_cancellation_band(std::vector<double> grid,
   if (!std::isfinite(per_decade) || !(per_decade > 0.0))
     throw std::invalid_argument("with_cancellation_band: per_decade must be finite and > 0");
   constexpr double kFlank = 1.5;
+  // the band stays within the grid's positive couplings: the grid is the search
+  // range (and a bin with N2 ~ 0 would otherwise ask for a band of any width)
+  double g_min = std::numeric_limits<double>::infinity(), g_max = 0.0;
+  for (double g : grid)
+    if (g > 0.0 && std::isfinite(g)) {
+      g_min = std::min(g_min, g);
+      g_max = std::max(g_max, g);
+    }
   std::vector<double> band;
   for (const Templates& t : templates) {
     double lo = std::numeric_limits<double>::infinity(), hi = 0.0;
@@ -230,12 +238,13 @@ std::vector<double> with_cancellation_band(std::vector<double> grid,
       hi = std::max(hi, std::sqrt(r));
     }
     if (!(hi > 0.0) || !std::isfinite(lo) || !std::isfinite(hi)) continue;
-    lo /= kFlank;
-    hi *= kFlank;
-    const std::size_t n =
-        static_cast<std::size_t>(std::ceil(per_decade * std::log10(hi / lo))) + 1;
+    lo = std::max(lo / kFlank, g_min);
+    hi = std::min(hi * kFlank, g_max);
+    if (!(hi > lo)) continue;
+    const std::size_t n = static_cast<std::size_t>(std::ceil(per_decade * std::log10(hi / lo))) + 1;
     const double step = std::log(hi / lo) / static_cast<double>(n - 1);
-    for (std::size_t k = 0; k < n; ++k) band.push_back(lo * std::exp(step * static_cast<double>(k)));
+    for (std::size_t k = 0; k < n; ++k)
+      band.push_back(lo * std::exp(step * static_cast<double>(k)));
   }
   if (band.empty()) return grid;
   grid.insert(grid.end(), band.begin(), band.end());

@@ -108,7 +108,8 @@ std::vector<double> with_cancellation_seeds(std::vector<double> grid,
 /// for 0 < x < -N1/N2, deepest at x = -N1/(2 N2); the band of a data set runs from
 /// min sqrt(-N1/(2 N2)) / 1.5 to max sqrt(-N1/N2) * 1.5 over those bins (the
 /// factors 1.5 take in the flanks of a valley at either end), and couplings
-/// log-spaced at `per_decade` per decade over it are merged into the grid. The
+/// log-spaced at `per_decade` per decade over it (clipped to the grid's positive
+/// couplings, the search range) are merged into the grid. The
 /// narrow valleys of chi2(g) (a cancellation that returns some bins to the data)
 /// lie in this band; outside it every bin's prediction moves the same way with g,
 /// and a coarse grid resolves chi2 there (bench/plane_density.py checks the toys'
