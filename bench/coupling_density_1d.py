@@ -19,14 +19,12 @@ import time
 from pathlib import Path
 
 import numpy as np
+from plane_density import MODELS, TOLERANCE, table2_points  # bench/, the script's folder
 
 import cevns
 from cevns.experiments import experiment
 from cevns.infer.limits import limit
 from cevns.infer.toys import ToyEngine
-
-MODELS = ("universal", "B-L", "By+Lmu+Ltau")
-TOLERANCE = 1e-6
 
 
 def main() -> None:
@@ -40,7 +38,7 @@ def main() -> None:
     for model in MODELS:
         lim = limit(model, "combined", experiments=exps)
         # the 1-D statistic needs no plane: one mass each keeps the engines cheap
-        for mass, g in ((0.01, lim.g_low), (1e4, lim.g_over_M_high * 10.0)):
+        for mass, g in table2_points(lim).values():
             kw = {"experiments": exps, "plane_masses": [mass]}
             default = ToyEngine(model, "combined", **kw)
             dense = ToyEngine(model, "combined", coupling_per_decade=80, band_per_decade=0, **kw)

@@ -50,6 +50,11 @@ MODELS = ("universal", "B-L", "By+Lmu+Ltau")
 TOLERANCE = 1e-6
 
 
+def table2_points(lim: Any) -> dict[str, tuple[float, float]]:
+    """The tested points of a combined Table 2 limit: g at 10 keV, g/M x 10 GeV at 10 GeV."""
+    return {"low": (0.01, lim.g_low), "high": (1e4, lim.g_over_M_high * 10.0)}
+
+
 SEARCHES = ("default", "0.8.0", "10 per decade", "0.7.0")
 
 
@@ -107,7 +112,7 @@ def main() -> None:
     for model in args.models.split(","):
         lim = limit(model, "combined", experiments=exps)
         engs = engines(model, exps, searches, args.reference_per_decade)
-        points = {"low": (0.01, lim.g_low), "high": (1e4, lim.g_over_M_high * 10.0)}
+        points = table2_points(lim)
         for mass, g in (points[p] for p in args.points.split(",")):
             seed = np.random.SeedSequence(args.seed)
             stats, cpu = {}, {}

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import time
 from pathlib import Path
 from typing import Any
+
+from plane_refinement_table2 import KEYS, compared  # bench/, the script's folder
 
 from cevns.datasets import PAPER_DATASETS
 from cevns.experiments import experiment
@@ -39,14 +40,8 @@ def rows(ss_model: str, datasets: list[str], old: dict[tuple, dict]) -> list[dic
             fit = ModelFit(model, ds, experiments=exps)
             new = _limit_of(fit, ds, "2sigma", 2, M_LOW_MEV, M_HIGH_MEV)
             dense = global_minimum(fit, masses=fine)
-            prev = old[(model, ds, ss_model)]
-            row: dict[str, Any] = {"model": model, "dataset": ds, "ss_model": ss_model}
-            for key in ("chi2_min", "best_mass_MeV", "best_g", "g_low", "g_over_M_high"):
-                row[key] = {"0.7.0": prev[key]["refined"], "0.8.0": getattr(new, key)}
-            for key in ("g_low", "g_over_M_high"):
-                a, b = row[key]["0.7.0"], row[key]["0.8.0"]
-                row[key]["relative_change"] = b / a - 1.0 if a and math.isfinite(a) else math.nan
-            row["chi2_min"]["change"] = new.chi2_min - row["chi2_min"]["0.7.0"]
+            prev = {k: v["refined"] for k, v in old[(model, ds, ss_model)].items() if k in KEYS}
+            row = compared(model, ds, ss_model, prev, new, ("0.7.0", "0.8.0"))
             row["chi2_min"]["dense"] = dense["chi2"]
             row["chi2_min"]["above_dense"] = new.chi2_min - dense["chi2"]
             out.append(row)

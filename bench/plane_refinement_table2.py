@@ -26,6 +26,24 @@ from cevns.infer.limits import M_HIGH_MEV, M_LOW_MEV, _limit_of
 from cevns.infer.scan import PLANE_MASSES_MEV, ModelFit, global_minimum
 from cevns.models import MODEL_NAMES
 
+KEYS = ("chi2_min", "best_mass_MeV", "best_g", "g_low", "g_over_M_high")
+
+
+def compared(
+    model: str, ds: str, ss_model: str, before: Any, after: Any, labels: tuple[str, str]
+) -> dict[str, Any]:
+    """A Table 2 row before and after (limits or mappings with `KEYS`): each value under
+    its label, the bounds' relative change and the change of chi2_min."""
+    value = (lambda x, k: x[k]) if isinstance(before, dict) else getattr  # noqa: E731
+    row: dict[str, Any] = {"model": model, "dataset": ds, "ss_model": ss_model}
+    for key in KEYS:
+        row[key] = {labels[0]: value(before, key), labels[1]: getattr(after, key)}
+    for key in ("g_low", "g_over_M_high"):
+        a, b = row[key][labels[0]], row[key][labels[1]]
+        row[key]["relative_change"] = b / a - 1.0 if a and math.isfinite(a) else math.nan
+    row["chi2_min"]["change"] = after.chi2_min - row["chi2_min"][labels[0]]
+    return row
+
 
 def rows(ss_model: str, datasets: list[str]) -> list[dict[str, Any]]:
     exps = {"csi2021": experiment("csi2021", ss_model=ss_model), "ar2020": experiment("ar2020")}
@@ -37,13 +55,7 @@ def rows(ss_model: str, datasets: list[str]) -> list[dict[str, Any]]:
             old = _limit_of(fit, ds, "2sigma", 2, M_LOW_MEV, M_HIGH_MEV)
             fit._plane_minimum = None  # 0.7.0: refined in mass
             new = _limit_of(fit, ds, "2sigma", 2, M_LOW_MEV, M_HIGH_MEV)
-            row: dict[str, Any] = {"model": model, "dataset": ds, "ss_model": ss_model}
-            for key in ("chi2_min", "best_mass_MeV", "best_g", "g_low", "g_over_M_high"):
-                row[key] = {"coarse": getattr(old, key), "refined": getattr(new, key)}
-            for key in ("g_low", "g_over_M_high"):
-                a, b = row[key]["coarse"], row[key]["refined"]
-                row[key]["relative_change"] = b / a - 1.0 if a and math.isfinite(a) else math.nan
-            row["chi2_min"]["change"] = new.chi2_min - old.chi2_min
+            row = compared(model, ds, ss_model, old, new, ("coarse", "refined"))
             out.append(row)
             print(
                 f"{ss_model:8s} {model:12s} {ds:8s} chi2_min {old.chi2_min:.6f} -> "

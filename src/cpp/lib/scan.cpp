@@ -20,6 +20,15 @@ double log_bracket_lo(double left, double g_mid) {
   return left > 0.0 ? std::log(left) : std::log(g_mid) - 0.25;
 }
 
+/// `grid` with `extra` couplings merged in (ascending, no duplicates).
+std::vector<double> merged(std::vector<double> grid, const std::vector<double>& extra) {
+  if (extra.empty()) return grid;
+  grid.insert(grid.end(), extra.begin(), extra.end());
+  std::sort(grid.begin(), grid.end());
+  grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
+  return grid;
+}
+
 }  // namespace
 
 CouplingPoint CouplingProfile::best() const {
@@ -207,11 +216,7 @@ std::vector<double> with_cancellation_seeds(std::vector<double> grid,
     t2 += s2;
   }
   if (templates.size() > 1) seed(t1, t2);
-  if (seeds.empty()) return grid;
-  grid.insert(grid.end(), seeds.begin(), seeds.end());
-  std::sort(grid.begin(), grid.end());
-  grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
-  return grid;
+  return merged(std::move(grid), seeds);
 }
 
 std::vector<double> with_cancellation_band(std::vector<double> grid,
@@ -246,11 +251,7 @@ std::vector<double> with_cancellation_band(std::vector<double> grid,
     for (std::size_t k = 0; k < n; ++k)
       band.push_back(lo * std::exp(step * static_cast<double>(k)));
   }
-  if (band.empty()) return grid;
-  grid.insert(grid.end(), band.begin(), band.end());
-  std::sort(grid.begin(), grid.end());
-  grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
-  return grid;
+  return merged(std::move(grid), band);
 }
 
 MassGridMinimum refined_mass_minimum(std::size_t n, std::size_t stride,
