@@ -9,13 +9,16 @@ over the (M, g) plane) from three searches, same seeds:
   40) plus the cancellation seeds, every local minimum along g refined by Brent's
   method;
 * ``default``: the toys' search of this version (`ToyEngine`'s defaults): coarse pass
-  at 3 masses per decade and the descents along the fine grid; along g 5 couplings
-  per decade, 20 over the cancellation band, plus the cancellation seeds;
-* ``0.8.0``: the same rule in mass with 0.8.0's grid, 20 per decade everywhere (plus
-  the seeds);
-* ``10 per decade``: 10 per decade everywhere (plus the seeds), no band;
+  at 3 masses per decade and the descents along the fine grid, the masses next to the
+  coarse ones and the coarse masses on the plateaus probed from a mass already swept
+  (`TOY_PROBE_MASSES`); along g 5 couplings per decade, 20 over the cancellation band,
+  plus the cancellation seeds;
+* ``every mass swept``: the same without the probes (every visited mass swept along g);
+* ``0.8.0``: the same rule in mass (every visited mass swept) with 0.8.0's grid, 20 per
+  decade everywhere (plus the seeds);
+* ``10 per decade``: 10 per decade everywhere (plus the seeds), no band, no probes;
 * ``0.7.0``: the coupling grid of 0.6.0 and 0.7.0 (20 per decade, no seeds), with this
-  version's rule in mass. (bench/results/plane-density.json of 0.7.0 called the
+  version's rule in mass (no probes). (bench/results/plane-density.json of 0.7.0 called the
   5-per-decade search "default" and this one "0.6.0".)
 
 Prints, per point and search, the largest difference to the reference and the number
@@ -55,7 +58,7 @@ def table2_points(lim: Any) -> dict[str, tuple[float, float]]:
     return {"low": (0.01, lim.g_low), "high": (1e4, lim.g_over_M_high * 10.0)}
 
 
-SEARCHES = ("default", "0.8.0", "10 per decade", "0.7.0")
+SEARCHES = ("default", "every mass swept", "0.8.0", "10 per decade", "0.7.0")
 
 
 def engines(
@@ -71,11 +74,22 @@ def engines(
             band_per_decade=0,
         ),
         "default": ToyEngine(model, "combined", experiments=exps),
+        "every mass swept": ToyEngine(model, "combined", experiments=exps, probe_masses=False),
         "0.8.0": ToyEngine(
-            model, "combined", experiments=exps, coupling_per_decade=20, band_per_decade=0
+            model,
+            "combined",
+            experiments=exps,
+            coupling_per_decade=20,
+            band_per_decade=0,
+            probe_masses=False,
         ),
         "10 per decade": ToyEngine(
-            model, "combined", experiments=exps, coupling_per_decade=10, band_per_decade=0
+            model,
+            "combined",
+            experiments=exps,
+            coupling_per_decade=10,
+            band_per_decade=0,
+            probe_masses=False,
         ),
         "0.7.0": ToyEngine(
             model,
@@ -84,6 +98,7 @@ def engines(
             coupling_per_decade=PLANE_PER_DECADE,
             cancellation_seeds=False,
             band_per_decade=0,
+            probe_masses=False,
         ),
     }
     return {k: v for k, v in every.items() if k == "reference" or k in searches}
@@ -148,7 +163,8 @@ def main() -> None:
     out = {
         "what": "toy statistics (chi2 at the point, min over g at the mass, min over the plane) "
         "of the toys' searches (keys: default = this version's, 5 couplings per decade, "
-        "20 over the cancellation band, + seeds; 0.8.0 = 20 per decade + seeds; 10 per "
+        "20 over the cancellation band, + seeds, masses probed from a swept one; every mass "
+        "swept = the same without probes; 0.8.0 = 20 per decade + seeds; 10 per "
         "decade + seeds; 0.7.0's grid, 20 per decade) against a dense reference (all 211 "
         "masses, reference_per_decade couplings per decade + cancellation seeds, every "
         "minimum refined); CsI+Ar, default options",

@@ -3,15 +3,15 @@
 Usage::
 
     python bench/toys_bench.py rates   [--toys 60] [--json bench/results/toys-rates.json]
-    python bench/toys_bench.py compare [--toys 20] [--models B-L] [--json ...]  # 0.8.0's grid
+    python bench/toys_bench.py compare [--toys 20] [--models B-L] [--json ...]  # SEARCHES
     python bench/toys_bench.py scaling [--toys 200] [--json ...]      # 1 -> 2 Dask workers
     python bench/toys_bench.py fc      --models universal,B-L --toys 200 [--workers K] [--json ...]
     python bench/toys_bench.py coverage --toys 1000 [--workers K] [--json ...]
 
 ``rates``: toys per CPU-second of one process (each toy = one plane minimum + χ²
 at the tested point, the 2-D statistic; and the 1-D one) for CsI, Ar and combined.
-``compare``: the same with the coupling grids of `SEARCHES` (0.8.0's and the default) side by
-side in one process (interleaved, same seeds; their statistics compared).
+``compare``: the same with the searches of `SEARCHES` (0.8.0's, without probes, default) side
+by side in one process (interleaved, same seeds; their statistics compared).
 ``scaling``: wall time of the same toys in-process, on a LocalCluster of 1 and of
 2 workers (identical results checked). ``fc``: FC Table 2 rows beside the Wilks
 ones. ``coverage``: coverage of the Wilks regions at the paper's published bounds.
@@ -79,16 +79,24 @@ def rates(n: int, options: dict[str, dict[str, Any]] | None = None, coarse: bool
     }
 
 
-#: The coupling grids of the toys' search compared side by side, as `ToyEngine` keyword
-#: arguments: the first is the reference of the speed-up, the last the faster one.
-#: "0.8.0": this version's default (20 couplings per decade + the cancellation seeds);
-#: "10 per decade": 10 per decade + seeds (opt-in; it misses a plane minimum in 2 of 900
-#: toys of bench/plane_density.py). (bench/results/toys-rates-0.7.0-*.json were made by
-#: 0.7.0 with "0.6.0" = 20 per decade and "0.7.0" = 5 per decade + seeds.)
-#: The toys' coupling grids side by side: 0.8.0's (20 per decade + seeds) first,
-#: this version's default (5 per decade, 20 over the cancellation band, + seeds) last.
+#: The toys' searches compared side by side, as `ToyEngine` keyword arguments: the
+#: first is the reference of the speed-up, the last the faster one. "0.8.0": 20
+#: couplings per decade + the cancellation seeds, every visited mass swept along g;
+#: "every mass swept": this version's coupling grid (5 per decade, 20 over the
+#: cancellation band, + seeds) without the mass probes; "default": this version's
+#: search (the masses next to the coarse ones and the plateau's coarse masses probed
+#: from a mass already swept, `TOY_PROBE_MASSES`). (bench/results/toys-rates-0.7.0-*.json
+#: were made by 0.7.0 with "0.6.0" = 20 per decade and "0.7.0" = 5 per decade + seeds;
+#: toys-rates-band-*.json by 0.8.0 before the probes, with "0.8.0" and "default" = the
+#: band without probes.)
 SEARCHES: dict[str, dict[str, Any]] = {
-    "0.8.0": {"coupling_per_decade": 20, "cancellation_seeds": True, "band_per_decade": 0},
+    "0.8.0": {
+        "coupling_per_decade": 20,
+        "cancellation_seeds": True,
+        "band_per_decade": 0,
+        "probe_masses": False,
+    },
+    "every mass swept": {"probe_masses": False},
     "default": {},
 }
 

@@ -300,6 +300,42 @@ TEST_CASE("refined_mass_minimum: a valley between coarse masses that fall monoto
   CHECK(c.value == 0.0);
 }
 
+TEST_CASE("refined_mass_minimum with a probe: the neighbours of coarse masses probed") {
+  // the valley of the first case above; the masses next to the coarse ones are
+  // looked at with probe(j, m) (an upper bound of at(j), from the coarse mass m next
+  // to j), `at` only along a descent
+  const std::size_t n = 41;
+  std::vector<int> calls(n, 0);
+  const auto f = [&](std::size_t m) {
+    ++calls[m];
+    const double x = static_cast<double>(m) - 13.0;
+    return 0.001 * x * x + (m > 30 ? 1.0 : 0.0);
+  };
+  std::vector<std::pair<std::size_t, std::size_t>> probed;
+  const auto exact = [&](std::size_t j, std::size_t m) {
+    probed.emplace_back(j, m);
+    const double x = static_cast<double>(j) - 13.0;
+    return 0.001 * x * x + (j > 30 ? 1.0 : 0.0);
+  };
+  const cevns::MassGridMinimum b = cevns::refined_mass_minimum(n, 10, f, exact);
+  CHECK(b.index == 13);
+  CHECK(b.value == 0.0);
+  for (int c : calls) CHECK(c <= 1);
+  CHECK(calls[11] == 1);  // the descent from the probed 11 (0.004 < 0.009 at 10)
+  CHECK(calls[9] == 0);   // probed only: 0.016 > 0.009
+  for (const auto &[j, m] : probed) CHECK((j == m + 1 || j + 1 == m));  // next to its coarse mass
+  CHECK(std::find(probed.begin(), probed.end(), std::make_pair(std::size_t{11}, std::size_t{10})) !=
+        probed.end());
+  // a probe above the interval's lower end skips it: no descent, the coarse minimum stays
+  const auto above = [](std::size_t, std::size_t) { return 1e9; };
+  std::fill(calls.begin(), calls.end(), 0);
+  const cevns::MassGridMinimum c = cevns::refined_mass_minimum(n, 10, f, above);
+  CHECK(c.index == 10);
+  int visited = 0;
+  for (int k : calls) visited += k;
+  CHECK(visited == 5);  // the coarse pass only
+}
+
 TEST_CASE("with_cancellation_seeds: the couplings where the Z' term cancels its interference") {
   const Vec grid{0.0, 0.1, 1.0, 10.0};
   cevns::Templates t{ramp(5.0, 0.0), ramp(-2.0, 0.0), ramp(1.0, 0.0)};  // sum N1 / sum N2 = -2

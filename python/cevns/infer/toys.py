@@ -106,11 +106,18 @@ TOY_CANCELLATION_SEEDS = True
 #: Couplings per decade of the toys' grids over the cancellation band (the data's
 #: `PLANE_PER_DECADE`); 0: no band.
 TOY_BAND_PER_DECADE = PLANE_PER_DECADE
+#: Probe rather than sweep along g the masses whose curve a mass already swept has
+#: (the core's ``ToyPlane(..., probe_masses)``): the masses next to the coarse ones, and
+#: the coarse masses on the low- and high-mass plateaus; each local minimum of the swept
+#: mass is refined at the new one from a bracket around it. Same statistics as sweeping
+#: every visited mass on 900 toys against the dense reference (bench/plane_density.py).
+TOY_PROBE_MASSES = True
 
 __all__ = [
     "TOY_PER_DECADE",
     "TOY_CANCELLATION_SEEDS",
     "TOY_BAND_PER_DECADE",
+    "TOY_PROBE_MASSES",
     "PLANE_MASSES_MEV",
     "PLANE_PER_DECADE",
     "PLANE_REFINE",
@@ -164,6 +171,11 @@ class ToyEngine:
         Couplings per decade over the cancellation band of every grid's templates
         (the core's ``with_cancellation_band``; default `TOY_BAND_PER_DECADE`, 20;
         0: no band).
+    probe_masses : bool
+        Probe the masses next to the coarse ones and the coarse masses on the low- and
+        high-mass plateaus from a mass already swept along g, instead of sweeping them
+        (the core's ``ToyPlane(..., probe_masses)``; default `TOY_PROBE_MASSES`, True;
+        False: every visited mass swept, as until 0.8.0).
     fluctuate_ss : bool
         Draw the auxiliary measurements (the χ²'s ``auxiliary_measurements``: the
         steady-state histogram for COHERENT) again in each toy (default; the
@@ -185,6 +197,7 @@ class ToyEngine:
         coupling_per_decade: int = TOY_PER_DECADE,
         cancellation_seeds: bool = TOY_CANCELLATION_SEEDS,
         band_per_decade: int = TOY_BAND_PER_DECADE,
+        probe_masses: bool = TOY_PROBE_MASSES,
     ) -> None:
         if not (isinstance(band_per_decade, int) and band_per_decade >= 0):
             raise InputError(f"band_per_decade must be an integer >= 0, got {band_per_decade!r}")
@@ -208,6 +221,7 @@ class ToyEngine:
             stride,
             cancellation_seeds,
             float(self.band_per_decade),
+            bool(probe_masses),
         )
         self._tested: dict[float, tuple[list[np.ndarray], list[float]]] = {}
         self._sigmas = {

@@ -1163,7 +1163,13 @@ double csi_newton_direction(const CsiProblem &prob, const double *x, const doubl
   return dec;
 }
 
-constexpr double kDecDone = 1e-8;       // full step from here is exact to ~1e-16
+constexpr double kDecDone = 1e-8;  // full step from here is exact to ~1e-16
+// Below this decrement lambda^2 the minimum along a curve is predicted, f - lambda^2 / 2:
+// the chi2 is self-concordant (Poisson terms with integer counts, quadratic priors;
+// the profile over the SS rates keeps it so), so f - f_min lies between
+// lambda - ln(1 + lambda) and -lambda - ln(1 - lambda), and the prediction is exact to
+// lambda^3 / 3 + O(lambda^4) < 4e-10.
+constexpr double kDecPredict = 1e-6;
 constexpr double kDecConverged = 2e-9;  // final criterion: chi2 within 1e-9
 
 /// Damped projected Newton from p with the analytic gradient and Hessian (the
@@ -1183,9 +1189,9 @@ bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false) {
       converged = true;
       break;
     }
-    if (predict_last && dec < kDecDone) {
+    if (predict_last && dec < kDecPredict) {
       // the full step lands on the minimum: chi2 there is the quadratic model's,
-      // f - dec / 2, to O(|step|^3) (~1e-15), without evaluating it (gradient,
+      // f - dec / 2, to < 4e-10 (kDecPredict), without evaluating it (gradient,
       // Hessian and SS rates stay those of the point before)
       bool inside = true;
       for (std::size_t k = 0; k < nf; ++k) inside = inside && p.s[prob.free_idx[k]] + step[k] > 0.0;

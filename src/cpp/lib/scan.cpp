@@ -255,7 +255,8 @@ std::vector<double> with_cancellation_band(std::vector<double> grid,
 }
 
 MassGridMinimum refined_mass_minimum(std::size_t n, std::size_t stride,
-                                     const std::function<double(std::size_t)>& at) {
+                                     const std::function<double(std::size_t)>& at,
+                                     const std::function<double(std::size_t, std::size_t)>& probe) {
   if (n == 0) throw std::invalid_argument("refined_mass_minimum: no masses");
   if (stride == 0) throw std::invalid_argument("refined_mass_minimum: stride must be >= 1");
   std::vector<double> f(n, std::numeric_limits<double>::quiet_NaN());
@@ -283,6 +284,7 @@ MassGridMinimum refined_mass_minimum(std::size_t n, std::size_t stride,
   constexpr double kFlat = 1e-7, kRefineWindow = 10.0;
   const double window = best.value + kRefineWindow;
   const auto descend = [&](std::size_t j) {
+    value(j);  // (a probed start is evaluated in full)
     while (true) {
       std::size_t next = j;
       if (j > 0 && value(j - 1) < f[next]) next = j - 1;
@@ -295,11 +297,13 @@ MassGridMinimum refined_mass_minimum(std::size_t n, std::size_t stride,
     const std::size_t a = coarse[k], b = coarse[k + 1];
     const double lower = std::min(f[a], f[b]);
     if (b - a < 2 || lower > window || std::abs(f[a] - f[b]) <= kFlat) continue;
-    for (std::size_t j : {a + 1, b - 1})
-      if (value(j) < lower) {
+    for (std::size_t j : {a + 1, b - 1}) {
+      const double v = !probe || !std::isnan(f[j]) ? value(j) : probe(j, j == a + 1 ? a : b);
+      if (v < lower) {
         const std::size_t m = descend(j);
         if (f[m] < best.value) best = {m, f[m]};
       }
+    }
   }
   return best;
 }

@@ -16,7 +16,28 @@
 #include "threads.hpp"
 
 namespace cevns {
+
+namespace detail {
+/// What a sweep along g at one mass found: its minimum, chi2 at the grid's first
+/// coupling (g = 0: the SM) and the brackets (three couplings, the middle one the
+/// lowest) of its interior local minima with the optima at their middle, from which
+/// another mass is probed (probe_minimum).
+struct MassScan {
+  double best = std::numeric_limits<double>::infinity();
+  double g_first = 0.0, f_first = 0.0;
+  struct Bracket {
+    double g[3];
+    std::vector<std::vector<double>> optima;  // per data set, near its minimum (warm starts)
+    double g_min;                             // where its refinement ended lowest
+  };
+  std::vector<Bracket> brackets;
+};
+
+}  // namespace detail
+
 namespace {
+
+using detail::MassScan;
 
 void check_templates(const std::vector<Templates> &t,
                      const std::vector<std::shared_ptr<const BinnedChi2>> &c, const char *what) {
@@ -83,15 +104,27 @@ class ToyCurve {
   std::vector<std::unique_ptr<CouplingCurve>> curves_;
 };
 
+/// Refines a bracket (g3 ascending, f3[1] the lowest) like detail::refined_minima,
+/// warm-started from `chain`; returns the lowest minimum (or g3[1], f3[1]).
+CouplingPoint refine_bracket(const ToyCurve &c, const double *g3, const double *f3,
+                             std::vector<std::vector<double>> chain) {
+  auto fl = [&c, &chain](double lg) { return c.warm(std::exp(lg), chain); };
+  const std::vector<double> gv(g3, g3 + 3), fv(f3, f3 + 3);
+  CouplingPoint best{g3[1], f3[1]};
+  for (const CouplingPoint &m : detail::refined_minima(fl, gv, fv, 1e-7))
+    if (m.chi2 < best.chi2) best = m;
+  return best;
+}
+
 /// Minimum of chi2(g) over a grid with every interior local minimum refined
 /// by Brent's method in log g (tolerance 1e-7), as CouplingChi2::profile (and
 /// so scan.global_minimum) does for the data (detail::refined_minima), with warm starts: the
 /// sweep's profiles start from the optima before them (detail::SweepStart), the
 /// refinement's from the last one's.
-double grid_minimum(const ToyCurve &c, const std::vector<double> &grid) {
+MassScan grid_minimum(const ToyCurve &c, const std::vector<double> &grid) {
   const std::size_t nd = c.n_datasets();
   std::vector<double> f(grid.size());
-  double best = std::numeric_limits<double>::infinity();
+  MassScan out;
   std::vector<detail::SweepStart> starts(nd);
   std::vector<std::vector<std::vector<double>>> optima(grid.size());
   for (std::size_t i = 0; i < grid.size(); ++i) {
@@ -102,19 +135,101 @@ double grid_minimum(const ToyCurve &c, const std::vector<double> &grid) {
     f[i] = c(grid[i], &nuisances);
     for (std::size_t d = 0; d < nd; ++d)
       if (!nuisances[d].empty()) starts[d].record(lng, nuisances[d]);
-    best = std::min(best, f[i]);
+    out.best = std::min(out.best, f[i]);
   }
+  out.g_first = grid.front();
+  out.f_first = f.front();
   for (std::size_t i = 1; i + 1 < grid.size(); ++i) {
     if (!(f[i] <= f[i - 1] && f[i] <= f[i + 1])) continue;
-    // refined_minima over the bracket of sample i alone, warm-started from its optima
-    std::vector<std::vector<double>> chain = optima[i];
-    auto fl = [&c, &chain](double lg) { return c.warm(std::exp(lg), chain); };
-    const std::vector<double> g3(grid.begin() + (i - 1), grid.begin() + (i + 2));
-    const std::vector<double> f3(f.begin() + (i - 1), f.begin() + (i + 2));
-    for (const CouplingPoint &m : detail::refined_minima(fl, g3, f3, 1e-7))
-      best = std::min(best, m.chi2);
+    const CouplingPoint m = refine_bracket(c, &grid[i - 1], &f[i - 1], optima[i]);
+    out.best = std::min(out.best, m.chi2);
+    out.brackets.push_back({{grid[i - 1], grid[i], grid[i + 1]}, optima[i], m.g});
   }
-  return best;
+  return out;
+}
+
+/// Half-width in ln g of the bracket a probe puts around the minimum of a bracket
+/// of the mass it probes from (the minimum moves by less between masses this close).
+constexpr double kProbeHalfWidth = 0.05;
+
+/// The sweep of a mass whose chi2(g) is close to that of a mass already swept
+/// (`near`) with the couplings scaled by `ratio` (1 between neighbours of the fine
+/// mass grid at low mass, their mass ratio at high mass): chi2 at the first
+/// coupling of `near` (unscaled: g = 0 is the SM at every mass), and for each of its
+/// brackets, warm-started from its optima, a bracket of half-width kProbeHalfWidth
+/// in ln g around its scaled minimum, refined by Brent's method where its middle is
+/// the lowest (else the scaled bracket itself, refined where its middle is still
+/// the lowest). Where a minimum moved out of both, the full sweep over `grid`
+/// instead. Its best is an upper bound of the minimum over g (the minimum itself
+/// unless a valley appears that `near` does not have).
+MassScan probe_minimum(const ToyCurve &c, const MassScan &near, double ratio,
+                       const std::vector<double> &grid) {
+  MassScan out;
+  out.g_first = near.g_first;
+  out.f_first = near.g_first == 0.0 ? near.f_first : c(near.g_first);
+  out.best = out.f_first;
+  // chi2 at g3 (ascending) from the optima at g3[1]; true where g3[1] is the lowest
+  const auto bracket = [&c](const double *g3, double *f3, MassScan::Bracket &at) {
+    f3[1] = c.warm(g3[1], at.optima);
+    for (int k : {0, 2}) {
+      std::vector<std::vector<double>> from = at.optima;
+      f3[k] = c.warm(g3[k], from);
+    }
+    return f3[1] <= f3[0] && f3[1] <= f3[2];
+  };
+  for (const MassScan::Bracket &b : near.brackets) {
+    MassScan::Bracket here{{b.g[0] * ratio, b.g[1] * ratio, b.g[2] * ratio}, b.optima, 0.0};
+    const double lm = std::log(b.g_min * ratio);
+    const double tight[3] = {std::exp(lm - kProbeHalfWidth), b.g_min * ratio,
+                             std::exp(lm + kProbeHalfWidth)};
+    double f3[3];
+    CouplingPoint m{};
+    if (tight[0] > 0.0 && bracket(tight, f3, here)) {
+      std::vector<std::vector<double>> chain = here.optima;
+      auto fl = [&c, &chain](double lg) { return c.warm(std::exp(lg), chain); };
+      m = brent_minimize_from(fl, lm - kProbeHalfWidth, lm, f3[1], lm + kProbeHalfWidth, 1e-7);
+      m.g = std::exp(m.g);
+    } else {
+      here.optima = b.optima;
+      if (!bracket(here.g, f3, here)) return grid_minimum(c, grid);
+      m = refine_bracket(c, here.g, f3, here.optima);
+    }
+    here.g_min = m.g;
+    out.best = std::min(out.best, m.chi2);
+    out.brackets.push_back(std::move(here));
+  }
+  return out;
+}
+
+/// Sum of the N2 templates of every data set (> 0 where the mediator couples).
+double n2_sum(const std::vector<Templates> &t) {
+  double s = 0.0;
+  for (const Templates &d : t)
+    for (double v : d.n2) s += v;
+  return s;
+}
+
+/// The coupling ratio that maps chi2(g) of mass `from` onto that of mass `to`,
+/// (sum N2_from / sum N2_to)^(1/4) (the Z' term g^4 N2 kept), if their templates
+/// agree then to `tol` of their largest entries (the plateaus below and above the
+/// momentum transfers: the same curve in g, resp. g/M); 0 otherwise.
+double same_curve_ratio(const std::vector<Templates> &from, const std::vector<Templates> &to,
+                        double tol) {
+  const double sf = n2_sum(from), st = n2_sum(to);
+  if (!(sf > 0.0) || !(st > 0.0)) return 0.0;
+  const double r2 = std::sqrt(sf / st), r4 = sf / st;
+  for (std::size_t d = 0; d < from.size(); ++d) {
+    double m1 = 0.0, m2 = 0.0;
+    for (std::size_t i = 0; i < from[d].n1.size(); ++i) {
+      m1 = std::max(m1, std::abs(from[d].n1[i]));
+      m2 = std::max(m2, std::abs(from[d].n2[i]));
+    }
+    for (std::size_t i = 0; i < from[d].n1.size(); ++i)
+      if (std::abs(r2 * to[d].n1[i] - from[d].n1[i]) > tol * m1 ||
+          std::abs(r4 * to[d].n2[i] - from[d].n2[i]) > tol * m2 || to[d].n0[i] != from[d].n0[i])
+        return 0.0;
+  }
+  return std::sqrt(r2);
 }
 
 }  // namespace
@@ -122,13 +237,14 @@ double grid_minimum(const ToyCurve &c, const std::vector<double> &grid) {
 ToyPlane::ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
                    std::vector<std::vector<Templates>> templates,
                    std::vector<std::vector<double>> grids, std::size_t coarse_stride,
-                   bool cancellation_seeds, double band_per_decade)
+                   bool cancellation_seeds, double band_per_decade, bool probe_masses)
     : chi2s_(std::move(chi2s)),
       templates_(std::move(templates)),
       grids_(std::move(grids)),
       stride_(coarse_stride),
       seeds_(cancellation_seeds),
-      band_(band_per_decade) {
+      band_(band_per_decade),
+      probe_(probe_masses) {
   if (chi2s_.empty()) throw std::invalid_argument("ToyPlane: no data sets");
   if (!std::isfinite(band_) || band_ < 0.0)
     throw std::invalid_argument("ToyPlane: band_per_decade must be finite and >= 0");
@@ -146,6 +262,13 @@ ToyPlane::ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
     check_grid(grids_[m], "ToyPlane");
     grids_[m] = search_grid(std::move(grids_[m]), templates_[m]);
   }
+  // coarse masses on a plateau: swept by probing the coarse mass before them
+  same_as_.assign(templates_.size(), {templates_.size(), 0.0});
+  if (probe_ && stride_ > 1)
+    for (std::size_t m = stride_; m < templates_.size(); m += stride_) {
+      const double r = same_curve_ratio(templates_[m - stride_], templates_[m], kSameCurve);
+      if (r > 0.0) same_as_[m] = {m - stride_, r};
+    }
 }
 
 std::vector<double> ToyPlane::search_grid(std::vector<double> grid,
@@ -183,22 +306,49 @@ ToyStatistic ToyPlane::evaluate(const std::vector<ToyData> &toy,
   out.chi2_point = at_mass(g);
   // the tested point itself bounds the minima from above (it may lie between
   // grid points, below every refined minimum)
-  const double at_grid = grid_minimum(at_mass, search_grid(tested_grid, tested));
-  out.chi2_mass_min = std::min(at_grid, out.chi2_point);
+  const std::vector<double> grid = search_grid(tested_grid, tested);
+  const MassScan at_grid = grid_minimum(at_mass, grid);
+  out.chi2_mass_min = std::min(at_grid.best, out.chi2_point);
   if (!plane) {
     out.chi2_plane_min = std::numeric_limits<double>::quiet_NaN();
     return out;
   }
-  out.chi2_plane_min = std::min(out.chi2_mass_min, plane_minimum(own));
+  // a tested mass of the plane (same templates and grid) is not swept twice
+  std::size_t same = templates_.size();
+  for (std::size_t m = 0; m < templates_.size() && same == templates_.size(); ++m) {
+    bool equal = grids_[m] == grid;
+    for (std::size_t d = 0; d < tested.size() && equal; ++d)
+      equal = templates_[m][d].n1 == tested[d].n1 && templates_[m][d].n2 == tested[d].n2 &&
+              templates_[m][d].n0 == tested[d].n0;
+    if (equal) same = m;
+  }
+  out.chi2_plane_min = std::min(out.chi2_mass_min, plane_minimum(own, same, at_grid));
   return out;
 }
 
-double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &own) const {
-  // the data's rule (scan.hpp, refined_mass_minimum): coarse pass, then descent in mass
+double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &own,
+                               std::size_t swept, const detail::MassScan &sweep) const {
+  // the data's rule (scan.hpp, refined_mass_minimum): coarse pass, then descent in
+  // mass; coarse masses on a plateau and the masses next to the coarse ones are
+  // probed from a mass already swept
+  std::vector<MassScan> scans(templates_.size());
   const auto at = [&](std::size_t m) {
-    return grid_minimum(ToyCurve(own, templates_[m]), grids_[m]);
+    if (m == swept) {
+      scans[m] = sweep;
+      return scans[m].best;
+    }
+    const ToyCurve c(own, templates_[m]);
+    const auto [from, ratio] = same_as_[m];
+    scans[m] =
+        from < m ? probe_minimum(c, scans[from], ratio, grids_[m]) : grid_minimum(c, grids_[m]);
+    return scans[m].best;
   };
-  return refined_mass_minimum(templates_.size(), stride_, at).value;
+  const auto probe = [&](std::size_t j, std::size_t near) {
+    const double ratio = std::pow(n2_sum(templates_[near]) / n2_sum(templates_[j]), 0.25);
+    return probe_minimum(ToyCurve(own, templates_[j]), scans[near], ratio, grids_[j]).best;
+  };
+  if (!probe_) return refined_mass_minimum(templates_.size(), stride_, at).value;
+  return refined_mass_minimum(templates_.size(), stride_, at, probe).value;
 }
 
 std::vector<ToyStatistic> ToyPlane::evaluate_many(const std::vector<std::vector<ToyData>> &toys,

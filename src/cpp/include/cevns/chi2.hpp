@@ -395,10 +395,11 @@ class CsiChi2 final : public BinnedChi2 {
   std::unique_ptr<CouplingCurve> curve(const double *n0, const double *n1,
                                        const double *n2) const override;
   /// profile_from, except that a last Newton step whose predicted gain (half the
-  /// Newton decrement) is below 5e-9 is taken without evaluating chi2 after it: chi2
-  /// is the quadratic model's minimum (exact to ~1e-15), and the reported eta_ss is
-  /// that of the point before the step (it moves by O(step)). One evaluation fewer
-  /// per point of a sweep.
+  /// Newton decrement lambda^2) is below 5e-7 is taken without evaluating chi2 after
+  /// it: chi2 is the quadratic model's minimum, exact to lambda^3 / 3 < 4e-10 (the
+  /// chi2 is self-concordant in the scales), and the reported eta_ss is that of the
+  /// point before the step (it moves by O(step)). One evaluation fewer per point of
+  /// a sweep.
   ProfileResult profile_along(const double *cevns, const double *start) const;
 
  private:

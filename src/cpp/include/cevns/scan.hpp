@@ -148,9 +148,16 @@ struct MassGridMinimum {
 /// \param stride  coarse stride (>= 1)
 /// \param at      at(m): the value at mass m (e.g. chi2 minimised over g);
 ///                called at most once per m
+/// \param probe   empty: the masses next to the coarse ones are evaluated with
+///                `at`. Otherwise probe(j, m) is used there instead: an upper bound
+///                of at(j), cheaper, from what at(m) found (m the coarse mass next
+///                to j, already evaluated); a descent starts (with `at`) only where
+///                it lies below the interval's lower end (the toys' rule: probed
+///                from the coarse mass's minima along g, ToyPlane)
 /// \throws std::invalid_argument if n or stride is 0
-MassGridMinimum refined_mass_minimum(std::size_t n, std::size_t stride,
-                                     const std::function<double(std::size_t)>& at);
+MassGridMinimum refined_mass_minimum(
+    std::size_t n, std::size_t stride, const std::function<double(std::size_t)>& at,
+    const std::function<double(std::size_t, std::size_t)>& probe = {});
 
 /// A point of the (M, g) plane and its chi2.
 struct PlanePoint {

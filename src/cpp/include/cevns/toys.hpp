@@ -12,12 +12,17 @@
 /// batch gives bit-identical results on any machine, thread count or worker.
 #include <cstddef>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "cevns/chi2.hpp"
 #include "cevns/rate.hpp"
 
 namespace cevns {
+
+namespace detail {
+struct MassScan;  // toys.cpp: what a sweep along g at one mass found
+}
 
 /// Pseudo-data of one data set (see BinnedChi2::with_data).
 struct ToyData {
@@ -66,12 +71,22 @@ class ToyPlane {
   ///                   one) is made that dense over the cancellation band of its
   ///                   templates (with_cancellation_band, scan.hpp), so that a coarse
   ///                   grid elsewhere still resolves the narrow valleys; 0: no band
+  /// \param probe_masses  true (with coarse_stride > 1): a mass is probed rather than
+  ///                   swept along its whole grid where a mass already swept has the
+  ///                   same curve: the masses next to the coarse ones (from the
+  ///                   coarse mass beside them; a descent starts only where the probe
+  ///                   lies below the interval's lower end), and the coarse masses on
+  ///                   the low- and high-mass plateaus, whose templates agree with the
+  ///                   coarse mass's before them to 1e-3 with the coupling scaled. A
+  ///                   probe refines, at the new mass, each local minimum of the swept
+  ///                   one from a bracket around it (the full sweep where the minimum
+  ///                   left it). false: every visited mass swept (until 0.8.0)
   /// \throws std::invalid_argument on inconsistent sizes, a null chi2 or a
   ///                   negative or non-finite band_per_decade
   ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
            std::vector<std::vector<Templates>> templates, std::vector<std::vector<double>> grids,
            std::size_t coarse_stride = 1, bool cancellation_seeds = false,
-           double band_per_decade = 0.0);
+           double band_per_decade = 0.0, bool probe_masses = false);
 
   std::size_t n_datasets() const { return chi2s_.size(); }
   std::size_t n_masses() const { return templates_.size(); }
@@ -100,12 +115,22 @@ class ToyPlane {
   std::vector<std::vector<Templates>> templates_;
   std::vector<std::vector<double>> grids_;
   std::size_t stride_ = 1;
+  /// Templates of coarse masses that agree with those of the coarse mass before
+  /// them to this (relative to their largest entry) once the coupling is scaled:
+  /// their curve is that one's, probed rather than swept.
+  static constexpr double kSameCurve = 1e-3;
+  /// Per mass: the coarse mass before it with the same curve and the coupling ratio
+  /// (index n_masses(): none).
+  std::vector<std::pair<std::size_t, double>> same_as_;
   bool seeds_ = false;
   double band_ = 0.0;
+  bool probe_ = false;
   /// A coupling grid with the seeds and the band of these templates, as configured.
   std::vector<double> search_grid(std::vector<double> grid, const std::vector<Templates> &t) const;
-  /// Minimum of a toy's chi2 over the plane's masses (see coarse_stride).
-  double plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &own) const;
+  /// Minimum of a toy's chi2 over the plane's masses (see coarse_stride); mass
+  /// `swept` (n_masses(): none) already swept along g (`sweep`).
+  double plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &own, std::size_t swept,
+                       const detail::MassScan &sweep) const;
 };
 
 }  // namespace cevns
