@@ -5,9 +5,9 @@ statistics of every toy (χ² at the point, its minimum over g at the tested mas
 over the (M, g) plane) from three searches, same seeds:
 
 * ``reference``: every mass of the fine grid (30 per decade, 10 keV - 100 GeV, 211
-  masses, no coarse pass), ``--reference-per-decade`` couplings per decade (default
-  40) plus the cancellation seeds, every local minimum along g refined by Brent's
-  method;
+  masses, no coarse pass), each swept along g (no probes), ``--reference-per-decade``
+  couplings per decade (default 40) plus the cancellation seeds, every local minimum
+  along g refined by Brent's method;
 * ``default``: the toys' search of this version (`ToyEngine`'s defaults): coarse pass
   at 3 masses per decade and the descents along the fine grid, the masses next to the
   coarse ones and the coarse masses on the plateaus probed from a mass already swept
@@ -72,6 +72,7 @@ def engines(
             plane_masses=plane_fine_masses(),
             coupling_per_decade=ref_per_decade,
             band_per_decade=0,
+            probe_masses=False,
         ),
         "default": ToyEngine(model, "combined", experiments=exps),
         "every mass swept": ToyEngine(model, "combined", experiments=exps, probe_masses=False),

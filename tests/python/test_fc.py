@@ -362,7 +362,11 @@ def test_plane_minimum_is_refined_in_mass(data_dir):
 
     ref = ToyEngine("universal", "csi2021", data_dir=data_dir)
     dense = ToyEngine(
-        "universal", "csi2021", experiments=ref.fit.experiments, plane_masses=ref.plane_masses
+        "universal",
+        "csi2021",
+        experiments=ref.fit.experiments,
+        plane_masses=ref.plane_masses,
+        probe_masses=False,
     )
     coarse = ToyEngine(
         "universal", "csi2021", experiments=ref.fit.experiments, plane_masses=PLANE_MASSES_MEV
@@ -433,7 +437,9 @@ def test_plane_minimum_finds_a_valley_between_falling_coarse_masses(data_dir):
 
     exps = {n: experiment(n, data_dir) for n in ("csi2021", "ar2020")}
     ref = ToyEngine("universal", "combined", experiments=exps)
-    dense = ToyEngine("universal", "combined", experiments=exps, plane_masses=ref.plane_masses)
+    dense = ToyEngine(
+        "universal", "combined", experiments=exps, plane_masses=ref.plane_masses, probe_masses=False
+    )
     mass, g = 1e-2, 2.2230212080276865e-05  # the combined bound of 0.7.0 (the toys' truth)
     obs, aux, cen = ref.generate(ref.hypothesis(mass, g), 150, np.random.SeedSequence(11))
     pick = [71, 92]

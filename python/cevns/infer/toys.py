@@ -62,6 +62,14 @@ its templates' predictions dip below the SM's, plus seeds at the cancellation
 couplings of its templates, and every local minimum is refined (its bracket sampled at two
 midpoints, then Brent's method from the lowest sample), so the thin strips of the
 models with a cancellation (eq. 44-49) are found in every toy as in the data.
+A mass whose curve a mass already swept has is probed instead of swept
+(`TOY_PROBE_MASSES`): the masses next to the coarse ones (a descent starts only where
+the probe dips below the interval's lower end; none inside an interval of a plateau),
+and the coarse masses on the low- and high-mass plateaus, whose templates agree with
+the coarse mass's before them to 1e-3 once g is scaled. A probe refines each local
+minimum of the swept mass at the new one from a bracket around it. On 900 toys
+against the dense reference the three statistics agree to 1e-6
+(``bench/plane_density.py``), at 2–4× the rate of sweeping every visited mass.
 Templates of the plane are computed once per `ToyEngine` (once per worker).
 
     t(M, g) = χ²(M, g) − min_(M', g') χ²        (2-D, the paper's regions)
@@ -172,10 +180,11 @@ class ToyEngine:
         (the core's ``with_cancellation_band``; default `TOY_BAND_PER_DECADE`, 20;
         0: no band).
     probe_masses : bool
-        Probe the masses next to the coarse ones and the coarse masses on the low- and
-        high-mass plateaus from a mass already swept along g, instead of sweeping them
-        (the core's ``ToyPlane(..., probe_masses)``; default `TOY_PROBE_MASSES`, True;
-        False: every visited mass swept, as until 0.8.0).
+        Probe the coarse masses on the low- and high-mass plateaus (every mass of
+        ``plane_masses`` there) and the masses next to the coarse ones from a mass
+        already swept along g, instead of sweeping them (the core's
+        ``ToyPlane(..., probe_masses)``; default `TOY_PROBE_MASSES`, True; False:
+        every visited mass swept, as until 0.8.0: a dense reference).
     fluctuate_ss : bool
         Draw the auxiliary measurements (the χ²'s ``auxiliary_measurements``: the
         steady-state histogram for COHERENT) again in each toy (default; the

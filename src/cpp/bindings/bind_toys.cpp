@@ -83,9 +83,9 @@ void register_toys(py::module_ &m) {
            "the full (ascending) mass grid; cancellation_seeds: every coupling grid gets seeds "
            "at the cancellation couplings of its templates (with_cancellation_seeds); "
            "band_per_decade > 0: every coupling grid is made that dense over the cancellation "
-           "band of its templates (with_cancellation_band); probe_masses (coarse_stride > 1): "
-           "the masses next to the coarse ones and the coarse masses on the low- and "
-           "high-mass plateaus are probed from a mass already swept, not swept themselves.")
+           "band of its templates (with_cancellation_band); probe_masses: the coarse masses on the "
+           "low- and high-mass plateaus (and with coarse_stride > 1 the masses next to the "
+           "coarse ones) are probed from a mass already swept, not swept themselves.")
       .def_property_readonly("n_datasets", &ToyPlane::n_datasets)
       .def_property_readonly("n_masses", &ToyPlane::n_masses)
       .def(

@@ -584,7 +584,7 @@ namespace {
 /// The profile works in s: for a huge CEvNS prediction the best s_0 is tiny,
 /// and 1 + eta_0 would lose its relative precision.
 double csi_data_term(std::size_t n, const double *obs, const double *const tmpl[4],
-                     const double *scale, double *grad, double (*hess)[4]) {
+                     const double *scale, double *grad, double (*hess)[4], bool want_f = true) {
   double chi2 = 0.0;
   double g[4] = {0.0, 0.0, 0.0, 0.0};
   double h[4][4] = {};
@@ -596,7 +596,7 @@ double csi_data_term(std::size_t n, const double *obs, const double *const tmpl[
     if (o > 0.0) {
       if (!(mu > 0.0)) return kInf;
       const double r = o / mu;
-      chi2 += mu - o + o * std::log(r);
+      if (want_f) chi2 += mu - o + o * std::log(r);
       const double u = 1.0 - r;
       for (int z = 0; z < 4; ++z) g[z] += t[z] * u;
       if (hess != nullptr) {
@@ -678,10 +678,10 @@ double row_rate(const double *obs, const double *a, const double *w, std::size_t
     }
     for (std::size_t j = 0; j < nt; ++j) {
       if (obs[j] > 0.0) {
-        const double mu = a[j] + b * w[j];
-        const double q = obs[j] * w[j] / mu;
+        const double inv = 1.0 / (a[j] + b * w[j]);
+        const double q = obs[j] * w[j] * inv;
         f -= q;
-        fp += q * w[j] / mu;
+        fp += q * w[j] * inv;
       }
     }
     if (f == 0.0 || !(fp > 0.0)) return b;
@@ -691,9 +691,10 @@ double row_rate(const double *obs, const double *a, const double *w, std::size_t
       hi = b;
     }
     double nb = b - f / fp;
-    // converged: after a step of relative size 1e-7 the quadratic convergence of
-    // Newton leaves an error ~1e-14 (F is smooth and concave)
-    if (std::abs(nb - b) <= 1e-7 * b && nb > lo && nb < hi) return nb;
+    // converged: after a step of relative size 1e-5 the quadratic convergence of
+    // Newton leaves a relative error ~1e-10 in b (F is smooth and concave); chi2 is
+    // stationary in b, so it moves by ~1e-20 of the row's AC counts
+    if (std::abs(nb - b) <= 1e-5 * b && nb > lo && nb < hi) return nb;
     if (std::abs(nb - b) <= 1e-13 * b) return nb > 0.0 ? nb : b;
     if (!(nb > lo && nb < hi))
       nb = std::isfinite(hi) ? (lo > 0.0 ? 0.5 * (lo + hi) : 0.1 * hi) : 2.0 * b;
@@ -712,7 +713,7 @@ double row_rate(const double *obs, const double *a, const double *w, std::size_t
 /// block; entries of the SS scale (index 3) are 0.
 double csi_measured_term(const double *obs, const double *const tmpl[3], const MeasuredSs &ms,
                          const double *scale, double *b, double *grad, double (*hess)[4],
-                         RateTracker *track = nullptr) {
+                         RateTracker *track = nullptr, bool want_f = true) {
   double chi2 = 0.0;
   // start each row's Newton from b_i moved to first order with the scales (the
   // root is unique: the start changes the iterations only)
@@ -744,7 +745,7 @@ double csi_measured_term(const double *obs, const double *const tmpl[3], const M
     b[i] = bi;
     if (m > 0.0) {
       if (!(bi > 0.0)) return kInf;
-      chi2 += ms.r * bi - m + m * std::log(m / (ms.r * bi));
+      if (want_f) chi2 += ms.r * bi - m + m * std::log(m / (ms.r * bi));
     } else {
       chi2 += ms.r * bi;
     }
@@ -757,10 +758,11 @@ double csi_measured_term(const double *obs, const double *const tmpl[3], const M
       const double o = obs[k];
       if (o > 0.0) {
         if (!(mu > 0.0)) return kInf;
-        const double rr = o / mu;
-        chi2 += mu - o + o * std::log(rr);
+        const double inv = 1.0 / mu;
+        const double rr = o * inv;
+        if (want_f) chi2 += mu - o + o * std::log(rr);
         const double u = 1.0 - rr;
-        const double q = rr / mu;
+        const double q = rr * inv;
         for (int z = 0; z < 3; ++z) {
           g[z] += t[z] * u;
           const double tq = t[z] * q;
@@ -799,6 +801,38 @@ double csi_measured_term(const double *obs, const double *const tmpl[3], const M
   return 2.0 * chi2;
 }
 
+/// csi_measured_term's chi2 at given rates b_i (no profile, no derivatives): the same
+/// sums in the same order, so the same value where b holds the profiled rates.
+double csi_measured_chi2(const double *obs, const double *const tmpl[3], const MeasuredSs &ms,
+                         const double *scale, const double *b) {
+  double chi2 = 0.0;
+  const std::size_t nt = ms.n_time;
+  for (std::size_t i = 0; i < ms.n_rows; ++i) {
+    const double m = ms.ac_row[i], bi = b[i];
+    if (m > 0.0) {
+      if (!(bi > 0.0)) return kInf;
+      chi2 += ms.r * bi - m + m * std::log(m / (ms.r * bi));
+    } else {
+      chi2 += ms.r * bi;
+    }
+    for (std::size_t j = 0; j < nt; ++j) {
+      const std::size_t k = i * nt + j;
+      const double a = scale[0] * tmpl[0][k] + scale[1] * tmpl[1][k] + scale[2] * tmpl[2][k];
+      const double mu = a + bi * ms.w[j];
+      const double o = obs[k];
+      if (o > 0.0) {
+        if (!(mu > 0.0)) return kInf;
+        const double inv = 1.0 / mu;
+        chi2 += mu - o + o * std::log(o * inv);
+      } else {
+        if (mu < 0.0) return kInf;
+        chi2 += mu;
+      }
+    }
+  }
+  return 2.0 * chi2;
+}
+
 struct CsiProblem {
   std::size_t n;
   const double *obs;
@@ -813,14 +847,17 @@ struct CsiProblem {
   RateTracker track{};             // measured: how the b_i moved with the scales
 
   /// chi2 (with the priors (s_z - 1)^2 / sigma_z^2) at the full scale vector
-  /// s; gradient/Hessian of the free scales if requested.
-  double eval(const double *s, double *grad, double (*hess)[4]) {
+  /// s; gradient/Hessian of the free scales if requested. want_f false: chi2 is
+  /// not computed (no logarithms), NaN is returned where it is finite (+inf where it
+  /// is not), the derivatives (and the measured model's rates) as always.
+  double eval(const double *s, double *grad, double (*hess)[4], bool want_f = true) {
     ++n_eval;
     double g[4];
     double chi2 = ms != nullptr
                       ? csi_measured_term(obs, tmpl, *ms, s, rates.data(),
-                                          grad != nullptr ? g : nullptr, hess, &track)
-                      : csi_data_term(n, obs, tmpl, s, grad != nullptr ? g : nullptr, hess);
+                                          grad != nullptr ? g : nullptr, hess, &track, want_f)
+                      : csi_data_term(n, obs, tmpl, s, grad != nullptr ? g : nullptr, hess, want_f);
+    if (!want_f && chi2 < kInf) chi2 = std::numeric_limits<double>::quiet_NaN();
     for (std::size_t z = 0; z < 4; ++z) {
       if (sigmas[z] > 0.0) {
         const double iv = 1.0 / (sigmas[z] * sigmas[z]);
@@ -832,6 +869,21 @@ struct CsiProblem {
     }
     if (grad != nullptr) {
       for (std::size_t k = 0; k < n_free; ++k) grad[k] = g[free_idx[k]];
+    }
+    return chi2;
+  }
+
+  /// chi2 (with the priors) at s, the measured model's rates b given (those profiled
+  /// there: an evaluation's), without derivatives.
+  double chi2_at(const double *s, const std::vector<double> &b) const {
+    double chi2 = ms != nullptr ? csi_measured_chi2(obs, tmpl, *ms, s, b.data())
+                                : csi_data_term(n, obs, tmpl, s, nullptr, nullptr);
+    for (std::size_t z = 0; z < 4; ++z) {
+      if (sigmas[z] > 0.0) {
+        const double iv = 1.0 / (sigmas[z] * sigmas[z]);
+        const double eta = s[z] - 1.0 - centres[z];
+        chi2 += eta * eta * iv;
+      }
     }
     return chi2;
   }
@@ -1064,11 +1116,15 @@ struct CsiPoint {
   double hess[4][4];
   std::vector<double> rates;  ///< measured model: the profiled SS rates b_i here
 
-  /// Evaluate prob at `cand` into this point.
-  void set(CsiProblem &prob, const double *cand) {
+  /// Evaluate prob at `cand` into this point (want_f false: f NaN where finite).
+  void set(CsiProblem &prob, const double *cand, bool want_f = true) {
     std::copy(cand, cand + 4, s);
-    f = prob.eval(s, grad, hess);
+    f = prob.eval(s, grad, hess, want_f);
     rates = prob.rates;
+  }
+  /// f here, computed if an evaluation without it left it NaN.
+  void ensure_f(const CsiProblem &prob) {
+    if (std::isnan(f)) f = prob.chi2_at(s, rates);
   }
   /// Move here from `cand` if chi2 is lower there.
   void take_if_lower(CsiProblem &prob, const double *cand) {
@@ -1093,7 +1149,7 @@ struct CsiPoint {
 /// prediction far above the data, the CEvNS scale that matches the observed
 /// total if chi2 is lower there.
 CsiPoint csi_start(CsiProblem &prob, const double *cevns, const double *start,
-                   const std::array<double, 4> &sigmas, double obs_sum) {
+                   const std::array<double, 4> &sigmas, double obs_sum, bool lazy) {
   CsiPoint p;
   const double ones[4] = {1.0, 1.0, 1.0, 1.0};
   // A warm start (a scan's previous point) replaces s = 1 where chi2 is finite
@@ -1112,8 +1168,8 @@ CsiPoint csi_start(CsiProblem &prob, const double *cevns, const double *start,
       // 1 + eta rounds to 0 below ~1e-16: start just above the bound then
       if (std::isfinite(start[z])) s1[z] = std::max(1.0 + start[z], 1e-300);
     }
-    p.set(prob, s1);
-    warm = std::isfinite(p.f);
+    p.set(prob, s1, !lazy);
+    warm = !(p.f >= kInf);  // finite, or NaN: not computed (lazy) but finite
   }
   if (warm) return p;
   p.set(prob, ones);
@@ -1171,6 +1227,10 @@ constexpr double kDecDone = 1e-8;  // full step from here is exact to ~1e-16
 // lambda^3 / 3 + O(lambda^4) < 4e-10.
 constexpr double kDecPredict = 1e-6;
 constexpr double kDecConverged = 2e-9;  // final criterion: chi2 within 1e-9
+// Along a curve, full Newton steps from a decrement below this are taken without the
+// line search (and without chi2 before the last one): lambda < 0.32, where they lower
+// a self-concordant function and converge quadratically.
+constexpr double kDecTrust = 0.1;
 
 /// Damped projected Newton from p with the analytic gradient and Hessian (the
 /// Poisson chi2 is convex in the scales, and nearly quadratic): a handful of
@@ -1196,6 +1256,7 @@ bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false) {
       bool inside = true;
       for (std::size_t k = 0; k < nf; ++k) inside = inside && p.s[prob.free_idx[k]] + step[k] > 0.0;
       if (inside) {
+        p.ensure_f(prob);
         for (std::size_t k = 0; k < nf; ++k) p.s[prob.free_idx[k]] += step[k];
         p.f -= 0.5 * dec;
         converged = true;
@@ -1208,6 +1269,21 @@ bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false) {
       if (step[k] < 0.0 && -step[k] * t > room) t = room / -step[k];
     }
     const bool clipped = t < 1.0;
+    if (predict_last && dec < kDecTrust && !clipped) {
+      // a full step lowers a self-concordant chi2 for sure (by > lambda - ln(1 +
+      // lambda) - lambda^2 / 2 ... > 0 for lambda < 0.68): taken without computing
+      // chi2 (no logarithms), as the line search below would take it
+      double trial[4] = {p.s[0], p.s[1], p.s[2], p.s[3]};
+      for (std::size_t k = 0; k < nf; ++k) trial[prob.free_idx[k]] += step[k];
+      double gt[4];
+      double ht[4][4];
+      const double ft = prob.eval(trial, gt, ht, false);
+      if (ft < kInf) {
+        p.accept(prob, trial, ft, gt, ht);
+        continue;
+      }
+    }
+    p.ensure_f(prob);
     bool accepted = false;
     for (int half = 0; half < 30; ++half, t *= 0.5) {
       double trial[4] = {p.s[0], p.s[1], p.s[2], p.s[3]};
@@ -1225,6 +1301,7 @@ bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false) {
     }
     if (!accepted) break;
   }
+  p.ensure_f(prob);
   return converged;
 }
 
@@ -1314,8 +1391,10 @@ ProfileResult CsiChi2::profile_impl(const double *cevns, const double *start,
     }
     res.nuisances[3] = ac > 0.0 ? fitted * model_.ac_exposure / ac - 1.0 : 0.0;
   };
-  CsiPoint p = csi_start(prob, cevns, start, sigmas_, obs_sum_);
+  // along a curve (predict_last) chi2 is computed only where it is needed
+  CsiPoint p = csi_start(prob, cevns, start, sigmas_, obs_sum_, predict_last);
   if (prob.n_free == 0) {
+    p.ensure_f(prob);
     res.chi2 = p.f;
     report_ss(p.rates.data());
     res.n_eval = prob.n_eval;

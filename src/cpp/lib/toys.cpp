@@ -264,7 +264,7 @@ ToyPlane::ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
   }
   // coarse masses on a plateau: swept by probing the coarse mass before them
   same_as_.assign(templates_.size(), {templates_.size(), 0.0});
-  if (probe_ && stride_ > 1)
+  if (probe_)
     for (std::size_t m = stride_; m < templates_.size(); m += stride_) {
       const double r = same_curve_ratio(templates_[m - stride_], templates_[m], kSameCurve);
       if (r > 0.0) same_as_[m] = {m - stride_, r};
@@ -344,6 +344,11 @@ double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &o
     return scans[m].best;
   };
   const auto probe = [&](std::size_t j, std::size_t near) {
+    // an interval of a plateau (its upper end's curve is its lower end's): the masses
+    // between have that curve too, no valley to find (as for an interval flat to 1e-7)
+    const std::size_t lo = j > near ? near : near - stride_;
+    if (lo + stride_ < same_as_.size() && same_as_[lo + stride_].first == lo)
+      return std::numeric_limits<double>::infinity();
     const double ratio = std::pow(n2_sum(templates_[near]) / n2_sum(templates_[j]), 0.25);
     return probe_minimum(ToyCurve(own, templates_[j]), scans[near], ratio, grids_[j]).best;
   };

@@ -71,16 +71,17 @@ class ToyPlane {
   ///                   one) is made that dense over the cancellation band of its
   ///                   templates (with_cancellation_band, scan.hpp), so that a coarse
   ///                   grid elsewhere still resolves the narrow valleys; 0: no band
-  /// \param probe_masses  true (with coarse_stride > 1): a mass is probed rather than
-  ///                   swept along its whole grid where a mass already swept has the
-  ///                   same curve: the masses next to the coarse ones (from the
+  /// \param probe_masses  true: a mass is probed rather than swept along its whole
+  ///                   grid where a mass already swept has the same curve: the coarse
+  ///                   masses (every mass with coarse_stride 1) whose templates agree
+  ///                   with those of the coarse mass before them to 1e-3 once the
+  ///                   coupling is scaled (the low- and high-mass plateaus), and with
+  ///                   coarse_stride > 1 the masses next to the coarse ones (from the
   ///                   coarse mass beside them; a descent starts only where the probe
-  ///                   lies below the interval's lower end), and the coarse masses on
-  ///                   the low- and high-mass plateaus, whose templates agree with the
-  ///                   coarse mass's before them to 1e-3 with the coupling scaled. A
-  ///                   probe refines, at the new mass, each local minimum of the swept
-  ///                   one from a bracket around it (the full sweep where the minimum
-  ///                   left it). false: every visited mass swept (until 0.8.0)
+  ///                   lies below the interval's lower end; none inside an interval of
+  ///                   a plateau). A probe refines, at the new mass, each local minimum
+  ///                   of the swept one from a bracket around it (the full sweep where
+  ///                   a minimum left it). false: every visited mass swept (until 0.8.0)
   /// \throws std::invalid_argument on inconsistent sizes, a null chi2 or a
   ///                   negative or non-finite band_per_decade
   ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
