@@ -240,14 +240,22 @@ TEST_CASE("ToyPlane and CouplingChi2 share ownership of their chi2") {
   CHECK_THROWS_AS(curve.add(nullptr, make_templates(1.0)), std::invalid_argument);
 }
 
+namespace {
+/// A valley at mass 13 of a 41-mass grid (stride 10: the best coarse value, at 10, is
+/// 0.009 above it) and a step up from 31 on.
+double valley_at_13(std::size_t m) {
+  const double x = static_cast<double>(m) - 13.0;
+  return 0.001 * x * x + (m > 30 ? 1.0 : 0.0);
+}
+}  // namespace
+
 TEST_CASE("refined_mass_minimum: coarse pass, then descent along the full grid") {
   // a valley between two coarse masses (stride 10): the best coarse value is 0.009 above it
   const std::size_t n = 41;
   std::vector<int> calls(n, 0);
   const auto f = [&](std::size_t m) {
     ++calls[m];
-    const double x = static_cast<double>(m) - 13.0;
-    return 0.001 * x * x + (m > 30 ? 1.0 : 0.0);
+    return valley_at_13(m);
   };
   const cevns::MassGridMinimum b = cevns::refined_mass_minimum(n, 10, f);
   CHECK(b.index == 13);
@@ -308,14 +316,12 @@ TEST_CASE("refined_mass_minimum with a probe: the neighbours of coarse masses pr
   std::vector<int> calls(n, 0);
   const auto f = [&](std::size_t m) {
     ++calls[m];
-    const double x = static_cast<double>(m) - 13.0;
-    return 0.001 * x * x + (m > 30 ? 1.0 : 0.0);
+    return valley_at_13(m);
   };
   std::vector<std::pair<std::size_t, std::size_t>> probed;
   const auto exact = [&](std::size_t j, std::size_t m) {
     probed.emplace_back(j, m);
-    const double x = static_cast<double>(j) - 13.0;
-    return 0.001 * x * x + (j > 30 ? 1.0 : 0.0);
+    return valley_at_13(j);
   };
   const cevns::MassGridMinimum b = cevns::refined_mass_minimum(n, 10, f, exact);
   CHECK(b.index == 13);
