@@ -228,6 +228,10 @@ def test_toy_engine_direct(data_dir):
     assert st.shape == (3, 3) and np.all(np.isfinite(st))
     with pytest.raises(InputError):
         e.hypothesis(-1.0, 1e-3)
+    # the search's switches are flags: a string is refused, not read as True
+    for flag in ("probe_masses", "cancellation_seeds", "fluctuate_ss"):
+        with pytest.raises(InputError, match=f"{flag} must be True or False, got 'no'"):
+            ToyEngine("B-L", "ar2020", data_dir=data_dir, plane_masses=[1e-2], **{flag: "no"})
 
 
 def test_fixed_ss_diagnostic(data_dir):

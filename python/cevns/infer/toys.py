@@ -210,6 +210,13 @@ class ToyEngine:
     ) -> None:
         if not (isinstance(band_per_decade, int) and band_per_decade >= 0):
             raise InputError(f"band_per_decade must be an integer >= 0, got {band_per_decade!r}")
+        for name, flag in (
+            ("cancellation_seeds", cancellation_seeds),
+            ("probe_masses", probe_masses),
+            ("fluctuate_ss", fluctuate_ss),
+        ):
+            if not isinstance(flag, (bool, np.bool_)):
+                raise InputError(f"{name} must be True or False, got {flag!r}")
         self.band_per_decade = band_per_decade
         self.fluctuate_ss = fluctuate_ss
         self.per_decade = int(coupling_per_decade)
@@ -228,7 +235,7 @@ class ToyEngine:
             [tmpl[n].reshape(len(masses), 3, -1) for n in self.members],
             grids,
             stride,
-            cancellation_seeds,
+            bool(cancellation_seeds),
             float(self.band_per_decade),
             bool(probe_masses),
         )
