@@ -858,15 +858,7 @@ struct CsiProblem {
                                           grad != nullptr ? g : nullptr, hess, &track, want_f)
                       : csi_data_term(n, obs, tmpl, s, grad != nullptr ? g : nullptr, hess, want_f);
     if (!want_f && chi2 < kInf) chi2 = std::numeric_limits<double>::quiet_NaN();
-    for (std::size_t z = 0; z < 4; ++z) {
-      if (sigmas[z] > 0.0) {
-        const double iv = 1.0 / (sigmas[z] * sigmas[z]);
-        const double eta = s[z] - 1.0 - centres[z];
-        chi2 += eta * eta * iv;
-        if (grad != nullptr) g[z] += 2.0 * eta * iv;
-        if (hess != nullptr) hess[z][z] += 2.0 * iv;
-      }
-    }
+    add_priors(s, chi2, grad != nullptr ? g : nullptr, hess);
     if (grad != nullptr) {
       for (std::size_t k = 0; k < n_free; ++k) grad[k] = g[free_idx[k]];
     }
@@ -878,14 +870,22 @@ struct CsiProblem {
   double chi2_at(const double *s, const std::vector<double> &b) const {
     double chi2 = ms != nullptr ? csi_measured_chi2(obs, tmpl, *ms, s, b.data())
                                 : csi_data_term(n, obs, tmpl, s, nullptr, nullptr);
+    add_priors(s, chi2, nullptr, nullptr);
+    return chi2;
+  }
+
+  /// The priors (s_z - 1 - c_z)^2 / sigma_z^2 added to chi2, and their derivatives to
+  /// g (all 4 scales) and hess where given.
+  void add_priors(const double *s, double &chi2, double *g, double (*hess)[4]) const {
     for (std::size_t z = 0; z < 4; ++z) {
       if (sigmas[z] > 0.0) {
         const double iv = 1.0 / (sigmas[z] * sigmas[z]);
         const double eta = s[z] - 1.0 - centres[z];
         chi2 += eta * eta * iv;
+        if (g != nullptr) g[z] += 2.0 * eta * iv;
+        if (hess != nullptr) hess[z][z] += 2.0 * iv;
       }
     }
-    return chi2;
   }
 
   /// Full scale vector from the free ones (fixed nuisances: s = 1).

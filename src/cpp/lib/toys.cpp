@@ -262,6 +262,8 @@ ToyPlane::ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
     check_grid(grids_[m], "ToyPlane");
     grids_[m] = search_grid(std::move(grids_[m]), templates_[m]);
   }
+  n2_sums_.resize(templates_.size());
+  for (std::size_t m = 0; m < templates_.size(); ++m) n2_sums_[m] = n2_sum(templates_[m]);
   // coarse masses on a plateau: swept by probing the coarse mass before them
   same_as_.assign(templates_.size(), {templates_.size(), 0.0});
   if (probe_)
@@ -349,7 +351,7 @@ double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &o
     const std::size_t lo = j > near ? near : near - stride_;
     if (lo + stride_ < same_as_.size() && same_as_[lo + stride_].first == lo)
       return std::numeric_limits<double>::infinity();
-    const double ratio = std::pow(n2_sum(templates_[near]) / n2_sum(templates_[j]), 0.25);
+    const double ratio = std::pow(n2_sums_[near] / n2_sums_[j], 0.25);
     return probe_minimum(ToyCurve(own, templates_[j]), scans[near], ratio, grids_[j]).best;
   };
   if (!probe_) return refined_mass_minimum(templates_.size(), stride_, at).value;

@@ -123,6 +123,8 @@ class ToyPlane {
   /// Per mass: the coarse mass before it with the same curve and the coupling ratio
   /// (index n_masses(): none).
   std::vector<std::pair<std::size_t, double>> same_as_;
+  /// Per mass: the sum of its N2 templates (the coupling ratio of a probe).
+  std::vector<double> n2_sums_;
   bool seeds_ = false;
   double band_ = 0.0;
   bool probe_ = false;
