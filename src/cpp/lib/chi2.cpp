@@ -1278,7 +1278,7 @@ bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false) {
       double gt[4];
       double ht[4][4];
       const double ft = prob.eval(trial, gt, ht, false);
-      if (ft < kInf) {
+      if (!(ft >= kInf)) {  // finite: NaN (not computed) or a number
         p.accept(prob, trial, ft, gt, ht);
         continue;
       }
