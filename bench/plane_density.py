@@ -7,15 +7,17 @@ over the (M, g) plane) from three searches, same seeds:
 * ``reference``: every mass of the fine grid (30 per decade, 10 keV - 100 GeV, 211
   masses, no coarse pass), each swept along g (no probes), ``--reference-per-decade``
   couplings per decade (default 40) plus the cancellation seeds, every local minimum
-  along g refined by Brent's method;
+  along g refined by Brent's method (``newton_minima=False``);
 * ``default``: the toys' search of this version (`ToyEngine`'s defaults): coarse pass
   at 3 masses per decade and the descents along the fine grid, the masses next to the
   coarse ones and the coarse masses on the plateaus probed from a mass already swept
   (`TOY_PROBE_MASSES`); along g 5 couplings per decade, 20 over the cancellation band,
-  plus the cancellation seeds;
+  plus the cancellation seeds; each local minimum along g by Newton's method
+  (`TOY_NEWTON_MINIMA`);
 * ``every mass swept``: the same without the probes (every visited mass swept along g);
+* ``Brent's minima``: the default with Brent's method for the minima along g;
 * ``0.8.0``: the same rule in mass (every visited mass swept) with 0.8.0's grid, 20 per
-  decade everywhere (plus the seeds);
+  decade everywhere (plus the seeds), Brent's method;
 * ``10 per decade``: 10 per decade everywhere (plus the seeds), no band, no probes;
 * ``0.7.0``: the coupling grid of 0.6.0 and 0.7.0 (20 per decade, no seeds), with this
   version's rule in mass (no probes). (bench/results/plane-density.json of 0.7.0 called the
@@ -58,7 +60,7 @@ def table2_points(lim: Any) -> dict[str, tuple[float, float]]:
     return {"low": (0.01, lim.g_low), "high": (1e4, lim.g_over_M_high * 10.0)}
 
 
-SEARCHES = ("default", "every mass swept", "0.8.0", "10 per decade", "0.7.0")
+SEARCHES = ("default", "every mass swept", "Brent's minima", "0.8.0", "10 per decade", "0.7.0")
 
 
 def engines(
@@ -73,9 +75,11 @@ def engines(
             coupling_per_decade=ref_per_decade,
             band_per_decade=0,
             probe_masses=False,
+            newton_minima=False,
         ),
         "default": ToyEngine(model, "combined", experiments=exps),
         "every mass swept": ToyEngine(model, "combined", experiments=exps, probe_masses=False),
+        "Brent's minima": ToyEngine(model, "combined", experiments=exps, newton_minima=False),
         "0.8.0": ToyEngine(
             model,
             "combined",
@@ -83,6 +87,7 @@ def engines(
             coupling_per_decade=20,
             band_per_decade=0,
             probe_masses=False,
+            newton_minima=False,
         ),
         "10 per decade": ToyEngine(
             model,
@@ -91,6 +96,7 @@ def engines(
             coupling_per_decade=10,
             band_per_decade=0,
             probe_masses=False,
+            newton_minima=False,
         ),
         "0.7.0": ToyEngine(
             model,
@@ -100,6 +106,7 @@ def engines(
             cancellation_seeds=False,
             band_per_decade=0,
             probe_masses=False,
+            newton_minima=False,
         ),
     }
     return {k: v for k, v in every.items() if k == "reference" or k in searches}

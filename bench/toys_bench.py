@@ -10,8 +10,9 @@ Usage::
 
 ``rates``: toys per CPU-second of one process (each toy = one plane minimum + χ²
 at the tested point, the 2-D statistic; and the 1-D one) for CsI, Ar and combined.
-``compare``: the same with the searches of `SEARCHES` (0.8.0's, without probes, default) side
-by side in one process (interleaved, same seeds; their statistics compared).
+``compare``: the same with the searches of `SEARCHES` (0.8.0's, without probes, with
+Brent's, default) side by side in one process (interleaved, same seeds; their
+statistics compared).
 ``scaling``: wall time of the same toys in-process, on a LocalCluster of 1 and of
 2 workers (identical results checked). ``fc``: FC Table 2 rows beside the Wilks
 ones. ``coverage``: coverage of the Wilks regions at the paper's published bounds.
@@ -81,22 +82,26 @@ def rates(n: int, options: dict[str, dict[str, Any]] | None = None, coarse: bool
 
 #: The toys' searches compared side by side, as `ToyEngine` keyword arguments: the
 #: first is the reference of the speed-up, the last the faster one. "0.8.0": 20
-#: couplings per decade + the cancellation seeds, every visited mass swept along g;
-#: "every mass swept": this version's coupling grid (5 per decade, 20 over the
-#: cancellation band, + seeds) without the mass probes; "default": this version's
-#: search (the masses next to the coarse ones and the plateau's coarse masses probed
-#: from a mass already swept, `TOY_PROBE_MASSES`). (bench/results/toys-rates-0.7.0-*.json
-#: were made by 0.7.0 with "0.6.0" = 20 per decade and "0.7.0" = 5 per decade + seeds;
-#: toys-rates-band-*.json by 0.8.0 before the probes, with "0.8.0" and "default" = the
-#: band without probes.)
+#: couplings per decade + the cancellation seeds, every visited mass swept along g,
+#: Brent's method for the minima along g; "default": this version's search (5 per
+#: decade, 20 over the cancellation band, + seeds; the masses next to the coarse ones
+#: and the plateau's coarse masses probed from a mass already swept,
+#: `TOY_PROBE_MASSES`; the minima along g by Newton's method, `TOY_NEWTON_MINIMA`);
+#: "every mass swept" and "Brent's minima": the default without the probes, resp. with
+#: Brent's method. (bench/results/toys-rates-0.7.0-*.json were made by 0.7.0 with
+#: "0.6.0" = 20 per decade and "0.7.0" = 5 per decade + seeds; toys-rates-band-*.json by
+#: 0.8.0 before the probes, with "0.8.0" and "default" = the band without probes;
+#: toys-rates-probes-*.json before Newton's minima, "every mass swept" then with Brent's.)
 SEARCHES: dict[str, dict[str, Any]] = {
     "0.8.0": {
         "coupling_per_decade": 20,
         "cancellation_seeds": True,
         "band_per_decade": 0,
         "probe_masses": False,
+        "newton_minima": False,
     },
     "every mass swept": {"probe_masses": False},
+    "Brent's minima": {"newton_minima": False},
     "default": {},
 }
 

@@ -441,3 +441,35 @@ TEST_CASE(
   CHECK_THROWS_AS(ar.curve(nullptr, t.n1.data(), t.n2.data()), std::invalid_argument);
   CHECK_THROWS_AS(csi.curve(t.n0.data(), nullptr, t.n2.data()), std::invalid_argument);
 }
+
+TEST_CASE("CouplingCurve::at_slope: the profiled chi2's derivatives in ln g (finite differences)") {
+  const cevns::Templates t = make_templates(1.0);
+  const ArChi2 ar = make_ar();
+  const CsiChi2 paper = make_csi();
+  cevns::CsiSsModel model;
+  model.kind = cevns::CsiSsModel::Kind::measured;
+  model.time_widths = {1.0, 2.0, 1.0, 3.0};  // 3 energy rows of 4 time bins
+  const CsiChi2 measured(ramp(10.0, 1.0), ramp(1.0, 0.1), ramp(0.5, 0.05), ramp(3.0, 0.2),
+                         {0.1, 0.1, 0.1, 0.1}, model);
+  for (const cevns::BinnedChi2 *c :
+       {static_cast<const cevns::BinnedChi2 *>(&ar), static_cast<const cevns::BinnedChi2 *>(&paper),
+        static_cast<const cevns::BinnedChi2 *>(&measured)}) {
+    const auto curve = c->curve(t.n0.data(), t.n1.data(), t.n2.data());
+    for (double g : {0.05, 0.3, 0.8, 1.0, 1.2, 3.0}) {
+      double slope[2];
+      const cevns::ProfileResult r = curve->at_slope(g, nullptr, slope);
+      // the same chi2 as at()
+      CHECK(r.chi2 == curve->at(g, nullptr).chi2);
+      const double u = std::log(g), h = 1e-4;
+      const double fp = curve->at(std::exp(u + h), nullptr).chi2;
+      const double fm = curve->at(std::exp(u - h), nullptr).chi2;
+      const double d1 = (fp - fm) / (2.0 * h), d2 = (fp - 2.0 * r.chi2 + fm) / (h * h);
+      INFO("g = " << g << ", chi2 = " << r.chi2);
+      CHECK(slope[0] == doctest::Approx(d1).epsilon(1e-5).scale(1e-3));
+      CHECK(slope[1] == doctest::Approx(d2).epsilon(1e-3).scale(1e-1));
+    }
+    double slope[2];
+    curve->at_slope(0.0, nullptr, slope);  // ln g undefined
+    CHECK(std::isnan(slope[0]));
+  }
+}

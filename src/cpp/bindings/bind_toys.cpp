@@ -53,39 +53,42 @@ void register_toys(py::module_ &m) {
                        "The (M', g') plane of a model as templates on a fixed mass grid: per "
                        "toy the profiled chi2 at the tested point and its minima over g and "
                        "over the plane (toys.hpp).")
-      .def(py::init([](const std::vector<std::shared_ptr<BinnedChi2>> &chi2s,
-                       const std::vector<Array> &tmpl,
-                       const std::vector<std::vector<double>> &grids, std::size_t coarse_stride,
-                       bool cancellation_seeds, double band_per_decade, bool probe_masses) {
-             if (tmpl.size() != chi2s.size())
-               throw std::invalid_argument("templates: one array per data set needed");
-             const std::size_t n_mass = grids.size();
-             std::vector<std::vector<Templates>> t(n_mass, std::vector<Templates>(chi2s.size()));
-             for (std::size_t d = 0; d < chi2s.size(); ++d) {
-               const std::size_t n = bins(chi2s, d);
-               if (static_cast<std::size_t>(tmpl[d].size()) != n_mass * 3 * n)
-                 throw std::invalid_argument("templates[" + std::to_string(d) +
-                                             "]: expected shape (n_mass, 3, n_bins)");
-               for (std::size_t k = 0; k < n_mass; ++k)
-                 t[k][d] = templates_of(tmpl[d].data() + k * 3 * n, n);
-             }
-             return ToyPlane(
-                 std::vector<std::shared_ptr<const BinnedChi2>>(chi2s.begin(), chi2s.end()),
-                 std::move(t), grids, coarse_stride, cancellation_seeds, band_per_decade,
-                 probe_masses);
-           }),
-           py::arg("chi2s"), py::arg("templates"), py::arg("grids"), py::arg("coarse_stride") = 1,
-           py::arg("cancellation_seeds") = false, py::arg("band_per_decade") = 0.0,
-           py::arg("probe_masses") = false,
-           "chi2s: one chi2 per data set; templates: per data set an array (n_mass, 3, "
-           "n_bins...) of N0, N1, N2; grids: the coupling grid of each mass; coarse_stride "
-           "k > 1: a coarse pass over every k-th mass, each coarse minimum then refined along "
-           "the full (ascending) mass grid; cancellation_seeds: every coupling grid gets seeds "
-           "at the cancellation couplings of its templates (with_cancellation_seeds); "
-           "band_per_decade > 0: every coupling grid is made that dense over the cancellation "
-           "band of its templates (with_cancellation_band); probe_masses: the coarse masses on the "
-           "low- and high-mass plateaus (and with coarse_stride > 1 the masses next to the "
-           "coarse ones) are probed from a mass already swept, not swept themselves.")
+      .def(
+          py::init([](const std::vector<std::shared_ptr<BinnedChi2>> &chi2s,
+                      const std::vector<Array> &tmpl, const std::vector<std::vector<double>> &grids,
+                      std::size_t coarse_stride, bool cancellation_seeds, double band_per_decade,
+                      bool probe_masses, bool newton_minima) {
+            if (tmpl.size() != chi2s.size())
+              throw std::invalid_argument("templates: one array per data set needed");
+            const std::size_t n_mass = grids.size();
+            std::vector<std::vector<Templates>> t(n_mass, std::vector<Templates>(chi2s.size()));
+            for (std::size_t d = 0; d < chi2s.size(); ++d) {
+              const std::size_t n = bins(chi2s, d);
+              if (static_cast<std::size_t>(tmpl[d].size()) != n_mass * 3 * n)
+                throw std::invalid_argument("templates[" + std::to_string(d) +
+                                            "]: expected shape (n_mass, 3, n_bins)");
+              for (std::size_t k = 0; k < n_mass; ++k)
+                t[k][d] = templates_of(tmpl[d].data() + k * 3 * n, n);
+            }
+            return ToyPlane(
+                std::vector<std::shared_ptr<const BinnedChi2>>(chi2s.begin(), chi2s.end()),
+                std::move(t), grids, coarse_stride, cancellation_seeds, band_per_decade,
+                probe_masses, newton_minima);
+          }),
+          py::arg("chi2s"), py::arg("templates"), py::arg("grids"), py::arg("coarse_stride") = 1,
+          py::arg("cancellation_seeds") = false, py::arg("band_per_decade") = 0.0,
+          py::arg("probe_masses") = false, py::arg("newton_minima") = false,
+          "chi2s: one chi2 per data set; templates: per data set an array (n_mass, 3, "
+          "n_bins...) of N0, N1, N2; grids: the coupling grid of each mass; coarse_stride "
+          "k > 1: a coarse pass over every k-th mass, each coarse minimum then refined along "
+          "the full (ascending) mass grid; cancellation_seeds: every coupling grid gets seeds "
+          "at the cancellation couplings of its templates (with_cancellation_seeds); "
+          "band_per_decade > 0: every coupling grid is made that dense over the cancellation "
+          "band of its templates (with_cancellation_band); probe_masses: the coarse masses on the "
+          "low- and high-mass plateaus (and with coarse_stride > 1 the masses next to the "
+          "coarse ones) are probed from a mass already swept, not swept themselves; newton_minima: "
+          "each local minimum along g found by Newton's method in ln g with the curves' "
+          "derivatives where it applies (else Brent's method).")
       .def_property_readonly("n_datasets", &ToyPlane::n_datasets)
       .def_property_readonly("n_masses", &ToyPlane::n_masses)
       .def(

@@ -19,6 +19,7 @@ namespace cevns {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /// Throw std::invalid_argument unless v has n entries, all finite (and >= 0
 /// when non_negative).
@@ -345,9 +346,12 @@ ProfileResult ArChi2::profile(const double *cevns) const {
 constexpr std::size_t kArCevnsIdx[3] = {0, 4, 5};
 constexpr std::size_t kArBkgIdx[6] = {1, 2, 3, 6, 7, 8};
 
-ProfileResult ArChi2::solve(const CevnsSums &m, const double *cevns) const {
-  std::array<std::array<double, n_nuisances>, n_nuisances> h{};
-  std::array<double, n_nuisances> b{};
+using ArMatrix = std::array<std::array<double, ArChi2::n_nuisances>, ArChi2::n_nuisances>;
+using ArVector = std::array<double, ArChi2::n_nuisances>;
+
+/// The entries of the normal equations that involve the CEvNS prediction (lower
+/// triangle of h, and b) placed from the sums m.
+void place_cevns_sums(const ArChi2::CevnsSums &m, ArMatrix &h, ArVector &b) {
   for (std::size_t k = 0; k < 3; ++k) {
     for (std::size_t l = 0; l <= k; ++l) {
       h[std::max(kArCevnsIdx[k], kArCevnsIdx[l])][std::min(kArCevnsIdx[k], kArCevnsIdx[l])] =
@@ -362,6 +366,32 @@ ProfileResult ArChi2::solve(const CevnsSums &m, const double *cevns) const {
     // relative precision instead of being lost in 1 + eta_0.
     b[kArCevnsIdx[k]] = m.cd[k];
   }
+}
+
+/// theta^T h theta (h symmetric, its lower triangle given).
+double quad_form(const ArMatrix &h, const ArVector &t) {
+  double q = 0.0;
+  for (std::size_t k = 0; k < ArChi2::n_nuisances; ++k) {
+    q += t[k] * t[k] * h[k][k];
+    for (std::size_t l = 0; l < k; ++l) q += 2.0 * t[k] * t[l] * h[k][l];
+  }
+  return q;
+}
+
+ProfileResult ArChi2::solve(const CevnsSums &m, const double *cevns) const {
+  return solve_impl(m, cevns, nullptr, nullptr, nullptr);
+}
+
+ProfileResult ArChi2::solve(const CevnsSums &m, const CevnsSums &d1, const CevnsSums &d2,
+                            double slope[2]) const {
+  return solve_impl(m, nullptr, &d1, &d2, slope);
+}
+
+ProfileResult ArChi2::solve_impl(const CevnsSums &m, const double *cevns, const CevnsSums *d1,
+                                 const CevnsSums *d2, double *slope) const {
+  ArMatrix h{};
+  ArVector b{};
+  place_cevns_sums(m, h, b);
   for (std::size_t a = 0; a < 6; ++a) {
     for (std::size_t c = 0; c <= a; ++c) h[kArBkgIdx[a]][kArBkgIdx[c]] = hbb_[a][c];
     b[kArBkgIdx[a]] = rhs_b_[a];
@@ -407,6 +437,7 @@ ProfileResult ArChi2::solve(const CevnsSums &m, const double *cevns) const {
   }
   ProfileResult res;
   res.n_eval = 1;
+  const ArMatrix h_scaled = h;  // kept for the slope's second solve
   res.converged = cholesky_solve<n_nuisances>(h, b);
   for (std::size_t k = 0; k < n_nuisances; ++k) b[k] *= scale[k];
   if (!res.converged) {  // cannot happen with the unit/σ priors, kept as a guard
@@ -449,6 +480,39 @@ ProfileResult ArChi2::solve(const CevnsSums &m, const double *cevns) const {
   res.chi2 = chi2;
   res.nuisances.assign(b.begin(), b.end());
   res.nuisances[0] = eta0;
+  if (slope != nullptr) {
+    // chi2 = min over theta of Q = rr - 2 theta^T beta(x) + theta^T H(x) theta + priors:
+    // Q_x = theta^T (H' theta - 2 beta'), Q_theta,x = 2 v with v = H' theta - beta' (0
+    // for the fixed nuisances), Q_theta,theta = 2 (H + priors), so that
+    // d2 chi2 / dx2 = Q_xx - 2 v^T (H + priors)^-1 v
+    slope[0] = slope[1] = std::numeric_limits<double>::quiet_NaN();
+    if (res.converged) {
+      ArMatrix h1{}, h2{};
+      ArVector b1{}, b2{};
+      place_cevns_sums(*d1, h1, b1);
+      place_cevns_sums(*d2, h2, b2);
+      ArVector v{};
+      double tb1 = 0.0, tb2 = 0.0;
+      for (std::size_t k = 0; k < n_nuisances; ++k) {
+        tb1 += b[k] * b1[k];
+        tb2 += b[k] * b2[k];
+        for (std::size_t l = 0; l < n_nuisances; ++l)
+          v[k] += h1[std::max(k, l)][std::min(k, l)] * b[l];
+        v[k] -= b1[k];
+      }
+      for (std::size_t z = 0; z < 4; ++z)
+        if (!(sigmas_[z] > 0.0)) v[z] = 0.0;
+      ArMatrix hs = h_scaled;
+      ArVector y{};
+      for (std::size_t k = 0; k < n_nuisances; ++k) y[k] = v[k] * scale[k];
+      if (cholesky_solve<n_nuisances>(hs, y)) {
+        double vhv = 0.0;
+        for (std::size_t k = 0; k < n_nuisances; ++k) vhv += v[k] * scale[k] * y[k];
+        slope[0] = quad_form(h1, b) - 2.0 * tb1;
+        slope[1] = quad_form(h2, b) - 2.0 * tb2 - 2.0 * vhv;
+      }
+    }
+  }
   return res;
 }
 
@@ -506,33 +570,96 @@ class ArCurve final : public CouplingCurve {
   }
   ProfileResult at(double g, const double *start) const override {
     (void)start;
+    return c_.solve(sums(g * g, 0), nullptr);
+  }
+  ProfileResult at_slope(double g, const double *start, double slope[2]) const override {
+    (void)start;
     const double x = g * g;
-    ArChi2::CevnsSums s = m_[4];  // Horner in x
-    for (int p = 3; p >= 0; --p) {
-      for (std::size_t k = 0; k < 3; ++k) {
-        s.cd[k] = s.cd[k] * x + m_[p].cd[k];
-        for (std::size_t l = 0; l <= k; ++l) s.hcc[k][l] = s.hcc[k][l] * x + m_[p].hcc[k][l];
-        for (std::size_t b = 0; b < 6; ++b) s.hcb[k][b] = s.hcb[k][b] * x + m_[p].hcb[k][b];
-      }
-    }
-    return c_.solve(s, nullptr);
+    double sx[2];
+    ProfileResult r = c_.solve(sums(x, 0), sums(x, 1), sums(x, 2), sx);
+    // u = ln g, x = e^(2u): d/du = 2x d/dx
+    slope[0] = 2.0 * x * sx[0];
+    slope[1] = 4.0 * x * sx[0] + 4.0 * x * x * sx[1];
+    if (!(g > 0.0) || !std::isfinite(r.chi2)) slope[0] = slope[1] = kNaN;
+    return r;
   }
 
  private:
+  /// The sums at x, or their derivative of order `deriv` (0..2) in x (Horner).
+  ArChi2::CevnsSums sums(double x, int deriv) const {
+    // coefficient of x^(p - deriv) in the derivative: m_p p! / (p - deriv)!
+    const auto c = [deriv](int p) { return deriv == 0 ? 1.0 : deriv == 1 ? p : p * (p - 1.0); };
+    ArChi2::CevnsSums s{};
+    for (int p = 4; p >= deriv; --p) {
+      const double f = c(p);
+      for (std::size_t k = 0; k < 3; ++k) {
+        s.cd[k] = s.cd[k] * x + f * m_[p].cd[k];
+        for (std::size_t l = 0; l <= k; ++l) s.hcc[k][l] = s.hcc[k][l] * x + f * m_[p].hcc[k][l];
+        for (std::size_t b = 0; b < 6; ++b) s.hcb[k][b] = s.hcb[k][b] * x + f * m_[p].hcb[k][b];
+      }
+    }
+    return s;
+  }
+
   const ArChi2 &c_;
   ArChi2::CevnsSums m_[5];  // coefficient of x^p
 };
 
 }  // namespace
 
+namespace {
+
+/// Eq. (6) along g: profile_along at each coupling's prediction (the last Newton
+/// step's chi2 predicted rather than evaluated: one evaluation fewer per coupling),
+/// with the derivatives in ln g where asked.
+class CsiCurve final : public CouplingCurve {
+ public:
+  CsiCurve(const CsiChi2 &c, const double *n0, const double *n1, const double *n2)
+      : c_(c), n0_(n0), n1_(n1), n2_(n2), pred_(c.n_bins()) {}
+  ProfileResult at(double g, const double *start) const override {
+    fill(g, false);
+    return c_.profile_along(pred_.data(), start);
+  }
+  ProfileResult at_slope(double g, const double *start, double slope[2]) const override {
+    fill(g, true);
+    double sg[2];
+    ProfileResult r = c_.profile_along(pred_.data(), start, d1_.data(), d2_.data(), sg);
+    // u = ln g: d/du = g d/dg
+    slope[0] = g * sg[0];
+    slope[1] = g * g * sg[1] + g * sg[0];
+    if (!(g > 0.0)) slope[0] = slope[1] = kNaN;
+    return r;
+  }
+
+ private:
+  /// The prediction N0 + g^2 N1 + g^4 N2 (a sum of squares: negatives are round-off,
+  /// counted as 0) and, with `derivatives`, its derivatives in g (0 where clamped).
+  void fill(double g, bool derivatives) const {
+    const double g2 = g * g, g4 = g2 * g2;
+    if (derivatives) {
+      d1_.resize(pred_.size());
+      d2_.resize(pred_.size());
+    }
+    for (std::size_t i = 0; i < pred_.size(); ++i) {
+      const double v = n0_[i] + g2 * n1_[i] + g4 * n2_[i];
+      pred_[i] = v > 0.0 ? v : 0.0;
+      if (derivatives) {
+        d1_[i] = v > 0.0 ? 2.0 * g * n1_[i] + 4.0 * g * g2 * n2_[i] : 0.0;
+        d2_[i] = v > 0.0 ? 2.0 * n1_[i] + 12.0 * g2 * n2_[i] : 0.0;
+      }
+    }
+  }
+  const CsiChi2 &c_;
+  const double *n0_, *n1_, *n2_;
+  mutable std::vector<double> pred_, d1_, d2_;
+};
+
+}  // namespace
+
 std::unique_ptr<CouplingCurve> CsiChi2::curve(const double *n0, const double *n1,
                                               const double *n2) const {
-  // the prediction at each g, profiled with the last Newton step's chi2 predicted
-  // rather than evaluated (one evaluation fewer per coupling)
   check_templates_given(n0, n1, n2);
-  return std::make_unique<PredictionCurve>(
-      n_, n0, n1, n2,
-      [this](const double *cevns, const double *start) { return profile_along(cevns, start); });
+  return std::make_unique<CsiCurve>(*this, n0, n1, n2);
 }
 
 ProfileResult CsiChi2::profile_along(const double *cevns, const double *start) const {
@@ -1111,6 +1238,7 @@ namespace {
 /// its gradient and Hessian there.
 struct CsiPoint {
   double s[4] = {1.0, 1.0, 1.0, 1.0};
+  double at[4] = {1.0, 1.0, 1.0, 1.0};  ///< where grad, hess and rates were evaluated
   double f = 0.0;
   double grad[4];
   double hess[4][4];
@@ -1119,6 +1247,7 @@ struct CsiPoint {
   /// Evaluate prob at `cand` into this point (want_f false: f NaN where finite).
   void set(CsiProblem &prob, const double *cand, bool want_f = true) {
     std::copy(cand, cand + 4, s);
+    std::copy(cand, cand + 4, at);
     f = prob.eval(s, grad, hess, want_f);
     rates = prob.rates;
   }
@@ -1137,6 +1266,7 @@ struct CsiPoint {
   void accept(const CsiProblem &prob, const double *cand, double f1, const double *g1,
               const double (*h1)[4]) {
     std::copy(cand, cand + 4, s);
+    std::copy(cand, cand + 4, at);
     std::copy(g1, g1 + 4, grad);
     for (int z = 0; z < 4; ++z) std::copy(h1[z], h1[z] + 4, hess[z]);
     f = f1;
@@ -1231,6 +1361,11 @@ constexpr double kDecConverged = 2e-9;  // final criterion: chi2 within 1e-9
 // line search (and without chi2 before the last one): lambda < 0.32, where they lower
 // a self-concordant function and converge quadratically.
 constexpr double kDecTrust = 0.1;
+// A full step from a decrement below this lands where the decrement is below
+// kDecPredict (self-concordance: lambda+ <= (lambda / (1 - lambda))^2, and lambda <
+// 0.0307 gives lambda+ < 1e-3): the next iteration predicts from there, so chi2 is
+// computed in that step's evaluation rather than in a pass of its own.
+constexpr double kDecLastStep = 9e-4;
 
 /// Damped projected Newton from p with the analytic gradient and Hessian (the
 /// Poisson chi2 is convex in the scales, and nearly quadratic): a handful of
@@ -1277,7 +1412,7 @@ bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false) {
       for (std::size_t k = 0; k < nf; ++k) trial[prob.free_idx[k]] += step[k];
       double gt[4];
       double ht[4][4];
-      const double ft = prob.eval(trial, gt, ht, false);
+      const double ft = prob.eval(trial, gt, ht, dec < kDecLastStep);
       if (!(ft >= kInf)) {  // finite: NaN (not computed) or a number
         p.accept(prob, trial, ft, gt, ht);
         continue;
@@ -1336,14 +1471,105 @@ bool csi_lbfgs(CsiProblem &prob, CsiPoint &p) {
   return std::isfinite(p.f) && dec < kDecConverged;
 }
 
+/// d chi2 / dt and d^2 chi2 / dt^2 of the profiled chi2 at its minimum, the
+/// prediction's derivatives in t being dc and d2c per bin (CsiChi2::profile_along).
+/// From the point p.at where the gradient, Hessian and SS rates were evaluated, with
+/// G(s, t) the chi2 profiled over the SS rates (measured: their block eliminated,
+/// H_bb diagonal), H = G_ss on the scales off their bounds and delta = -H^-1 G_s the
+/// Newton step from there (the step a prediction took):
+///   d chi2 / dt = G_t + G_ts delta (to first order in delta),
+///   d^2 chi2 / dt^2 = G_tt - G_ts H^-1 G_st.
+void csi_slope(const CsiProblem &prob, const CsiPoint &p, const double *dc, const double *d2c,
+               double slope[2]) {
+  const double *s = p.at;
+  const bool measured = prob.ms != nullptr;
+  const int nz = measured ? 3 : 4;
+  const std::size_t nt = measured ? prob.ms->n_time : prob.n;
+  const std::size_t rows = measured ? prob.ms->n_rows : 1;
+  double gt = 0.0, gtt = 0.0;
+  double gts[4] = {0.0, 0.0, 0.0, 0.0};
+  for (std::size_t i = 0; i < rows; ++i) {
+    const double bi = measured ? p.rates[i] : 0.0;
+    double ftb = 0.0, hbb = 0.0;
+    double hbs[3] = {0.0, 0.0, 0.0};
+    for (std::size_t j = 0; j < nt; ++j) {
+      const std::size_t k = i * nt + j;
+      const double wj = measured ? prob.ms->w[j] : 0.0;
+      double mu = bi * wj;
+      for (int z = 0; z < nz; ++z) mu += s[z] * prob.tmpl[z][k];
+      const double o = prob.obs[k];
+      // d chi2 / d mu and d^2 chi2 / d mu^2 of the bin
+      double fp = 2.0, fpp = 0.0;
+      if (o > 0.0) {
+        const double r = o / mu;
+        fp = 2.0 * (1.0 - r);
+        fpp = 2.0 * r / mu;
+      }
+      const double c1 = s[0] * dc[k];  // d mu / dt
+      gt += fp * c1;
+      gtt += fpp * c1 * c1 + fp * s[0] * d2c[k];
+      for (int z = 0; z < nz; ++z) gts[z] += fpp * prob.tmpl[z][k] * c1;
+      gts[0] += fp * dc[k];
+      if (measured) {
+        ftb += fpp * wj * c1;
+        hbb += fpp * wj * wj;
+        for (int z = 0; z < 3; ++z) hbs[z] += fpp * prob.tmpl[z][k] * wj;
+      }
+    }
+    if (measured) {  // the rate b_i follows t and the scales: its block eliminated
+      const double m = prob.ms->ac_row[i];
+      if (m > 0.0) hbb += 2.0 * m / (bi * bi);
+      if (bi > 0.0 && hbb > 0.0) {
+        gtt -= ftb * ftb / hbb;
+        for (int z = 0; z < 3; ++z) gts[z] -= ftb * hbs[z] / hbb;
+      }
+    }
+  }
+  // the scales off their bounds (as csi_newton_direction)
+  std::array<std::array<double, 4>, 4> h{};
+  std::array<double, 4> y{}, d{};
+  std::size_t sel[4];
+  std::size_t m = 0;
+  for (std::size_t k = 0; k < prob.n_free; ++k) {
+    const std::size_t z = prob.free_idx[k];
+    if (p.grad[k] > 0.0 && s[z] * p.grad[k] < kBoundChi2) continue;
+    d[m] = -p.grad[k];
+    sel[m++] = z;
+  }
+  for (std::size_t a = 0; a < m; ++a) {
+    y[a] = gts[sel[a]];
+    for (std::size_t b = 0; b < m; ++b) h[a][b] = p.hess[sel[a]][sel[b]];
+  }
+  std::array<std::array<double, 4>, 4> h2 = h;
+  if (m > 0 && !(cholesky_solve<4>(h, y, m) && cholesky_solve<4>(h2, d, m))) {
+    slope[0] = slope[1] = kNaN;
+    return;
+  }
+  slope[0] = gt;
+  slope[1] = gtt;
+  for (std::size_t a = 0; a < m; ++a) {
+    slope[0] += gts[sel[a]] * d[a];
+    slope[1] -= gts[sel[a]] * y[a];
+  }
+}
+
 }  // namespace
 
 ProfileResult CsiChi2::profile_from(const double *cevns, const double *start) const {
   return profile_impl(cevns, start, false);
 }
 
-ProfileResult CsiChi2::profile_impl(const double *cevns, const double *start,
-                                    bool predict_last) const {
+ProfileResult CsiChi2::profile_along(const double *cevns, const double *start, const double *dcevns,
+                                     const double *d2cevns, double slope[2]) const {
+  if (dcevns == nullptr || d2cevns == nullptr || slope == nullptr)
+    throw std::invalid_argument("profile_along: null derivative or slope");
+  return profile_impl(cevns, start, true, dcevns, d2cevns, slope);
+}
+
+ProfileResult CsiChi2::profile_impl(const double *cevns, const double *start, bool predict_last,
+                                    const double *dcevns, const double *d2cevns,
+                                    double *slope) const {
+  if (slope != nullptr) slope[0] = slope[1] = kNaN;
   check_prediction(cevns, n_, "cevns");
 
   CsiProblem prob{n_,
@@ -1399,11 +1625,14 @@ ProfileResult CsiChi2::profile_impl(const double *cevns, const double *start,
     report_ss(p.rates.data());
     res.n_eval = prob.n_eval;
     res.converged = true;
+    if (slope != nullptr && std::isfinite(res.chi2)) csi_slope(prob, p, dcevns, d2cevns, slope);
     return res;
   }
   // 1) projected Newton; 2) L-BFGS only where Newton did not converge
   bool converged = csi_newton(prob, p, predict_last);
   if (!converged) converged = csi_lbfgs(prob, p);
+  if (slope != nullptr && converged && std::isfinite(p.f))
+    csi_slope(prob, p, dcevns, d2cevns, slope);
   res.chi2 = p.f;
   for (std::size_t z = 0; z < 4; ++z) res.nuisances[z] = p.s[z] - 1.0;
   report_ss(p.rates.data());

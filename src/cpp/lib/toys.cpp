@@ -63,7 +63,10 @@ void check_grid(const std::vector<double> &g, const char *what) {
 /// both by reference (no copies per toy).
 class ToyCurve {
  public:
-  ToyCurve(const std::vector<std::unique_ptr<BinnedChi2>> &chi2, const std::vector<Templates> &t) {
+  /// newton: its minima along g by Newton's method where it applies (newton_minimum)
+  ToyCurve(const std::vector<std::unique_ptr<BinnedChi2>> &chi2, const std::vector<Templates> &t,
+           bool newton)
+      : newton_(newton) {
     curves_.reserve(chi2.size());
     for (std::size_t d = 0; d < chi2.size(); ++d)
       curves_.push_back(chi2[d]->curve(t[d].n0.data(), t[d].n1.data(), t[d].n2.data()));
@@ -72,15 +75,27 @@ class ToyCurve {
   /// chi2 at g (>= 0), every data set profiled from the default start, or, with
   /// `start` (one vector per data set, empty: the default), from those nuisances,
   /// which then become the optima (emptied where chi2 is not finite).
-  double operator()(double g, std::vector<std::vector<double>> *start = nullptr) const {
+  /// With `slope`, also the derivatives of chi2 in ln g (CouplingCurve::at_slope),
+  /// summed over the data sets (NaN where one has none).
+  double operator()(double g, std::vector<std::vector<double>> *start = nullptr,
+                    double *slope = nullptr) const {
     double total = 0.0;
+    if (slope != nullptr) slope[0] = slope[1] = 0.0;
+    const auto profile = [&](std::size_t d, const double *from) {
+      if (slope == nullptr) return curves_[d]->at(g, from);
+      double sd[2];
+      ProfileResult r = curves_[d]->at_slope(g, from, sd);
+      slope[0] += sd[0];
+      slope[1] += sd[1];
+      return r;
+    };
     for (std::size_t d = 0; d < curves_.size(); ++d) {
       if (start == nullptr) {
-        total += curves_[d]->at(g, nullptr).chi2;
+        total += profile(d, nullptr).chi2;
         continue;
       }
       std::vector<double> &s = (*start)[d];
-      ProfileResult r = curves_[d]->at(g, s.empty() ? nullptr : s.data());
+      ProfileResult r = profile(d, s.empty() ? nullptr : s.data());
       total += r.chi2;
       if (std::isfinite(r.chi2)) {
         s = std::move(r.nuisances);
@@ -91,27 +106,80 @@ class ToyCurve {
     return total;
   }
   /// chi2 at g started from `chain`, which moves to the optima where they are finite.
-  double warm(double g, std::vector<std::vector<double>> &chain) const {
+  double warm(double g, std::vector<std::vector<double>> &chain, double *slope = nullptr) const {
     std::vector<std::vector<double>> nuisances = chain;
-    const double v = (*this)(g, &nuisances);
+    const double v = (*this)(g, &nuisances, slope);
     for (std::size_t d = 0; d < nuisances.size(); ++d)
       if (!nuisances[d].empty()) chain[d] = std::move(nuisances[d]);
     return v;
   }
   std::size_t n_datasets() const { return curves_.size(); }
+  bool newton() const { return newton_; }
 
  private:
   std::vector<std::unique_ptr<CouplingCurve>> curves_;
+  bool newton_;
 };
 
+/// Newton's method ends where the predicted gain f'^2 / (2 f'') in chi2 is below this
+/// (the point's chi2 is then that far at most above the valley's minimum; Brent's
+/// tolerance of 1e-7 in ln g leaves ~1e-12 f'').
+constexpr double kNewtonGain = 1e-14;
+constexpr int kNewtonSteps = 12;
+constexpr int kNewtonHalvings = 4;
+
+/// The minimum of the valley of u0 = ln g0 inside (lo, hi) by Newton's method in
+/// ln g with the curve's derivatives (ToyCurve, CouplingCurve::at_slope), warm-started
+/// from `chain`: chi2 and its derivatives at u0, then steps -f'/f'' (halved until
+/// chi2 is lower, at most kNewtonHalvings times) until the predicted gain is below
+/// kNewtonGain. Returns (ln g, chi2) of that last, evaluated point, or chi2 NaN where
+/// Newton does not apply and Brent's method should run instead: no derivatives,
+/// f'' <= 0, a step that leaves (lo, hi) or does not lower chi2, kNewtonSteps used.
+/// The point returned lies in (lo, hi) and is no higher than chi2 at u0.
+CouplingPoint newton_minimum(const ToyCurve &c, double lo, double u0, double hi,
+                             std::vector<std::vector<double>> chain) {
+  const CouplingPoint fail{u0, std::numeric_limits<double>::quiet_NaN()};
+  double u = u0;
+  double d[2];
+  double f = c.warm(std::exp(u), chain, d);
+  for (int it = 0; it < kNewtonSteps; ++it) {
+    if (!std::isfinite(f) || !std::isfinite(d[0]) || !(d[1] > 0.0)) return fail;
+    if (d[0] * d[0] < 2.0 * kNewtonGain * d[1]) return {u, f};
+    double step = -d[0] / d[1];
+    bool lower = false;
+    for (int half = 0; half <= kNewtonHalvings && !lower; ++half, step *= 0.5) {
+      const double un = u + step;
+      if (!(un > lo && un < hi)) continue;
+      std::vector<std::vector<double>> from = chain;
+      double dn[2];
+      const double fn = c.warm(std::exp(un), from, dn);
+      if (!(fn <= f)) continue;
+      u = un;
+      f = fn;
+      d[0] = dn[0];
+      d[1] = dn[1];
+      chain = std::move(from);
+      lower = true;
+    }
+    if (!lower) return fail;
+  }
+  return fail;
+}
+
 /// Refines a bracket (g3 ascending, f3[1] the lowest) like detail::refined_minima,
-/// warm-started from `chain`; returns the lowest minimum (or g3[1], f3[1]).
+/// warm-started from `chain`, each valley by Newton's method where it applies
+/// (newton_minimum), else by Brent's; returns the lowest minimum (or g3[1], f3[1]).
 CouplingPoint refine_bracket(const ToyCurve &c, const double *g3, const double *f3,
                              std::vector<std::vector<double>> chain) {
   auto fl = [&c, &chain](double lg) { return c.warm(std::exp(lg), chain); };
+  auto newton = [&c, &chain](double lo, double x, double fx, double hi) {
+    if (!c.newton()) return CouplingPoint{x, std::numeric_limits<double>::quiet_NaN()};
+    const CouplingPoint m = newton_minimum(c, lo, x, hi, chain);
+    return m.chi2 <= fx ? m : CouplingPoint{x, std::numeric_limits<double>::quiet_NaN()};
+  };
   const std::vector<double> gv(g3, g3 + 3), fv(f3, f3 + 3);
   CouplingPoint best{g3[1], f3[1]};
-  for (const CouplingPoint &m : detail::refined_minima(fl, gv, fv, 1e-7))
+  for (const CouplingPoint &m : detail::refined_minima(fl, gv, fv, 1e-7, newton))
     if (m.chi2 < best.chi2) best = m;
   return best;
 }
@@ -183,8 +251,13 @@ MassScan probe_minimum(const ToyCurve &c, const MassScan &near, double ratio,
     const double tight[3] = {std::exp(lm - kProbeHalfWidth), b.g_min * ratio,
                              std::exp(lm + kProbeHalfWidth)};
     double f3[3];
-    CouplingPoint m{};
-    if (tight[0] > 0.0 && bracket(tight, f3, here)) {
+    // Newton's method from the scaled minimum, where it stays in the tight bracket
+    CouplingPoint m{0.0, std::numeric_limits<double>::quiet_NaN()};
+    if (tight[0] > 0.0 && c.newton())
+      m = newton_minimum(c, lm - kProbeHalfWidth, lm, lm + kProbeHalfWidth, here.optima);
+    if (tight[0] > 0.0 && !std::isnan(m.chi2)) {
+      m.g = std::exp(m.g);
+    } else if (tight[0] > 0.0 && bracket(tight, f3, here)) {
       std::vector<std::vector<double>> chain = here.optima;
       auto fl = [&c, &chain](double lg) { return c.warm(std::exp(lg), chain); };
       m = brent_minimize_from(fl, lm - kProbeHalfWidth, lm, f3[1], lm + kProbeHalfWidth, 1e-7);
@@ -237,14 +310,16 @@ double same_curve_ratio(const std::vector<Templates> &from, const std::vector<Te
 ToyPlane::ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
                    std::vector<std::vector<Templates>> templates,
                    std::vector<std::vector<double>> grids, std::size_t coarse_stride,
-                   bool cancellation_seeds, double band_per_decade, bool probe_masses)
+                   bool cancellation_seeds, double band_per_decade, bool probe_masses,
+                   bool newton_minima)
     : chi2s_(std::move(chi2s)),
       templates_(std::move(templates)),
       grids_(std::move(grids)),
       stride_(coarse_stride),
       seeds_(cancellation_seeds),
       band_(band_per_decade),
-      probe_(probe_masses) {
+      probe_(probe_masses),
+      newton_(newton_minima) {
   if (chi2s_.empty()) throw std::invalid_argument("ToyPlane: no data sets");
   if (!std::isfinite(band_) || band_ < 0.0)
     throw std::invalid_argument("ToyPlane: band_per_decade must be finite and >= 0");
@@ -304,7 +379,7 @@ ToyStatistic ToyPlane::evaluate(const std::vector<ToyData> &toy,
                                        toy[d].centres.data()));
   }
   ToyStatistic out;
-  const ToyCurve at_mass(own, tested);
+  const ToyCurve at_mass(own, tested, newton_);
   out.chi2_point = at_mass(g);
   // the tested point itself bounds the minima from above (it may lie between
   // grid points, below every refined minimum)
@@ -339,7 +414,7 @@ double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &o
       scans[m] = sweep;
       return scans[m].best;
     }
-    const ToyCurve c(own, templates_[m]);
+    const ToyCurve c(own, templates_[m], newton_);
     const auto [from, ratio] = same_as_[m];
     scans[m] =
         from < m ? probe_minimum(c, scans[from], ratio, grids_[m]) : grid_minimum(c, grids_[m]);
@@ -352,7 +427,7 @@ double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &o
     if (lo + stride_ < same_as_.size() && same_as_[lo + stride_].first == lo)
       return std::numeric_limits<double>::infinity();
     const double ratio = std::pow(n2_sums_[near] / n2_sums_[j], 0.25);
-    return probe_minimum(ToyCurve(own, templates_[j]), scans[near], ratio, grids_[j]).best;
+    return probe_minimum(ToyCurve(own, templates_[j], newton_), scans[near], ratio, grids_[j]).best;
   };
   if (!probe_) return refined_mass_minimum(templates_.size(), stride_, at).value;
   return refined_mass_minimum(templates_.size(), stride_, at, probe).value;

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstddef>
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -64,6 +65,15 @@ class CouplingCurve {
   /// Profile at coupling g (>= 0), the iterative minimiser (if any) started from
   /// `start` (nuisance_count() values, or nullptr).
   virtual ProfileResult at(double g, const double *start) const = 0;
+  /// at(g, start) with the derivatives of the profiled chi2 in u = ln g (the
+  /// nuisances' response included: envelope theorem and implicit function):
+  /// slope[0] = d chi2 / du, slope[1] = d^2 chi2 / du^2, for a Newton search along
+  /// g. NaN where the curve has none (this default) or they are not defined there
+  /// (chi2 not finite, g = 0, the profile not converged).
+  virtual ProfileResult at_slope(double g, const double *start, double slope[2]) const {
+    slope[0] = slope[1] = std::numeric_limits<double>::quiet_NaN();
+    return at(g, start);
+  }
 };
 
 /// Interface of a binned chi2 with profiled nuisances (what scans need).
@@ -256,8 +266,15 @@ class ArChi2 final : public BinnedChi2 {
   /// from the residuals of `cevns` (n_bins values), or without it (nullptr) from
   /// the expanded quadratic form.
   ProfileResult solve(const CevnsSums &sums, const double *cevns) const;
+  /// solve(sums, nullptr) along x = g^2, with d1 and d2 the sums' first and second
+  /// derivatives in x: slope[0] = d chi2 / dx and slope[1] = d^2 chi2 / dx^2 of the
+  /// profiled chi2 (Q_xx - Q_x,theta Q_theta,theta^-1 Q_theta,x at the minimum).
+  ProfileResult solve(const CevnsSums &sums, const CevnsSums &d1, const CevnsSums &d2,
+                      double slope[2]) const;
 
  private:
+  ProfileResult solve_impl(const CevnsSums &sums, const double *cevns, const CevnsSums *d1,
+                           const CevnsSums *d2, double *slope) const;
   std::size_t n_;
   std::array<double, 4> sigmas_;
   // per-bin data, struct-of-arrays
@@ -404,6 +421,13 @@ class CsiChi2 final : public BinnedChi2 {
   /// computed only at the last point (the logarithms are a quarter of the cost);
   /// the minimum is profile_from's to < 4e-10.
   ProfileResult profile_along(const double *cevns, const double *start) const;
+  /// profile_along with the derivatives of the profiled chi2 in a parameter t of the
+  /// prediction: dcevns and d2cevns are d cevns / dt and d^2 cevns / dt^2 per bin;
+  /// slope[0] = d chi2 / dt, slope[1] = d^2 chi2 / dt^2 at the minimum (from the last
+  /// evaluated point, moved by its Newton step to first order), NaN where chi2 is not
+  /// finite or the profile did not converge.
+  ProfileResult profile_along(const double *cevns, const double *start, const double *dcevns,
+                              const double *d2cevns, double slope[2]) const;
 
  private:
   std::size_t n_;
@@ -420,7 +444,9 @@ class CsiChi2 final : public BinnedChi2 {
   /// the b-profiled chi2 without the priors
   double measured_rates(const double *cevns, const double *eta, std::vector<double> &rates) const;
   /// profile_from (predict_last false) or profile_along (true)
-  ProfileResult profile_impl(const double *cevns, const double *start, bool predict_last) const;
+  ProfileResult profile_impl(const double *cevns, const double *start, bool predict_last,
+                             const double *dcevns = nullptr, const double *d2cevns = nullptr,
+                             double *slope = nullptr) const;
 };
 
 }  // namespace cevns

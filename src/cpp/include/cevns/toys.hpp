@@ -82,12 +82,18 @@ class ToyPlane {
   ///                   a plateau). A probe refines, at the new mass, each local minimum
   ///                   of the swept one from a bracket around it (the full sweep where
   ///                   a minimum left it). false: every visited mass swept (until 0.8.0)
+  /// \param newton_minima  true: each local minimum along g (of a sweep's brackets and of
+  ///                   a probe) is found by Newton's method in ln g with the curves'
+  ///                   derivatives (CouplingCurve::at_slope) until the predicted gain is
+  ///                   below 1e-14, Brent's method only where Newton does not apply (no
+  ///                   derivatives, f'' <= 0, a step that leaves the bracket or does not
+  ///                   lower chi2). false: Brent's method (tolerance 1e-7 in ln g)
   /// \throws std::invalid_argument on inconsistent sizes, a null chi2 or a
   ///                   negative or non-finite band_per_decade
   ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
            std::vector<std::vector<Templates>> templates, std::vector<std::vector<double>> grids,
            std::size_t coarse_stride = 1, bool cancellation_seeds = false,
-           double band_per_decade = 0.0, bool probe_masses = false);
+           double band_per_decade = 0.0, bool probe_masses = false, bool newton_minima = false);
 
   std::size_t n_datasets() const { return chi2s_.size(); }
   std::size_t n_masses() const { return templates_.size(); }
@@ -128,6 +134,7 @@ class ToyPlane {
   bool seeds_ = false;
   double band_ = 0.0;
   bool probe_ = false;
+  bool newton_ = false;
   /// A coupling grid with the seeds and the band of these templates, as configured.
   std::vector<double> search_grid(std::vector<double> grid, const std::vector<Templates> &t) const;
   /// Minimum of a toy's chi2 over the plane's masses (see coarse_stride); mass
