@@ -178,6 +178,14 @@ TEST_CASE("ToyPlane: the data as a toy, t >= 0, thread independence") {
     CHECK(one[k].t_mass() >= 0.0);
     CHECK(one[k].chi2_plane_min <= one[k].chi2_mass_min);
   }
+  // Newton's minima along g (the curves' derivatives) find Brent's, minimum for minimum
+  const cevns::ToyPlane newton(chi2s, plane, grids, 1, false, 0.0, false, true);
+  const auto fast = newton.evaluate_many(toys, tested, grid, g, true, 1);
+  for (std::size_t k = 0; k < toys.size(); ++k) {
+    CHECK(fast[k].chi2_point == one[k].chi2_point);
+    CHECK(fast[k].chi2_mass_min == doctest::Approx(one[k].chi2_mass_min).epsilon(1e-10));
+    CHECK(fast[k].chi2_plane_min == doctest::Approx(one[k].chi2_plane_min).epsilon(1e-10));
+  }
   const auto no_plane = tp.evaluate(toys[1], tested, grid, g, false);
   CHECK(std::isnan(no_plane.chi2_plane_min));
   CHECK(no_plane.chi2_mass_min == one[1].chi2_mass_min);

@@ -122,8 +122,9 @@ class ToyCurve {
 };
 
 /// Newton's method ends where the predicted gain f'^2 / (2 f'') in chi2 is below this
-/// (the point's chi2 is then that far at most above the valley's minimum; Brent's
-/// tolerance of 1e-7 in ln g leaves ~1e-12 f'').
+/// (the point's chi2 is then about that far above the valley's minimum; Brent's
+/// tolerance of 1e-7 in ln g leaves ~1e-14 f''). 1e-11 left up to 8e-9 in some toys
+/// (a gain misjudged by the derivatives near a kink); 1e-14 agrees with Brent to ~1e-11.
 constexpr double kNewtonGain = 1e-14;
 constexpr int kNewtonSteps = 12;
 constexpr int kNewtonHalvings = 4;
