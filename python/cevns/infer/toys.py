@@ -60,7 +60,8 @@ core's ``refined_mass_minimum``). Along g each mass has a grid of `TOY_PER_DECAD
 couplings per decade, `TOY_BAND_PER_DECADE` (the data's 20) over the band where
 its templates' predictions dip below the SM's, plus seeds at the cancellation
 couplings of its templates, and every local minimum is refined (its bracket sampled at two
-midpoints, then Brent's method from the lowest sample), so the thin strips of the
+midpoints, then Newton's method in ln g with the curves' derivatives from the lowest
+sample, `TOY_NEWTON_MINIMA`, Brent's where Newton does not apply), so the thin strips of the
 models with a cancellation (eq. 44-49) are found in every toy as in the data.
 A mass whose curve a mass already swept has is probed instead of swept
 (`TOY_PROBE_MASSES`): the masses next to the coarse ones (a descent starts only where
