@@ -459,9 +459,17 @@ TEST_CASE("CouplingCurve::at_slope: the profiled chi2's derivatives in ln g (fin
   model.time_widths = {1.0, 2.0, 1.0, 3.0};  // 3 energy rows of 4 time bins
   const CsiChi2 measured(ramp(10.0, 1.0), ramp(1.0, 0.1), ramp(0.5, 0.05), ramp(3.0, 0.2),
                          {0.1, 0.1, 0.1, 0.1}, model);
-  for (const cevns::BinnedChi2 *c :
-       {static_cast<const cevns::BinnedChi2 *>(&ar), static_cast<const cevns::BinnedChi2 *>(&paper),
-        static_cast<const cevns::BinnedChi2 *>(&measured)}) {
+  // a wide NIN prior and data far below the NIN template: its scale sits on its bound
+  // s = 0, the derivatives come from the other scales
+  const CsiChi2 bound(ramp(2.0, 0.1), ramp(1.0, 0.1), ramp(8.0, 0.5), ramp(0.5, 0.02),
+                      {0.1, 0.3, 10.0, 0.1});
+  {
+    const cevns::ProfileResult r = bound.profile_from(t.evaluate(0.3).data(), nullptr);
+    REQUIRE(r.converged);
+    CHECK(1.0 + r.nuisances[2] < 1e-6);
+  }
+  using Chi2 = const cevns::BinnedChi2 *;
+  for (Chi2 c : {Chi2(&ar), Chi2(&paper), Chi2(&measured), Chi2(&bound)}) {
     const auto curve = c->curve(t.n0.data(), t.n1.data(), t.n2.data());
     for (double g : {0.05, 0.3, 0.8, 1.0, 1.2, 3.0}) {
       double slope[2];

@@ -1525,14 +1525,17 @@ void csi_slope(const CsiProblem &prob, const CsiPoint &p, const double *dc, cons
       }
     }
   }
-  // the scales off their bounds (as csi_newton_direction)
+  // the scales off their bounds: as in csi_newton_direction, and the gradient must
+  // push it over the bound (s H_zz < dchi2/ds): an interior scale at its minimum has a
+  // gradient ~0 of either sign, and dropping it would drop its response to t
   std::array<std::array<double, 4>, 4> h{};
   std::array<double, 4> y{}, d{};
   std::size_t sel[4];
   std::size_t m = 0;
   for (std::size_t k = 0; k < prob.n_free; ++k) {
     const std::size_t z = prob.free_idx[k];
-    if (p.grad[k] > 0.0 && s[z] * p.grad[k] < kBoundChi2) continue;
+    if (p.grad[k] > 0.0 && s[z] * p.grad[k] < kBoundChi2 && s[z] * p.hess[z][z] < p.grad[k])
+      continue;
     d[m] = -p.grad[k];
     sel[m++] = z;
   }
