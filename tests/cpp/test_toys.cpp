@@ -10,6 +10,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <random>
 #include <stdexcept>
 #include <vector>
 
@@ -488,4 +489,63 @@ TEST_CASE("CouplingCurve::at_slope: the profiled chi2's derivatives in ln g (fin
     curve->at_slope(0.0, nullptr, slope);  // ln g undefined
     CHECK(std::isnan(slope[0]));
   }
+}
+
+TEST_CASE("CouplingCurve::at_slope on random chi2s and templates (finite differences)") {
+  // Random CsI (paper and measured, some nuisances fixed) and Ar chi2s with random
+  // templates, some with a cancellation: wherever the profiled chi2 is smooth around g
+  // (two finite-difference steps agree), at_slope's derivatives are its derivatives.
+  std::mt19937 rng(20261207);
+  std::uniform_real_distribution<double> uni(0.0, 1.0);
+  const auto vec = [&](double lo, double hi) {
+    Vec v(kBins);
+    for (double &x : v) x = lo + (hi - lo) * uni(rng);
+    return v;
+  };
+  const auto counts = [&](double mean) {
+    Vec v(kBins);
+    for (double &x : v) x = std::floor(mean * 2.0 * uni(rng));
+    return v;
+  };
+  int compared = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    const double scale = 0.5 + 4.0 * uni(rng);
+    const cevns::Templates t{vec(1.0, 3.0 * scale), vec(-3.0 * scale, 1.0), vec(0.2, 1.5)};
+    std::array<double, 4> sig{0.1 + 0.3 * uni(rng), 0.3, uni(rng) < 0.2 ? 0.0 : 0.25, 0.05};
+    std::vector<std::unique_ptr<cevns::BinnedChi2>> chi2s;
+    chi2s.push_back(
+        std::make_unique<CsiChi2>(counts(6.0), vec(0.5, 2.0), vec(0.1, 1.0), vec(1.0, 3.0), sig));
+    cevns::CsiSsModel model;
+    model.kind = cevns::CsiSsModel::Kind::measured;
+    model.time_widths = {1.0, 2.0, 1.0, 3.0};
+    chi2s.push_back(std::make_unique<CsiChi2>(counts(6.0), vec(0.5, 2.0), vec(0.1, 1.0),
+                                              counts(2.0), sig, model));
+    chi2s.push_back(std::make_unique<ArChi2>(make_ar()));
+    for (const auto &c : chi2s) {
+      const auto curve = c->curve(t.n0.data(), t.n1.data(), t.n2.data());
+      for (double g : {0.1 + uni(rng), 0.5 + 2.0 * uni(rng)}) {
+        double slope[2];
+        const cevns::ProfileResult r = curve->at_slope(g, nullptr, slope);
+        if (!r.converged || !std::isfinite(r.chi2)) continue;
+        const double u = std::log(g);
+        double d1[2], d2[2];
+        for (int k = 0; k < 2; ++k) {
+          const double h = k == 0 ? 1e-4 : 1e-5;
+          const double fp = curve->at(std::exp(u + h), nullptr).chi2;
+          const double fm = curve->at(std::exp(u - h), nullptr).chi2;
+          d1[k] = (fp - fm) / (2.0 * h);
+          d2[k] = (fp - 2.0 * r.chi2 + fm) / (h * h);
+        }
+        // smooth here: the two steps agree (no bound reached or left within them)
+        if (std::abs(d1[0] - d1[1]) > 1e-6 * (1.0 + std::abs(d1[1])) ||
+            std::abs(d2[0] - d2[1]) > 1e-2 * (1.0 + std::abs(d2[0])))
+          continue;
+        INFO("trial " << trial << ", g = " << g << ", chi2 = " << r.chi2);
+        CHECK(slope[0] == doctest::Approx(d1[0]).epsilon(1e-6).scale(1.0));
+        CHECK(slope[1] == doctest::Approx(d2[0]).epsilon(1e-2).scale(1.0));
+        ++compared;
+      }
+    }
+  }
+  CHECK(compared > 200);  // most of the 360 points are smooth
 }
