@@ -485,7 +485,7 @@ ProfileResult ArChi2::solve_impl(const CevnsSums &m, const double *cevns, const 
     // Q_x = theta^T (H' theta - 2 beta'), Q_theta,x = 2 v with v = H' theta - beta' (0
     // for the fixed nuisances), Q_theta,theta = 2 (H + priors), so that
     // d2 chi2 / dx2 = Q_xx - 2 v^T (H + priors)^-1 v
-    slope[0] = slope[1] = std::numeric_limits<double>::quiet_NaN();
+    slope[0] = slope[1] = kNaN;
     if (res.converged) {
       ArMatrix h1{}, h2{};
       ArVector b1{}, b2{};
@@ -518,6 +518,26 @@ ProfileResult ArChi2::solve_impl(const CevnsSums &m, const double *cevns, const 
 
 namespace {
 
+/// The prediction N0 + g^2 N1 + g^4 N2 into pred (its size: the bins; a sum of
+/// squares, negatives are round-off, counted as 0) and, where d1 and d2 are given,
+/// its first and second derivatives in g (0 where clamped).
+void fill_prediction(double g, const double *n0, const double *n1, const double *n2,
+                     std::vector<double> &pred, std::vector<double> *d1, std::vector<double> *d2) {
+  const double g2 = g * g, g4 = g2 * g2;
+  if (d1 != nullptr) {
+    d1->resize(pred.size());
+    d2->resize(pred.size());
+  }
+  for (std::size_t i = 0; i < pred.size(); ++i) {
+    const double v = n0[i] + g2 * n1[i] + g4 * n2[i];
+    pred[i] = v > 0.0 ? v : 0.0;
+    if (d1 != nullptr) {
+      (*d1)[i] = v > 0.0 ? 2.0 * g * n1[i] + 4.0 * g * g2 * n2[i] : 0.0;
+      (*d2)[i] = v > 0.0 ? 2.0 * n1[i] + 12.0 * g2 * n2[i] : 0.0;
+    }
+  }
+}
+
 /// The profiled chi2 of a prediction N0 + g^2 N1 + g^4 N2, computed at each g and
 /// profiled by `profile` (BinnedChi2::curve's default: profile_from).
 class PredictionCurve final : public CouplingCurve {
@@ -527,12 +547,7 @@ class PredictionCurve final : public CouplingCurve {
                   Profile profile)
       : n0_(n0), n1_(n1), n2_(n2), pred_(n_bins), profile_(std::move(profile)) {}
   ProfileResult at(double g, const double *start) const override {
-    const double g2 = g * g, g4 = g2 * g2;
-    for (std::size_t i = 0; i < pred_.size(); ++i) {
-      // a sum of squares (>= 0): negatives are round-off
-      const double v = n0_[i] + g2 * n1_[i] + g4 * n2_[i];
-      pred_[i] = v > 0.0 ? v : 0.0;
-    }
+    fill_prediction(g, n0_, n1_, n2_, pred_, nullptr, nullptr);
     return profile_(pred_.data(), start);
   }
 
@@ -617,11 +632,11 @@ class CsiCurve final : public CouplingCurve {
   CsiCurve(const CsiChi2 &c, const double *n0, const double *n1, const double *n2)
       : c_(c), n0_(n0), n1_(n1), n2_(n2), pred_(c.n_bins()) {}
   ProfileResult at(double g, const double *start) const override {
-    fill(g, false);
+    fill_prediction(g, n0_, n1_, n2_, pred_, nullptr, nullptr);
     return c_.profile_along(pred_.data(), start);
   }
   ProfileResult at_slope(double g, const double *start, double slope[2]) const override {
-    fill(g, true);
+    fill_prediction(g, n0_, n1_, n2_, pred_, &d1_, &d2_);
     double sg[2];
     ProfileResult r = c_.profile_along(pred_.data(), start, d1_.data(), d2_.data(), sg);
     // u = ln g: d/du = g d/dg
@@ -632,23 +647,6 @@ class CsiCurve final : public CouplingCurve {
   }
 
  private:
-  /// The prediction N0 + g^2 N1 + g^4 N2 (a sum of squares: negatives are round-off,
-  /// counted as 0) and, with `derivatives`, its derivatives in g (0 where clamped).
-  void fill(double g, bool derivatives) const {
-    const double g2 = g * g, g4 = g2 * g2;
-    if (derivatives) {
-      d1_.resize(pred_.size());
-      d2_.resize(pred_.size());
-    }
-    for (std::size_t i = 0; i < pred_.size(); ++i) {
-      const double v = n0_[i] + g2 * n1_[i] + g4 * n2_[i];
-      pred_[i] = v > 0.0 ? v : 0.0;
-      if (derivatives) {
-        d1_[i] = v > 0.0 ? 2.0 * g * n1_[i] + 4.0 * g * g2 * n2_[i] : 0.0;
-        d2_[i] = v > 0.0 ? 2.0 * n1_[i] + 12.0 * g2 * n2_[i] : 0.0;
-      }
-    }
-  }
   const CsiChi2 &c_;
   const double *n0_, *n1_, *n2_;
   mutable std::vector<double> pred_, d1_, d2_;
@@ -1529,29 +1527,29 @@ void csi_slope(const CsiProblem &prob, const CsiPoint &p, const double *dc, cons
   // push it over the bound (s H_zz < dchi2/ds): an interior scale at its minimum has a
   // gradient ~0 of either sign, and dropping it would drop its response to t
   std::array<std::array<double, 4>, 4> h{};
-  std::array<double, 4> y{}, d{};
+  std::array<double, 4> y{}, gs{};
   std::size_t sel[4];
   std::size_t m = 0;
   for (std::size_t k = 0; k < prob.n_free; ++k) {
     const std::size_t z = prob.free_idx[k];
     if (p.grad[k] > 0.0 && s[z] * p.grad[k] < kBoundChi2 && s[z] * p.hess[z][z] < p.grad[k])
       continue;
-    d[m] = -p.grad[k];
+    gs[m] = p.grad[k];
     sel[m++] = z;
   }
   for (std::size_t a = 0; a < m; ++a) {
     y[a] = gts[sel[a]];
     for (std::size_t b = 0; b < m; ++b) h[a][b] = p.hess[sel[a]][sel[b]];
   }
-  std::array<std::array<double, 4>, 4> h2 = h;
-  if (m > 0 && !(cholesky_solve<4>(h, y, m) && cholesky_solve<4>(h2, d, m))) {
+  if (m > 0 && !cholesky_solve<4>(h, y, m)) {  // y = H^-1 G_st
     slope[0] = slope[1] = kNaN;
     return;
   }
+  // G_ts delta = -G_ts H^-1 G_s = -y^T G_s (H symmetric): one solve for both
   slope[0] = gt;
   slope[1] = gtt;
   for (std::size_t a = 0; a < m; ++a) {
-    slope[0] += gts[sel[a]] * d[a];
+    slope[0] -= y[a] * gs[a];
     slope[1] -= gts[sel[a]] * y[a];
   }
 }

@@ -129,6 +129,9 @@ constexpr double kNewtonGain = 1e-14;
 constexpr int kNewtonSteps = 12;
 constexpr int kNewtonHalvings = 4;
 
+/// "No minimum found here" (chi2 NaN) at ln g = u: Brent's method is to run instead.
+CouplingPoint no_minimum(double u) { return {u, std::numeric_limits<double>::quiet_NaN()}; }
+
 /// The minimum of the valley of u0 = ln g0 inside (lo, hi) by Newton's method in
 /// ln g with the curve's derivatives (ToyCurve, CouplingCurve::at_slope), warm-started
 /// from `chain`: chi2 and its derivatives at u0, then steps -f'/f'' (halved until
@@ -139,7 +142,7 @@ constexpr int kNewtonHalvings = 4;
 /// The point returned lies in (lo, hi) and is no higher than chi2 at u0.
 CouplingPoint newton_minimum(const ToyCurve &c, double lo, double u0, double hi,
                              std::vector<std::vector<double>> chain) {
-  const CouplingPoint fail{u0, std::numeric_limits<double>::quiet_NaN()};
+  const CouplingPoint fail = no_minimum(u0);
   double u = u0;
   double d[2];
   double f = c.warm(std::exp(u), chain, d);
@@ -174,9 +177,9 @@ CouplingPoint refine_bracket(const ToyCurve &c, const double *g3, const double *
                              std::vector<std::vector<double>> chain) {
   auto fl = [&c, &chain](double lg) { return c.warm(std::exp(lg), chain); };
   auto newton = [&c, &chain](double lo, double x, double fx, double hi) {
-    if (!c.newton()) return CouplingPoint{x, std::numeric_limits<double>::quiet_NaN()};
+    if (!c.newton()) return no_minimum(x);
     const CouplingPoint m = newton_minimum(c, lo, x, hi, chain);
-    return m.chi2 <= fx ? m : CouplingPoint{x, std::numeric_limits<double>::quiet_NaN()};
+    return m.chi2 <= fx ? m : no_minimum(x);
   };
   const std::vector<double> gv(g3, g3 + 3), fv(f3, f3 + 3);
   CouplingPoint best{g3[1], f3[1]};
@@ -253,7 +256,7 @@ MassScan probe_minimum(const ToyCurve &c, const MassScan &near, double ratio,
                              std::exp(lm + kProbeHalfWidth)};
     double f3[3];
     // Newton's method from the scaled minimum, where it stays in the tight bracket
-    CouplingPoint m{0.0, std::numeric_limits<double>::quiet_NaN()};
+    CouplingPoint m = no_minimum(lm);
     if (tight[0] > 0.0 && c.newton())
       m = newton_minimum(c, lm - kProbeHalfWidth, lm, lm + kProbeHalfWidth, here.optima);
     if (tight[0] > 0.0 && !std::isnan(m.chi2)) {
