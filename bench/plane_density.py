@@ -7,15 +7,20 @@ over the (M, g) plane) from three searches, same seeds:
 * ``reference``: every mass of the fine grid (30 per decade, 10 keV - 100 GeV, 211
   masses, no coarse pass), each swept along g (no probes), ``--reference-per-decade``
   couplings per decade (default 40) plus the cancellation seeds, every local minimum
-  along g refined by Brent's method (``newton_minima=False``);
+  along g refined by Brent's method (``newton_minima=False``), every coupling
+  evaluated (``skip_far=False``);
 * ``default``: the toys' search of this version (`ToyEngine`'s defaults): coarse pass
   at 3 masses per decade and the descents along the fine grid, the masses next to the
   coarse ones and the coarse masses on the plateaus probed from a mass already swept
   (`TOY_PROBE_MASSES`); along g 5 couplings per decade, 20 over the cancellation band,
-  plus the cancellation seeds; each local minimum along g by Newton's method
+  plus the cancellation seeds, stepping over the couplings whose χ² stays 10 above the
+  toy's best so far (`TOY_SKIP_FAR`); each local minimum along g by Newton's method
   (`TOY_NEWTON_MINIMA`);
+* ``every coupling``: the default without stepping over couplings (every coupling of
+  the grid evaluated, the search before `TOY_SKIP_FAR`);
 * ``every mass swept``: the same without the probes (every visited mass swept along g);
-* ``Brent's minima``: the default with Brent's method for the minima along g;
+* ``Brent's minima``: the default with Brent's method for the minima along g and every
+  coupling evaluated (the search before `TOY_NEWTON_MINIMA`);
 * ``0.8.0``: the same rule in mass (every visited mass swept) with 0.8.0's grid, 20 per
   decade everywhere (plus the seeds), Brent's method;
 * ``10 per decade``: 10 per decade everywhere (plus the seeds), no band, no probes;
@@ -60,7 +65,15 @@ def table2_points(lim: Any) -> dict[str, tuple[float, float]]:
     return {"low": (0.01, lim.g_low), "high": (1e4, lim.g_over_M_high * 10.0)}
 
 
-SEARCHES = ("default", "every mass swept", "Brent's minima", "0.8.0", "10 per decade", "0.7.0")
+SEARCHES = (
+    "default",
+    "every coupling",
+    "every mass swept",
+    "Brent's minima",
+    "0.8.0",
+    "10 per decade",
+    "0.7.0",
+)
 
 
 def engines(
@@ -76,10 +89,14 @@ def engines(
             band_per_decade=0,
             probe_masses=False,
             newton_minima=False,
+            skip_far=False,
         ),
         "default": ToyEngine(model, "combined", experiments=exps),
         "every mass swept": ToyEngine(model, "combined", experiments=exps, probe_masses=False),
-        "Brent's minima": ToyEngine(model, "combined", experiments=exps, newton_minima=False),
+        "every coupling": ToyEngine(model, "combined", experiments=exps, skip_far=False),
+        "Brent's minima": ToyEngine(
+            model, "combined", experiments=exps, newton_minima=False, skip_far=False
+        ),
         "0.8.0": ToyEngine(
             model,
             "combined",
@@ -88,6 +105,7 @@ def engines(
             band_per_decade=0,
             probe_masses=False,
             newton_minima=False,
+            skip_far=False,
         ),
         "10 per decade": ToyEngine(
             model,
@@ -97,6 +115,7 @@ def engines(
             band_per_decade=0,
             probe_masses=False,
             newton_minima=False,
+            skip_far=False,
         ),
         "0.7.0": ToyEngine(
             model,
@@ -107,6 +126,7 @@ def engines(
             band_per_decade=0,
             probe_masses=False,
             newton_minima=False,
+            skip_far=False,
         ),
     }
     return {k: v for k, v in every.items() if k == "reference" or k in searches}
@@ -171,8 +191,10 @@ def main() -> None:
     out = {
         "what": "toy statistics (chi2 at the point, min over g at the mass, min over the plane) "
         "of the toys' searches (keys: default = this version's, 5 couplings per decade, "
-        "20 over the cancellation band, + seeds, masses probed from a swept one; every mass "
-        "swept = the same without probes; 0.8.0 = 20 per decade + seeds; 10 per "
+        "20 over the cancellation band, + seeds, masses probed from a swept one, couplings "
+        "10 above the toy's best stepped over, Newton's minima; every coupling = the same "
+        "with every coupling evaluated; every mass swept = that without probes; Brent's "
+        "minima = that with Brent's method; 0.8.0 = 20 per decade + seeds; 10 per "
         "decade + seeds; 0.7.0's grid, 20 per decade) against a dense reference (all 211 "
         "masses, reference_per_decade couplings per decade + cancellation seeds, every "
         "minimum refined); CsI+Ar, default options",

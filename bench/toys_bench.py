@@ -86,9 +86,12 @@ def rates(n: int, options: dict[str, dict[str, Any]] | None = None, coarse: bool
 #: Brent's method for the minima along g; "default": this version's search (5 per
 #: decade, 20 over the cancellation band, + seeds; the masses next to the coarse ones
 #: and the plateau's coarse masses probed from a mass already swept,
-#: `TOY_PROBE_MASSES`; the minima along g by Newton's method, `TOY_NEWTON_MINIMA`);
-#: "every mass swept" and "Brent's minima": the default without the probes, resp. with
-#: Brent's method. (bench/results/toys-rates-0.7.0-*.json were made by 0.7.0 with
+#: `TOY_PROBE_MASSES`; the minima along g by Newton's method, `TOY_NEWTON_MINIMA`;
+#: the couplings far above the toy's best stepped over, `TOY_SKIP_FAR`); "every
+#: coupling": the default with every coupling evaluated; "every mass swept" and
+#: "Brent's minima": that without the probes, resp. with Brent's method.
+#: (bench/results/toys-rates-newton-*.json were made before `TOY_SKIP_FAR`, their
+#: "default" is "every coupling"; toys-rates-0.7.0-*.json were made by 0.7.0 with
 #: "0.6.0" = 20 per decade and "0.7.0" = 5 per decade + seeds; toys-rates-band-*.json by
 #: 0.8.0 before the probes, with "0.8.0" and "default" = the band without probes;
 #: toys-rates-probes-*.json before Newton's minima, "every mass swept" then with Brent's.)
@@ -99,9 +102,11 @@ SEARCHES: dict[str, dict[str, Any]] = {
         "band_per_decade": 0,
         "probe_masses": False,
         "newton_minima": False,
+        "skip_far": False,
     },
-    "every mass swept": {"probe_masses": False},
-    "Brent's minima": {"newton_minima": False},
+    "every mass swept": {"probe_masses": False, "skip_far": False},
+    "Brent's minima": {"newton_minima": False, "skip_far": False},
+    "every coupling": {"skip_far": False},
     "default": {},
 }
 

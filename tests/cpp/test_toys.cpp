@@ -187,6 +187,23 @@ TEST_CASE("ToyPlane: the data as a toy, t >= 0, thread independence") {
     CHECK(fast[k].chi2_mass_min == doctest::Approx(one[k].chi2_mass_min).epsilon(1e-10));
     CHECK(fast[k].chi2_plane_min == doctest::Approx(one[k].chi2_plane_min).epsilon(1e-10));
   }
+  // stepping over the couplings far above the toy's best (the derivatives' Hermite
+  // interpolants) finds every-coupling minima: on a grid through the cancellation
+  // (prediction N0 (1 - x/2)^2: none at g = sqrt(2), the SM's again at g = 2) up to g = 10
+  Vec wide{0.0};
+  for (int k = 0; k <= 80; ++k) wide.push_back(1e-3 * std::pow(10.0, k / 20.0));
+  const std::vector<Vec> wide_grids(plane.size(), wide);
+  const cevns::ToyPlane every(chi2s, plane, wide_grids, 1, false, 0.0, false, true, false);
+  const cevns::ToyPlane skip(chi2s, plane, wide_grids, 1, false, 0.0, false, true, true);
+  for (double gt : {0.05, 0.7, 2.0, 5.0}) {
+    const auto all = every.evaluate_many(toys, tested, wide, gt, true, 1);
+    const auto stepped = skip.evaluate_many(toys, tested, wide, gt, true, 1);
+    for (std::size_t k = 0; k < toys.size(); ++k) {
+      CHECK(stepped[k].chi2_point == all[k].chi2_point);
+      CHECK(stepped[k].chi2_mass_min == doctest::Approx(all[k].chi2_mass_min).epsilon(1e-12));
+      CHECK(stepped[k].chi2_plane_min == doctest::Approx(all[k].chi2_plane_min).epsilon(1e-12));
+    }
+  }
   const auto no_plane = tp.evaluate(toys[1], tested, grid, g, false);
   CHECK(std::isnan(no_plane.chi2_plane_min));
   CHECK(no_plane.chi2_mass_min == one[1].chi2_mass_min);

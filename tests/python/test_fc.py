@@ -229,7 +229,13 @@ def test_toy_engine_direct(data_dir):
     with pytest.raises(InputError):
         e.hypothesis(-1.0, 1e-3)
     # the search's switches are flags: a string is refused, not read as True
-    for flag in ("probe_masses", "newton_minima", "cancellation_seeds", "fluctuate_ss"):
+    for flag in (
+        "probe_masses",
+        "newton_minima",
+        "skip_far",
+        "cancellation_seeds",
+        "fluctuate_ss",
+    ):
         with pytest.raises(InputError, match=f"{flag} must be True or False, got 'no'"):
             ToyEngine("B-L", "ar2020", data_dir=data_dir, plane_masses=[1e-2], **{flag: "no"})
 
@@ -372,6 +378,7 @@ def test_plane_minimum_is_refined_in_mass(data_dir):
         plane_masses=ref.plane_masses,
         probe_masses=False,
         newton_minima=False,
+        skip_far=False,
     )
     coarse = ToyEngine(
         "universal", "csi2021", experiments=ref.fit.experiments, plane_masses=PLANE_MASSES_MEV
@@ -449,6 +456,7 @@ def test_plane_minimum_finds_a_valley_between_falling_coarse_masses(data_dir):
         plane_masses=ref.plane_masses,
         probe_masses=False,
         newton_minima=False,
+        skip_far=False,
     )
     mass, g = 1e-2, 2.2230212080276865e-05  # the combined bound of 0.7.0 (the toys' truth)
     obs, aux, cen = ref.generate(ref.hypothesis(mass, g), 150, np.random.SeedSequence(11))

@@ -127,6 +127,13 @@ TOY_PROBE_MASSES = True
 #: method on 900 toys against the dense reference, which keeps Brent's
 #: (bench/plane_density.py).
 TOY_NEWTON_MINIMA = True
+#: Step the sweeps along g over the couplings where the toy's χ² stays 10 or more (the
+#: mass refinement's window) above the smallest χ² it has found so far, judged from χ²
+#: and its first two derivatives in ln g at the couplings evaluated (the core's
+#: ``ToyPlane(..., skip_far)``): the plateau without CEvNS at high g, the flanks of a
+#: cancellation, the SM plateau of a toy with a deep valley. Checked against the dense
+#: reference on 900 toys (bench/plane_density.py).
+TOY_SKIP_FAR = True
 
 __all__ = [
     "TOY_PER_DECADE",
@@ -134,6 +141,7 @@ __all__ = [
     "TOY_BAND_PER_DECADE",
     "TOY_PROBE_MASSES",
     "TOY_NEWTON_MINIMA",
+    "TOY_SKIP_FAR",
     "PLANE_MASSES_MEV",
     "PLANE_PER_DECADE",
     "PLANE_REFINE",
@@ -198,6 +206,10 @@ class ToyEngine:
         derivatives, Brent's method only where Newton does not apply (the core's
         ``ToyPlane(..., newton_minima)``; default `TOY_NEWTON_MINIMA`, True; False:
         Brent's method everywhere, as until 0.8.0).
+    skip_far : bool
+        Step the sweeps along g over the couplings where the toy's χ² stays 10 or more
+        above the smallest χ² found so far (the core's ``ToyPlane(..., skip_far)``;
+        default `TOY_SKIP_FAR`, True; False: every coupling of the grid evaluated).
     fluctuate_ss : bool
         Draw the auxiliary measurements (the χ²'s ``auxiliary_measurements``: the
         steady-state histogram for COHERENT) again in each toy (default; the
@@ -221,6 +233,7 @@ class ToyEngine:
         band_per_decade: int = TOY_BAND_PER_DECADE,
         probe_masses: bool = TOY_PROBE_MASSES,
         newton_minima: bool = TOY_NEWTON_MINIMA,
+        skip_far: bool = TOY_SKIP_FAR,
     ) -> None:
         if not (isinstance(band_per_decade, int) and band_per_decade >= 0):
             raise InputError(f"band_per_decade must be an integer >= 0, got {band_per_decade!r}")
@@ -228,6 +241,7 @@ class ToyEngine:
             ("cancellation_seeds", cancellation_seeds),
             ("probe_masses", probe_masses),
             ("newton_minima", newton_minima),
+            ("skip_far", skip_far),
             ("fluctuate_ss", fluctuate_ss),
         ):
             if not isinstance(flag, (bool, np.bool_)):
@@ -254,6 +268,7 @@ class ToyEngine:
             float(self.band_per_decade),
             bool(probe_masses),
             bool(newton_minima),
+            bool(skip_far),
         )
         self._tested: dict[float, tuple[list[np.ndarray], list[float]]] = {}
         self._sigmas = {

@@ -57,7 +57,7 @@ void register_toys(py::module_ &m) {
           py::init([](const std::vector<std::shared_ptr<BinnedChi2>> &chi2s,
                       const std::vector<Array> &tmpl, const std::vector<std::vector<double>> &grids,
                       std::size_t coarse_stride, bool cancellation_seeds, double band_per_decade,
-                      bool probe_masses, bool newton_minima) {
+                      bool probe_masses, bool newton_minima, bool skip_far) {
             if (tmpl.size() != chi2s.size())
               throw std::invalid_argument("templates: one array per data set needed");
             const std::size_t n_mass = grids.size();
@@ -73,11 +73,12 @@ void register_toys(py::module_ &m) {
             return ToyPlane(
                 std::vector<std::shared_ptr<const BinnedChi2>>(chi2s.begin(), chi2s.end()),
                 std::move(t), grids, coarse_stride, cancellation_seeds, band_per_decade,
-                probe_masses, newton_minima);
+                probe_masses, newton_minima, skip_far);
           }),
           py::arg("chi2s"), py::arg("templates"), py::arg("grids"), py::arg("coarse_stride") = 1,
           py::arg("cancellation_seeds") = false, py::arg("band_per_decade") = 0.0,
           py::arg("probe_masses") = false, py::arg("newton_minima") = false,
+          py::arg("skip_far") = false,
           "chi2s: one chi2 per data set; templates: per data set an array (n_mass, 3, "
           "n_bins...) of N0, N1, N2; grids: the coupling grid of each mass; coarse_stride "
           "k > 1: a coarse pass over every k-th mass, each coarse minimum then refined along "
@@ -88,7 +89,9 @@ void register_toys(py::module_ &m) {
           "low- and high-mass plateaus (and with coarse_stride > 1 the masses next to the "
           "coarse ones) are probed from a mass already swept, not swept themselves; newton_minima: "
           "each local minimum along g found by Newton's method in ln g with the curves' "
-          "derivatives where it applies (else Brent's method).")
+          "derivatives where it applies (else Brent's method); skip_far: the sweeps along g step "
+          "over the couplings where chi2 stays 10 or more above the smallest chi2 the toy has "
+          "found (judged from chi2 and its derivatives at the couplings evaluated).")
       .def_property_readonly("n_datasets", &ToyPlane::n_datasets)
       .def_property_readonly("n_masses", &ToyPlane::n_masses)
       .def(

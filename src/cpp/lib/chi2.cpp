@@ -93,12 +93,11 @@ inline double prior(double eta, double sigma) {
   return eta == 0.0 ? 0.0 : kInf;
 }
 
-/// In-place Cholesky solve of the symmetric positive-definite N x N system
-/// A x = b (only the lower triangle of A is read). Returns false if A is not
+/// In-place Cholesky factor L (lower triangle of a) of the symmetric positive-definite
+/// N x N matrix A (only its lower triangle is read). Returns false if A is not
 /// positive definite.
 template <std::size_t N>
-bool cholesky_solve(std::array<std::array<double, N>, N> &a, std::array<double, N> &b,
-                    std::size_t n = N) {
+bool cholesky_factor(std::array<std::array<double, N>, N> &a, std::size_t n = N) {
   for (std::size_t j = 0; j < n; ++j) {
     double d = a[j][j];
     for (std::size_t k = 0; k < j; ++k) d -= a[j][k] * a[j][k];
@@ -111,6 +110,13 @@ bool cholesky_solve(std::array<std::array<double, N>, N> &a, std::array<double, 
       a[i][j] = s / d;
     }
   }
+  return true;
+}
+
+/// Solves L L^T x = b in place (b becomes x) with the factor of cholesky_factor.
+template <std::size_t N>
+void cholesky_substitute(const std::array<std::array<double, N>, N> &a, std::array<double, N> &b,
+                         std::size_t n = N) {
   for (std::size_t i = 0; i < n; ++i) {  // L y = b
     double s = b[i];
     for (std::size_t k = 0; k < i; ++k) s -= a[i][k] * b[k];
@@ -121,6 +127,16 @@ bool cholesky_solve(std::array<std::array<double, N>, N> &a, std::array<double, 
     for (std::size_t k = i + 1; k < n; ++k) s -= a[k][i] * b[k];
     b[i] = s / a[i][i];
   }
+}
+
+/// In-place Cholesky solve of the symmetric positive-definite N x N system
+/// A x = b (only the lower triangle of A is read; a becomes its factor). Returns
+/// false if A is not positive definite.
+template <std::size_t N>
+bool cholesky_solve(std::array<std::array<double, N>, N> &a, std::array<double, N> &b,
+                    std::size_t n = N) {
+  if (!cholesky_factor(a, n)) return false;
+  cholesky_substitute(a, b, n);
   return true;
 }
 
@@ -437,8 +453,7 @@ ProfileResult ArChi2::solve_impl(const CevnsSums &m, const double *cevns, const 
   }
   ProfileResult res;
   res.n_eval = 1;
-  const ArMatrix h_scaled = h;  // kept for the slope's second solve
-  res.converged = cholesky_solve<n_nuisances>(h, b);
+  res.converged = cholesky_solve<n_nuisances>(h, b);  // h: its factor (the slope's solve)
   for (std::size_t k = 0; k < n_nuisances; ++k) b[k] *= scale[k];
   if (!res.converged) {  // cannot happen with the unit/σ priors, kept as a guard
     b.fill(0.0);
@@ -502,15 +517,13 @@ ProfileResult ArChi2::solve_impl(const CevnsSums &m, const double *cevns, const 
       }
       for (std::size_t z = 0; z < 4; ++z)
         if (!(sigmas_[z] > 0.0)) v[z] = 0.0;
-      ArMatrix hs = h_scaled;
       ArVector y{};
       for (std::size_t k = 0; k < n_nuisances; ++k) y[k] = v[k] * scale[k];
-      if (cholesky_solve<n_nuisances>(hs, y)) {
-        double vhv = 0.0;
-        for (std::size_t k = 0; k < n_nuisances; ++k) vhv += v[k] * scale[k] * y[k];
-        slope[0] = quad_form(h1, b) - 2.0 * tb1;
-        slope[1] = quad_form(h2, b) - 2.0 * tb2 - 2.0 * vhv;
-      }
+      cholesky_substitute<n_nuisances>(h, y);
+      double vhv = 0.0;
+      for (std::size_t k = 0; k < n_nuisances; ++k) vhv += v[k] * scale[k] * y[k];
+      slope[0] = quad_form(h1, b) - 2.0 * tb1;
+      slope[1] = quad_form(h2, b) - 2.0 * tb2 - 2.0 * vhv;
     }
   }
   return res;

@@ -275,14 +275,14 @@ MassGridMinimum refined_mass_minimum(std::size_t n, std::size_t stride,
   // fall monotonically (a narrow valley beside a kink where the minimum over g
   // changes branch): no coarse mass is a local minimum there. A curve that does
   // not dip below an interval's lower end stays between its ends; so in every
-  // coarse interval whose lower end lies within kRefineWindow of the best (and
+  // coarse interval whose lower end lies within kMassRefineWindow of the best (and
   // whose ends differ by more than kFlat: the identical curves of the low- and
   // high-mass plateaus are skipped) the masses next to both ends are looked at,
   // and from one below the lower end a descent along the full grid moves to the
   // lower neighbour until neither is lower. (A coarse local minimum is thus
   // refined on both sides.)
-  constexpr double kFlat = 1e-7, kRefineWindow = 10.0;
-  const double window = best.value + kRefineWindow;
+  constexpr double kFlat = 1e-7;
+  const double window = best.value + kMassRefineWindow;
   const auto descend = [&](std::size_t j) {
     value(j);  // (a probed start is evaluated in full)
     while (true) {

@@ -188,30 +188,105 @@ CouplingPoint refine_bracket(const ToyCurve &c, const double *g3, const double *
   return best;
 }
 
+/// The sweeps step over couplings whose chi2 lies at least this far above the
+/// smallest chi2 found so far (the ceiling): kMassRefineWindow, so that a mass whose
+/// sweep stepped over its minimum reports a value that the mass refinement
+/// (refined_mass_minimum) treats as it treats the exact one (both lie beyond its window).
+constexpr double kFarMargin = kMassRefineWindow;
+/// At most this many grid steps are taken at once (0.8 decades of g at 5 per decade).
+constexpr std::size_t kMaxStride = 4;
+
+/// The smallest value over t in [0, 1] of the Hermite interpolant of chi2 between two
+/// couplings h apart in ln g: the cubic through (f, f') at both ends and the quintic
+/// through (f, f', f''), sampled at 33 points (the test is against a margin of 10).
+double hermite_floor(const double f[2], const double d1[2], const double d2[2], double h) {
+  const double v0 = h * d1[0], v1 = h * d1[1], a0 = h * h * d2[0], a1 = h * h * d2[1];
+  double floor = std::min(f[0], f[1]);
+  for (int k = 1; k < 32; ++k) {
+    const double t = k / 32.0, t2 = t * t, t3 = t2 * t, t4 = t3 * t, t5 = t4 * t;
+    const double cubic = f[0] * (1 - 3 * t2 + 2 * t3) + v0 * (t - 2 * t2 + t3) +
+                         f[1] * (3 * t2 - 2 * t3) + v1 * (t3 - t2);
+    const double quintic = f[0] * (1 - 10 * t3 + 15 * t4 - 6 * t5) +
+                           v0 * (t - 6 * t3 + 8 * t4 - 3 * t5) +
+                           a0 * 0.5 * (t2 - 3 * t3 + 3 * t4 - t5) + a1 * 0.5 * (t3 - 2 * t4 + t5) +
+                           v1 * (-4 * t3 + 7 * t4 - 3 * t5) + f[1] * (10 * t3 - 15 * t4 + 6 * t5);
+    floor = std::min({floor, cubic, quintic});
+  }
+  return floor;
+}
+
 /// Minimum of chi2(g) over a grid with every interior local minimum refined
 /// by Brent's method in log g (tolerance 1e-7), as CouplingChi2::profile (and
 /// so scan.global_minimum) does for the data (detail::refined_minima), with warm starts: the
 /// sweep's profiles start from the optima before them (detail::SweepStart), the
 /// refinement's from the last one's.
-MassScan grid_minimum(const ToyCurve &c, const std::vector<double> &grid) {
-  const std::size_t nd = c.n_datasets();
-  std::vector<double> f(grid.size());
+/// With a finite `ceiling` (an upper bound of the minimum sought: a chi2 already
+/// found) and curves with derivatives, the sweep steps over grid points: from an
+/// evaluated coupling it evaluates the one `stride` grid points on (doubling the
+/// stride, up to kMaxStride, after each step over), and steps over the points
+/// between where chi2, its derivatives at both ends and the Hermite interpolants they
+/// give stay kFarMargin above the ceiling (the high-g plateau without CEvNS, the
+/// flanks of a cancellation, the SM plateau of a toy with a deep valley); elsewhere
+/// every point between is evaluated. Where it does not step over, it finds what the
+/// full sweep finds (the same values at the same couplings). Its best is exact where
+/// it lies below ceiling + kFarMargin.
+MassScan grid_minimum(const ToyCurve &c, const std::vector<double> &grid,
+                      double ceiling = std::numeric_limits<double>::infinity()) {
+  const std::size_t nd = c.n_datasets(), n = grid.size();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> f(n, nan), d1(n, nan), d2(n, nan);
+  std::vector<char> done(n, 0);
   MassScan out;
   std::vector<detail::SweepStart> starts(nd);
-  std::vector<std::vector<std::vector<double>>> optima(grid.size());
-  for (std::size_t i = 0; i < grid.size(); ++i) {
+  std::vector<std::vector<std::vector<double>>> optima(n);
+  const bool skip = std::isfinite(ceiling);
+  const auto eval = [&](std::size_t i, bool want_slope) {
     const double lng = std::log(grid[i]);
     std::vector<std::vector<double>> &nuisances = optima[i];
     nuisances.resize(nd);
     for (std::size_t d = 0; d < nd; ++d) nuisances[d] = starts[d].at(lng);
-    f[i] = c(grid[i], &nuisances);
+    double slope[2] = {nan, nan};
+    f[i] = c(grid[i], &nuisances, want_slope && grid[i] > 0.0 ? slope : nullptr);
+    d1[i] = slope[0];
+    d2[i] = slope[1];
+    done[i] = 1;
     for (std::size_t d = 0; d < nd; ++d)
       if (!nuisances[d].empty()) starts[d].record(lng, nuisances[d]);
     out.best = std::min(out.best, f[i]);
+  };
+  const double far = ceiling + kFarMargin;
+  // chi2 between grid points i < j (both evaluated) stays above `far`
+  const auto above = [&](std::size_t i, std::size_t j) {
+    const double fv[2] = {f[i], f[j]}, dv[2] = {d1[i], d1[j]}, ev[2] = {d2[i], d2[j]};
+    for (int k = 0; k < 2; ++k)
+      if (!(fv[k] >= far) || !std::isfinite(fv[k]) || !std::isfinite(dv[k]) ||
+          !std::isfinite(ev[k]))
+        return false;
+    return hermite_floor(fv, dv, ev, std::log(grid[j] / grid[i])) >= far;
+  };
+  eval(0, false);
+  if (!skip) {
+    for (std::size_t i = 1; i < n; ++i) eval(i, false);
+  } else {
+    // the derivatives (an extra pass of each profile) only where the last point lies
+    // half the margin above the ceiling or more: where a step over may come
+    std::size_t i = 0, stride = 1;
+    while (i + 1 < n) {
+      const std::size_t j = std::min(i + stride, n - 1);
+      eval(j, f[i] >= ceiling + 0.5 * kFarMargin);
+      if (above(i, j)) {
+        stride = std::min(2 * stride, kMaxStride);
+      } else {
+        for (std::size_t k = i + 1; k < j; ++k) eval(k, false);
+        stride = 1;
+      }
+      i = j;
+    }
   }
   out.g_first = grid.front();
   out.f_first = f.front();
-  for (std::size_t i = 1; i + 1 < grid.size(); ++i) {
+  for (std::size_t i = 1; i + 1 < n; ++i) {
+    if (!done[i - 1] || !done[i] || !done[i + 1]) continue;
     if (!(f[i] <= f[i - 1] && f[i] <= f[i + 1])) continue;
     const CouplingPoint m = refine_bracket(c, &grid[i - 1], &f[i - 1], optima[i]);
     out.best = std::min(out.best, m.chi2);
@@ -232,10 +307,11 @@ constexpr double kProbeHalfWidth = 0.05;
 /// in ln g around its scaled minimum, refined by Brent's method where its middle is
 /// the lowest (else the scaled bracket itself, refined where its middle is still
 /// the lowest). Where a minimum moved out of both, the full sweep over `grid`
-/// instead. Its best is an upper bound of the minimum over g (the minimum itself
-/// unless a valley appears that `near` does not have).
+/// instead (stepping over the points far above `ceiling`, grid_minimum). Its best is
+/// an upper bound of the minimum over g (the minimum itself unless a valley appears
+/// that `near` does not have).
 MassScan probe_minimum(const ToyCurve &c, const MassScan &near, double ratio,
-                       const std::vector<double> &grid) {
+                       const std::vector<double> &grid, double ceiling) {
   MassScan out;
   out.g_first = near.g_first;
   out.f_first = near.g_first == 0.0 ? near.f_first : c(near.g_first);
@@ -268,7 +344,7 @@ MassScan probe_minimum(const ToyCurve &c, const MassScan &near, double ratio,
       m.g = std::exp(m.g);
     } else {
       here.optima = b.optima;
-      if (!bracket(here.g, f3, here)) return grid_minimum(c, grid);
+      if (!bracket(here.g, f3, here)) return grid_minimum(c, grid, ceiling);
       m = refine_bracket(c, here.g, f3, here.optima);
     }
     here.g_min = m.g;
@@ -315,7 +391,7 @@ ToyPlane::ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
                    std::vector<std::vector<Templates>> templates,
                    std::vector<std::vector<double>> grids, std::size_t coarse_stride,
                    bool cancellation_seeds, double band_per_decade, bool probe_masses,
-                   bool newton_minima)
+                   bool newton_minima, bool skip_far)
     : chi2s_(std::move(chi2s)),
       templates_(std::move(templates)),
       grids_(std::move(grids)),
@@ -323,7 +399,8 @@ ToyPlane::ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
       seeds_(cancellation_seeds),
       band_(band_per_decade),
       probe_(probe_masses),
-      newton_(newton_minima) {
+      newton_(newton_minima),
+      skip_far_(skip_far) {
   if (chi2s_.empty()) throw std::invalid_argument("ToyPlane: no data sets");
   if (!std::isfinite(band_) || band_ < 0.0)
     throw std::invalid_argument("ToyPlane: band_per_decade must be finite and >= 0");
@@ -388,7 +465,8 @@ ToyStatistic ToyPlane::evaluate(const std::vector<ToyData> &toy,
   // the tested point itself bounds the minima from above (it may lie between
   // grid points, below every refined minimum)
   const std::vector<double> grid = search_grid(tested_grid, tested);
-  const MassScan at_grid = grid_minimum(at_mass, grid);
+  const double inf = std::numeric_limits<double>::infinity();
+  const MassScan at_grid = grid_minimum(at_mass, grid, skip_far_ ? out.chi2_point : inf);
   out.chi2_mass_min = std::min(at_grid.best, out.chi2_point);
   if (!plane) {
     out.chi2_plane_min = std::numeric_limits<double>::quiet_NaN();
@@ -403,25 +481,30 @@ ToyStatistic ToyPlane::evaluate(const std::vector<ToyData> &toy,
               templates_[m][d].n0 == tested[d].n0;
     if (equal) same = m;
   }
-  out.chi2_plane_min = std::min(out.chi2_mass_min, plane_minimum(own, same, at_grid));
+  out.chi2_plane_min =
+      std::min(out.chi2_mass_min, plane_minimum(own, same, at_grid, out.chi2_mass_min));
   return out;
 }
 
 double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &own,
-                               std::size_t swept, const detail::MassScan &sweep) const {
+                               std::size_t swept, const detail::MassScan &sweep,
+                               double found) const {
   // the data's rule (scan.hpp, refined_mass_minimum): coarse pass, then descent in
   // mass; coarse masses on a plateau and the masses next to the coarse ones are
   // probed from a mass already swept
   std::vector<MassScan> scans(templates_.size());
+  // the smallest chi2 found so far: the sweeps step over what lies far above it
+  double ceiling = skip_far_ ? found : std::numeric_limits<double>::infinity();
   const auto at = [&](std::size_t m) {
     if (m == swept) {
       scans[m] = sweep;
-      return scans[m].best;
+    } else {
+      const ToyCurve c(own, templates_[m], newton_);
+      const auto [from, ratio] = same_as_[m];
+      scans[m] = from < m ? probe_minimum(c, scans[from], ratio, grids_[m], ceiling)
+                          : grid_minimum(c, grids_[m], ceiling);
     }
-    const ToyCurve c(own, templates_[m], newton_);
-    const auto [from, ratio] = same_as_[m];
-    scans[m] =
-        from < m ? probe_minimum(c, scans[from], ratio, grids_[m]) : grid_minimum(c, grids_[m]);
+    if (skip_far_) ceiling = std::min(ceiling, scans[m].best);
     return scans[m].best;
   };
   const auto probe = [&](std::size_t j, std::size_t near) {
@@ -431,7 +514,11 @@ double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &o
     if (lo + stride_ < same_as_.size() && same_as_[lo + stride_].first == lo)
       return std::numeric_limits<double>::infinity();
     const double ratio = std::pow(n2_sums_[near] / n2_sums_[j], 0.25);
-    return probe_minimum(ToyCurve(own, templates_[j], newton_), scans[near], ratio, grids_[j]).best;
+    const double v =
+        probe_minimum(ToyCurve(own, templates_[j], newton_), scans[near], ratio, grids_[j], ceiling)
+            .best;
+    if (skip_far_) ceiling = std::min(ceiling, v);
+    return v;
   };
   if (!probe_) return refined_mass_minimum(templates_.size(), stride_, at).value;
   return refined_mass_minimum(templates_.size(), stride_, at, probe).value;

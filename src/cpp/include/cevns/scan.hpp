@@ -124,6 +124,10 @@ std::vector<double> with_cancellation_band(std::vector<double> grid,
                                            const std::vector<Templates>& templates,
                                            double per_decade);
 
+/// refined_mass_minimum refines the coarse intervals whose lower end lies within this
+/// of the best coarse value (a chi2 difference).
+inline constexpr double kMassRefineWindow = 10.0;
+
 /// The smallest value found over a mass grid and where (refined_mass_minimum).
 struct MassGridMinimum {
   std::size_t index = 0;  ///< index of the mass in the grid
@@ -134,7 +138,7 @@ struct MassGridMinimum {
 /// demand, refined in mass: the rule of the (M, g) plane minimum of the data
 /// (plane_minimum) and of every toy (ToyPlane), written once. A coarse pass
 /// visits every `stride`-th mass (and the last). Then in every coarse interval
-/// whose lower end lies within 10 of the best (and whose ends differ by more
+/// whose lower end lies within kMassRefineWindow (10) of the best (and whose ends differ by more
 /// than 1e-7: the identical curves of the low- and high-mass plateaus are
 /// skipped) the masses of the full grid next to both ends are evaluated; from
 /// one below the interval's lower end (a curve that does not dip stays between

@@ -88,12 +88,25 @@ class ToyPlane {
   ///                   below 1e-14, Brent's method only where Newton does not apply (no
   ///                   derivatives, f'' <= 0, a step that leaves the bracket or does not
   ///                   lower chi2). false: Brent's method (tolerance 1e-7 in ln g)
+  /// \param skip_far  true: a sweep along g steps over the couplings where chi2 lies
+  ///                   kMassRefineWindow (10) or more above the smallest chi2 found so far
+  ///                   for the toy (the tested point, the masses already visited), judged
+  ///                   from chi2 and its first and second derivatives in ln g at the
+  ///                   couplings it evaluates (their Hermite interpolants): from an
+  ///                   evaluated coupling it tries 1, 2 and then 4 grid points on, and
+  ///                   evaluates every point between where the curve comes closer. The
+  ///                   minima (over g at the tested mass, over the plane) are unchanged
+  ///                   where those interpolants hold; a mass whose sweep stepped over its
+  ///                   minimum reports a value beyond the mass refinement's window (as
+  ///                   its exact one is). Needs curves with derivatives (CsI, Ar);
+  ///                   elsewhere every point is evaluated. false: every point evaluated
   /// \throws std::invalid_argument on inconsistent sizes, a null chi2 or a
   ///                   negative or non-finite band_per_decade
   ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
            std::vector<std::vector<Templates>> templates, std::vector<std::vector<double>> grids,
            std::size_t coarse_stride = 1, bool cancellation_seeds = false,
-           double band_per_decade = 0.0, bool probe_masses = false, bool newton_minima = false);
+           double band_per_decade = 0.0, bool probe_masses = false, bool newton_minima = false,
+           bool skip_far = false);
 
   std::size_t n_datasets() const { return chi2s_.size(); }
   std::size_t n_masses() const { return templates_.size(); }
@@ -135,12 +148,14 @@ class ToyPlane {
   double band_ = 0.0;
   bool probe_ = false;
   bool newton_ = false;
+  bool skip_far_ = false;
   /// A coupling grid with the seeds and the band of these templates, as configured.
   std::vector<double> search_grid(std::vector<double> grid, const std::vector<Templates> &t) const;
   /// Minimum of a toy's chi2 over the plane's masses (see coarse_stride); mass
-  /// `swept` (n_masses(): none) already swept along g (`sweep`).
+  /// `swept` (n_masses(): none) already swept along g (`sweep`); `found`: the smallest
+  /// chi2 of the toy found before (the sweeps step over what lies far above it).
   double plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &own, std::size_t swept,
-                       const detail::MassScan &sweep) const;
+                       const detail::MassScan &sweep, double found) const;
 };
 
 }  // namespace cevns
