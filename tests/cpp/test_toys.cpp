@@ -468,6 +468,43 @@ TEST_CASE(
   CHECK_THROWS_AS(csi.curve(t.n0.data(), nullptr, t.n2.data()), std::invalid_argument);
 }
 
+TEST_CASE("CouplingCurve::carry and land: warm starts in the fitted-events form") {
+  const cevns::Templates t = make_templates(1.0);
+  const CsiChi2 csi = make_csi();
+  const ArChi2 ar = make_ar();
+  const auto csi_curve = csi.curve(t.n0.data(), t.n1.data(), t.n2.data());
+  const auto ar_curve = ar.curve(t.n0.data(), t.n1.data(), t.n2.data());
+  // the predicted total C(g) = sum N0 (1 - x/2)^2 of these templates, x = g^2
+  const auto total_ratio = [](double g) {
+    const double x = g * g;
+    return (1.0 - 0.5 * x) * (1.0 - 0.5 * x);
+  };
+  for (double g : {0.0, 0.3, 1.0, 3.0, 30.0}) {
+    const cevns::ProfileResult r = csi_curve->at(g, nullptr);
+    REQUIRE(std::isfinite(r.chi2));
+    Vec carried = r.nuisances;
+    csi_curve->carry(g, carried.data());
+    // the CEvNS scale as fitted events over the SM's (minus 1); the others unchanged
+    CHECK(1.0 + carried[0] ==
+          doctest::Approx((1.0 + r.nuisances[0]) * total_ratio(g)).epsilon(1e-12));
+    for (std::size_t k = 1; k < carried.size(); ++k) CHECK(carried[k] == r.nuisances[k]);
+    Vec back = carried;
+    csi_curve->land(g, back.data());
+    for (std::size_t k = 0; k < back.size(); ++k)
+      CHECK(back[k] == doctest::Approx(r.nuisances[k]).epsilon(1e-12).scale(1.0));
+    // landed at another coupling: a start whose profile is the same minimum
+    Vec there = carried;
+    csi_curve->land(1.5 * g + 0.1, there.data());
+    CHECK(csi_curve->at(1.5 * g + 0.1, there.data()).chi2 ==
+          doctest::Approx(csi_curve->at(1.5 * g + 0.1, nullptr).chi2).epsilon(1e-9));
+    // Ar's exact solve takes no start: its carried form is the optimum itself
+    const cevns::ProfileResult a = ar_curve->at(g, nullptr);
+    Vec same = a.nuisances;
+    ar_curve->carry(g, same.data());
+    CHECK(same == a.nuisances);
+  }
+}
+
 TEST_CASE("CouplingCurve::at_slope: the profiled chi2's derivatives in ln g (finite differences)") {
   const cevns::Templates t = make_templates(1.0);
   const ArChi2 ar = make_ar();

@@ -643,7 +643,24 @@ namespace {
 class CsiCurve final : public CouplingCurve {
  public:
   CsiCurve(const CsiChi2 &c, const double *n0, const double *n1, const double *n2)
-      : c_(c), n0_(n0), n1_(n1), n2_(n2), pred_(c.n_bins()) {}
+      : c_(c), n0_(n0), n1_(n1), n2_(n2), pred_(c.n_bins()) {
+    for (std::size_t i = 0; i < pred_.size(); ++i) {
+      sum_[0] += n0[i];
+      sum_[1] += n1[i];
+      sum_[2] += n2[i];
+    }
+  }
+  /// The CEvNS scale s_0 = 1 + eta_0 carried as the fitted CEvNS events over the SM's,
+  /// s_0 C(g) / C(0) (minus 1), with C(g) = sum N0 + g^2 sum N1 + g^4 sum N2: where the
+  /// prediction is far above the data s_0 falls as g^-4 and the fitted events stay put.
+  void carry(double g, double *nuisances) const override {
+    const double r = total(g) / sum_[0];
+    if (std::isfinite(r) && r > 0.0) nuisances[0] = (1.0 + nuisances[0]) * r - 1.0;
+  }
+  void land(double g, double *nuisances) const override {
+    const double r = total(g) / sum_[0];
+    if (std::isfinite(r) && r > 0.0) nuisances[0] = (1.0 + nuisances[0]) / r - 1.0;
+  }
   ProfileResult at(double g, const double *start) const override {
     fill_prediction(g, n0_, n1_, n2_, pred_, nullptr, nullptr);
     return c_.profile_along(pred_.data(), start);
@@ -660,8 +677,15 @@ class CsiCurve final : public CouplingCurve {
   }
 
  private:
+  /// C(g): the predicted total without the clamp at 0 (for the carried start only).
+  double total(double g) const {
+    const double x = g * g;
+    return sum_[0] + x * (sum_[1] + x * sum_[2]);
+  }
+
   const CsiChi2 &c_;
   const double *n0_, *n1_, *n2_;
+  double sum_[3] = {0.0, 0.0, 0.0};
   mutable std::vector<double> pred_, d1_, d2_;
 };
 

@@ -113,6 +113,16 @@ class ToyCurve {
       if (!nuisances[d].empty()) chain[d] = std::move(nuisances[d]);
     return v;
   }
+  /// Optima at g (one vector per data set; empty ones left) into the curves' carried
+  /// form (CouplingCurve::carry), resp. that form back into starts at g (land).
+  void carry(double g, std::vector<std::vector<double>> &nuisances) const {
+    for (std::size_t d = 0; d < curves_.size(); ++d)
+      if (!nuisances[d].empty()) curves_[d]->carry(g, nuisances[d].data());
+  }
+  void land(double g, std::vector<std::vector<double>> &nuisances) const {
+    for (std::size_t d = 0; d < curves_.size(); ++d)
+      if (!nuisances[d].empty()) curves_[d]->land(g, nuisances[d].data());
+  }
   std::size_t n_datasets() const { return curves_.size(); }
   bool newton() const { return newton_; }
 
@@ -218,8 +228,9 @@ double hermite_floor(const double f[2], const double d1[2], const double d2[2], 
 /// Minimum of chi2(g) over a grid with every interior local minimum refined
 /// by Brent's method in log g (tolerance 1e-7), as CouplingChi2::profile (and
 /// so scan.global_minimum) does for the data (detail::refined_minima), with warm starts: the
-/// sweep's profiles start from the optima before them (detail::SweepStart), the
-/// refinement's from the last one's.
+/// sweep's profiles start from the optima before them, extrapolated in the curves'
+/// carried form (detail::SweepStart, CouplingCurve::carry: the CsI scale as fitted
+/// events), the refinement's from the last one's.
 /// With a finite `ceiling` (an upper bound of the minimum sought: a chi2 already
 /// found) and curves with derivatives, the sweep steps over grid points: from an
 /// evaluated coupling it evaluates the one `stride` grid points on (doubling the
@@ -245,13 +256,16 @@ MassScan grid_minimum(const ToyCurve &c, const std::vector<double> &grid,
     std::vector<std::vector<double>> &nuisances = optima[i];
     nuisances.resize(nd);
     for (std::size_t d = 0; d < nd; ++d) nuisances[d] = starts[d].at(lng);
+    c.land(grid[i], nuisances);
     double slope[2] = {nan, nan};
     f[i] = c(grid[i], &nuisances, want_slope && grid[i] > 0.0 ? slope : nullptr);
     d1[i] = slope[0];
     d2[i] = slope[1];
     done[i] = 1;
+    std::vector<std::vector<double>> carried = nuisances;
+    c.carry(grid[i], carried);
     for (std::size_t d = 0; d < nd; ++d)
-      if (!nuisances[d].empty()) starts[d].record(lng, nuisances[d]);
+      if (!carried[d].empty()) starts[d].record(lng, std::move(carried[d]));
     out.best = std::min(out.best, f[i]);
   };
   const double far = ceiling + kFarMargin;

@@ -74,6 +74,23 @@ class CouplingCurve {
     slope[0] = slope[1] = std::numeric_limits<double>::quiet_NaN();
     return at(g, start);
   }
+  /// Warm starts carried from coupling to coupling (a sweep, a search along g, a probe
+  /// of another mass): carry() rewrites nuisances optimal at g (nuisance_count()
+  /// values) in place into a form that moves little with g, land() rewrites that
+  /// form back into a start at g; land(g, carry(g, x)) = x up to round-off. Where the
+  /// optimum of a nuisance scales with the prediction (a CEvNS normalisation that
+  /// falls as g^-4 once the prediction is far above the data), the carried form holds
+  /// what the data fix instead (the fitted events), so that a start from another
+  /// coupling lands close to its optimum. Default: both leave the nuisances unchanged.
+  virtual void carry(double g, double *nuisances) const {
+    (void)g;
+    (void)nuisances;
+  }
+  /// The inverse of carry() (see there).
+  virtual void land(double g, double *nuisances) const {
+    (void)g;
+    (void)nuisances;
+  }
 };
 
 /// Interface of a binned chi2 with profiled nuisances (what scans need).
