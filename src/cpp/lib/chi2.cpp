@@ -1406,7 +1406,10 @@ constexpr double kDecLastStep = 9e-4;
 /// Poisson chi2 is convex in the scales, and nearly quadratic): a handful of
 /// evaluations reach the minimum to round-off. Steps stay inside s > 0 (at most
 /// 95 % of the way to the bound, so a tiny optimum is approached geometrically)
-/// and are backtracked (Armijo). Returns true when converged.
+/// and are backtracked (Armijo). Along a curve (predict_last) a step is first taken
+/// without chi2 where convexity proves it lowers chi2 (the gradient at its end does not
+/// point back along it; else once more at the secant zero of the derivative along it):
+/// ~1 pass with logarithms per profile instead of ~1.7. Returns true when converged.
 bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false) {
   constexpr int kMaxNewton = 30;
   const std::size_t nf = prob.n_free;
@@ -1449,6 +1452,31 @@ bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false) {
       double ht[4][4];
       const double ft = prob.eval(trial, gt, ht, dec < kDecLastStep);
       if (!(ft >= kInf)) {  // finite: NaN (not computed) or a number
+        p.accept(prob, trial, ft, gt, ht);
+        continue;
+      }
+    } else if (predict_last) {
+      // chi2 is convex in the scales: chi2(x + d) <= chi2(x) + grad(x + d)^T d, so a
+      // step whose end's gradient does not point back along it lowers chi2. Taken
+      // without computing chi2 (no logarithms); else the line search below
+      double trial[4] = {p.s[0], p.s[1], p.s[2], p.s[3]};
+      for (std::size_t k = 0; k < nf; ++k) trial[prob.free_idx[k]] += t * step[k];
+      double gt[4];
+      double ht[4][4];
+      double ft = prob.eval(trial, gt, ht, false);
+      double along = 0.0;
+      for (std::size_t k = 0; k < nf; ++k) along += gt[k] * t * step[k];
+      if (!(ft >= kInf) && along > 0.0) {
+        // past the minimum along the step: once more where the derivative along it,
+        // -t dec at the start and `along` at the end, interpolates to 0
+        const double tau = t * dec / (t * dec + along);
+        for (std::size_t k = 0; k < nf; ++k)
+          trial[prob.free_idx[k]] = p.s[prob.free_idx[k]] + tau * t * step[k];
+        ft = prob.eval(trial, gt, ht, false);
+        along = 0.0;
+        for (std::size_t k = 0; k < nf; ++k) along += gt[k] * tau * t * step[k];
+      }
+      if (!(ft >= kInf) && along <= 0.0) {
         p.accept(prob, trial, ft, gt, ht);
         continue;
       }
