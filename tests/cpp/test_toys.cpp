@@ -505,6 +505,41 @@ TEST_CASE("CouplingCurve::carry and land: warm starts in the fitted-events form"
   }
 }
 
+TEST_CASE("CsiChi2::profile_along with the SS rates of a neighbouring profile as their start") {
+  const cevns::Templates t = make_templates(1.0);
+  cevns::CsiSsModel model;
+  model.kind = cevns::CsiSsModel::Kind::measured;
+  model.time_widths = {1.0, 2.0, 1.0, 3.0};  // 3 energy rows of 4 time bins
+  const CsiChi2 measured(ramp(10.0, 1.0), ramp(1.0, 0.1), ramp(0.5, 0.05), ramp(3.0, 0.2),
+                         {0.1, 0.1, 0.1, 0.1}, model);
+  const Vec near = t.evaluate(0.5), here = t.evaluate(0.55);
+  std::vector<double> rates;  // empty: from the AC counts
+  const cevns::ProfileResult a = measured.profile_along(near.data(), nullptr, rates);
+  REQUIRE(rates.size() == 3);
+  const std::vector<double> at_near = rates;
+  const cevns::ProfileResult b = measured.profile_along(here.data(), a.nuisances.data(), rates);
+  const cevns::ProfileResult c = measured.profile_along(here.data(), a.nuisances.data());
+  // the same minimum as from the AC counts' start, and the rates profiled there
+  CHECK(b.chi2 == doctest::Approx(c.chi2).epsilon(1e-9));
+  CHECK(b.chi2 == doctest::Approx(measured.profile(here.data()).chi2).epsilon(1e-9));
+  REQUIRE(rates.size() == 3);
+  CHECK(rates != at_near);
+  // unusable rates (wrong size, NaN, negative) are not a start: the AC counts' instead
+  for (std::vector<double> bad : {std::vector<double>{1.0, 2.0}, std::vector<double>{1.0, NAN, 1.0},
+                                  std::vector<double>{1.0, -1.0, 1.0}}) {
+    const cevns::ProfileResult d = measured.profile_along(here.data(), a.nuisances.data(), bad);
+    CHECK(d.chi2 == doctest::Approx(c.chi2).epsilon(1e-9));
+  }
+  // derivatives: both or none
+  double slope[2];
+  CHECK_THROWS_AS(measured.profile_along(here.data(), nullptr, rates, here.data(), nullptr, slope),
+                  std::invalid_argument);
+  // the paper's model has no SS rates: none returned
+  std::vector<double> none{1.0};
+  make_csi().profile_along(here.data(), nullptr, none);
+  CHECK(none.empty());
+}
+
 TEST_CASE("CouplingCurve::at_slope: the profiled chi2's derivatives in ln g (finite differences)") {
   const cevns::Templates t = make_templates(1.0);
   const ArChi2 ar = make_ar();

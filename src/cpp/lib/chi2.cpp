@@ -661,14 +661,20 @@ class CsiCurve final : public CouplingCurve {
     const double r = total(g) / sum_[0];
     if (std::isfinite(r) && r > 0.0) nuisances[0] = (1.0 + nuisances[0]) / r - 1.0;
   }
+  /// A warm start (start given) also starts the measured model's SS rates from those
+  /// of this curve's last warm-started profile (a neighbouring coupling's).
   ProfileResult at(double g, const double *start) const override {
     fill_prediction(g, n0_, n1_, n2_, pred_, nullptr, nullptr);
-    return c_.profile_along(pred_.data(), start);
+    if (start == nullptr) return c_.profile_along(pred_.data(), start);
+    return c_.profile_along(pred_.data(), start, rates_);
   }
   ProfileResult at_slope(double g, const double *start, double slope[2]) const override {
     fill_prediction(g, n0_, n1_, n2_, pred_, &d1_, &d2_);
     double sg[2];
-    ProfileResult r = c_.profile_along(pred_.data(), start, d1_.data(), d2_.data(), sg);
+    ProfileResult r =
+        start == nullptr
+            ? c_.profile_along(pred_.data(), start, d1_.data(), d2_.data(), sg)
+            : c_.profile_along(pred_.data(), start, rates_, d1_.data(), d2_.data(), sg);
     // u = ln g: d/du = g d/dg
     slope[0] = g * sg[0];
     slope[1] = g * g * sg[1] + g * sg[0];
@@ -687,6 +693,7 @@ class CsiCurve final : public CouplingCurve {
   const double *n0_, *n1_, *n2_;
   double sum_[3] = {0.0, 0.0, 0.0};
   mutable std::vector<double> pred_, d1_, d2_;
+  mutable std::vector<double> rates_;  // SS rates of the last warm-started profile
 };
 
 }  // namespace
@@ -1314,7 +1321,8 @@ struct CsiPoint {
 /// prediction far above the data, the CEvNS scale that matches the observed
 /// total if chi2 is lower there.
 CsiPoint csi_start(CsiProblem &prob, const double *cevns, const double *start,
-                   const std::array<double, 4> &sigmas, double obs_sum, bool lazy) {
+                   const std::array<double, 4> &sigmas, double obs_sum, bool lazy,
+                   const std::vector<double> *rates = nullptr) {
   CsiPoint p;
   const double ones[4] = {1.0, 1.0, 1.0, 1.0};
   // A warm start (a scan's previous point) replaces s = 1 where chi2 is finite
@@ -1323,10 +1331,18 @@ CsiPoint csi_start(CsiProblem &prob, const double *cevns, const double *start,
   if (start != nullptr) {
     // measured: the rows' SS rates start from the AC estimates scaled by the warm
     // start's eta_ss (the fitted SS total over the AC one)
-    if (prob.ms != nullptr && std::isfinite(start[3]) && 1.0 + start[3] > 0.0)
+    // start (or, where given, from those rates: a neighbouring profile's)
+    const bool given = prob.ms != nullptr && rates != nullptr &&
+                       rates->size() == prob.rates.size() &&
+                       std::all_of(rates->begin(), rates->end(),
+                                   [](double b) { return std::isfinite(b) && b >= 0.0; });
+    if (given) {
+      prob.rates = *rates;
+    } else if (prob.ms != nullptr && std::isfinite(start[3]) && 1.0 + start[3] > 0.0) {
       for (std::size_t i = 0; i < prob.rates.size(); ++i)
         if (prob.ms->ac_row[i] > 0.0)
           prob.rates[i] = prob.ms->ac_row[i] / prob.ms->r * (1.0 + start[3]);
+    }
     double s1[4] = {1.0, 1.0, 1.0, 1.0};
     for (std::size_t k = 0; k < prob.n_free; ++k) {
       const std::size_t z = prob.free_idx[k];
@@ -1632,9 +1648,17 @@ ProfileResult CsiChi2::profile_along(const double *cevns, const double *start, c
   return profile_impl(cevns, start, true, dcevns, d2cevns, slope);
 }
 
+ProfileResult CsiChi2::profile_along(const double *cevns, const double *start,
+                                     std::vector<double> &ss_rates, const double *dcevns,
+                                     const double *d2cevns, double *slope) const {
+  if ((dcevns == nullptr) != (slope == nullptr) || (d2cevns == nullptr) != (slope == nullptr))
+    throw std::invalid_argument("profile_along: give both derivatives and slope, or none");
+  return profile_impl(cevns, start, true, dcevns, d2cevns, slope, &ss_rates);
+}
+
 ProfileResult CsiChi2::profile_impl(const double *cevns, const double *start, bool predict_last,
-                                    const double *dcevns, const double *d2cevns,
-                                    double *slope) const {
+                                    const double *dcevns, const double *d2cevns, double *slope,
+                                    std::vector<double> *ss_rates) const {
   if (slope != nullptr) slope[0] = slope[1] = kNaN;
   check_prediction(cevns, n_, "cevns");
 
@@ -1684,11 +1708,12 @@ ProfileResult CsiChi2::profile_impl(const double *cevns, const double *start, bo
     res.nuisances[3] = ac > 0.0 ? fitted * model_.ac_exposure / ac - 1.0 : 0.0;
   };
   // along a curve (predict_last) chi2 is computed only where it is needed
-  CsiPoint p = csi_start(prob, cevns, start, sigmas_, obs_sum_, predict_last);
+  CsiPoint p = csi_start(prob, cevns, start, sigmas_, obs_sum_, predict_last, ss_rates);
   if (prob.n_free == 0) {
     p.ensure_f(prob);
     res.chi2 = p.f;
     report_ss(p.rates.data());
+    if (ss_rates != nullptr) *ss_rates = p.rates;
     res.n_eval = prob.n_eval;
     res.converged = true;
     if (slope != nullptr && std::isfinite(res.chi2)) csi_slope(prob, p, dcevns, d2cevns, slope);
@@ -1702,6 +1727,7 @@ ProfileResult CsiChi2::profile_impl(const double *cevns, const double *start, bo
   res.chi2 = p.f;
   for (std::size_t z = 0; z < 4; ++z) res.nuisances[z] = p.s[z] - 1.0;
   report_ss(p.rates.data());
+  if (ss_rates != nullptr) *ss_rates = p.rates;
   res.n_eval = prob.n_eval;
   res.converged = converged;
   return res;

@@ -445,6 +445,14 @@ class CsiChi2 final : public BinnedChi2 {
   /// finite or the profile did not converge.
   ProfileResult profile_along(const double *cevns, const double *start, const double *dcevns,
                               const double *d2cevns, double slope[2]) const;
+  /// profile_along (with the derivatives where dcevns, d2cevns and slope are given)
+  /// whose `measured` SS rates b_i start from `ss_rates` where it holds one finite
+  /// value >= 0 per energy row (e.g. those of the profile at a neighbouring coupling,
+  /// closer than the AC counts' estimate), and which returns the profiled rates there.
+  /// The start changes the path, not the minimum (the rates are profiled exactly).
+  ProfileResult profile_along(const double *cevns, const double *start,
+                              std::vector<double> &ss_rates, const double *dcevns = nullptr,
+                              const double *d2cevns = nullptr, double *slope = nullptr) const;
 
  private:
   std::size_t n_;
@@ -461,9 +469,11 @@ class CsiChi2 final : public BinnedChi2 {
   /// the b-profiled chi2 without the priors
   double measured_rates(const double *cevns, const double *eta, std::vector<double> &rates) const;
   /// profile_from (predict_last false) or profile_along (true)
+  /// (ss_rates: see profile_along)
   ProfileResult profile_impl(const double *cevns, const double *start, bool predict_last,
                              const double *dcevns = nullptr, const double *d2cevns = nullptr,
-                             double *slope = nullptr) const;
+                             double *slope = nullptr,
+                             std::vector<double> *ss_rates = nullptr) const;
 };
 
 }  // namespace cevns
