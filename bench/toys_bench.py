@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/toys_bench.py rates   [--toys 60] [--json bench/results/toys-rates.json]
+    python bench/toys_bench.py rates   [--toys 60] [--models B-L] [--json ...]
     python bench/toys_bench.py compare [--toys 20] [--models B-L] [--json ...]  # SEARCHES
     python bench/toys_bench.py scaling [--toys 200] [--json ...]      # 1 -> 2 Dask workers
     python bench/toys_bench.py fc      --models universal,B-L --toys 200 [--workers K] [--json ...]
@@ -50,15 +50,21 @@ def machine() -> dict[str, Any]:
     }
 
 
-def rates(n: int, options: dict[str, dict[str, Any]] | None = None, coarse: bool = False) -> dict:
-    """Toys per CPU-second; ``coarse``: the plane of 0.5.0 (3 masses per decade, no
-    refinement in mass), for the side-by-side cost of the refinement."""
+def rates(
+    n: int,
+    options: dict[str, dict[str, Any]] | None = None,
+    coarse: bool = False,
+    model: str = "B-L",
+) -> dict:
+    """Toys per CPU-second of ``model`` (at `POINT`); ``coarse``: the plane of 0.5.0 (3
+    masses per decade, no refinement in mass), for the side-by-side cost of the
+    refinement."""
     from cevns.infer.toys import PLANE_MASSES_MEV
 
     out = {}
     for ds in ("csi2021", "ar2020", "combined"):
         plane_masses = tuple(PLANE_MASSES_MEV) if coarse else None
-        eng = engine(EngineSpec.of("B-L", ds, options=options, plane_masses=plane_masses))
+        eng = engine(EngineSpec.of(model, ds, options=options, plane_masses=plane_masses))
         eng.run(POINT["mass"], POINT["g"], 2, batch_seed(0, 0))  # warm up
         row = {}
         for plane in (True, False):
@@ -73,7 +79,7 @@ def rates(n: int, options: dict[str, dict[str, Any]] | None = None, coarse: bool
     return {
         "toys": n,
         "point": POINT,
-        "model": "B-L",
+        "model": model,
         "options": options or {},
         "plane": "coarse (0.5.0)" if coarse else "refined in mass",
         "rates": out,
@@ -251,7 +257,9 @@ def main() -> None:
     p.add_argument("--toys", type=int, default=None)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument(
-        "--models", default=None, help="default universal,B-L (compare: B-L, the first one)"
+        "--models",
+        default=None,
+        help="default universal,B-L (compare, rates: B-L; the first one)",
     )
     p.add_argument("--datasets", default="csi2021,ar2020,combined")
     p.add_argument("--workers", type=int, default=None)
@@ -281,7 +289,7 @@ def main() -> None:
         options.setdefault(exp, {})[name] = value
     t0 = time.perf_counter()
     if a.what == "rates":
-        res = rates(a.toys or 60, options, a.coarse_plane)
+        res = rates(a.toys or 60, options, a.coarse_plane, model=(a.models or "B-L").split(",")[0])
     elif a.what == "compare":
         res = rates_side_by_side(a.toys or 20, options, model=(a.models or "B-L").split(",")[0])
     elif a.what == "scaling":
