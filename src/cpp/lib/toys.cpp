@@ -238,9 +238,9 @@ double hermite_floor(const double f[2], const double d1[2], const double d2[2], 
 /// between where chi2, its derivatives at both ends and the Hermite interpolants they
 /// give stay kFarMargin above the ceiling (the high-g plateau without CEvNS, the
 /// flanks of a cancellation, the SM plateau of a toy with a deep valley); elsewhere
-/// every point between is evaluated. Where it does not step over, it finds what the
-/// full sweep finds (the same values at the same couplings). Its best is exact where
-/// it lies below ceiling + kFarMargin.
+/// every point between is evaluated. Where it does not step over, it evaluates the
+/// full sweep's couplings (their values equal to the profiles' precision: the warm
+/// starts differ). Its best is exact where it lies below ceiling + kFarMargin.
 MassScan grid_minimum(const ToyCurve &c, const std::vector<double> &grid,
                       double ceiling = std::numeric_limits<double>::infinity()) {
   const std::size_t nd = c.n_datasets(), n = grid.size();
