@@ -95,15 +95,14 @@ std::string verified_path(const std::string& data_dir, const std::string& relpat
                            fix_hint(data_dir));
   const std::string path = data_dir + (data_dir.back() == '/' ? "" : "/") + entry.path;
   if (!is_regular_file(path))
-    throw MissingDataError("data file " + entry.path +
-                           " was not found in the data directory " + data_dir + " (looked for " +
-                           path + "). " + fix_hint(data_dir));
+    throw MissingDataError("data file " + entry.path + " was not found in the data directory " +
+                           data_dir + " (looked for " + path + "). " + fix_hint(data_dir));
   const std::string actual = sha256_file(path);
   if (actual != entry.sha256)
-    throw HashMismatchError(
-        "data file " + path + " is not the registered one: expected sha256 " +
-        entry.sha256 + ", found " + actual + " (data directory " + data_dir +
-        "). The file is corrupted or from another release. " + fix_hint(data_dir));
+    throw HashMismatchError("data file " + path + " is not the registered one: expected sha256 " +
+                            entry.sha256 + ", found " + actual + " (data directory " + data_dir +
+                            "). The file is corrupted or from another release. " +
+                            fix_hint(data_dir));
   return path;
 }
 
