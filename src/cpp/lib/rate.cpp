@@ -273,7 +273,8 @@ std::vector<std::string> BinnedRate::parameter_names() const {
   const std::vector<std::string> radii = PhysicsParameters::neutron_radius_names();
   // the leptons of the source: mu_<l>, r2_<l> and eps_q_<ab> of absent leptons do nothing
   std::array<bool, 3> has{};
-  for (const auto& c : cfg_.components) has[static_cast<std::size_t>(index(c.species.lepton))] = true;
+  for (const auto& c : cfg_.components)
+    has[static_cast<std::size_t>(index(c.species.lepton))] = true;
   const std::array<std::string, 3> lep{"e", "mu", "tau"};
   const auto lepton_of = [&](const std::string& s) {  // "e" -> 0, ..., else -1
     for (std::size_t l = 0; l < 3; ++l)
