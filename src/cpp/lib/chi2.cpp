@@ -722,13 +722,18 @@ std::unique_ptr<CouplingCurve> ArChi2::curve(const double *n0, const double *n1,
     const double w = w_[i];
     const double g[3] = {1.0, f1_[i], f2_[i]};
     const double n[3] = {n0[i], n1[i], n2[i]};
+    // C^2 = sum_r x^r c_r with c_r = sum_(p+q=r) n_p n_q
+    const double c[5] = {n[0] * n[0], 2.0 * n[0] * n[1], n[1] * n[1] + 2.0 * n[0] * n[2],
+                         2.0 * n[1] * n[2], n[2] * n[2]};
     for (std::size_t k = 0; k < 3; ++k) {
       for (int p = 0; p < 3; ++p) {
         const double wng = w * n[p] * g[k];
         m[p].cd[k] += wng * d_[i];
         for (std::size_t b = 0; b < 6; ++b) m[p].hcb[k][b] += wng * bkg_[b][i];
-        for (std::size_t l = 0; l <= k; ++l)
-          for (int q = 0; q < 3; ++q) m[p + q].hcc[k][l] += wng * n[q] * g[l];
+      }
+      for (std::size_t l = 0; l <= k; ++l) {
+        const double wgg = w * g[k] * g[l];
+        for (int r = 0; r < 5; ++r) m[r].hcc[k][l] += wgg * c[r];
       }
     }
   }
