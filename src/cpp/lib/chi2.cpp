@@ -1463,12 +1463,17 @@ bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false) {
       if (step[k] < 0.0 && -step[k] * t > room) t = room / -step[k];
     }
     const bool clipped = t < 1.0;
+    // the scales moved by a times the Newton step
+    const auto moved = [&](double a, double *trial) {
+      std::copy(p.s, p.s + 4, trial);
+      for (std::size_t k = 0; k < nf; ++k) trial[prob.free_idx[k]] += a * step[k];
+    };
     if (predict_last && dec < kDecTrust && !clipped) {
       // a full step lowers a self-concordant chi2 for sure (by > lambda - ln(1 +
       // lambda) - lambda^2 / 2 ... > 0 for lambda < 0.68): taken without computing
       // chi2 (no logarithms), as the line search below would take it
-      double trial[4] = {p.s[0], p.s[1], p.s[2], p.s[3]};
-      for (std::size_t k = 0; k < nf; ++k) trial[prob.free_idx[k]] += step[k];
+      double trial[4];
+      moved(1.0, trial);
       double gt[4];
       double ht[4][4];
       const double ft = prob.eval(trial, gt, ht, dec < kDecLastStep);
@@ -1480,8 +1485,8 @@ bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false) {
       // chi2 is convex in the scales: chi2(x + d) <= chi2(x) + grad(x + d)^T d, so a
       // step whose end's gradient does not point back along it lowers chi2. Taken
       // without computing chi2 (no logarithms); else the line search below
-      double trial[4] = {p.s[0], p.s[1], p.s[2], p.s[3]};
-      for (std::size_t k = 0; k < nf; ++k) trial[prob.free_idx[k]] += t * step[k];
+      double trial[4];
+      moved(t, trial);
       double gt[4];
       double ht[4][4];
       double ft = prob.eval(trial, gt, ht, false);
@@ -1491,8 +1496,7 @@ bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false) {
         // past the minimum along the step: once more where the derivative along it,
         // -t dec at the start and `along` at the end, interpolates to 0
         const double tau = t * dec / (t * dec + along);
-        for (std::size_t k = 0; k < nf; ++k)
-          trial[prob.free_idx[k]] = p.s[prob.free_idx[k]] + tau * t * step[k];
+        moved(tau * t, trial);
         ft = prob.eval(trial, gt, ht, false);
         along = 0.0;
         for (std::size_t k = 0; k < nf; ++k) along += gt[k] * tau * t * step[k];
@@ -1505,8 +1509,8 @@ bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false) {
     p.ensure_f(prob);
     bool accepted = false;
     for (int half = 0; half < 30; ++half, t *= 0.5) {
-      double trial[4] = {p.s[0], p.s[1], p.s[2], p.s[3]};
-      for (std::size_t k = 0; k < nf; ++k) trial[prob.free_idx[k]] += t * step[k];
+      double trial[4];
+      moved(t, trial);
       double gt[4];
       double ht[4][4];
       const double ft = prob.eval(trial, gt, ht);

@@ -479,8 +479,7 @@ ToyStatistic ToyPlane::evaluate(const std::vector<ToyData> &toy,
   // the tested point itself bounds the minima from above (it may lie between
   // grid points, below every refined minimum)
   const std::vector<double> grid = search_grid(tested_grid, tested);
-  const double inf = std::numeric_limits<double>::infinity();
-  const MassScan at_grid = grid_minimum(at_mass, grid, skip_far_ ? out.chi2_point : inf);
+  const MassScan at_grid = grid_minimum(at_mass, grid, ceiling(out.chi2_point));
   out.chi2_mass_min = std::min(at_grid.best, out.chi2_point);
   if (!plane) {
     out.chi2_plane_min = std::numeric_limits<double>::quiet_NaN();
@@ -507,18 +506,17 @@ double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &o
   // mass; coarse masses on a plateau and the masses next to the coarse ones are
   // probed from a mass already swept
   std::vector<MassScan> scans(templates_.size());
-  // the smallest chi2 found so far: the sweeps step over what lies far above it
-  double ceiling = skip_far_ ? found : std::numeric_limits<double>::infinity();
+  // found: the smallest chi2 so far (the sweeps step over what lies far above it)
   const auto at = [&](std::size_t m) {
     if (m == swept) {
       scans[m] = sweep;
     } else {
       const ToyCurve c(own, templates_[m], newton_);
       const auto [from, ratio] = same_as_[m];
-      scans[m] = from < m ? probe_minimum(c, scans[from], ratio, grids_[m], ceiling)
-                          : grid_minimum(c, grids_[m], ceiling);
+      scans[m] = from < m ? probe_minimum(c, scans[from], ratio, grids_[m], ceiling(found))
+                          : grid_minimum(c, grids_[m], ceiling(found));
     }
-    if (skip_far_) ceiling = std::min(ceiling, scans[m].best);
+    found = std::min(found, scans[m].best);
     return scans[m].best;
   };
   const auto probe = [&](std::size_t j, std::size_t near) {
@@ -528,10 +526,10 @@ double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &o
     if (lo + stride_ < same_as_.size() && same_as_[lo + stride_].first == lo)
       return std::numeric_limits<double>::infinity();
     const double ratio = std::pow(n2_sums_[near] / n2_sums_[j], 0.25);
-    const double v =
-        probe_minimum(ToyCurve(own, templates_[j], newton_), scans[near], ratio, grids_[j], ceiling)
-            .best;
-    if (skip_far_) ceiling = std::min(ceiling, v);
+    const double v = probe_minimum(ToyCurve(own, templates_[j], newton_), scans[near], ratio,
+                                   grids_[j], ceiling(found))
+                         .best;
+    found = std::min(found, v);
     return v;
   };
   if (!probe_) return refined_mass_minimum(templates_.size(), stride_, at).value;

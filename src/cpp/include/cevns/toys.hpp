@@ -11,6 +11,7 @@
 /// cevns.toys): this file only evaluates them, deterministically, so that a
 /// batch gives bit-identical results on any machine, thread count or worker.
 #include <cstddef>
+#include <limits>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -151,6 +152,11 @@ class ToyPlane {
   bool skip_far_ = false;
   /// A coupling grid with the seeds and the band of these templates, as configured.
   std::vector<double> search_grid(std::vector<double> grid, const std::vector<Templates> &t) const;
+  /// The ceiling of a toy's sweeps (grid_minimum): the smallest chi2 `found` so far with
+  /// skip_far, +inf (every coupling evaluated) without.
+  double ceiling(double found) const {
+    return skip_far_ ? found : std::numeric_limits<double>::infinity();
+  }
   /// Minimum of a toy's chi2 over the plane's masses (see coarse_stride); mass
   /// `swept` (n_masses(): none) already swept along g (`sweep`); `found`: the smallest
   /// chi2 of the toy found before (the sweeps step over what lies far above it).
