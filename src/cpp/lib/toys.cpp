@@ -33,11 +33,22 @@ struct MassScan {
   std::vector<Bracket> brackets;
 };
 
+/// A toy's chi2 at g = 0 (the SM) profiled from the default start, as every sweep
+/// begins (grid_minimum): the same at every mass with the same N0 templates, so
+/// computed once per toy and reused (~12 profiles per toy, each from a cold start).
+struct SmPoint {
+  bool set = false;
+  std::vector<std::vector<double>> n0;  // per data set, the N0 it was computed for
+  double chi2 = 0.0;
+  std::vector<std::vector<double>> optima;  // per data set (empty where not finite)
+};
+
 }  // namespace detail
 
 namespace {
 
 using detail::MassScan;
+using detail::SmPoint;
 
 void check_templates(const std::vector<Templates> &t,
                      const std::vector<std::shared_ptr<const BinnedChi2>> &c, const char *what) {
@@ -64,9 +75,10 @@ void check_grid(const std::vector<double> &g, const char *what) {
 class ToyCurve {
  public:
   /// newton: its minima along g by Newton's method where it applies (newton_minimum)
+  /// sm: the toy's chi2 at g = 0, reused across its masses (nullptr: none)
   ToyCurve(const std::vector<std::unique_ptr<BinnedChi2>> &chi2, const std::vector<Templates> &t,
-           bool newton)
-      : newton_(newton) {
+           bool newton, SmPoint *sm = nullptr)
+      : t_(t), newton_(newton), sm_(sm) {
     curves_.reserve(chi2.size());
     for (std::size_t d = 0; d < chi2.size(); ++d)
       curves_.push_back(chi2[d]->curve(t[d].n0.data(), t[d].n1.data(), t[d].n2.data()));
@@ -123,12 +135,38 @@ class ToyCurve {
     for (std::size_t d = 0; d < curves_.size(); ++d)
       if (!nuisances[d].empty()) curves_[d]->land(g, nuisances[d].data());
   }
+  /// chi2 at g = 0 profiled from the default start into `optima` (one vector per data
+  /// set, as operator() leaves them), taken from the toy's SmPoint where it holds this
+  /// curve's N0 (the profile is deterministic: the same numbers).
+  double at_zero(std::vector<std::vector<double>> &optima) const {
+    const auto same_n0 = [this] {
+      for (std::size_t d = 0; d < t_.size(); ++d)
+        if (sm_->n0[d] != t_[d].n0) return false;
+      return true;
+    };
+    if (sm_ != nullptr && sm_->set && same_n0()) {
+      optima = sm_->optima;
+      return sm_->chi2;
+    }
+    optima.assign(curves_.size(), {});
+    const double v = (*this)(0.0, &optima);
+    if (sm_ != nullptr) {
+      sm_->set = true;
+      sm_->n0.resize(t_.size());
+      for (std::size_t d = 0; d < t_.size(); ++d) sm_->n0[d] = t_[d].n0;
+      sm_->chi2 = v;
+      sm_->optima = optima;
+    }
+    return v;
+  }
   std::size_t n_datasets() const { return curves_.size(); }
   bool newton() const { return newton_; }
 
  private:
   std::vector<std::unique_ptr<CouplingCurve>> curves_;
+  const std::vector<Templates> &t_;
   bool newton_;
+  SmPoint *sm_;
 };
 
 /// Newton's method ends where the predicted gain f'^2 / (2 f'') in chi2 is below this
@@ -258,7 +296,11 @@ MassScan grid_minimum(const ToyCurve &c, const std::vector<double> &grid,
     for (std::size_t d = 0; d < nd; ++d) nuisances[d] = starts[d].at(lng);
     c.land(grid[i], nuisances);
     double slope[2] = {nan, nan};
-    f[i] = c(grid[i], &nuisances, want_slope && grid[i] > 0.0 ? slope : nullptr);
+    // g = 0 comes first, with no start (the sweep's starts are empty before it)
+    if (grid[i] == 0.0)
+      f[i] = c.at_zero(nuisances);
+    else
+      f[i] = c(grid[i], &nuisances, want_slope ? slope : nullptr);
     d1[i] = slope[0];
     d2[i] = slope[1];
     done[i] = 1;
@@ -474,7 +516,8 @@ ToyStatistic ToyPlane::evaluate(const std::vector<ToyData> &toy,
                                        toy[d].centres.data()));
   }
   ToyStatistic out;
-  const ToyCurve at_mass(own, tested, newton_);
+  SmPoint sm;
+  const ToyCurve at_mass(own, tested, newton_, &sm);
   out.chi2_point = at_mass(g);
   // the tested point itself bounds the minima from above (it may lie between
   // grid points, below every refined minimum)
@@ -495,13 +538,13 @@ ToyStatistic ToyPlane::evaluate(const std::vector<ToyData> &toy,
     if (equal) same = m;
   }
   out.chi2_plane_min =
-      std::min(out.chi2_mass_min, plane_minimum(own, same, at_grid, out.chi2_mass_min));
+      std::min(out.chi2_mass_min, plane_minimum(own, same, at_grid, out.chi2_mass_min, sm));
   return out;
 }
 
 double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &own,
-                               std::size_t swept, const detail::MassScan &sweep,
-                               double found) const {
+                               std::size_t swept, const detail::MassScan &sweep, double found,
+                               SmPoint &sm) const {
   // the data's rule (scan.hpp, refined_mass_minimum): coarse pass, then descent in
   // mass; coarse masses on a plateau and the masses next to the coarse ones are
   // probed from a mass already swept
@@ -511,7 +554,7 @@ double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &o
     if (m == swept) {
       scans[m] = sweep;
     } else {
-      const ToyCurve c(own, templates_[m], newton_);
+      const ToyCurve c(own, templates_[m], newton_, &sm);
       const auto [from, ratio] = same_as_[m];
       scans[m] = from < m ? probe_minimum(c, scans[from], ratio, grids_[m], ceiling(found))
                           : grid_minimum(c, grids_[m], ceiling(found));
@@ -526,7 +569,7 @@ double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &o
     if (lo + stride_ < same_as_.size() && same_as_[lo + stride_].first == lo)
       return std::numeric_limits<double>::infinity();
     const double ratio = std::pow(n2_sums_[near] / n2_sums_[j], 0.25);
-    const double v = probe_minimum(ToyCurve(own, templates_[j], newton_), scans[near], ratio,
+    const double v = probe_minimum(ToyCurve(own, templates_[j], newton_, &sm), scans[near], ratio,
                                    grids_[j], ceiling(found))
                          .best;
     found = std::min(found, v);

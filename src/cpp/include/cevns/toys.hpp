@@ -23,7 +23,8 @@ namespace cevns {
 
 namespace detail {
 struct MassScan;  // toys.cpp: what a sweep along g at one mass found
-}
+struct SmPoint;   // toys.cpp: a toy's chi2 at g = 0, shared by its sweeps
+}  // namespace detail
 
 /// Pseudo-data of one data set (see BinnedChi2::with_data).
 struct ToyData {
@@ -159,9 +160,10 @@ class ToyPlane {
   }
   /// Minimum of a toy's chi2 over the plane's masses (see coarse_stride); mass
   /// `swept` (n_masses(): none) already swept along g (`sweep`); `found`: the smallest
-  /// chi2 of the toy found before (the sweeps step over what lies far above it).
+  /// chi2 of the toy found before (the sweeps step over what lies far above it); `sm`:
+  /// the toy's chi2 at g = 0 once computed.
   double plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &own, std::size_t swept,
-                       const detail::MassScan &sweep, double found) const;
+                       const detail::MassScan &sweep, double found, detail::SmPoint &sm) const;
 };
 
 }  // namespace cevns
