@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "../../src/cpp/lib/coupling_minima.hpp"  // private: the coupling refinement
+#include "../../src/cpp/lib/sweep_start.hpp"      // private: the sweeps' warm starts
 
 namespace {
 
@@ -503,6 +504,69 @@ TEST_CASE("CouplingCurve::carry and land: warm starts in the fitted-events form"
     ar_curve->carry(g, same.data());
     CHECK(same == a.nuisances);
   }
+}
+
+TEST_CASE("Sweep starts extrapolated in the curve's sweep coordinate") {
+  // linear in v where v moved on the same way as over the last step, else in ln g
+  cevns::detail::SweepStart s;
+  CHECK(s.at(0.0, 0.0).empty());
+  s.record(0.0, 0.0, {0.0});
+  CHECK(s.at(5.0, 5.0) == Vec{0.0});  // one optimum: the start is that one
+  s.record(1.0, 1.0, {1.0});
+  CHECK(s.at(3.0, 1.5)[0] == doctest::Approx(3.0));  // in v: twice the last step
+  CHECK(s.at(0.5, 1.5)[0] == doctest::Approx(1.5));  // v turned back: in ln g
+
+  // A CsI curve whose prediction changes shape with g (the mediator's events at low
+  // recoil, the SM's at high): CsI's coordinate is the share of the events beyond the
+  // SM's, 1 - C(0) / C(g); Ar's (an exact solve, no start) the default ln g
+  const auto down = [](double a, double b) {
+    Vec v = ramp(a, b);
+    std::reverse(v.begin(), v.end());
+    return v;
+  };
+  const cevns::Templates t{ramp(6.0, 0.3), ramp(1.0, 0.05), down(0.3, 0.4)};
+  const CsiChi2 csi = make_csi();
+  const ArChi2 ar = make_ar();
+  const auto curve = csi.curve(t.n0.data(), t.n1.data(), t.n2.data());
+  const auto ar_curve = ar.curve(t.n0.data(), t.n1.data(), t.n2.data());
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0;
+  for (std::size_t i = 0; i < kBins; ++i) {
+    s0 += t.n0[i];
+    s1 += t.n1[i];
+    s2 += t.n2[i];
+  }
+  for (double g : {0.1, 1.0, 3.0}) {
+    const double c = s0 + g * g * (s1 + g * g * s2);
+    CHECK(curve->sweep_coordinate(g) == doctest::Approx(1.0 - s0 / c).epsilon(1e-14));
+    CHECK(ar_curve->sweep_coordinate(g) == std::log(g));
+  }
+  // a sweep as the toys' (carried optima, extrapolated) in CsI's coordinate and in ln
+  // g: the same chi2 (a start changes the path, not the minimum), fewer evaluations
+  const auto sweep = [&](bool in_v, Vec &chi2) {
+    cevns::detail::SweepStart starts;
+    int evals = 0;
+    for (int k = 0; k <= 40; ++k) {
+      const double g = k == 0 ? 0.0 : std::pow(10.0, -1.5 + 0.1 * k);
+      const double v = in_v ? curve->sweep_coordinate(g) : std::log(g);
+      Vec start = starts.at(v, std::log(g));
+      if (!start.empty()) curve->land(g, start.data());
+      const cevns::ProfileResult r = curve->at(g, start.empty() ? nullptr : start.data());
+      REQUIRE(std::isfinite(r.chi2));
+      chi2.push_back(r.chi2);
+      evals += r.n_eval;
+      Vec carried = r.nuisances;
+      curve->carry(g, carried.data());
+      starts.record(v, std::log(g), carried);
+    }
+    return evals;
+  };
+  Vec in_v, in_lng;
+  const int evals_v = sweep(true, in_v), evals_lng = sweep(false, in_lng);
+  for (std::size_t k = 0; k < in_v.size(); ++k)
+    CHECK(in_v[k] == doctest::Approx(in_lng[k]).epsilon(1e-9));
+  CHECK(evals_v < evals_lng);
+  MESSAGE("CsI sweep evaluations: " << evals_v << " in the sweep coordinate, " << evals_lng
+                                    << " in ln g");
 }
 
 TEST_CASE("CsiChi2::profile_along with the SS rates of a neighbouring profile as their start") {

@@ -95,10 +95,10 @@ CouplingProfile CouplingChi2::profile(const std::vector<double>& grid) const {
   std::vector<std::vector<double>> nuisances(terms_.size());
   for (std::size_t i = 0; i < grid.size(); ++i) {
     const double lng = std::log(grid[i]);
-    for (std::size_t k = 0; k < terms_.size(); ++k) nuisances[k] = starts[k].at(lng);
+    for (std::size_t k = 0; k < terms_.size(); ++k) nuisances[k] = starts[k].at(lng, lng);
     p.chi2[i] = evaluate(grid[i], &nuisances);
     for (std::size_t k = 0; k < terms_.size(); ++k)
-      if (!nuisances[k].empty()) starts[k].record(lng, std::move(nuisances[k]));
+      if (!nuisances[k].empty()) starts[k].record(lng, lng, std::move(nuisances[k]));
   }
   // Refine each interior local minimum in log g: thin allowed strips (a
   // cancellation of the weak charge) can be far narrower than the grid. (From

@@ -160,6 +160,8 @@ class ToyCurve {
     return v;
   }
   std::size_t n_datasets() const { return curves_.size(); }
+  /// Data set d's sweep coordinate of g (CouplingCurve::sweep_coordinate).
+  double sweep_coordinate(std::size_t d, double g) const { return curves_[d]->sweep_coordinate(g); }
   bool newton() const { return newton_; }
 
  private:
@@ -293,7 +295,8 @@ MassScan grid_minimum(const ToyCurve &c, const std::vector<double> &grid,
     const double lng = std::log(grid[i]);
     std::vector<std::vector<double>> &nuisances = optima[i];
     nuisances.resize(nd);
-    for (std::size_t d = 0; d < nd; ++d) nuisances[d] = starts[d].at(lng);
+    for (std::size_t d = 0; d < nd; ++d)
+      nuisances[d] = starts[d].at(c.sweep_coordinate(d, grid[i]), lng);
     c.land(grid[i], nuisances);
     double slope[2] = {nan, nan};
     // g = 0 comes first, with no start (the sweep's starts are empty before it)
@@ -307,7 +310,8 @@ MassScan grid_minimum(const ToyCurve &c, const std::vector<double> &grid,
     std::vector<std::vector<double>> carried = nuisances;
     c.carry(grid[i], carried);
     for (std::size_t d = 0; d < nd; ++d)
-      if (!carried[d].empty()) starts[d].record(lng, std::move(carried[d]));
+      if (!carried[d].empty())
+        starts[d].record(c.sweep_coordinate(d, grid[i]), lng, std::move(carried[d]));
     out.best = std::min(out.best, f[i]);
   };
   const double far = ceiling + kFarMargin;

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <limits>
 #include <memory>
@@ -91,6 +92,11 @@ class CouplingCurve {
     (void)g;
     (void)nuisances;
   }
+  /// A coordinate of g in which the carried optima (carry()) move about linearly along
+  /// a sweep: the sweeps extrapolate their warm starts in it from the two couplings
+  /// before (and in ln g where it does not move monotonically with g). Default: ln g.
+  /// Like carry(), it changes the starts only, never a profile's minimum.
+  virtual double sweep_coordinate(double g) const { return std::log(g); }
 };
 
 /// Interface of a binned chi2 with profiled nuisances (what scans need).
