@@ -569,6 +569,43 @@ TEST_CASE("Sweep starts extrapolated in the curve's sweep coordinate") {
                                     << " in ln g");
 }
 
+TEST_CASE("CouplingCurve::at_slope: CsI's optimum moves along g as its nuisance_slope says") {
+  const auto down = [](double a, double b) {
+    Vec v = ramp(a, b);
+    std::reverse(v.begin(), v.end());
+    return v;
+  };
+  const cevns::Templates t{ramp(6.0, 0.3), ramp(1.0, 0.05), down(0.3, 0.4)};
+  for (const bool measured : {false, true}) {
+    cevns::CsiSsModel model;
+    if (measured) {
+      model.kind = cevns::CsiSsModel::Kind::measured;
+      model.time_widths = {1.0, 2.0, 1.0, 3.0};  // 3 energy rows of 4 time bins
+    }
+    const CsiChi2 csi(ramp(10.0, 1.0), ramp(1.0, 0.1), ramp(0.5, 0.05), ramp(3.0, 0.2),
+                      {0.1, 0.25, 0.35, 0.021}, model);
+    const auto curve = csi.curve(t.n0.data(), t.n1.data(), t.n2.data());
+    for (double g : {0.3, 1.0, 2.0}) {
+      double slope[2];
+      const cevns::ProfileResult r = curve->at_slope(g, nullptr, slope);
+      REQUIRE(r.nuisance_slope.size() == r.nuisances.size());
+      // central differences in u = ln g of the cold-started optima
+      const double h = 1e-4;
+      const cevns::ProfileResult up = curve->at(g * std::exp(h), nullptr);
+      const cevns::ProfileResult dn = curve->at(g * std::exp(-h), nullptr);
+      for (std::size_t z = 0; z < 3; ++z)  // the scales (eta_ss is an output only)
+        CHECK(r.nuisance_slope[z] ==
+              doctest::Approx((up.nuisances[z] - dn.nuisances[z]) / (2.0 * h))
+                  .epsilon(1e-4)
+                  .scale(1e-3));
+    }
+    // at() gives none, nor at_slope at g = 0
+    CHECK(curve->at(1.0, nullptr).nuisance_slope.empty());
+    double slope[2];
+    CHECK(curve->at_slope(0.0, nullptr, slope).nuisance_slope.empty());
+  }
+}
+
 TEST_CASE("CsiChi2::profile_along with the SS rates of a neighbouring profile as their start") {
   const cevns::Templates t = make_templates(1.0);
   cevns::CsiSsModel model;

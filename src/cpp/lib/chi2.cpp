@@ -684,7 +684,11 @@ class CsiCurve final : public CouplingCurve {
     // u = ln g: d/du = g d/dg
     slope[0] = g * sg[0];
     slope[1] = g * g * sg[1] + g * sg[0];
-    if (!(g > 0.0)) slope[0] = slope[1] = kNaN;
+    for (double &v : r.nuisance_slope) v *= g;
+    if (!(g > 0.0)) {
+      slope[0] = slope[1] = kNaN;
+      r.nuisance_slope.clear();
+    }
     return r;
   }
 
@@ -1574,7 +1578,7 @@ bool csi_lbfgs(CsiProblem &prob, CsiPoint &p) {
 ///   d chi2 / dt = G_t + G_ts delta (to first order in delta),
 ///   d^2 chi2 / dt^2 = G_tt - G_ts H^-1 G_st.
 void csi_slope(const CsiProblem &prob, const CsiPoint &p, const double *dc, const double *d2c,
-               double slope[2]) {
+               double slope[2], std::vector<double> &dscale) {
   const double *s = p.at;
   const bool measured = prob.ms != nullptr;
   const int nz = measured ? 3 : 4;
@@ -1641,6 +1645,9 @@ void csi_slope(const CsiProblem &prob, const CsiPoint &p, const double *dc, cons
     slope[0] = slope[1] = kNaN;
     return;
   }
+  // the optimum moves as d s / dt = -H^-1 G_st (implicit function; bound scales stay)
+  dscale.assign(4, 0.0);
+  for (std::size_t a = 0; a < m; ++a) dscale[sel[a]] = -y[a];
   // G_ts delta = -G_ts H^-1 G_s = -y^T G_s (H symmetric): one solve for both
   slope[0] = gt;
   slope[1] = gtt;
@@ -1731,14 +1738,15 @@ ProfileResult CsiChi2::profile_impl(const double *cevns, const double *start, bo
     if (ss_rates != nullptr) *ss_rates = p.rates;
     res.n_eval = prob.n_eval;
     res.converged = true;
-    if (slope != nullptr && std::isfinite(res.chi2)) csi_slope(prob, p, dcevns, d2cevns, slope);
+    if (slope != nullptr && std::isfinite(res.chi2))
+      csi_slope(prob, p, dcevns, d2cevns, slope, res.nuisance_slope);
     return res;
   }
   // 1) projected Newton; 2) L-BFGS only where Newton did not converge
   bool converged = csi_newton(prob, p, predict_last);
   if (!converged) converged = csi_lbfgs(prob, p);
   if (slope != nullptr && converged && std::isfinite(p.f))
-    csi_slope(prob, p, dcevns, d2cevns, slope);
+    csi_slope(prob, p, dcevns, d2cevns, slope, res.nuisance_slope);
   res.chi2 = p.f;
   for (std::size_t z = 0; z < 4; ++z) res.nuisances[z] = p.s[z] - 1.0;
   report_ss(p.rates.data());

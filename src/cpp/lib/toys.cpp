@@ -88,17 +88,22 @@ class ToyCurve {
   /// `start` (one vector per data set, empty: the default), from those nuisances,
   /// which then become the optima (emptied where chi2 is not finite).
   /// With `slope`, also the derivatives of chi2 in ln g (CouplingCurve::at_slope),
-  /// summed over the data sets (NaN where one has none).
+  /// summed over the data sets (NaN where one has none), and with `moves` the optima's
+  /// d nuisances / d ln g per data set (ProfileResult::nuisance_slope; empty where a
+  /// curve gives none).
   double operator()(double g, std::vector<std::vector<double>> *start = nullptr,
-                    double *slope = nullptr) const {
+                    double *slope = nullptr,
+                    std::vector<std::vector<double>> *moves = nullptr) const {
     double total = 0.0;
     if (slope != nullptr) slope[0] = slope[1] = 0.0;
+    if (moves != nullptr) moves->assign(curves_.size(), {});
     const auto profile = [&](std::size_t d, const double *from) {
       if (slope == nullptr) return curves_[d]->at(g, from);
       double sd[2];
       ProfileResult r = curves_[d]->at_slope(g, from, sd);
       slope[0] += sd[0];
       slope[1] += sd[1];
+      if (moves != nullptr) (*moves)[d] = std::move(r.nuisance_slope);
       return r;
     };
     for (std::size_t d = 0; d < curves_.size(); ++d) {
@@ -117,10 +122,12 @@ class ToyCurve {
     }
     return total;
   }
-  /// chi2 at g started from `chain`, which moves to the optima where they are finite.
-  double warm(double g, std::vector<std::vector<double>> &chain, double *slope = nullptr) const {
+  /// chi2 at g started from `chain`, which moves to the optima where they are finite
+  /// (`slope`, `moves`: see operator()).
+  double warm(double g, std::vector<std::vector<double>> &chain, double *slope = nullptr,
+              std::vector<std::vector<double>> *moves = nullptr) const {
     std::vector<std::vector<double>> nuisances = chain;
-    const double v = (*this)(g, &nuisances, slope);
+    const double v = (*this)(g, &nuisances, slope, moves);
     for (std::size_t d = 0; d < nuisances.size(); ++d)
       if (!nuisances[d].empty()) chain[d] = std::move(nuisances[d]);
     return v;
@@ -195,7 +202,8 @@ CouplingPoint newton_minimum(const ToyCurve &c, double lo, double u0, double hi,
   const CouplingPoint fail = no_minimum(u0);
   double u = u0;
   double d[2];
-  double f = c.warm(std::exp(u), chain, d);
+  std::vector<std::vector<double>> moves;  // d optima / du at u, where given
+  double f = c.warm(std::exp(u), chain, d, &moves);
   for (int it = 0; it < kNewtonSteps; ++it) {
     if (!std::isfinite(f) || !std::isfinite(d[0]) || !(d[1] > 0.0)) return fail;
     if (d[0] * d[0] < 2.0 * kNewtonGain * d[1]) return {u, f};
@@ -204,15 +212,21 @@ CouplingPoint newton_minimum(const ToyCurve &c, double lo, double u0, double hi,
     for (int half = 0; half <= kNewtonHalvings && !lower; ++half, step *= 0.5) {
       const double un = u + step;
       if (!(un > lo && un < hi)) continue;
+      // start from the optima moved along the step to first order
       std::vector<std::vector<double>> from = chain;
+      for (std::size_t k = 0; k < from.size(); ++k)
+        if (moves[k].size() == from[k].size())
+          for (std::size_t z = 0; z < from[k].size(); ++z) from[k][z] += step * moves[k][z];
       double dn[2];
-      const double fn = c.warm(std::exp(un), from, dn);
+      std::vector<std::vector<double>> moved;
+      const double fn = c.warm(std::exp(un), from, dn, &moved);
       if (!(fn <= f)) continue;
       u = un;
       f = fn;
       d[0] = dn[0];
       d[1] = dn[1];
       chain = std::move(from);
+      moves = std::move(moved);
       lower = true;
     }
     if (!lower) return fail;

@@ -38,6 +38,10 @@ struct ProfileResult {
   std::vector<double> nuisances;  ///< nuisance values at the minimum (fractions / sigma units)
   int n_eval = 0;                 ///< evaluations of chi2 (and gradient) used
   bool converged = false;         ///< true when the minimum was found to tolerance
+  /// d nuisances / dt at the minimum, where a profile along a parameter t gives it
+  /// (CsiChi2::profile_along with derivatives: t of the prediction; CouplingCurve::
+  /// at_slope: t = ln g), else empty; to first order (implicit function), for starts.
+  std::vector<double> nuisance_slope;
 };
 
 /// A measurement of its own that a chi2 uses besides the observed counts (e.g.
@@ -70,7 +74,9 @@ class CouplingCurve {
   /// nuisances' response included: envelope theorem and implicit function):
   /// slope[0] = d chi2 / du, slope[1] = d^2 chi2 / du^2, for a Newton search along
   /// g. NaN where the curve has none (this default) or they are not defined there
-  /// (chi2 not finite, g = 0, the profile not converged).
+  /// (chi2 not finite, g = 0, the profile not converged). A curve may also give the
+  /// optimum's d nuisances / du (ProfileResult::nuisance_slope): a search along g
+  /// starts the next coupling's profile from the optimum moved along it.
   virtual ProfileResult at_slope(double g, const double *start, double slope[2]) const {
     slope[0] = slope[1] = std::numeric_limits<double>::quiet_NaN();
     return at(g, start);
@@ -448,7 +454,8 @@ class CsiChi2 final : public BinnedChi2 {
   /// prediction: dcevns and d2cevns are d cevns / dt and d^2 cevns / dt^2 per bin;
   /// slope[0] = d chi2 / dt, slope[1] = d^2 chi2 / dt^2 at the minimum (from the last
   /// evaluated point, moved by its Newton step to first order), NaN where chi2 is not
-  /// finite or the profile did not converge.
+  /// finite or the profile did not converge; there also the optimum's d eta / dt
+  /// (ProfileResult::nuisance_slope: 0 for the fixed and the bound scales).
   ProfileResult profile_along(const double *cevns, const double *start, const double *dcevns,
                               const double *d2cevns, double slope[2]) const;
   /// profile_along (with the derivatives where dcevns, d2cevns and slope are given)
