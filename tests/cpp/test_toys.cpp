@@ -515,6 +515,13 @@ TEST_CASE("Sweep starts extrapolated in the curve's sweep coordinate") {
   s.record(1.0, 1.0, {1.0});
   CHECK(s.at(3.0, 1.5)[0] == doctest::Approx(3.0));  // in v: twice the last step
   CHECK(s.at(0.5, 1.5)[0] == doctest::Approx(1.5));  // v turned back: in ln g
+  // quadratic through the last three optima (where v moved on the same way)
+  cevns::detail::SweepStart q(true);
+  for (double v : {0.0, 1.0, 2.0}) q.record(v, v, {0.1 * v * v});
+  CHECK(q.at(4.0, 4.0)[0] == doctest::Approx(1.6));
+  CHECK(q.at(1.5, 4.0)[0] == doctest::Approx(0.4 + 0.3 * 2.0));  // turned back: linear in ln g
+  s.record(2.0, 2.0, {4.0});  // three optima 0, 1, 4 at v = 0, 1, 2: linear unless asked
+  CHECK(s.at(3.0, 3.0)[0] == doctest::Approx(7.0));
 
   // A CsI curve whose prediction changes shape with g (the mediator's events at low
   // recoil, the SM's at high): CsI's coordinate is the share of the events beyond the

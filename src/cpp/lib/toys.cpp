@@ -282,9 +282,10 @@ double hermite_floor(const double f[2], const double d1[2], const double d2[2], 
 /// Minimum of chi2(g) over a grid with every interior local minimum refined
 /// by Brent's method in log g (tolerance 1e-7), as CouplingChi2::profile (and
 /// so scan.global_minimum) does for the data (detail::refined_minima), with warm starts: the
-/// sweep's profiles start from the optima before them, extrapolated in the curves'
-/// carried form (detail::SweepStart, CouplingCurve::carry: the CsI scale as fitted
-/// events), the refinement's from the last one's.
+/// sweep's profiles start from the optima before them, extrapolated (quadratically
+/// where it can) in the curves' sweep coordinates and carried form (detail::SweepStart,
+/// CouplingCurve::sweep_coordinate and carry: the CsI scale as fitted events), the
+/// refinement's from the last one's.
 /// With a finite `ceiling` (an upper bound of the minimum sought: a chi2 already
 /// found) and curves with derivatives, the sweep steps over grid points: from an
 /// evaluated coupling it evaluates the one `stride` grid points on (doubling the
@@ -302,7 +303,7 @@ MassScan grid_minimum(const ToyCurve &c, const std::vector<double> &grid,
   std::vector<double> f(n, nan), d1(n, nan), d2(n, nan);
   std::vector<char> done(n, 0);
   MassScan out;
-  std::vector<detail::SweepStart> starts(nd);
+  std::vector<detail::SweepStart> starts(nd, detail::SweepStart(true));
   std::vector<std::vector<std::vector<double>>> optima(n);
   const bool skip = std::isfinite(ceiling);
   const auto eval = [&](std::size_t i, bool want_slope) {
