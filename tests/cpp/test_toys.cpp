@@ -613,6 +613,53 @@ TEST_CASE("CouplingCurve::at_slope: CsI's optimum moves along g as its nuisance_
   }
 }
 
+TEST_CASE("CouplingCurve::at_above: CsI stops once its minimum is proven above the floor") {
+  const auto down = [](double a, double b) {
+    Vec v = ramp(a, b);
+    std::reverse(v.begin(), v.end());
+    return v;
+  };
+  const cevns::Templates t{ramp(6.0, 0.3), ramp(1.0, 0.05), down(0.3, 0.4)};
+  cevns::CsiSsModel model;
+  model.kind = cevns::CsiSsModel::Kind::measured;
+  model.time_widths = {1.0, 2.0, 1.0, 3.0};
+  const CsiChi2 csi(ramp(10.0, 1.0), ramp(1.0, 0.1), ramp(0.5, 0.05), ramp(3.0, 0.2),
+                    {0.1, 0.25, 0.35, 0.021}, model);
+  const auto curve = csi.curve(t.n0.data(), t.n1.data(), t.n2.data());
+  const Vec cold(4, 0.0);
+  int stopped = 0;
+  for (double g : {1.0, 2.0, 3.0, 5.0}) {
+    const cevns::ProfileResult exact = curve->at(g, cold.data());
+    REQUIRE(std::isfinite(exact.chi2));
+    // a floor far below: stops early, within 0.014 of the minimum and above the floor
+    const double floor = exact.chi2 - 5.0;
+    const cevns::ProfileResult above = curve->at_above(g, cold.data(), floor, nullptr);
+    CHECK(above.chi2 >= floor);
+    CHECK(std::abs(above.chi2 - exact.chi2) < 0.014);
+    stopped += above.n_eval < exact.n_eval;
+    // a floor at or above the minimum: the exact profile (to its 4e-10)
+    for (double at_or_above : {exact.chi2, exact.chi2 + 1.0}) {
+      double slope[2], slope_exact[2];
+      const cevns::ProfileResult r = curve->at_above(g, cold.data(), at_or_above, slope);
+      CHECK(r.chi2 == doctest::Approx(exact.chi2).epsilon(1e-12));
+      curve->at_slope(g, cold.data(), slope_exact);
+      CHECK(slope[0] == doctest::Approx(slope_exact[0]).epsilon(1e-6));
+    }
+    // no floor: at() itself (to its precision: the SS rates start from the last profile's)
+    CHECK(curve->at_above(g, cold.data(), std::numeric_limits<double>::infinity(), nullptr).chi2 ==
+          doctest::Approx(exact.chi2).epsilon(1e-12));
+  }
+  CHECK(stopped > 0);  // it does stop earlier where it can
+  // the default (Ar: an exact solve) ignores the floor
+  const ArChi2 ar = make_ar();
+  const auto ar_curve = ar.curve(t.n0.data(), t.n1.data(), t.n2.data());
+  CHECK(ar_curve->at_above(1.0, nullptr, -1e9, nullptr).chi2 ==
+        doctest::Approx(ar_curve->at(1.0, nullptr).chi2).epsilon(1e-12));
+  CHECK_THROWS_AS(csi.profile_along(t.n0.data(), nullptr, *std::make_unique<Vec>(), nullptr,
+                                    nullptr, nullptr, std::numeric_limits<double>::quiet_NaN()),
+                  std::invalid_argument);
+}
+
 TEST_CASE("CsiChi2::profile_along with the SS rates of a neighbouring profile as their start") {
   const cevns::Templates t = make_templates(1.0);
   cevns::CsiSsModel model;

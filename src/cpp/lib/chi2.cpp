@@ -675,12 +675,22 @@ class CsiCurve final : public CouplingCurve {
     return c_.profile_along(pred_.data(), start, rates_);
   }
   ProfileResult at_slope(double g, const double *start, double slope[2]) const override {
+    return at_above(g, start, kInf, slope);
+  }
+  /// The profile stops once it proves chi2 above `floor` (CsiChi2::profile_along).
+  ProfileResult at_above(double g, const double *start, double floor,
+                         double *slope) const override {
+    if (slope == nullptr) {
+      fill_prediction(g, n0_, n1_, n2_, pred_, nullptr, nullptr);
+      if (start == nullptr && !(floor < kInf)) return c_.profile_along(pred_.data(), start);
+      return c_.profile_along(pred_.data(), start, rates_, nullptr, nullptr, nullptr, floor);
+    }
     fill_prediction(g, n0_, n1_, n2_, pred_, &d1_, &d2_);
     double sg[2];
     ProfileResult r =
-        start == nullptr
+        start == nullptr && !(floor < kInf)
             ? c_.profile_along(pred_.data(), start, d1_.data(), d2_.data(), sg)
-            : c_.profile_along(pred_.data(), start, rates_, d1_.data(), d2_.data(), sg);
+            : c_.profile_along(pred_.data(), start, rates_, d1_.data(), d2_.data(), sg, floor);
     // u = ln g: d/du = g d/dg
     slope[0] = g * sg[0];
     slope[1] = g * g * sg[1] + g * sg[0];
@@ -1387,7 +1397,7 @@ CsiPoint csi_start(CsiProblem &prob, const double *cevns, const double *start,
 /// kBoundChi2) with the gradient pushing out of the box are held fixed.
 /// Returns +inf if H is not positive definite.
 double csi_newton_direction(const CsiProblem &prob, const double *x, const double *g,
-                            const double (*h)[4], double *step) {
+                            const double (*h)[4], double *step, bool *all_free = nullptr) {
   const std::size_t nf = prob.n_free;
   std::array<std::array<double, 4>, 4> a{};
   std::array<double, 4> b{};
@@ -1405,6 +1415,7 @@ double csi_newton_direction(const CsiProblem &prob, const double *x, const doubl
       a[i][j] = h[prob.free_idx[sel[i]]][prob.free_idx[sel[j]]];
     }
   }
+  if (all_free != nullptr) *all_free = m == nf;
   if (m == 0) return 0.0;
   if (!cholesky_solve<4>(a, b, m)) return kInf;
   double dec = 0.0;
@@ -1432,6 +1443,13 @@ constexpr double kDecTrust = 0.1;
 // 0.0307 gives lambda+ < 1e-3): the next iteration predicts from there, so chi2 is
 // computed in that step's evaluation rather than in a pass of its own.
 constexpr double kDecLastStep = 9e-4;
+// Along a curve with a floor (CsiChi2::profile_along), a profile stops once a decrement
+// below this proves its minimum above the floor: lambda < 0.32, where f - f_min lies
+// between lambda - ln(1 + lambda) and -lambda - ln(1 - lambda), so that chi2 reported as
+// the quadratic model's f - lambda^2 / 2 is within [-0.009, 0.014] of it (the sweeps
+// want such points only as "far above": their margin is 10; 1e-2 here cost ~5 % more
+// evaluations per toy).
+constexpr double kDecFloor = 0.1;
 
 /// Damped projected Newton from p with the analytic gradient and Hessian (the
 /// Poisson chi2 is convex in the scales, and nearly quadratic): a handful of
@@ -1440,18 +1458,37 @@ constexpr double kDecLastStep = 9e-4;
 /// and are backtracked (Armijo). Along a curve (predict_last) a step is first taken
 /// without chi2 where convexity proves it lowers chi2 (the gradient at its end does not
 /// point back along it; else once more at the secant zero of the derivative along it):
-/// ~1 pass with logarithms per profile instead of ~1.7. Returns true when converged.
-bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false) {
+/// ~1 pass with logarithms per profile instead of ~1.7. With a finite `floor` (along
+/// a curve only) it also stops where a decrement below kDecFloor, all scales free and
+/// the step inside, proves the minimum above `floor` (self-concordance: f - f_min <=
+/// -lambda - ln(1 - lambda)); chi2 is then the quadratic model's, to < 0.014, and
+/// every evaluation computes chi2 (no lazy passes). Returns true when converged.
+bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false, double floor = kInf) {
   constexpr int kMaxNewton = 30;
   const std::size_t nf = prob.n_free;
+  const bool floored = predict_last && floor < kInf;
   bool converged = false;
   for (int it = 0; it < kMaxNewton && !converged; ++it) {
     double step[4];
-    const double dec = csi_newton_direction(prob, p.s, p.grad, p.hess, step);
+    bool all_free = false;
+    const double dec = csi_newton_direction(prob, p.s, p.grad, p.hess, step, &all_free);
     if (!std::isfinite(dec)) break;
     if (dec < 1e-15) {
       converged = true;
       break;
+    }
+    if (floored && dec < kDecFloor && all_free) {
+      bool inside = true;
+      for (std::size_t k = 0; k < nf; ++k) inside = inside && p.s[prob.free_idx[k]] + step[k] > 0.0;
+      p.ensure_f(prob);
+      const double lambda = std::sqrt(dec);
+      const double below = -lambda - std::log1p(-lambda);  // f - f_min at most this
+      if (inside && std::isfinite(p.f) && p.f - below >= floor) {
+        for (std::size_t k = 0; k < nf; ++k) p.s[prob.free_idx[k]] += step[k];
+        p.f -= 0.5 * dec;
+        converged = true;
+        break;
+      }
     }
     if (predict_last && dec < kDecPredict) {
       // the full step lands on the minimum: chi2 there is the quadratic model's,
@@ -1486,7 +1523,7 @@ bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false) {
       moved(1.0, trial);
       double gt[4];
       double ht[4][4];
-      const double ft = prob.eval(trial, gt, ht, dec < kDecLastStep);
+      const double ft = prob.eval(trial, gt, ht, floored || dec < kDecLastStep);
       if (!(ft >= kInf)) {  // finite: NaN (not computed) or a number
         p.accept(prob, trial, ft, gt, ht);
         continue;
@@ -1499,7 +1536,7 @@ bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false) {
       moved(t, trial);
       double gt[4];
       double ht[4][4];
-      double ft = prob.eval(trial, gt, ht, false);
+      double ft = prob.eval(trial, gt, ht, floored);
       double along = 0.0;
       for (std::size_t k = 0; k < nf; ++k) along += gt[k] * t * step[k];
       if (!(ft >= kInf) && along > 0.0) {
@@ -1507,7 +1544,7 @@ bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false) {
         // -t dec at the start and `along` at the end, interpolates to 0
         const double tau = t * dec / (t * dec + along);
         moved(tau * t, trial);
-        ft = prob.eval(trial, gt, ht, false);
+        ft = prob.eval(trial, gt, ht, floored);
         along = 0.0;
         for (std::size_t k = 0; k < nf; ++k) along += gt[k] * tau * t * step[k];
       }
@@ -1672,15 +1709,16 @@ ProfileResult CsiChi2::profile_along(const double *cevns, const double *start, c
 
 ProfileResult CsiChi2::profile_along(const double *cevns, const double *start,
                                      std::vector<double> &ss_rates, const double *dcevns,
-                                     const double *d2cevns, double *slope) const {
+                                     const double *d2cevns, double *slope, double floor) const {
   if ((dcevns == nullptr) != (slope == nullptr) || (d2cevns == nullptr) != (slope == nullptr))
     throw std::invalid_argument("profile_along: give both derivatives and slope, or none");
-  return profile_impl(cevns, start, true, dcevns, d2cevns, slope, &ss_rates);
+  if (std::isnan(floor)) throw std::invalid_argument("profile_along: floor is NaN");
+  return profile_impl(cevns, start, true, dcevns, d2cevns, slope, &ss_rates, floor);
 }
 
 ProfileResult CsiChi2::profile_impl(const double *cevns, const double *start, bool predict_last,
                                     const double *dcevns, const double *d2cevns, double *slope,
-                                    std::vector<double> *ss_rates) const {
+                                    std::vector<double> *ss_rates, double floor) const {
   if (slope != nullptr) slope[0] = slope[1] = kNaN;
   check_prediction(cevns, n_, "cevns");
 
@@ -1730,7 +1768,9 @@ ProfileResult CsiChi2::profile_impl(const double *cevns, const double *start, bo
     res.nuisances[3] = ac > 0.0 ? fitted * model_.ac_exposure / ac - 1.0 : 0.0;
   };
   // along a curve (predict_last) chi2 is computed only where it is needed
-  CsiPoint p = csi_start(prob, cevns, start, sigmas_, obs_sum_, predict_last, ss_rates);
+  // (with a floor, everywhere: it is needed to stop early)
+  const bool lazy = predict_last && !(floor < kInf);
+  CsiPoint p = csi_start(prob, cevns, start, sigmas_, obs_sum_, lazy, ss_rates);
   if (prob.n_free == 0) {
     p.ensure_f(prob);
     res.chi2 = p.f;
@@ -1743,7 +1783,7 @@ ProfileResult CsiChi2::profile_impl(const double *cevns, const double *start, bo
     return res;
   }
   // 1) projected Newton; 2) L-BFGS only where Newton did not converge
-  bool converged = csi_newton(prob, p, predict_last);
+  bool converged = csi_newton(prob, p, predict_last, floor);
   if (!converged) converged = csi_lbfgs(prob, p);
   if (slope != nullptr && converged && std::isfinite(p.f))
     csi_slope(prob, p, dcevns, d2cevns, slope, res.nuisance_slope);

@@ -81,6 +81,14 @@ class CouplingCurve {
     slope[0] = slope[1] = std::numeric_limits<double>::quiet_NaN();
     return at(g, start);
   }
+  /// at(g, start) (slope nullptr) or at_slope(g, start, slope) where chi2 is wanted
+  /// exactly only below `floor` (a sweep's points far above the minimum sought): the
+  /// profile may stop once it proves its minimum above `floor`, chi2 then being within
+  /// 0.02 of it (CsI: the quadratic model's, to < 0.014). Default: at / at_slope.
+  virtual ProfileResult at_above(double g, const double *start, double floor, double *slope) const {
+    (void)floor;
+    return slope == nullptr ? at(g, start) : at_slope(g, start, slope);
+  }
   /// Warm starts carried from coupling to coupling (a sweep, a search along g, a probe
   /// of another mass): carry() rewrites nuisances optimal at g (nuisance_count()
   /// values) in place into a form that moves little with g, land() rewrites that
@@ -463,9 +471,14 @@ class CsiChi2 final : public BinnedChi2 {
   /// value >= 0 per energy row (e.g. those of the profile at a neighbouring coupling,
   /// closer than the AC counts' estimate), and which returns the profiled rates there.
   /// The start changes the path, not the minimum (the rates are profiled exactly).
+  /// With a finite `floor`, the profile stops once a Newton decrement lambda^2 < 0.1
+  /// (every scale free, the step inside) proves its minimum above `floor`
+  /// (self-concordance: f - f_min <= -lambda - ln(1 - lambda)); chi2 is then the
+  /// quadratic model's, within 0.014 of the minimum (CouplingCurve::at_above).
   ProfileResult profile_along(const double *cevns, const double *start,
                               std::vector<double> &ss_rates, const double *dcevns = nullptr,
-                              const double *d2cevns = nullptr, double *slope = nullptr) const;
+                              const double *d2cevns = nullptr, double *slope = nullptr,
+                              double floor = std::numeric_limits<double>::infinity()) const;
 
  private:
   std::size_t n_;
@@ -485,8 +498,8 @@ class CsiChi2 final : public BinnedChi2 {
   /// (ss_rates: see profile_along)
   ProfileResult profile_impl(const double *cevns, const double *start, bool predict_last,
                              const double *dcevns = nullptr, const double *d2cevns = nullptr,
-                             double *slope = nullptr,
-                             std::vector<double> *ss_rates = nullptr) const;
+                             double *slope = nullptr, std::vector<double> *ss_rates = nullptr,
+                             double floor = std::numeric_limits<double>::infinity()) const;
 };
 
 }  // namespace cevns
