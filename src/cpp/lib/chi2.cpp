@@ -1455,6 +1455,10 @@ constexpr double kDecLastStep = 9e-4;
 // want such points only as "far above": their margin is 10; 1e-2 here cost ~5 % more
 // evaluations per toy).
 constexpr double kDecFloor = 0.1;
+// With a floor, a full step from a decrement below this computes chi2 in its evaluation
+// (the next decrement is then below kDecFloor: lambda+ <= (lambda / (1 - lambda))^2);
+// elsewhere chi2 is computed only where the floor test needs it.
+constexpr double kDecFloorStep = 0.13;
 
 /// Damped projected Newton from p with the analytic gradient and Hessian (the
 /// Poisson chi2 is convex in the scales, and nearly quadratic): a handful of
@@ -1466,8 +1470,8 @@ constexpr double kDecFloor = 0.1;
 /// ~1 pass with logarithms per profile instead of ~1.7. With a finite `floor` (along
 /// a curve only) it also stops where a decrement below kDecFloor, all scales free and
 /// the step inside, proves the minimum above `floor` (self-concordance: f - f_min <=
-/// -lambda - ln(1 - lambda)); chi2 is then the quadratic model's, to < 0.014, and
-/// every evaluation computes chi2 (no lazy passes). Returns true when converged.
+/// -lambda - ln(1 - lambda)); chi2 is then the quadratic model's, to < 0.014.
+/// Returns true when converged.
 bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false, double floor = kInf) {
   constexpr int kMaxNewton = 30;
   const std::size_t nf = prob.n_free;
@@ -1528,7 +1532,7 @@ bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false, double
       moved(1.0, trial);
       double gt[4];
       double ht[4][4];
-      const double ft = prob.eval(trial, gt, ht, floored || dec < kDecLastStep);
+      const double ft = prob.eval(trial, gt, ht, dec < (floored ? kDecFloorStep : kDecLastStep));
       if (!(ft >= kInf)) {  // finite: NaN (not computed) or a number
         p.accept(prob, trial, ft, gt, ht);
         continue;
@@ -1541,7 +1545,7 @@ bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false, double
       moved(t, trial);
       double gt[4];
       double ht[4][4];
-      double ft = prob.eval(trial, gt, ht, floored);
+      double ft = prob.eval(trial, gt, ht, false);
       double along = 0.0;
       for (std::size_t k = 0; k < nf; ++k) along += gt[k] * t * step[k];
       if (!(ft >= kInf) && along > 0.0) {
@@ -1549,7 +1553,7 @@ bool csi_newton(CsiProblem &prob, CsiPoint &p, bool predict_last = false, double
         // -t dec at the start and `along` at the end, interpolates to 0
         const double tau = t * dec / (t * dec + along);
         moved(tau * t, trial);
-        ft = prob.eval(trial, gt, ht, floored);
+        ft = prob.eval(trial, gt, ht, false);
         along = 0.0;
         for (std::size_t k = 0; k < nf; ++k) along += gt[k] * tau * t * step[k];
       }
@@ -1773,9 +1777,7 @@ ProfileResult CsiChi2::profile_impl(const double *cevns, const double *start, bo
     res.nuisances[3] = ac > 0.0 ? fitted * model_.ac_exposure / ac - 1.0 : 0.0;
   };
   // along a curve (predict_last) chi2 is computed only where it is needed
-  // (with a floor, everywhere: it is needed to stop early)
-  const bool lazy = predict_last && !(floor < kInf);
-  CsiPoint p = csi_start(prob, cevns, start, sigmas_, obs_sum_, lazy, ss_rates);
+  CsiPoint p = csi_start(prob, cevns, start, sigmas_, obs_sum_, predict_last, ss_rates);
   if (prob.n_free == 0) {
     p.ensure_f(prob);
     res.chi2 = p.f;
