@@ -56,6 +56,14 @@ cevns::Templates make_templates(double scale) {
   return t;
 }
 
+/// Templates whose prediction changes shape with g: the mediator's events (N2) at low
+/// recoil, the SM's (N0) at high.
+cevns::Templates shape_changing_templates() {
+  Vec n2 = ramp(0.3, 0.4);
+  std::reverse(n2.begin(), n2.end());
+  return {ramp(6.0, 0.3), ramp(1.0, 0.05), n2};
+}
+
 }  // namespace
 
 TEST_CASE("with_data with the data's own inputs reproduces the chi2 exactly") {
@@ -526,12 +534,7 @@ TEST_CASE("Sweep starts extrapolated in the curve's sweep coordinate") {
   // A CsI curve whose prediction changes shape with g (the mediator's events at low
   // recoil, the SM's at high): CsI's coordinate is the share of the events beyond the
   // SM's, 1 - C(0) / C(g); Ar's (an exact solve, no start) the default ln g
-  const auto down = [](double a, double b) {
-    Vec v = ramp(a, b);
-    std::reverse(v.begin(), v.end());
-    return v;
-  };
-  const cevns::Templates t{ramp(6.0, 0.3), ramp(1.0, 0.05), down(0.3, 0.4)};
+  const cevns::Templates t = shape_changing_templates();
   const CsiChi2 csi = make_csi();
   const ArChi2 ar = make_ar();
   const auto curve = csi.curve(t.n0.data(), t.n1.data(), t.n2.data());
@@ -577,12 +580,7 @@ TEST_CASE("Sweep starts extrapolated in the curve's sweep coordinate") {
 }
 
 TEST_CASE("CouplingCurve::at_slope: CsI's optimum moves along g as its nuisance_slope says") {
-  const auto down = [](double a, double b) {
-    Vec v = ramp(a, b);
-    std::reverse(v.begin(), v.end());
-    return v;
-  };
-  const cevns::Templates t{ramp(6.0, 0.3), ramp(1.0, 0.05), down(0.3, 0.4)};
+  const cevns::Templates t = shape_changing_templates();
   for (const bool measured : {false, true}) {
     cevns::CsiSsModel model;
     if (measured) {
@@ -614,12 +612,7 @@ TEST_CASE("CouplingCurve::at_slope: CsI's optimum moves along g as its nuisance_
 }
 
 TEST_CASE("CouplingCurve::at_above: CsI stops once its minimum is proven above the floor") {
-  const auto down = [](double a, double b) {
-    Vec v = ramp(a, b);
-    std::reverse(v.begin(), v.end());
-    return v;
-  };
-  const cevns::Templates t{ramp(6.0, 0.3), ramp(1.0, 0.05), down(0.3, 0.4)};
+  const cevns::Templates t = shape_changing_templates();
   cevns::CsiSsModel model;
   model.kind = cevns::CsiSsModel::Kind::measured;
   model.time_widths = {1.0, 2.0, 1.0, 3.0};
