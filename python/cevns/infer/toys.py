@@ -70,7 +70,9 @@ and the coarse masses on the low- and high-mass plateaus, whose templates agree 
 the coarse mass's before them to 1e-3 once g is scaled. A probe refines each local
 minimum of the swept mass at the new one from a bracket around it. A sweep steps over
 the couplings whose χ² stays 10 or more above the toy's best so far (`TOY_SKIP_FAR`,
-judged from χ² and its derivatives at the couplings it evaluates). On 900 toys
+judged from χ² and its derivatives at the couplings it evaluates), and profiles the
+coupling after one that far above only until it is proven far above too (the core's
+``CouplingCurve::at_above``). On 900 toys
 against the dense reference the three statistics agree to 1e-6
 (``bench/plane_density.py``), at 2–4× the rate of sweeping every visited mass.
 Templates of the plane are computed once per `ToyEngine` (once per worker).

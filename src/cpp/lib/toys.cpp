@@ -108,6 +108,7 @@ class ToyCurve {
         if (slope != nullptr) {
           slope[0] += sd[0];
           slope[1] += sd[1];
+          if (moves != nullptr) (*moves)[d] = std::move(r.nuisance_slope);
         }
         return r;
       }
