@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <functional>
 #include <limits>
 #include <nlopt.hpp>
@@ -675,9 +674,7 @@ class CsiCurve final : public CouplingCurve {
   /// A warm start (start given) also starts the measured model's SS rates from those
   /// of this curve's last warm-started profile (a neighbouring coupling's).
   ProfileResult at(double g, const double *start) const override {
-    fill_prediction(g, n0_, n1_, n2_, pred_, nullptr, nullptr);
-    if (start == nullptr) return c_.profile_along(pred_.data(), start);
-    return c_.profile_along(pred_.data(), start, rates_);
+    return at_above(g, start, kInf, nullptr);
   }
   ProfileResult at_slope(double g, const double *start, double slope[2]) const override {
     return at_above(g, start, kInf, slope);

@@ -37,8 +37,8 @@ struct MassScan {
 /// begins (grid_minimum): the same at every mass with the same N0 templates, so
 /// computed once per toy and reused (~12 profiles per toy, each from a cold start).
 struct SmPoint {
-  bool set = false;
-  std::vector<std::vector<double>> n0;  // per data set, the N0 it was computed for
+  std::vector<std::vector<double>>
+      n0;  // per data set, the N0 it was computed for (empty: none yet)
   double chi2 = 0.0;
   std::vector<std::vector<double>> optima;  // per data set (empty where not finite)
 };
@@ -101,23 +101,17 @@ class ToyCurve {
     if (slope != nullptr) slope[0] = slope[1] = 0.0;
     if (moves != nullptr) moves->assign(curves_.size(), {});
     const bool floored = floor < std::numeric_limits<double>::infinity();
+    // (at_above with an infinite floor is at / at_slope)
     const auto profile = [&](std::size_t d, const double *from) {
-      if (floored) {
-        double sd[2];
-        ProfileResult r = curves_[d]->at_above(g, from, floor - total, slope ? sd : nullptr);
-        if (slope != nullptr) {
-          slope[0] += sd[0];
-          slope[1] += sd[1];
-          if (moves != nullptr) (*moves)[d] = std::move(r.nuisance_slope);
-        }
-        return r;
-      }
-      if (slope == nullptr) return curves_[d]->at(g, from);
+      double rest = floor - total;  // inf - inf: no floor left
+      if (std::isnan(rest)) rest = std::numeric_limits<double>::infinity();
       double sd[2];
-      ProfileResult r = curves_[d]->at_slope(g, from, sd);
-      slope[0] += sd[0];
-      slope[1] += sd[1];
-      if (moves != nullptr) (*moves)[d] = std::move(r.nuisance_slope);
+      ProfileResult r = curves_[d]->at_above(g, from, rest, slope ? sd : nullptr);
+      if (slope != nullptr) {
+        slope[0] += sd[0];
+        slope[1] += sd[1];
+        if (moves != nullptr) (*moves)[d] = std::move(r.nuisance_slope);
+      }
       return r;
     };
     const std::size_t nd = curves_.size();
@@ -167,14 +161,13 @@ class ToyCurve {
         if (sm_->n0[d] != t_[d].n0) return false;
       return true;
     };
-    if (sm_ != nullptr && sm_->set && same_n0()) {
+    if (sm_ != nullptr && !sm_->n0.empty() && same_n0()) {
       optima = sm_->optima;
       return sm_->chi2;
     }
     optima.assign(curves_.size(), {});
     const double v = (*this)(0.0, &optima);
     if (sm_ != nullptr) {
-      sm_->set = true;
       sm_->n0.resize(t_.size());
       for (std::size_t d = 0; d < t_.size(); ++d) sm_->n0[d] = t_[d].n0;
       sm_->chi2 = v;
@@ -330,12 +323,15 @@ MassScan grid_minimum(const ToyCurve &c, const std::vector<double> &grid,
   // after a point far above the ceiling the next is expected there too: chi2 is then
   // wanted exactly only below `far` (ToyCurve's floor), the profiles stop earlier
   bool after_far = false;
+  std::vector<double> v(nd);  // the data sets' sweep coordinates of the point
   const auto eval = [&](std::size_t i, bool want_slope) {
     const double lng = std::log(grid[i]);
     std::vector<std::vector<double>> &nuisances = optima[i];
     nuisances.resize(nd);
-    for (std::size_t d = 0; d < nd; ++d)
-      nuisances[d] = starts[d].at(c.sweep_coordinate(d, grid[i]), lng);
+    for (std::size_t d = 0; d < nd; ++d) {
+      v[d] = c.sweep_coordinate(d, grid[i]);
+      nuisances[d] = starts[d].at(v[d], lng);
+    }
     c.land(grid[i], nuisances);
     double slope[2] = {nan, nan};
     // g = 0 comes first, with no start (the sweep's starts are empty before it)
@@ -351,8 +347,7 @@ MassScan grid_minimum(const ToyCurve &c, const std::vector<double> &grid,
     std::vector<std::vector<double>> carried = nuisances;
     c.carry(grid[i], carried);
     for (std::size_t d = 0; d < nd; ++d)
-      if (!carried[d].empty())
-        starts[d].record(c.sweep_coordinate(d, grid[i]), lng, std::move(carried[d]));
+      if (!carried[d].empty()) starts[d].record(v[d], lng, std::move(carried[d]));
     out.best = std::min(out.best, f[i]);
   };
   // chi2 between grid points i < j (both evaluated) stays above `far`
