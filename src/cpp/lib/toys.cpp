@@ -187,11 +187,16 @@ class ToyCurve {
   SmPoint *sm_;
 };
 
-/// Newton's method ends where the predicted gain f'^2 / (2 f'') in chi2 is below this
-/// (the point's chi2 is then about that far above the valley's minimum; Brent's
-/// tolerance of 1e-7 in ln g leaves ~1e-14 f''). 1e-11 left up to 8e-9 in some toys
-/// (a gain misjudged by the derivatives near a kink); 1e-14 agrees with Brent to ~1e-11.
-constexpr double kNewtonGain = 1e-14;
+/// Newton's method ends where the predicted gain G = f'^2 / (2 f'') in chi2 is small:
+/// the minimum is then the quadratic model's, f - G at u - f'/f'', not evaluated (its
+/// error is of third order in the step). Below kNewtonPredict where the step before was
+/// a full one whose drop in chi2 matched its predicted gain to kModelMatch (the model
+/// holds there: no kink between), else below kNewtonPredictCold (at the first point: an
+/// evaluated point's gain can be misjudged near a kink by ~1e3; a stop at 1e-11 once
+/// left 8e-9). Brent's tolerance of 1e-7 in ln g leaves ~1e-14 f''.
+constexpr double kNewtonPredict = 1e-9;
+constexpr double kNewtonPredictCold = 1e-12;
+constexpr double kModelMatch = 0.2;
 constexpr int kNewtonSteps = 12;
 constexpr int kNewtonHalvings = 4;
 
@@ -201,9 +206,10 @@ CouplingPoint no_minimum(double u) { return {u, std::numeric_limits<double>::qui
 /// The minimum of the valley of u0 = ln g0 inside (lo, hi) by Newton's method in
 /// ln g with the curve's derivatives (ToyCurve, CouplingCurve::at_slope), warm-started
 /// from `chain`: chi2 and its derivatives at u0, then steps -f'/f'' (halved until
-/// chi2 is lower, at most kNewtonHalvings times) until the predicted gain is below
-/// kNewtonGain. Returns (ln g, chi2) of that last, evaluated point, or chi2 NaN where
-/// Newton does not apply and Brent's method should run instead: no derivatives,
+/// chi2 is lower, at most kNewtonHalvings times) until the predicted gain is small
+/// (kNewtonPredict). Returns (ln g, chi2) of the minimum predicted from that last,
+/// evaluated point (that point itself where the step leaves (lo, hi)), or chi2 NaN
+/// where Newton does not apply and Brent's method should run instead: no derivatives,
 /// f'' <= 0, a step that leaves (lo, hi) or does not lower chi2, kNewtonSteps used.
 /// The point returned lies in (lo, hi) and is no higher than chi2 at u0.
 CouplingPoint newton_minimum(const ToyCurve &c, double lo, double u0, double hi,
@@ -213,10 +219,15 @@ CouplingPoint newton_minimum(const ToyCurve &c, double lo, double u0, double hi,
   double d[2];
   std::vector<std::vector<double>> moves;  // d optima / du at u, where given
   double f = c.warm(std::exp(u), chain, d, &moves);
+  bool model_holds = false;  // the last step was a full one and lowered chi2 as predicted
   for (int it = 0; it < kNewtonSteps; ++it) {
     if (!std::isfinite(f) || !std::isfinite(d[0]) || !(d[1] > 0.0)) return fail;
-    if (d[0] * d[0] < 2.0 * kNewtonGain * d[1]) return {u, f};
     double step = -d[0] / d[1];
+    const double gain = 0.5 * d[0] * d[0] / d[1];
+    if (gain < (model_holds ? kNewtonPredict : kNewtonPredictCold)) {
+      if (u + step > lo && u + step < hi) return {u + step, f - gain};
+      return {u, f};
+    }
     bool lower = false;
     for (int half = 0; half <= kNewtonHalvings && !lower; ++half, step *= 0.5) {
       const double un = u + step;
@@ -230,6 +241,7 @@ CouplingPoint newton_minimum(const ToyCurve &c, double lo, double u0, double hi,
       std::vector<std::vector<double>> moved;
       const double fn = c.warm(std::exp(un), from, dn, &moved);
       if (!(fn <= f)) continue;
+      model_holds = half == 0 && std::abs((f - fn) / gain - 1.0) <= kModelMatch;
       u = un;
       f = fn;
       d[0] = dn[0];

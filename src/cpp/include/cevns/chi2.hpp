@@ -324,6 +324,10 @@ class ArChi2 final : public BinnedChi2 {
   std::array<std::array<double, 6>, 6> hbb_{};
   std::array<double, 6> rhs_b_{};
   double rr_b_ = 0.0;
+  /// The data's factors of the moments of curve(), kMomentColumns columns of n_ values:
+  /// w g_k d, w g_k bkg_0..5 (k = 0..2, 7 columns each), then w g_k g_l (l <= k)
+  static constexpr std::size_t kMomentColumns = 27;
+  std::vector<double> moment_cols_;
   std::vector<double> centres_ = std::vector<double>(n_nuisances, 0.0);
   /// w_, d_, the SS column and the background blocks from N_exp and N_SS
   /// (the other background columns must be set).
