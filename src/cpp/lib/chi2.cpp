@@ -35,6 +35,22 @@ inline Lanes2 load_lanes(const double *p, bool pair = true) {
   std::memcpy(&v, p, sizeof v);
   return v;
 }
+/// v[0], v[1] into p[0], p[1]; with `pair` false, v[0] into p[0] only.
+inline void store_lanes(double *p, Lanes2 v, bool pair = true) {
+  if (!pair) {
+    p[0] = v[0];
+    return;
+  }
+  std::memcpy(p, &v, sizeof v);
+}
+/// body(j, pair) for the pairs of bins (j, j + 1) of 0..n-1 (pair true), then for the
+/// last bin of an odd count (pair false: with its padding lane), in that order.
+template <class Body>
+inline void for_pairs(std::size_t n, Body &&body) {
+  std::size_t j = 0;
+  for (; j + 1 < n; j += 2) body(j, true);
+  if (j < n) body(j, false);
+}
 /// Lane masks of comparisons (-1: true, 0: false), and whether any lane is true.
 using Mask2 = long long __attribute__((vector_size(16)));
 inline bool any_lane(Mask2 m) { return (m[0] | m[1]) != 0; }
@@ -781,15 +797,14 @@ std::unique_ptr<CouplingCurve> ArChi2::curve(const double *n0, const double *n1,
     const double *v[kGroup];
     for (std::size_t e = 0; e < kGroup; ++e) v[e] = &moment_cols_[(c0 + e) * n];
     Lanes2 s[kGroup][3] = {};
-    for (std::size_t j = 0; j < n; j += 2) {
-      const bool pair = j + 1 < n;
+    for_pairs(n, [&](std::size_t j, bool pair) {
       const Lanes2 tj[3] = {load_lanes(n0 + j, pair), load_lanes(n1 + j, pair),
                             load_lanes(n2 + j, pair)};
       for (std::size_t e = 0; e < kGroup; ++e) {
         const Lanes2 vj = load_lanes(v[e] + j, pair);
         for (int p = 0; p < 3; ++p) s[e][p] += tj[p] * vj;
       }
-    }
+    });
     for (std::size_t e = 0; e < kGroup; ++e)
       for (int p = 0; p < 3; ++p) sums[c0 + e][p] = s[e][p][0] + s[e][p][1];
   }
@@ -804,13 +819,12 @@ std::unique_ptr<CouplingCurve> ArChi2::curve(const double *n0, const double *n1,
     for (std::size_t l = 0; l <= k; ++l, ++c) {
       const double *v = &moment_cols_[c * n];
       Lanes2 s[5] = {};
-      for (std::size_t j = 0; j < n; j += 2) {
-        const bool pair = j + 1 < n;
+      for_pairs(n, [&](std::size_t j, bool pair) {
         const Lanes2 a = load_lanes(n0 + j, pair), b = load_lanes(n1 + j, pair),
                      e = load_lanes(n2 + j, pair), vj = load_lanes(v + j, pair);
         const Lanes2 cr[5] = {a * a, 2.0 * a * b, b * b + 2.0 * a * e, 2.0 * b * e, e * e};
         for (int r = 0; r < 5; ++r) s[r] += cr[r] * vj;
-      }
+      });
       for (int r = 0; r < 5; ++r) m[r].hcc[k][l] = s[r][0] + s[r][1];
     }
   }
@@ -930,14 +944,13 @@ double row_rate(const double *obs, const double *a, const double *w, std::size_t
     // by pairs of bins (bins without counts add 0: their denominator is set to 1)
     Lanes2 fv = {}, fpv = {};
     const Lanes2 one = {1.0, 1.0};
-    for (std::size_t j = 0; j < nt; j += 2) {
-      const bool pair = j + 1 < nt;
+    for_pairs(nt, [&](std::size_t j, bool pair) {
       const Lanes2 o = load_lanes(obs + j, pair), wj = load_lanes(w + j, pair);
       const Lanes2 inv = 1.0 / (o > 0.0 ? load_lanes(a + j, pair) + b * wj : one);
       const Lanes2 q = o * wj * inv;
       fv += q;
       fpv += q * wj * inv;
-    }
+    });
     f -= fv[0] + fv[1];
     fp += fpv[0] + fpv[1];
     if (f == 0.0 || !(fp > 0.0)) return b;
@@ -986,10 +999,14 @@ double csi_measured_term(const double *obs, const double *const tmpl[3], const M
   double *a = nt > 64 ? a_big.data() : a_small;
   for (std::size_t i = 0; i < ms.n_rows; ++i) {
     const std::size_t off = i * nt;
-    for (std::size_t j = 0; j < nt; ++j) {
+    for_pairs(nt, [&](std::size_t j, bool pair) {
       const std::size_t k = off + j;
-      a[j] = scale[0] * tmpl[0][k] + scale[1] * tmpl[1][k] + scale[2] * tmpl[2][k];
-    }
+      store_lanes(a + j,
+                  scale[0] * load_lanes(tmpl[0] + k, pair) +
+                      scale[1] * load_lanes(tmpl[1] + k, pair) +
+                      scale[2] * load_lanes(tmpl[2] + k, pair),
+                  pair);
+    });
     const double m = ms.ac_row[i];
     double start = b[i];
     if (predict && start > 0.0) {
@@ -1018,13 +1035,14 @@ double csi_measured_term(const double *obs, const double *const tmpl[3], const M
       Lanes2 *qv = pairs > 32 ? big.data() + pairs : uq[1];
       Lanes2 cv = {};
       const Lanes2 one = {1.0, 1.0};
-      for (std::size_t p = 0; p < pairs; ++p) {
-        const std::size_t j = 2 * p;
-        const bool pair = j + 1 < nt;
+      bool bad = false;
+      for_pairs(nt, [&](std::size_t j, bool pair) {
+        const std::size_t p = j / 2;
         const Lanes2 o = load_lanes(obs + off + j, pair);
         const Lanes2 mu = load_lanes(a + j, pair) + bi * load_lanes(ms.w + j, pair);
         const Mask2 counted = o > 0.0;
-        if (any_lane(counted ? mu <= 0.0 : mu < 0.0) || any_lane(mu != mu)) return kInf;
+        // no expectation where counts are (or a negative one): chi2 is +inf
+        bad = bad || any_lane(counted ? ~(mu > 0.0) : mu < 0.0);
         const Lanes2 inv = 1.0 / (counted ? mu : one);
         const Lanes2 rr = o * inv;
         if (want_f) {
@@ -1036,12 +1054,12 @@ double csi_measured_term(const double *obs, const double *const tmpl[3], const M
         }
         uv[p] = 1.0 - rr;
         qv[p] = rr * inv;
-      }
+      });
+      if (bad) return kInf;
       chi2 += cv[0] + cv[1];
       Lanes2 gv[3] = {}, hsbv[3] = {}, hbbv = {};
-      for (std::size_t p = 0; p < pairs; ++p) {
-        const std::size_t j = 2 * p;
-        const bool pair = j + 1 < nt;
+      for_pairs(nt, [&](std::size_t j, bool pair) {
+        const std::size_t p = j / 2;
         const Lanes2 wj = load_lanes(ms.w + j, pair), wq = wj * qv[p];
         for (int z = 0; z < 3; ++z) {
           const Lanes2 t = load_lanes(tmpl[z] + off + j, pair);
@@ -1049,11 +1067,10 @@ double csi_measured_term(const double *obs, const double *const tmpl[3], const M
           hsbv[z] += t * wq;
         }
         hbbv += wj * wq;
-      }
+      });
       Lanes2 hv[3][3] = {};
-      for (std::size_t p = 0; p < pairs; ++p) {
-        const std::size_t j = 2 * p;
-        const bool pair = j + 1 < nt;
+      for_pairs(nt, [&](std::size_t j, bool pair) {
+        const std::size_t p = j / 2;
         const Lanes2 t[3] = {load_lanes(tmpl[0] + off + j, pair),
                              load_lanes(tmpl[1] + off + j, pair),
                              load_lanes(tmpl[2] + off + j, pair)};
@@ -1061,7 +1078,7 @@ double csi_measured_term(const double *obs, const double *const tmpl[3], const M
           const Lanes2 tq = t[z] * qv[p];
           for (int y = 0; y <= z; ++y) hv[z][y] += tq * t[y];
         }
-      }
+      });
       for (int z = 0; z < 3; ++z) {
         g[z] += gv[z][0] + gv[z][1];
         for (int y = 0; y <= z; ++y) h[z][y] += hv[z][y][0] + hv[z][y][1];
@@ -1732,9 +1749,8 @@ void csi_slope(const CsiProblem &prob, const CsiPoint &p, const double *dc, cons
     const double bi = measured ? p.rates[i] : 0.0;
     // by pairs of bins (the padding lane and the bins without counts have r = 0)
     Lanes2 gtv = {}, gttv = {}, gtsv[4] = {}, ftbv = {}, hbbv = {}, hbsv[3] = {};
-    for (std::size_t j = 0; j < nt; j += 2) {
+    for_pairs(nt, [&](std::size_t j, bool pair) {
       const std::size_t k = i * nt + j;
-      const bool pair = j + 1 < nt;
       const Lanes2 wj = load_lanes(measured ? prob.ms->w + j : zeros, pair);
       Lanes2 t[4];
       Lanes2 mu = bi * wj;
@@ -1759,7 +1775,7 @@ void csi_slope(const CsiProblem &prob, const CsiPoint &p, const double *dc, cons
         hbbv += fw * wj;
         for (int z = 0; z < 3; ++z) hbsv[z] += fw * t[z];
       }
-    }
+    });
     gt += gtv[0] + gtv[1];
     gtt += gttv[0] + gttv[1];
     for (int z = 0; z < nz; ++z) gts[z] += gtsv[z][0] + gtsv[z][1];

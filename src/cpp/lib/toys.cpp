@@ -300,6 +300,36 @@ double hermite_floor(const double f[2], const double d1[2], const double d2[2], 
   return floor;
 }
 
+/// The SM plateau of a sweep: the couplings from g = 0 up to where the mediator's part
+/// of the prediction, summed over bins and data sets as (x N1 + x^2 N2)^2 / (N0 + 1)
+/// (x = g^2; a Fisher-like measure of how far chi2 can move), first exceeds this.
+constexpr double kPlateauShare = 1e-3;
+/// The plateau is stepped over only where chi2 at g = 0 and the plateau's quadratic
+/// model in x (plateau_holds) lie this far above the ceiling.
+constexpr double kPlateauMargin = 1.0;
+/// The largest cubic coefficient (in x / x_end) of chi2 over the plateau that its
+/// quadratic model may leave.
+constexpr double kPlateauCubic = 0.01;
+
+/// Index of the last coupling of the plateau of `grid` (ascending, grid[0] = 0) for
+/// templates t (0: none beyond g = 0; see kPlateauShare).
+std::size_t plateau_end(const std::vector<double> &grid, const std::vector<Templates> &t) {
+  if (grid.empty() || grid[0] != 0.0) return 0;
+  std::size_t end = 0;
+  for (std::size_t i = 1; i < grid.size(); ++i) {
+    const double x = grid[i] * grid[i];
+    double share = 0.0;
+    for (const Templates &d : t)
+      for (std::size_t k = 0; k < d.n0.size(); ++k) {
+        const double m = x * (d.n1[k] + x * d.n2[k]);
+        share += m * m / (d.n0[k] + 1.0);
+      }
+    if (!(share <= kPlateauShare)) break;
+    end = i;
+  }
+  return end;
+}
+
 /// Minimum of chi2(g) over a grid with every interior local minimum refined
 /// by Brent's method in log g (tolerance 1e-7), as CouplingChi2::profile (and
 /// so scan.global_minimum) does for the data (detail::refined_minima), with warm starts: the
@@ -322,7 +352,8 @@ double hermite_floor(const double f[2], const double d1[2], const double d2[2], 
 /// and the brackets want such points only as far above, and a valley found among
 /// them is refined exactly). Its best is exact where it lies below ceiling + kFarMargin.
 MassScan grid_minimum(const ToyCurve &c, const std::vector<double> &grid,
-                      double ceiling = std::numeric_limits<double>::infinity()) {
+                      double ceiling = std::numeric_limits<double>::infinity(),
+                      std::size_t plateau = 0) {
   const std::size_t nd = c.n_datasets(), n = grid.size();
   const double nan = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> f(n, nan), d1(n, nan), d2(n, nan);
@@ -336,7 +367,7 @@ MassScan grid_minimum(const ToyCurve &c, const std::vector<double> &grid,
   // wanted exactly only below `far` (ToyCurve's floor), the profiles stop earlier
   bool after_far = false;
   std::vector<double> v(nd);  // the data sets' sweep coordinates of the point
-  const auto eval = [&](std::size_t i, bool want_slope) {
+  const auto eval = [&](std::size_t i, bool want_slope, bool record = true) {
     const double lng = std::log(grid[i]);
     std::vector<std::vector<double>> &nuisances = optima[i];
     nuisances.resize(nd);
@@ -356,6 +387,7 @@ MassScan grid_minimum(const ToyCurve &c, const std::vector<double> &grid,
     d1[i] = slope[0];
     d2[i] = slope[1];
     done[i] = 1;
+    if (!record) return;
     std::vector<std::vector<double>> carried = nuisances;
     c.carry(grid[i], carried);
     for (std::size_t d = 0; d < nd; ++d)
@@ -371,13 +403,45 @@ MassScan grid_minimum(const ToyCurve &c, const std::vector<double> &grid,
         return false;
     return hermite_floor(fv, dv, ev, std::log(grid[j] / grid[i])) >= far;
   };
+  // chi2 over the plateau (g = 0 to its end j, both evaluated, with the derivatives at
+  // j) is quadratic in t = x / x_j, f(0) + a t + b t^2, to kPlateauCubic (its value and
+  // first derivative at j give a and b; the second derivative must agree), and that
+  // stays kPlateauMargin above the ceiling
+  const auto plateau_holds = [&](std::size_t j) {
+    const double rise = f[j] - f[0], s1 = d1[j], s2 = d2[j];
+    if (!std::isfinite(rise) || !std::isfinite(s1) || !std::isfinite(s2)) return false;
+    // in u = ln g, t = e^(2 (u - u_j)): f' = 2a + 4b, f'' = 4a + 16b (a cubic term c t^3
+    // adds 6c resp. 36c, so that f'' - (6 f' - 8 rise) = 8c)
+    const double b = 0.5 * s1 - rise, a = rise - b;
+    if (!(std::abs(s2 - (6.0 * s1 - 8.0 * rise)) <= 8.0 * kPlateauCubic)) return false;
+    double lowest = std::min(f[0], f[j]);
+    if (b > 0.0 && a < 0.0 && -a < 2.0 * b) lowest = std::min(lowest, f[0] - a * a / (4.0 * b));
+    return lowest >= ceiling + kPlateauMargin + kPlateauCubic;
+  };
   eval(0, false);
   if (!skip) {
     for (std::size_t i = 1; i < n; ++i) eval(i, false);
   } else {
+    std::size_t i = 0, stride = 1;
+    // the SM plateau stepped over where chi2 at its end shows it flat (plateau_holds);
+    // else its end is evaluated again on the way (its profile was not a warm start)
+    if (plateau >= 2 && plateau < n && grid[0] == 0.0 && f[0] >= ceiling + kPlateauMargin) {
+      eval(plateau, true, false);
+      if (plateau_holds(plateau)) {
+        std::vector<std::vector<double>> carried = optima[plateau];
+        c.carry(grid[plateau], carried);
+        const double lng = std::log(grid[plateau]);
+        for (std::size_t d = 0; d < nd; ++d)
+          if (!carried[d].empty())
+            starts[d].record(c.sweep_coordinate(d, grid[plateau]), lng, std::move(carried[d]));
+        i = plateau;
+      } else {
+        done[plateau] = 0;
+      }
+      after_far = false;
+    }
     // the derivatives (an extra pass of each profile) only where the last point lies
     // half the margin above the ceiling or more: where a step over may come
-    std::size_t i = 0, stride = 1;
     while (i + 1 < n) {
       const std::size_t j = std::min(i + stride, n - 1);
       eval(j, f[i] >= ceiling + 0.5 * kFarMargin);
@@ -418,7 +482,7 @@ constexpr double kProbeHalfWidth = 0.05;
 /// an upper bound of the minimum over g (the minimum itself unless a valley appears
 /// that `near` does not have).
 MassScan probe_minimum(const ToyCurve &c, const MassScan &near, double ratio,
-                       const std::vector<double> &grid, double ceiling) {
+                       const std::vector<double> &grid, double ceiling, std::size_t plateau) {
   MassScan out;
   out.g_first = near.g_first;
   out.f_first = near.g_first == 0.0 ? near.f_first : c(near.g_first);
@@ -451,7 +515,7 @@ MassScan probe_minimum(const ToyCurve &c, const MassScan &near, double ratio,
       m.g = std::exp(m.g);
     } else {
       here.optima = b.optima;
-      if (!bracket(here.g, f3, here)) return grid_minimum(c, grid, ceiling);
+      if (!bracket(here.g, f3, here)) return grid_minimum(c, grid, ceiling, plateau);
       m = refine_bracket(c, here.g, f3, here.optima);
     }
     here.g_min = m.g;
@@ -525,6 +589,9 @@ ToyPlane::ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
     check_grid(grids_[m], "ToyPlane");
     grids_[m] = search_grid(std::move(grids_[m]), templates_[m]);
   }
+  plateaus_.resize(templates_.size());
+  for (std::size_t m = 0; m < templates_.size(); ++m)
+    plateaus_[m] = plateau_end(grids_[m], templates_[m]);
   n2_sums_.resize(templates_.size());
   for (std::size_t m = 0; m < templates_.size(); ++m) n2_sums_[m] = n2_sum(templates_[m]);
   // coarse masses on a plateau: swept by probing the coarse mass before them
@@ -573,7 +640,8 @@ ToyStatistic ToyPlane::evaluate(const std::vector<ToyData> &toy,
   // the tested point itself bounds the minima from above (it may lie between
   // grid points, below every refined minimum)
   const std::vector<double> grid = search_grid(tested_grid, tested);
-  const MassScan at_grid = grid_minimum(at_mass, grid, ceiling(out.chi2_point));
+  const MassScan at_grid =
+      grid_minimum(at_mass, grid, ceiling(out.chi2_point), plateau_end(grid, tested));
   out.chi2_mass_min = std::min(at_grid.best, out.chi2_point);
   if (!plane) {
     out.chi2_plane_min = std::numeric_limits<double>::quiet_NaN();
@@ -607,8 +675,9 @@ double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &o
     } else {
       const ToyCurve c(own, templates_[m], newton_, &sm);
       const auto [from, ratio] = same_as_[m];
-      scans[m] = from < m ? probe_minimum(c, scans[from], ratio, grids_[m], ceiling(found))
-                          : grid_minimum(c, grids_[m], ceiling(found));
+      scans[m] = from < m
+                     ? probe_minimum(c, scans[from], ratio, grids_[m], ceiling(found), plateaus_[m])
+                     : grid_minimum(c, grids_[m], ceiling(found), plateaus_[m]);
     }
     found = std::min(found, scans[m].best);
     return scans[m].best;
@@ -621,7 +690,7 @@ double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &o
       return std::numeric_limits<double>::infinity();
     const double ratio = std::pow(n2_sums_[near] / n2_sums_[j], 0.25);
     const double v = probe_minimum(ToyCurve(own, templates_[j], newton_, &sm), scans[near], ratio,
-                                   grids_[j], ceiling(found))
+                                   grids_[j], ceiling(found), plateaus_[j])
                          .best;
     found = std::min(found, v);
     return v;

@@ -146,6 +146,8 @@ class ToyPlane {
   std::vector<std::pair<std::size_t, double>> same_as_;
   /// Per mass: the sum of its N2 templates (the coupling ratio of a probe).
   std::vector<double> n2_sums_;
+  /// Per mass: the last coupling of its grid's SM plateau (toys.cpp, plateau_end).
+  std::vector<std::size_t> plateaus_;
   bool seeds_ = false;
   double band_ = 0.0;
   bool probe_ = false;
