@@ -289,6 +289,12 @@ def test_inverse_poisson_cdf_matches_scipy():
     got = _poisson_ppf(u, mean)
     want = np.where(mean > 0, poisson.ppf(u, np.maximum(mean, 1e-300)), 0.0)
     np.testing.assert_array_equal(got, want)
+    # the next batch at the same means reuses the tables: the same counts
+    from cevns.infer.toys import _poisson_cdf_tables
+
+    hits = _poisson_cdf_tables.cache_info().hits
+    np.testing.assert_array_equal(_poisson_ppf(u, mean.copy()), want)
+    assert _poisson_cdf_tables.cache_info().hits == hits + 1
 
 
 def test_critical_value_error_is_the_order_statistic_spread():

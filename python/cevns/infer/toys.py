@@ -83,6 +83,7 @@ Templates of the plane are computed once per `ToyEngine` (once per worker).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -390,20 +391,34 @@ def _poisson_ppf(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
     """
     from scipy.special import pdtr
 
+    mean = np.ascontiguousarray(mean, dtype=float)
     out = np.zeros(u.shape)
-    for j in np.flatnonzero(np.asarray(mean) > 0):
-        lam = float(mean[j])
-        n = int(lam + 12.0 * math.sqrt(lam) + 30.0)
-        cdf = pdtr(np.arange(n, dtype=float), lam)
+    for j, cdf in _poisson_cdf_tables(mean.tobytes()):
+        n = cdf.size
         k = np.searchsorted(cdf, u[:, j], side="left")
-        far = k >= n  # beyond the table (probability < 1e-30): extend it
-        while np.any(far):
+        while k.max(initial=0) >= n:  # beyond the table (probability < 1e-30): extend it
             n *= 2
-            cdf = pdtr(np.arange(n, dtype=float), lam)
+            cdf = pdtr(np.arange(n, dtype=float), float(mean[j]))
             k = np.searchsorted(cdf, u[:, j], side="left")
-            far = k >= n
         out[:, j] = k
     return out
+
+
+@functools.lru_cache(maxsize=16)
+def _poisson_cdf_tables(mean_bytes: bytes) -> tuple[tuple[int, np.ndarray], ...]:
+    """(bin, CDF table of k = 0 .. λ + 12√λ + 30) for every bin with a mean λ > 0 (the
+    means as `numpy.ndarray.tobytes`); kept for the next batch at the same point
+    (computing the tables is most of the cost of drawing a batch)."""
+    from scipy.special import pdtr
+
+    mean = np.frombuffer(mean_bytes, dtype=float)
+    out = []
+    for j in np.flatnonzero(mean > 0):
+        lam = float(mean[j])
+        cdf = pdtr(np.arange(int(lam + 12.0 * math.sqrt(lam) + 30.0), dtype=float), lam)
+        cdf.setflags(write=False)
+        out.append((int(j), cdf))
+    return tuple(out)
 
 
 def batch_seed(seed: int, batch: int) -> np.random.SeedSequence:
