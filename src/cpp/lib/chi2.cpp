@@ -1117,6 +1117,7 @@ double csi_measured_chi2(const double *obs, const double *const tmpl[3], const M
                          const double *scale, const double *b) {
   double chi2 = 0.0;
   const std::size_t nt = ms.n_time;
+  const Lanes2 one = {1.0, 1.0};
   for (std::size_t i = 0; i < ms.n_rows; ++i) {
     const double m = ms.ac_row[i], bi = b[i];
     if (m > 0.0) {
@@ -1125,20 +1126,24 @@ double csi_measured_chi2(const double *obs, const double *const tmpl[3], const M
     } else {
       chi2 += ms.r * bi;
     }
-    for (std::size_t j = 0; j < nt; ++j) {
+    Lanes2 cv = {};
+    bool bad = false;
+    for_pairs(nt, [&](std::size_t j, bool pair) {
       const std::size_t k = i * nt + j;
-      const double a = scale[0] * tmpl[0][k] + scale[1] * tmpl[1][k] + scale[2] * tmpl[2][k];
-      const double mu = a + bi * ms.w[j];
-      const double o = obs[k];
-      if (o > 0.0) {
-        if (!(mu > 0.0)) return kInf;
-        const double inv = 1.0 / mu;
-        chi2 += mu - o + o * std::log(o * inv);
-      } else {
-        if (mu < 0.0) return kInf;
-        chi2 += mu;
-      }
-    }
+      const Lanes2 a = scale[0] * load_lanes(tmpl[0] + k, pair) +
+                       scale[1] * load_lanes(tmpl[1] + k, pair) +
+                       scale[2] * load_lanes(tmpl[2] + k, pair);
+      const Lanes2 mu = a + bi * load_lanes(ms.w + j, pair);
+      const Lanes2 o = load_lanes(obs + k, pair);
+      const Mask2 counted = o > 0.0;
+      bad = bad || any_lane(counted ? ~(mu > 0.0) : mu < 0.0);
+      const Lanes2 rr = o * (1.0 / (counted ? mu : one));
+      cv += mu - o;
+      for (int e = 0; e < 2; ++e)
+        if (o[e] > 0.0) chi2 += o[e] * std::log(rr[e]);
+    });
+    if (bad) return kInf;
+    chi2 += cv[0] + cv[1];
   }
   return 2.0 * chi2;
 }
