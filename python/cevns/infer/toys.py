@@ -128,7 +128,8 @@ TOY_BAND_PER_DECADE = PLANE_PER_DECADE
 TOY_PROBE_MASSES = True
 #: Find each local minimum along g by Newton's method in ln g with the curves' analytic
 #: derivatives (the core's ``ToyPlane(..., newton_minima)``; Brent's method where Newton
-#: does not apply): 2–4 profiles per minimum instead of ~10. Same statistics as Brent's
+#: does not apply), ending with the minimum of its quadratic model once the predicted
+#: gain is below 1e-9: 1–3 profiles per minimum instead of ~10. Same statistics as Brent's
 #: method on 900 toys against the dense reference, which keeps Brent's
 #: (bench/plane_density.py).
 TOY_NEWTON_MINIMA = True
@@ -136,8 +137,10 @@ TOY_NEWTON_MINIMA = True
 #: mass refinement's window) above the smallest χ² it has found so far, judged from χ²
 #: and its first two derivatives in ln g at the couplings evaluated (the core's
 #: ``ToyPlane(..., skip_far)``): the plateau without CEvNS at high g, the flanks of a
-#: cancellation, the SM plateau of a toy with a deep valley. Checked against the dense
-#: reference on 900 toys (bench/plane_density.py).
+#: cancellation, the SM plateau of a toy with a deep valley; and the SM plateau from
+#: g = 0 up to where the mediator's part of the prediction is small, where χ² and its
+#: derivatives at the plateau's end show it quadratic in g² and 1 or more above the
+#: toy's best. Checked against the dense reference on 1800 toys (bench/plane_density.py).
 TOY_SKIP_FAR = True
 
 __all__ = [

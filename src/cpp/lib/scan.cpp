@@ -254,9 +254,10 @@ std::vector<double> with_cancellation_band(std::vector<double> grid,
   return merged(std::move(grid), band);
 }
 
-MassGridMinimum refined_mass_minimum(std::size_t n, std::size_t stride,
-                                     const std::function<double(std::size_t)>& at,
-                                     const std::function<double(std::size_t, std::size_t)>& probe) {
+MassGridMinimum refined_mass_minimum(
+    std::size_t n, std::size_t stride, const std::function<double(std::size_t)>& at,
+    const std::function<double(std::size_t, std::size_t)>& probe,
+    const std::function<bool(std::size_t, std::size_t)>& same_curve) {
   if (n == 0) throw std::invalid_argument("refined_mass_minimum: no masses");
   if (stride == 0) throw std::invalid_argument("refined_mass_minimum: stride must be >= 1");
   std::vector<double> f(n, std::numeric_limits<double>::quiet_NaN());
@@ -296,7 +297,8 @@ MassGridMinimum refined_mass_minimum(std::size_t n, std::size_t stride,
   for (std::size_t k = 0; k + 1 < coarse.size(); ++k) {
     const std::size_t a = coarse[k], b = coarse[k + 1];
     const double lower = std::min(f[a], f[b]);
-    if (b - a < 2 || lower > window || std::abs(f[a] - f[b]) <= kFlat) continue;
+    const bool flat = std::abs(f[a] - f[b]) <= kFlat && (!same_curve || same_curve(a, b));
+    if (b - a < 2 || lower > window || flat) continue;
     for (std::size_t j : {a + 1, b - 1}) {
       const double v = !probe || !std::isnan(f[j]) ? value(j) : probe(j, j == a + 1 ? a : b);
       if (v < lower) {

@@ -29,6 +29,7 @@ struct MassScan {
     double g[3];
     std::vector<std::vector<double>> optima;  // per data set, near its minimum (warm starts)
     double g_min;                             // where its refinement ended lowest
+    double f_min;                             // chi2 there
   };
   std::vector<Bracket> brackets;
 };
@@ -475,7 +476,7 @@ MassScan grid_minimum(const ToyCurve &c, const std::vector<double> &grid,
     if (!(f[i] <= f[i - 1] && f[i] <= f[i + 1])) continue;
     const CouplingPoint m = refine_bracket(c, &grid[i - 1], &f[i - 1], optima[i]);
     out.best = std::min(out.best, m.chi2);
-    out.brackets.push_back({{grid[i - 1], grid[i], grid[i + 1]}, optima[i], m.g});
+    out.brackets.push_back({{grid[i - 1], grid[i], grid[i + 1]}, optima[i], m.g, m.chi2});
   }
   return out;
 }
@@ -511,7 +512,7 @@ MassScan probe_minimum(const ToyCurve &c, const MassScan &near, double ratio,
     return f3[1] <= f3[0] && f3[1] <= f3[2];
   };
   for (const MassScan::Bracket &b : near.brackets) {
-    MassScan::Bracket here{{b.g[0] * ratio, b.g[1] * ratio, b.g[2] * ratio}, b.optima, 0.0};
+    MassScan::Bracket here{{b.g[0] * ratio, b.g[1] * ratio, b.g[2] * ratio}, b.optima, 0.0, 0.0};
     const double lm = std::log(b.g_min * ratio);
     const double tight[3] = {std::exp(lm - kProbeHalfWidth), b.g_min * ratio,
                              std::exp(lm + kProbeHalfWidth)};
@@ -533,6 +534,7 @@ MassScan probe_minimum(const ToyCurve &c, const MassScan &near, double ratio,
       m = refine_bracket(c, here.g, f3, here.optima);
     }
     here.g_min = m.g;
+    here.f_min = m.chi2;
     out.best = std::min(out.best, m.chi2);
     out.brackets.push_back(std::move(here));
   }
@@ -608,6 +610,12 @@ ToyPlane::ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
     plateaus_[m] = plateau_end(grids_[m], templates_[m]);
   n2_sums_.resize(templates_.size());
   for (std::size_t m = 0; m < templates_.size(); ++m) n2_sums_[m] = n2_sum(templates_[m]);
+  // coarse intervals of a plateau (refined_mass_minimum's same_curve; probes)
+  same_interval_.assign(templates_.size(), 0);
+  for (std::size_t b = stride_, a = 0; a + 1 < templates_.size(); a = b, b += stride_) {
+    b = std::min(b, templates_.size() - 1);
+    same_interval_[b] = same_curve_ratio(templates_[a], templates_[b], kSameInterval) > 0.0;
+  }
   // coarse masses on a plateau: swept by probing the coarse mass before them
   same_as_.assign(templates_.size(), {templates_.size(), 0.0});
   if (probe_)
@@ -696,21 +704,77 @@ double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &o
     found = std::min(found, scans[m].best);
     return scans[m].best;
   };
+  const std::size_t n = templates_.size();
+  // the coarse interval (a, b) that fine mass j lies in, next to coarse mass `near`
+  const auto interval = [&](std::size_t j, std::size_t near) {
+    if (j > near) return std::pair<std::size_t, std::size_t>{near, std::min(near + stride_, n - 1)};
+    return std::pair<std::size_t, std::size_t>{near - ((near % stride_) ? near % stride_ : stride_),
+                                               near};
+  };
+  // the probe next to an interval's lower end (the interval's lower end, the probe)
+  std::pair<std::size_t, MassScan> lower_side{n, MassScan{}};
   const auto probe = [&](std::size_t j, std::size_t near) {
-    // an interval of a plateau (its upper end's curve is its lower end's): the masses
-    // between have that curve too, no valley to find (as for an interval flat to 1e-7)
-    const std::size_t lo = j > near ? near : near - stride_;
-    if (lo + stride_ < same_as_.size() && same_as_[lo + stride_].first == lo)
-      return std::numeric_limits<double>::infinity();
-    const double ratio = std::pow(n2_sums_[near] / n2_sums_[j], 0.25);
-    const double v = probe_minimum(ToyCurve(own, templates_[j], newton_, &sm), scans[near], ratio,
-                                   grids_[j], ceiling(found), plateaus_[j])
-                         .best;
-    found = std::min(found, v);
+    // an interval of a plateau (its ends' curves the same to kSameInterval): the masses
+    // between have that curve too, no valley to find
+    const auto [a, b] = interval(j, near);
+    if (same_interval_[b]) return std::numeric_limits<double>::infinity();
+    const auto probe_from = [&](const MassScan &from, std::size_t m_from, std::size_t m) {
+      const double ratio = std::pow(n2_sums_[m_from] / n2_sums_[m], 0.25);
+      MassScan s = probe_minimum(ToyCurve(own, templates_[m], newton_, &sm), from, ratio, grids_[m],
+                                 ceiling(found), plateaus_[m]);
+      found = std::min(found, s.best);
+      return s;
+    };
+    MassScan here = probe_from(scans[near], near, j);
+    double v = here.best;
+    // A valley of the masses between, narrower than the coarse spacing, whose flanks
+    // need not reach the coarse masses' neighbours (both ends' minima may be the same
+    // value, e.g. the plateau without CEvNS at high g): where from both ends a valley
+    // along g deepens inwards (at the neighbours probed), such valleys are followed
+    // across the interval mass by mass while they deepen
+    const auto deepening = [&](const MassScan &from, const MassScan &to) {
+      MassScan d;
+      if (to.brackets.size() != from.brackets.size()) return d;  // (a full sweep)
+      for (std::size_t k = 0; k < to.brackets.size(); ++k)
+        if (to.brackets[k].f_min < from.brackets[k].f_min &&
+            to.brackets[k].f_min < found + kMassRefineWindow)
+          d.brackets.push_back(to.brackets[k]);
+      d.g_first = to.g_first;
+      d.f_first = to.f_first;
+      return d;
+    };
+    const auto follow = [&](const MassScan &start, const MassScan &before, std::size_t m0, int dir,
+                            std::size_t stop) {
+      double best = std::numeric_limits<double>::infinity();
+      MassScan prev = before, here_m = start;
+      for (std::size_t m = m0; m + dir != stop;) {
+        MassScan d = deepening(prev, here_m);
+        if (d.brackets.empty()) break;
+        const std::size_t next = m + dir;
+        MassScan there = probe_from(d, m, next);
+        best = std::min(best, there.best);
+        prev = std::move(d);
+        here_m = std::move(there);
+        m = next;
+      }
+      return best;
+    };
+    if (j > near) {  // the lower end's side: kept for the upper end's
+      lower_side = {a, std::move(here)};
+    } else if (lower_side.first == a && !lower_side.second.brackets.empty()) {
+      if (!deepening(scans[b], here).brackets.empty() &&
+          !deepening(scans[a], lower_side.second).brackets.empty()) {
+        v = std::min(v, follow(lower_side.second, scans[a], a + 1, 1, b));
+        v = std::min(v, follow(here, scans[b], b - 1, -1, a));
+      }
+    }
     return v;
   };
-  if (!probe_) return refined_mass_minimum(templates_.size(), stride_, at).value;
-  return refined_mass_minimum(templates_.size(), stride_, at, probe).value;
+  const auto same_curve = [&](std::size_t, std::size_t b) { return same_interval_[b] != 0; };
+  // every value computed is the chi2 of a point of the plane: the lowest bounds the
+  // minimum from above (a valley followed across an interval may lie below the rule's)
+  if (!probe_) return std::min(refined_mass_minimum(n, stride_, at, {}, same_curve).value, found);
+  return std::min(refined_mass_minimum(n, stride_, at, probe, same_curve).value, found);
 }
 
 std::vector<ToyStatistic> ToyPlane::evaluate_many(const std::vector<std::vector<ToyData>> &toys,

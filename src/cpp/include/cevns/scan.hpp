@@ -158,10 +158,16 @@ struct MassGridMinimum {
 ///                to j, already evaluated); a descent starts (with `at`) only where
 ///                it lies below the interval's lower end (the toys' rule: probed
 ///                from the coarse mass's minima along g, ToyPlane)
+/// \param same_curve  empty: a coarse interval whose ends differ by at most 1e-7 is
+///                skipped (the identical curves of the plateaus). Otherwise only where
+///                same_curve(a, b) says that the curves of its ends a < b are the same
+///                (equal values alone may also be two masses' same minimum at g = 0,
+///                or on the plateau without CEvNS at high g, with a valley between)
 /// \throws std::invalid_argument if n or stride is 0
 MassGridMinimum refined_mass_minimum(
     std::size_t n, std::size_t stride, const std::function<double(std::size_t)>& at,
-    const std::function<double(std::size_t, std::size_t)>& probe = {});
+    const std::function<double(std::size_t, std::size_t)>& probe = {},
+    const std::function<bool(std::size_t, std::size_t)>& same_curve = {});
 
 /// A point of the (M, g) plane and its chi2.
 struct PlanePoint {

@@ -84,12 +84,15 @@ class ToyPlane {
   ///                   a plateau). A probe refines, at the new mass, each local minimum
   ///                   of the swept one from a bracket around it (the full sweep where
   ///                   a minimum left it). false: every visited mass swept (until 0.8.0)
-  /// \param newton_minima  true: each local minimum along g (of a sweep's brackets and of
-  ///                   a probe) is found by Newton's method in ln g with the curves'
-  ///                   derivatives (CouplingCurve::at_slope) until the predicted gain is
-  ///                   below 1e-14, Brent's method only where Newton does not apply (no
-  ///                   derivatives, f'' <= 0, a step that leaves the bracket or does not
-  ///                   lower chi2). false: Brent's method (tolerance 1e-7 in ln g)
+  /// \param newton_minima  true: each local minimum along g (of a sweep's brackets, from
+  ///                   the bracket's middle, and of a probe) is found by Newton's method in
+  ///                   ln g with the curves' derivatives (CouplingCurve::at_slope) until the
+  ///                   predicted gain f'^2 / (2 f'') is below 1e-9 after a step that
+  ///                   lowered chi2 as predicted (1e-12 at a first point), the minimum then
+  ///                   that of the quadratic model; Brent's method (after the bracket's two
+  ///                   midpoints) only where Newton does not apply (no derivatives,
+  ///                   f'' <= 0, a step that leaves the bracket or does not lower chi2).
+  ///                   false: Brent's method (tolerance 1e-7 in ln g)
   /// \param skip_far  true: a sweep along g steps over the couplings where chi2 lies
   ///                   kMassRefineWindow (10) or more above the smallest chi2 found so far
   ///                   for the toy (the tested point, the masses already visited), judged
@@ -100,8 +103,13 @@ class ToyPlane {
   ///                   minima (over g at the tested mass, over the plane) are unchanged
   ///                   where those interpolants hold; a mass whose sweep stepped over its
   ///                   minimum reports a value beyond the mass refinement's window (as
-  ///                   its exact one is). Needs curves with derivatives (CsI, Ar);
-  ///                   elsewhere every point is evaluated. false: every point evaluated
+  ///                   its exact one is). It also steps over the SM plateau from g = 0
+  ///                   to the last coupling where sum (x N1 + x^2 N2)^2 / (N0 + 1) <= 1e-3
+  ///                   (x = g^2, over bins and data sets) where chi2 and its derivatives
+  ///                   there show chi2 quadratic in x over the plateau (cubic coefficient
+  ///                   <= 0.01) and that quadratic 1 or more above the toy's best. Needs
+  ///                   curves with derivatives (CsI, Ar); elsewhere every point is
+  ///                   evaluated. false: every point evaluated
   /// \throws std::invalid_argument on inconsistent sizes, a null chi2 or a
   ///                   negative or non-finite band_per_decade
   ToyPlane(std::vector<std::shared_ptr<const BinnedChi2>> chi2s,
@@ -144,6 +152,14 @@ class ToyPlane {
   /// Per mass: the coarse mass before it with the same curve and the coupling ratio
   /// (index n_masses(): none).
   std::vector<std::pair<std::size_t, double>> same_as_;
+  /// A coarse interval whose ends' templates agree to this once the coupling is scaled
+  /// is a plateau's: its masses have their ends' curve, no valley (refined_mass_minimum
+  /// skips it where the ends' values agree too, probes skip it). 1e-3 (kSameCurve) left
+  /// the plane minimum of a toy 4.7e-6 above the dense reference's (its minimum at a mass
+  /// between two of the high plateau's coarse masses); 1e-4 leaves it 5e-10 above.
+  static constexpr double kSameInterval = 1e-4;
+  /// Per mass: true where it ends such an interval (index: its upper end).
+  std::vector<char> same_interval_;
   /// Per mass: the sum of its N2 templates (the coupling ratio of a probe).
   std::vector<double> n2_sums_;
   /// Per mass: the last coupling of its grid's SM plateau (toys.cpp, plateau_end).
