@@ -481,6 +481,14 @@ MassScan grid_minimum(const ToyCurve &c, const std::vector<double> &grid,
   return out;
 }
 
+/// A valley along g deepening from a coarse mass towards the next is followed across
+/// the interval (ToyPlane::plane_minimum) only where, deepening on at this many times its
+/// last drop per mass, it would reach below the toy's best before the interval's end,
+/// and not where the parabola through its last three values bottoms out more than
+/// kFollowMargin above that best.
+constexpr double kFollowReach = 2.0;
+constexpr double kFollowMargin = 0.5;
+
 /// Half-width in ln g of the bracket a probe puts around the minimum of a bracket
 /// of the mass it probes from (the minimum moves by less between masses this close).
 constexpr double kProbeHalfWidth = 0.05;
@@ -732,13 +740,26 @@ double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &o
     // value, e.g. the plateau without CEvNS at high g): where from both ends a valley
     // along g deepens inwards (at the neighbours probed), such valleys are followed
     // across the interval mass by mass while they deepen
-    const auto deepening = [&](const MassScan &from, const MassScan &to) {
+    // the valleys of `to` deeper than at `from` (the mass before) that, deepening on at
+    // kFollowReach times that drop per mass over the `steps` masses left, would reach
+    // below the toy's best, and (where `older` holds their values a mass before `from`)
+    // whose parabola through the three bottoms out less than kFollowMargin above it;
+    // `kept` gets their values at `from`
+    const auto deepening = [&](const MassScan &from, const MassScan &to, double steps,
+                               const std::vector<double> *older, std::vector<double> *kept) {
       MassScan d;
       if (to.brackets.size() != from.brackets.size()) return d;  // (a full sweep)
-      for (std::size_t k = 0; k < to.brackets.size(); ++k)
-        if (to.brackets[k].f_min < from.brackets[k].f_min &&
-            to.brackets[k].f_min < found + kMassRefineWindow)
-          d.brackets.push_back(to.brackets[k]);
+      for (std::size_t k = 0; k < to.brackets.size(); ++k) {
+        const double v1 = from.brackets[k].f_min, v2 = to.brackets[k].f_min, drop = v1 - v2;
+        const double v0 = older != nullptr && k < older->size()
+                              ? (*older)[k]
+                              : std::numeric_limits<double>::quiet_NaN();
+        if (!(drop > 0.0) || !(v2 - kFollowReach * drop * steps < found)) continue;
+        const double curv = v0 - 2.0 * v1 + v2;
+        if (curv > 0.0 && v2 - drop * drop / (2.0 * curv) > found + kFollowMargin) continue;
+        d.brackets.push_back(to.brackets[k]);
+        if (kept != nullptr) kept->push_back(v1);
+      }
       d.g_first = to.g_first;
       d.f_first = to.f_first;
       return d;
@@ -747,14 +768,20 @@ double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &o
                             std::size_t stop) {
       double best = std::numeric_limits<double>::infinity();
       MassScan prev = before, here_m = start;
+      std::vector<double> older;
+      bool first = true;
       for (std::size_t m = m0; m + dir != stop;) {
-        MassScan d = deepening(prev, here_m);
+        const double steps = static_cast<double>(dir > 0 ? stop - m - 1 : m - stop - 1);
+        std::vector<double> kept;
+        MassScan d = deepening(prev, here_m, steps, first ? nullptr : &older, &kept);
         if (d.brackets.empty()) break;
         const std::size_t next = m + dir;
         MassScan there = probe_from(d, m, next);
         best = std::min(best, there.best);
         prev = std::move(d);
         here_m = std::move(there);
+        older = std::move(kept);
+        first = false;
         m = next;
       }
       return best;
@@ -762,8 +789,9 @@ double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &o
     if (j > near) {  // the lower end's side: kept for the upper end's
       lower_side = {a, std::move(here)};
     } else if (lower_side.first == a && !lower_side.second.brackets.empty()) {
-      if (!deepening(scans[b], here).brackets.empty() &&
-          !deepening(scans[a], lower_side.second).brackets.empty()) {
+      const double steps = static_cast<double>(b - a - 2);
+      if (!deepening(scans[b], here, steps, nullptr, nullptr).brackets.empty() &&
+          !deepening(scans[a], lower_side.second, steps, nullptr, nullptr).brackets.empty()) {
         v = std::min(v, follow(lower_side.second, scans[a], a + 1, 1, b));
         v = std::min(v, follow(here, scans[b], b - 1, -1, a));
       }
