@@ -972,6 +972,38 @@ double row_rate(const double *obs, const double *a, const double *w, std::size_t
   return b;
 }
 
+/// The AC term of row i, r b - M + M ln(M / (r b)) (r b where M = 0), added to chi2 (M > 0:
+/// only with want_f); false where M > 0 and b is not (chi2 is +inf).
+inline bool add_ac_term(double m, double r, double b, bool want_f, double &chi2) {
+  if (m > 0.0) {
+    if (!(b > 0.0)) return false;
+    if (want_f) chi2 += r * b - m + m * std::log(m / (r * b));
+  } else {
+    chi2 += r * b;
+  }
+  return true;
+}
+
+/// A pair of bins' Baker-Cousins terms (halved): mu - o into cv (counted bins: only with
+/// want_f) and o ln(o / mu) into chi2 where o > 0 (with want_f); `bad` set where a bin
+/// with counts has no positive expectation or one is negative (chi2 +inf). Returns
+/// 1 / mu where counted, 1 elsewhere.
+inline Lanes2 add_poisson_pair(Lanes2 o, Lanes2 mu, bool want_f, Lanes2 &cv, double &chi2,
+                               bool &bad) {
+  const Mask2 counted = o > 0.0;
+  bad = bad || any_lane(counted ? ~(mu > 0.0) : mu < 0.0);
+  const Lanes2 inv = 1.0 / (counted ? mu : Lanes2{1.0, 1.0});
+  if (want_f) {
+    cv += mu - o;
+    const Lanes2 rr = o * inv;
+    for (int e = 0; e < 2; ++e)
+      if (o[e] > 0.0) chi2 += o[e] * std::log(rr[e]);
+  } else {
+    cv += counted ? Lanes2{} : mu;
+  }
+  return inv;
+}
+
 /// The measured SS model's chi2 without the priors at the scales s_0..s_2
 /// (CEvNS, BRN, NIN; s_3 is unused): the C counts' Baker-Cousins chi2 with
 /// mu_ij = sum_z s_z N_z,ij + b_i w_j plus the AC counts' 2 sum_i [r b_i - M_i
@@ -1016,12 +1048,7 @@ double csi_measured_term(const double *obs, const double *const tmpl[3], const M
     }
     const double bi = row_rate(obs + off, a, ms.w, nt, m, ms.r, start);
     b[i] = bi;
-    if (m > 0.0) {
-      if (!(bi > 0.0)) return kInf;
-      if (want_f) chi2 += ms.r * bi - m + m * std::log(m / (ms.r * bi));
-    } else {
-      chi2 += ms.r * bi;
-    }
+    if (!add_ac_term(m, ms.r, bi, want_f, chi2)) return kInf;
     double hbb = m > 0.0 ? m / (bi * bi) : 0.0;
     double hsb[3] = {0.0, 0.0, 0.0};
     // by pairs of bins; a bin without counts has rr = q = 0 (its mu divided by 1): it
@@ -1034,24 +1061,13 @@ double csi_measured_term(const double *obs, const double *const tmpl[3], const M
       Lanes2 *uv = pairs > 32 ? big.data() : uq[0];
       Lanes2 *qv = pairs > 32 ? big.data() + pairs : uq[1];
       Lanes2 cv = {};
-      const Lanes2 one = {1.0, 1.0};
       bool bad = false;
       for_pairs(nt, [&](std::size_t j, bool pair) {
         const std::size_t p = j / 2;
         const Lanes2 o = load_lanes(obs + off + j, pair);
         const Lanes2 mu = load_lanes(a + j, pair) + bi * load_lanes(ms.w + j, pair);
-        const Mask2 counted = o > 0.0;
-        // no expectation where counts are (or a negative one): chi2 is +inf
-        bad = bad || any_lane(counted ? ~(mu > 0.0) : mu < 0.0);
-        const Lanes2 inv = 1.0 / (counted ? mu : one);
+        const Lanes2 inv = add_poisson_pair(o, mu, want_f, cv, chi2, bad);
         const Lanes2 rr = o * inv;
-        if (want_f) {
-          cv += mu - o;
-          for (int e = 0; e < 2; ++e)
-            if (o[e] > 0.0) chi2 += o[e] * std::log(rr[e]);
-        } else {
-          cv += counted ? Lanes2{} : mu;
-        }
         uv[p] = 1.0 - rr;
         qv[p] = rr * inv;
       });
@@ -1117,15 +1133,9 @@ double csi_measured_chi2(const double *obs, const double *const tmpl[3], const M
                          const double *scale, const double *b) {
   double chi2 = 0.0;
   const std::size_t nt = ms.n_time;
-  const Lanes2 one = {1.0, 1.0};
   for (std::size_t i = 0; i < ms.n_rows; ++i) {
-    const double m = ms.ac_row[i], bi = b[i];
-    if (m > 0.0) {
-      if (!(bi > 0.0)) return kInf;
-      chi2 += ms.r * bi - m + m * std::log(m / (ms.r * bi));
-    } else {
-      chi2 += ms.r * bi;
-    }
+    const double bi = b[i];
+    if (!add_ac_term(ms.ac_row[i], ms.r, bi, true, chi2)) return kInf;
     Lanes2 cv = {};
     bool bad = false;
     for_pairs(nt, [&](std::size_t j, bool pair) {
@@ -1133,14 +1143,8 @@ double csi_measured_chi2(const double *obs, const double *const tmpl[3], const M
       const Lanes2 a = scale[0] * load_lanes(tmpl[0] + k, pair) +
                        scale[1] * load_lanes(tmpl[1] + k, pair) +
                        scale[2] * load_lanes(tmpl[2] + k, pair);
-      const Lanes2 mu = a + bi * load_lanes(ms.w + j, pair);
-      const Lanes2 o = load_lanes(obs + k, pair);
-      const Mask2 counted = o > 0.0;
-      bad = bad || any_lane(counted ? ~(mu > 0.0) : mu < 0.0);
-      const Lanes2 rr = o * (1.0 / (counted ? mu : one));
-      cv += mu - o;
-      for (int e = 0; e < 2; ++e)
-        if (o[e] > 0.0) chi2 += o[e] * std::log(rr[e]);
+      add_poisson_pair(load_lanes(obs + k, pair), a + bi * load_lanes(ms.w + j, pair), true, cv,
+                       chi2, bad);
     });
     if (bad) return kInf;
     chi2 += cv[0] + cv[1];

@@ -381,15 +381,21 @@ MassScan grid_minimum(const ToyCurve &c, const std::vector<double> &grid,
   // after a point far above the ceiling the next is expected there too: chi2 is then
   // wanted exactly only below `far` (ToyCurve's floor), the profiles stop earlier
   bool after_far = false;
-  std::vector<double> v(nd);  // the data sets' sweep coordinates of the point
-  const auto eval = [&](std::size_t i, bool want_slope, bool record = true) {
+  // point i's optima, carried, as the next profiles' starts
+  const auto record = [&](std::size_t i) {
+    std::vector<std::vector<double>> carried = optima[i];
+    c.carry(grid[i], carried);
+    for (std::size_t d = 0; d < nd; ++d)
+      if (!carried[d].empty())
+        starts[d].record(c.sweep_coordinate(d, grid[i]), std::log(grid[i]), std::move(carried[d]));
+  };
+  // chi2 at point i from the extrapolated starts; `recorded`: its optima become starts
+  const auto eval = [&](std::size_t i, bool want_slope, bool recorded = true) {
     const double lng = std::log(grid[i]);
     std::vector<std::vector<double>> &nuisances = optima[i];
     nuisances.resize(nd);
-    for (std::size_t d = 0; d < nd; ++d) {
-      v[d] = c.sweep_coordinate(d, grid[i]);
-      nuisances[d] = starts[d].at(v[d], lng);
-    }
+    for (std::size_t d = 0; d < nd; ++d)
+      nuisances[d] = starts[d].at(c.sweep_coordinate(d, grid[i]), lng);
     c.land(grid[i], nuisances);
     double slope[2] = {nan, nan};
     // g = 0 comes first, with no start (the sweep's starts are empty before it)
@@ -402,12 +408,8 @@ MassScan grid_minimum(const ToyCurve &c, const std::vector<double> &grid,
     d1[i] = slope[0];
     d2[i] = slope[1];
     done[i] = 1;
-    if (!record) return;
-    std::vector<std::vector<double>> carried = nuisances;
-    c.carry(grid[i], carried);
-    for (std::size_t d = 0; d < nd; ++d)
-      if (!carried[d].empty()) starts[d].record(v[d], lng, std::move(carried[d]));
     out.best = std::min(out.best, f[i]);
+    if (recorded) record(i);
   };
   // chi2 between grid points i < j (both evaluated) stays above `far`
   const auto above = [&](std::size_t i, std::size_t j) {
@@ -443,12 +445,7 @@ MassScan grid_minimum(const ToyCurve &c, const std::vector<double> &grid,
     if (plateau >= 2 && plateau < n && grid[0] == 0.0 && f[0] >= ceiling + kPlateauMargin) {
       eval(plateau, true, false);
       if (plateau_holds(plateau)) {
-        std::vector<std::vector<double>> carried = optima[plateau];
-        c.carry(grid[plateau], carried);
-        const double lng = std::log(grid[plateau]);
-        for (std::size_t d = 0; d < nd; ++d)
-          if (!carried[d].empty())
-            starts[d].record(c.sweep_coordinate(d, grid[plateau]), lng, std::move(carried[d]));
+        record(plateau);
         i = plateau;
       } else {
         done[plateau] = 0;
@@ -739,12 +736,12 @@ double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &o
     // need not reach the coarse masses' neighbours (both ends' minima may be the same
     // value, e.g. the plateau without CEvNS at high g): where from both ends a valley
     // along g deepens inwards (at the neighbours probed), such valleys are followed
-    // across the interval mass by mass while they deepen
-    // the valleys of `to` deeper than at `from` (the mass before) that, deepening on at
-    // kFollowReach times that drop per mass over the `steps` masses left, would reach
-    // below the toy's best, and (where `older` holds their values a mass before `from`)
-    // whose parabola through the three bottoms out less than kFollowMargin above it;
-    // `kept` gets their values at `from`
+    // across the interval mass by mass while they deepen.
+    // deepening(from, to, steps, older, kept): the valleys of `to` deeper than at `from`
+    // (the mass before) that, deepening on at kFollowReach times that drop per mass over
+    // the `steps` masses left, would reach below the toy's best, and (where `older` holds
+    // their values a mass before `from`) whose parabola through the three bottoms out less
+    // than kFollowMargin above it; `kept` gets their values at `from`
     const auto deepening = [&](const MassScan &from, const MassScan &to, double steps,
                                const std::vector<double> *older, std::vector<double> *kept) {
       MassScan d;
@@ -764,24 +761,24 @@ double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &o
       d.f_first = to.f_first;
       return d;
     };
-    const auto follow = [&](const MassScan &start, const MassScan &before, std::size_t m0, int dir,
+    // from probe `start` at m0 (next to coarse mass `before`) towards coarse mass `stop`
+    const auto follow = [&](const MassScan &start, const MassScan &before, std::size_t m0,
                             std::size_t stop) {
+      const bool up = stop > m0;
       double best = std::numeric_limits<double>::infinity();
       MassScan prev = before, here_m = start;
-      std::vector<double> older;
-      bool first = true;
-      for (std::size_t m = m0; m + dir != stop;) {
-        const double steps = static_cast<double>(dir > 0 ? stop - m - 1 : m - stop - 1);
+      std::vector<double> older;  // (none before the first step)
+      for (std::size_t m = m0; (up ? m + 1 : m - 1) != stop;) {
+        const double steps = static_cast<double>(up ? stop - m - 1 : m - stop - 1);
         std::vector<double> kept;
-        MassScan d = deepening(prev, here_m, steps, first ? nullptr : &older, &kept);
+        MassScan d = deepening(prev, here_m, steps, &older, &kept);
         if (d.brackets.empty()) break;
-        const std::size_t next = m + dir;
+        const std::size_t next = up ? m + 1 : m - 1;
         MassScan there = probe_from(d, m, next);
         best = std::min(best, there.best);
         prev = std::move(d);
         here_m = std::move(there);
         older = std::move(kept);
-        first = false;
         m = next;
       }
       return best;
@@ -792,8 +789,8 @@ double ToyPlane::plane_minimum(const std::vector<std::unique_ptr<BinnedChi2>> &o
       const double steps = static_cast<double>(b - a - 2);
       if (!deepening(scans[b], here, steps, nullptr, nullptr).brackets.empty() &&
           !deepening(scans[a], lower_side.second, steps, nullptr, nullptr).brackets.empty()) {
-        v = std::min(v, follow(lower_side.second, scans[a], a + 1, 1, b));
-        v = std::min(v, follow(here, scans[b], b - 1, -1, a));
+        v = std::min(v, follow(lower_side.second, scans[a], a + 1, b));
+        v = std::min(v, follow(here, scans[b], b - 1, a));
       }
     }
     return v;
